@@ -1,0 +1,430 @@
+/**
+ * The decisions behind an Application's Kubernetes objects, as pure functions of typed inputs:
+ * pod and container specs, probes, HPA, PDB, NetworkPolicy and ServiceMonitor. The component
+ * only turns their results into resources, so each rule is tested here without mocks.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig, LlmConfig } from "../config/schema";
+import { imageReference } from "../config/rules";
+import { Labels } from "./labels";
+import { NetworkPeer, PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
+
+type Input<T> = pulumi.Input<T>;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type Probe = k8s.types.input.core.v1.Probe;
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+type NetworkPolicyIngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
+type NetworkPolicyEgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
+
+/** The UID and GID the containers run as. */
+export const runAsUser = 1000;
+/** Where the writable emptyDir volumes are mounted, since the root filesystem is read-only. */
+export const writableMounts = { tmp: "/tmp", cache: "/cache" } as const;
+
+/** The container securityContext every container of the platform runs with. */
+export function restrictedContainerSecurityContext(): k8s.types.input.core.v1.SecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser,
+        runAsGroup: runAsUser,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        privileged: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** The pod securityContext (Pod Security Standards "restricted"). */
+export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser,
+        runAsGroup: runAsUser,
+        fsGroup: runAsUser,
+        fsGroupChangePolicy: "OnRootMismatch",
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** The version label value: the tag, or the digest when there is no tag. */
+export function versionOf(image: ServiceConfig["image"]): string {
+    return image.tag ?? image.digest!;
+}
+
+function httpProbe(probe: ServiceConfig["probes"]["liveness"]): Probe {
+    return {
+        httpGet: { path: probe.path, port: "http" },
+        initialDelaySeconds: probe.initialDelaySeconds,
+        periodSeconds: probe.periodSeconds,
+        timeoutSeconds: probe.timeoutSeconds,
+        failureThreshold: probe.failureThreshold,
+    };
+}
+
+/** Liveness, readiness and startup probes, all on the http port. */
+export function probes(service: ServiceConfig): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+    return {
+        livenessProbe: httpProbe(service.probes.liveness),
+        readinessProbe: httpProbe(service.probes.readiness),
+        startupProbe: httpProbe(service.probes.startup),
+    };
+}
+
+/** What the application is told, beyond its own settings, about the rest of the platform. */
+export interface PlatformContext {
+    environment: Environment;
+    database?: PostgresEndpoint;
+    redis?: DataStoreEndpoint;
+    llm: LlmConfig;
+    vectorDb: VectorDbConfig;
+}
+
+/** The non-secret settings of a service, as its ConfigMap's data. */
+export function configMapData(service: ServiceConfig, context: PlatformContext): Record<string, Input<string>> {
+    const data: Record<string, Input<string>> = {
+        ENVIRONMENT: context.environment,
+        LOG_LEVEL: service.settings.logLevel,
+        LOG_FORMAT: service.settings.logFormat,
+        HTTP_PORT: String(service.ports.http),
+        METRICS_ENABLED: String(service.metrics.enabled),
+        METRICS_PORT: String(service.ports.metrics),
+        METRICS_PATH: service.metrics.path,
+        WORKFLOW_TIMEOUT_SECONDS: String(service.settings.workflowTimeoutSeconds),
+        TMPDIR: writableMounts.tmp,
+        XDG_CACHE_HOME: writableMounts.cache,
+    };
+    if (service.connectsTo.postgresql && context.database) {
+        data.DATABASE_HOST = context.database.host;
+        data.DATABASE_PORT = String(context.database.port);
+        data.DATABASE_NAME = context.database.database;
+        data.DATABASE_USER = context.database.user;
+    }
+    if (service.connectsTo.redis && context.redis) {
+        data.REDIS_HOST = context.redis.host;
+        data.REDIS_PORT = String(context.redis.port);
+    }
+    if (service.connectsTo.llmProviders) {
+        const enabled = Object.entries(context.llm.providers).filter(([, p]) => p.enabled);
+        data.LLM_PROVIDERS = enabled.map(([name]) => name).join(",");
+        for (const [name, provider] of enabled) {
+            if (provider.defaultModel) data[`${name.toUpperCase()}_DEFAULT_MODEL`] = provider.defaultModel;
+        }
+    }
+    if (service.connectsTo.vectorDb && context.vectorDb.type !== "none") {
+        data.VECTOR_DB_TYPE = context.vectorDb.type;
+        if (context.vectorDb.url) data.VECTOR_DB_URL = context.vectorDb.url;
+        if (context.vectorDb.index) data.VECTOR_DB_INDEX = context.vectorDb.index;
+    }
+    return { ...data, ...service.env };
+}
+
+/** An environment variable read from a Secret key. */
+export interface SecretEnv {
+    /** The variable's name, e.g. "ANTHROPIC_API_KEY". */
+    name: string;
+    /** Where its value lives. */
+    secret: SecretKeyRef;
+}
+
+/** The variables a service reads from Secrets: data-store passwords and the keys it uses. */
+export function secretEnv(service: ServiceConfig, context: PlatformContext, appSecrets: readonly SecretEnv[]): SecretEnv[] {
+    const env: SecretEnv[] = [];
+    if (service.connectsTo.postgresql && context.database) env.push({ name: "DATABASE_PASSWORD", secret: context.database.passwordSecret });
+    if (service.connectsTo.redis && context.redis) env.push({ name: "REDIS_PASSWORD", secret: context.redis.passwordSecret });
+    return [...env, ...appSecrets];
+}
+
+function envVarOf(env: SecretEnv): EnvVar {
+    return { name: env.name, valueFrom: { secretKeyRef: { name: env.secret.name, key: env.secret.key } } };
+}
+
+/** The data stores the init container waits for, as "VAR_HOST:VAR_PORT" pairs of ConfigMap variables. */
+export function dependencyWaitScript(service: ServiceConfig, context: PlatformContext): string | undefined {
+    const targets: string[] = [];
+    if (service.connectsTo.postgresql && context.database) targets.push("${DATABASE_HOST}:${DATABASE_PORT}");
+    if (service.connectsTo.redis && context.redis) targets.push("${REDIS_HOST}:${REDIS_PORT}");
+    if (targets.length === 0) return undefined;
+    return [
+        "set -eu",
+        `for target in ${targets.join(" ")}; do`,
+        '  host="${target%:*}"; port="${target##*:}"',
+        '  until nc -z -w 2 "$host" "$port"; do echo "waiting for $host:$port"; sleep 2; done',
+        '  echo "$host:$port is up"',
+        "done",
+    ].join("\n");
+}
+
+/** Pod anti-affinity and any raw affinity from config, merged. */
+export function affinity(scheduling: ServiceConfig["scheduling"], selector: Labels): k8s.types.input.core.v1.Affinity | undefined {
+    type Terms = Record<string, unknown[] | undefined>;
+    const raw = scheduling.affinity as { podAntiAffinity?: Terms } & Record<string, unknown>;
+    const term = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
+    const generated: Terms =
+        scheduling.podAntiAffinity === "required"
+            ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+            : scheduling.podAntiAffinity === "preferred"
+              ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] }
+              : {};
+    const podAntiAffinity: Terms = { ...raw.podAntiAffinity };
+    for (const [field, terms] of Object.entries(generated)) {
+        podAntiAffinity[field] = [...terms!, ...(raw.podAntiAffinity?.[field] ?? [])];
+    }
+    const merged = { ...raw, ...(Object.keys(podAntiAffinity).length > 0 ? { podAntiAffinity } : {}) };
+    return Object.keys(merged).length > 0 ? (merged as k8s.types.input.core.v1.Affinity) : undefined;
+}
+
+/** Zone spread of the replicas, per rollout (pod-template-hash) so a new ReplicaSet spreads too. */
+export function topologySpreadConstraints(scheduling: ServiceConfig["scheduling"], selector: Labels): k8s.types.input.core.v1.TopologySpreadConstraint[] | undefined {
+    if (scheduling.zoneSpread === "none") return undefined;
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: scheduling.zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway",
+            labelSelector: { matchLabels: selector },
+            matchLabelKeys: ["pod-template-hash"],
+        },
+    ];
+}
+
+/** The inputs of a service's pod spec that are not in its config. */
+export interface PodInputs {
+    name: string;
+    selector: Labels;
+    configMapName: Input<string>;
+    serviceAccountName: Input<string>;
+    secretEnv: readonly SecretEnv[];
+    waitScript?: string;
+}
+
+/** The pod spec of a service's Deployment. */
+export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
+    const { scheduling } = service;
+    const envFrom = [{ configMapRef: { name: inputs.configMapName } }];
+    const initContainers: Container[] = [];
+    if (service.waitForDependencies.enabled && inputs.waitScript) {
+        initContainers.push({
+            name: "wait-for-dependencies",
+            image: service.waitForDependencies.image,
+            command: ["timeout", String(service.waitForDependencies.timeoutSeconds), "sh", "-c", inputs.waitScript],
+            envFrom,
+            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+            securityContext: restrictedContainerSecurityContext(),
+        });
+    }
+    initContainers.push(...(service.extraInitContainers as Container[]));
+    const ports = [{ name: "http", containerPort: service.ports.http, protocol: "TCP" }];
+    if (service.metrics.enabled) ports.push({ name: "metrics", containerPort: service.ports.metrics, protocol: "TCP" });
+    return {
+        serviceAccountName: inputs.serviceAccountName,
+        automountServiceAccountToken: service.serviceAccount.automountToken,
+        securityContext: restrictedPodSecurityContext(),
+        terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
+        imagePullSecrets: service.imagePullSecrets.length ? service.imagePullSecrets.map((name) => ({ name })) : undefined,
+        priorityClassName: scheduling.priorityClassName,
+        nodeSelector: Object.keys(scheduling.nodeSelector).length ? scheduling.nodeSelector : undefined,
+        tolerations: scheduling.tolerations.length ? (scheduling.tolerations as k8s.types.input.core.v1.Toleration[]) : undefined,
+        affinity: affinity(scheduling, inputs.selector),
+        topologySpreadConstraints: topologySpreadConstraints(scheduling, inputs.selector),
+        initContainers: initContainers.length ? initContainers : undefined,
+        containers: [
+            {
+                name: inputs.name,
+                image: imageReference(service.image),
+                imagePullPolicy: service.image.pullPolicy,
+                ports,
+                envFrom,
+                env: [...inputs.secretEnv.map(envVarOf), ...(service.extraEnv as EnvVar[])],
+                resources: { requests: service.resources.requests, limits: service.resources.limits },
+                ...probes(service),
+                lifecycle: service.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: service.preStopSleepSeconds } } } : undefined,
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [
+                    { name: "tmp", mountPath: writableMounts.tmp },
+                    { name: "cache", mountPath: writableMounts.cache },
+                    ...(service.extraVolumeMounts as unknown as k8s.types.input.core.v1.VolumeMount[]),
+                ],
+            },
+        ],
+        volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            { name: "cache", emptyDir: { sizeLimit: "1Gi" } },
+            ...(service.extraVolumes as k8s.types.input.core.v1.Volume[]),
+        ],
+    };
+}
+
+/** The HorizontalPodAutoscaler spec (autoscaling/v2) scaling `deploymentName`. */
+export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+    const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [];
+    for (const [resource, target] of [
+        ["cpu", autoscaling.targetCPUUtilizationPercentage],
+        ["memory", autoscaling.targetMemoryUtilizationPercentage],
+    ] as const) {
+        if (target !== undefined) {
+            metrics.push({ type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization: target } } });
+        }
+    }
+    const rules = (p: ServiceConfig["autoscaling"]["behavior"]["scaleUp"]) => ({
+        stabilizationWindowSeconds: p.stabilizationWindowSeconds,
+        selectPolicy: "Max",
+        policies: [{ type: "Percent", value: p.percent, periodSeconds: p.periodSeconds }],
+    });
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics,
+        behavior: { scaleUp: rules(autoscaling.behavior.scaleUp), scaleDown: rules(autoscaling.behavior.scaleDown) },
+    };
+}
+
+/** The PodDisruptionBudget spec (policy/v1). */
+export function pdbSpec(pdb: ServiceConfig["podDisruptionBudget"], selector: Labels): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+    return {
+        selector: { matchLabels: selector },
+        ...(pdb.minAvailable !== undefined ? { minAvailable: pdb.minAvailable } : { maxUnavailable: pdb.maxUnavailable }),
+        // Pods that never became ready must not hold up a node drain.
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+    };
+}
+
+const dnsEgress: NetworkPolicyEgressRule = {
+    ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+    ],
+};
+
+/** The peers a NetworkPolicy rule allows for a data store. */
+export function peersOf(peer: NetworkPeer): NetworkPolicyPeer[] {
+    return peer.kind === "pods" ? [{ podSelector: { matchLabels: peer.podSelector } }] : peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** The port of a URL, with the scheme's default. */
+export function portOfUrl(url: string): number {
+    const parsed = new URL(url);
+    return parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
+}
+
+/** Another workload of the stack, as a NetworkPolicy peer. */
+export interface WorkloadPeer {
+    selector: Labels;
+    port: number;
+}
+
+/** What a service's NetworkPolicy must allow beyond its own config. */
+export interface NetworkPolicyInputs {
+    selector: Labels;
+    database?: DataStoreEndpoint;
+    redis?: DataStoreEndpoint;
+    vectorDb: VectorDbConfig;
+    /** Services of the stack this one calls. */
+    calls: readonly WorkloadPeer[];
+    /** Pods that call this service on its http port (other services, the post-deploy check). */
+    calledBy: readonly Labels[];
+    monitoringEnabled: boolean;
+}
+
+/**
+ * The NetworkPolicy of a service. With both policy types listed, everything not allowed here is
+ * denied: ingress only from the ingress controller (http), Prometheus (metrics) and the stack's
+ * own callers; egress only to DNS, the data stores, the services it calls and HTTPS APIs.
+ */
+export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyConfig, inputs: NetworkPolicyInputs): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const http = [{ protocol: "TCP", port: service.ports.http }];
+    const fromSelector = (p: NetworkPolicyConfig["ingressController"]): NetworkPolicyPeer => ({
+        namespaceSelector: { matchLabels: p.namespaceSelector },
+        podSelector: { matchLabels: p.podSelector },
+    });
+    const ingress: NetworkPolicyIngressRule[] = [];
+    if (service.ingress.enabled) ingress.push({ from: [fromSelector(policy.ingressController)], ports: http });
+    if (service.service.type !== "ClusterIP") ingress.push({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: http });
+    if (inputs.calledBy.length > 0) ingress.push({ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: http });
+    if (service.metrics.enabled && inputs.monitoringEnabled) {
+        ingress.push({ from: [fromSelector(policy.prometheus)], ports: [{ protocol: "TCP", port: service.ports.metrics }] });
+    }
+
+    const egress: NetworkPolicyEgressRule[] = [dnsEgress];
+    for (const store of [service.connectsTo.postgresql ? inputs.database : undefined, service.connectsTo.redis ? inputs.redis : undefined]) {
+        if (store) egress.push({ to: peersOf(store.networkPeer), ports: [{ protocol: "TCP", port: store.port }] });
+    }
+    for (const peer of inputs.calls) {
+        egress.push({ to: [{ podSelector: { matchLabels: peer.selector } }], ports: [{ protocol: "TCP", port: peer.port }] });
+    }
+    const apiPorts = new Set<number>();
+    if (service.connectsTo.llmProviders) apiPorts.add(443);
+    if (service.connectsTo.vectorDb && inputs.vectorDb.type !== "none" && inputs.vectorDb.url) apiPorts.add(portOfUrl(inputs.vectorDb.url));
+    if (apiPorts.size > 0) {
+        egress.push({
+            to: policy.httpsEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [...apiPorts].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port })),
+        });
+    }
+    return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ingress, egress };
+}
+
+/** The ServiceMonitor spec (monitoring.coreos.com/v1) scraping a service's metrics port. */
+export function serviceMonitorSpec(service: ServiceConfig, monitoring: MonitoringConfig, selector: Labels, namespace: Input<string>) {
+    const copy = (source: string, target: string) => ({ action: "replace", sourceLabels: [source], targetLabel: target });
+    return {
+        selector: { matchLabels: selector },
+        namespaceSelector: { matchNames: [namespace] },
+        endpoints: [
+            {
+                port: "metrics",
+                path: service.metrics.path,
+                interval: monitoring.interval,
+                scrapeTimeout: monitoring.scrapeTimeout,
+                relabelings: [
+                    copy("__meta_kubernetes_pod_name", "pod"),
+                    copy("__meta_kubernetes_namespace", "namespace"),
+                    copy("__meta_kubernetes_service_name", "service"),
+                ],
+            },
+        ],
+    };
+}
+
+/** The Ingress spec: one rule per host, TLS for all hosts when enabled. */
+export function ingressSpec(service: ServiceConfig, serviceName: Input<string>, defaultTlsSecret: string): k8s.types.input.networking.v1.IngressSpec {
+    const { ingress } = service;
+    return {
+        ingressClassName: ingress.className,
+        rules: ingress.hosts.map((h) => ({
+            host: h.host,
+            http: {
+                paths: h.paths.map((p) => ({
+                    path: p.path,
+                    pathType: p.pathType,
+                    backend: { service: { name: serviceName, port: { name: "http" } } },
+                })),
+            },
+        })),
+        tls: ingress.tls.enabled ? [{ hosts: ingress.hosts.map((h) => h.host), secretName: ingress.tls.secretName ?? defaultTlsSecret }] : undefined,
+    };
+}
+
+/** The Ingress annotations: cert-manager's issuer when set, then the configured ones. */
+export function ingressAnnotations(ingress: ServiceConfig["ingress"]): Record<string, string> {
+    return {
+        ...(ingress.certManagerClusterIssuer ? { "cert-manager.io/cluster-issuer": ingress.certManagerClusterIssuer } : {}),
+        ...ingress.annotations,
+    };
+}
+
+/** The URL a service is reached at from outside, or inside the cluster without an Ingress. */
+export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string): string {
+    const host = service.ingress.enabled ? service.ingress.hosts[0] : undefined;
+    if (host) return `${service.ingress.tls.enabled ? "https" : "http"}://${host.host}${host.paths[0]?.path ?? "/"}`;
+    return `http://${serviceName}.${namespace}.svc.cluster.local:${service.ports.http}`;
+}
+
+/** The post-deploy check's command: the readiness endpoint must answer 2xx within the retries. */
+export function readinessCheckCommand(url: Input<string>, timeoutSeconds: number): Input<string>[] {
+    return ["curl", "--fail", "--silent", "--show-error", "--retry", "10", "--retry-all-errors", "--retry-delay", "3", "--max-time", "5", "--retry-max-time", String(timeoutSeconds), url];
+}

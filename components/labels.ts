@@ -1,0 +1,55 @@
+/**
+ * The recommended Kubernetes labels, defined once. Every object a component creates carries
+ * `standardLabels`, and every selector (Deployment, Service, PDB, NetworkPolicy, ServiceMonitor)
+ * is `selectorLabels` of the same identity, so the two can never drift apart.
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+ */
+
+/** Who a workload is. */
+export interface WorkloadIdentity {
+    /** app.kubernetes.io/name: the application, e.g. "orchestrator". */
+    readonly name: string;
+    /** app.kubernetes.io/instance: this installation of it, e.g. "llm-platform-prod". */
+    readonly instance: string;
+    /** app.kubernetes.io/component: its role, e.g. "api", "frontend", "database". */
+    readonly component: string;
+    /** app.kubernetes.io/part-of: the larger application, e.g. "llm-platform". */
+    readonly partOf: string;
+    /** app.kubernetes.io/version: e.g. the image tag. Never part of a selector: it changes on upgrade. */
+    readonly version?: string;
+}
+
+export type Labels = Record<string, string>;
+
+export const managedBy = "pulumi";
+
+/** The immutable subset that selects a workload's pods. */
+export function selectorLabels(id: WorkloadIdentity): Labels {
+    return {
+        "app.kubernetes.io/name": id.name,
+        "app.kubernetes.io/instance": id.instance,
+    };
+}
+
+/** All recommended labels, for every object's metadata and the pod template. */
+export function standardLabels(id: WorkloadIdentity): Labels {
+    return {
+        ...selectorLabels(id),
+        ...(id.version === undefined ? {} : { "app.kubernetes.io/version": labelValue(id.version) }),
+        "app.kubernetes.io/component": id.component,
+        "app.kubernetes.io/part-of": id.partOf,
+        "app.kubernetes.io/managed-by": managedBy,
+    };
+}
+
+/**
+ * Makes a string a valid label value: at most 63 characters of [A-Za-z0-9._-], starting and
+ * ending with an alphanumeric (an image digest "sha256:abc…" becomes "sha256_abc…", cut to 63).
+ */
+export function labelValue(value: string): string {
+    return value
+        .replace(/[^A-Za-z0-9._-]/g, "_")
+        .slice(0, 63)
+        .replace(/^[^A-Za-z0-9]+/, "")
+        .replace(/[^A-Za-z0-9]+$/, "");
+}

@@ -1,0 +1,282 @@
+/**
+ * The schema of the application's stack config: every key a stack file may hold, its type and
+ * its default. Every object is strict, so a misspelt key (`autoscalling:`) is an error rather
+ * than a silently ignored value. Defaults live here and nowhere else; the stack files carry the
+ * differences between environments, as values-production.yaml did for the Helm charts.
+ */
+import { z } from "zod";
+
+const labels = z.record(z.string(), z.string());
+const port = z.number().int().min(1).max(65535);
+const positiveInt = z.number().int().min(1);
+const nonNegativeInt = z.number().int().min(0);
+/** A Kubernetes quantity such as "500m", "2", "512Mi" or "4Gi". */
+export const quantity = z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v))
+    .pipe(z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/, { error: "a Kubernetes quantity such as \"500m\", \"2\" or \"4Gi\"" }));
+/** A Go duration as Prometheus takes it: "15s", "1m". */
+const duration = z.string().regex(/^[0-9]+(ms|s|m|h)$/, { error: "a duration such as \"15s\" or \"1m\"" });
+/** An integer, or a percentage such as "50%": what PDBs and rolling updates take. */
+const intOrPercent = z.union([nonNegativeInt, z.string().regex(/^[0-9]{1,3}%$/, { error: "an integer or a percentage such as \"50%\"" })]);
+/** A name usable as a Kubernetes object name and label value. */
+export const dnsLabel = z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "a lowercase DNS label of at most 40 characters (a-z, 0-9, '-')" });
+/** Raw Kubernetes objects handed through unchanged (escape hatches); only their shape is checked. */
+const rawObject = z.record(z.string(), z.unknown());
+const namedRawObject = z.looseObject({ name: z.string().min(1) });
+
+export const namespaceSchema = z.strictObject({
+    /** The namespace every object of the stack lives in. */
+    name: dnsLabel.default("llm-platform"),
+    /** Create the namespace (true) or use one that exists (false). */
+    create: z.boolean().default(true),
+    /** Extra labels on a created namespace, e.g. pod-security.kubernetes.io/enforce. */
+    labels: labels.default({}),
+    /** Extra annotations on a created namespace. */
+    annotations: labels.default({}),
+});
+
+const peerSelector = z.strictObject({
+    /** Labels of the namespace the traffic comes from. */
+    namespaceSelector: labels,
+    /** Labels of the pods in it; {} means every pod of that namespace. */
+    podSelector: labels.default({}),
+});
+
+export const networkPolicySchema = z.strictObject({
+    /** Default-deny NetworkPolicies with only the traffic the platform needs allowed. */
+    enabled: z.boolean().default(true),
+    /** Where ingress traffic (on the http port) may come from. */
+    ingressController: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "ingress-nginx" } }),
+    /** Where scrapes (on the metrics port) may come from. */
+    prometheus: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" } }),
+    /** Address ranges the LLM and vector DB APIs may be reached at, on 443 only. */
+    httpsEgressCidrs: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/, { error: "a CIDR such as \"0.0.0.0/0\"" })).default(["0.0.0.0/0"]),
+});
+
+export const monitoringSchema = z.strictObject({
+    /** Create ServiceMonitors (monitoring.coreos.com/v1) for services with metrics. */
+    enabled: z.boolean().default(true),
+    /** How often Prometheus scrapes. */
+    interval: duration.default("30s"),
+    /** How long a scrape may take; at most the interval. */
+    scrapeTimeout: duration.default("10s"),
+    /** Labels the Prometheus serviceMonitorSelector matches. */
+    labels: labels.default({ release: "kube-prometheus-stack" }),
+});
+
+const providerSchema = z.strictObject({
+    /** Send this provider's API key to the services that use LLMs. */
+    enabled: z.boolean().default(false),
+    /** The model the application uses by default with this provider (ConfigMap, optional). */
+    defaultModel: z.string().min(1).optional(),
+});
+
+export const llmSchema = z.strictObject({
+    providers: z
+        .strictObject({
+            anthropic: providerSchema.prefault({}),
+            openai: providerSchema.prefault({}),
+            cohere: providerSchema.prefault({}),
+        })
+        .prefault({}),
+});
+
+export const vectorDbSchema = z.strictObject({
+    /** Which vector database the application uses. */
+    type: z.enum(["none", "pinecone", "qdrant", "weaviate"]).default("none"),
+    /** Its URL (Pinecone: the index host URL). */
+    url: z.url({ error: "a URL such as \"https://qdrant.example.com:6333\"" }).optional(),
+    /** The index or collection name. */
+    index: z.string().min(1).optional(),
+});
+
+const probeSchema = (path: string, periodSeconds: number, failureThreshold: number) =>
+    z
+        .strictObject({
+            /** HTTP path probed on the http port. */
+            path: z.string().startsWith("/").default(path),
+            initialDelaySeconds: nonNegativeInt.default(0),
+            periodSeconds: positiveInt.default(periodSeconds),
+            timeoutSeconds: positiveInt.default(3),
+            failureThreshold: positiveInt.default(failureThreshold),
+        })
+        .prefault({});
+
+const resourceSet = (cpu: string, memory: string) =>
+    z.strictObject({ cpu: quantity.default(cpu), memory: quantity.default(memory) }).prefault({});
+
+const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, periodSeconds: number) =>
+    z
+        .strictObject({
+            /** How long the autoscaler looks back before acting. */
+            stabilizationWindowSeconds: nonNegativeInt.max(3600).default(stabilizationWindowSeconds),
+            /** At most this percentage of the current pods added or removed per period. */
+            percent: positiveInt.default(percent),
+            /** The period of that policy, in seconds. */
+            periodSeconds: positiveInt.max(1800).default(periodSeconds),
+        })
+        .prefault({});
+
+export const serviceSchema = z.strictObject({
+    /** app.kubernetes.io/component, e.g. "api" or "frontend". */
+    component: dnsLabel.default("api"),
+    image: z.strictObject({
+        /** e.g. "ghcr.io/acme/llm-orchestrator". */
+        repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?$/, { error: "an image repository such as \"ghcr.io/acme/llm-orchestrator\"" }),
+        /** An immutable release tag such as "1.4.2". */
+        tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "an image tag such as \"1.4.2\"" }).optional(),
+        /** A content digest; when set it is what the pods run. */
+        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: "a digest such as \"sha256:<64 hex digits>\"" }).optional(),
+        pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
+    }),
+    /** Names of existing docker-registry Secrets. */
+    imagePullSecrets: z.array(z.string().min(1)).default([]),
+    /** Pod count when autoscaling is off. */
+    replicas: nonNegativeInt.default(1),
+    ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),
+    /** Prometheus metrics served on the metrics port at `path`; off for services without metrics. */
+    metrics: z.strictObject({ enabled: z.boolean().default(true), path: z.string().startsWith("/").default("/metrics") }).prefault({}),
+    probes: z
+        .strictObject({
+            liveness: probeSchema("/health/live", 10, 3),
+            readiness: probeSchema("/health/ready", 5, 3),
+            /** Gives a slow start (model warm-up, migrations) time before liveness counts. */
+            startup: probeSchema("/health/live", 5, 30),
+        })
+        .prefault({}),
+    resources: z
+        .strictObject({ requests: resourceSet("250m", "512Mi"), limits: resourceSet("1", "1Gi") })
+        .prefault({}),
+    strategy: z.strictObject({ maxSurge: intOrPercent.default(1), maxUnavailable: intOrPercent.default(0) }).prefault({}),
+    autoscaling: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            minReplicas: positiveInt.default(2),
+            maxReplicas: positiveInt.default(5),
+            targetCPUUtilizationPercentage: positiveInt.max(100).optional().default(70),
+            targetMemoryUtilizationPercentage: positiveInt.max(100).optional(),
+            behavior: z
+                .strictObject({ scaleUp: scalingPolicy(0, 100, 30), scaleDown: scalingPolicy(300, 50, 60) })
+                .prefault({}),
+        })
+        .prefault({}),
+    podDisruptionBudget: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            minAvailable: intOrPercent.optional(),
+            maxUnavailable: intOrPercent.optional(),
+        })
+        .prefault({}),
+    service: z
+        .strictObject({
+            type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
+            annotations: labels.default({}),
+        })
+        .prefault({}),
+    ingress: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            className: z.string().min(1).default("nginx"),
+            hosts: z
+                .array(
+                    z.strictObject({
+                        host: z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "a host name such as \"api.example.com\"" }),
+                        paths: z
+                            .array(
+                                z.strictObject({
+                                    path: z.string().startsWith("/").default("/"),
+                                    pathType: z.enum(["Prefix", "Exact", "ImplementationSpecific"]).default("Prefix"),
+                                }),
+                            )
+                            .default([{ path: "/", pathType: "Prefix" }]),
+                    }),
+                )
+                .default([]),
+            /** TLS for every host, from this Secret (cert-manager writes it when an issuer is set). */
+            tls: z.strictObject({ enabled: z.boolean().default(false), secretName: dnsLabel.optional() }).prefault({}),
+            /** cert-manager ClusterIssuer that issues the TLS certificate. */
+            certManagerClusterIssuer: z.string().min(1).optional(),
+            annotations: labels.default({}),
+        })
+        .prefault({}),
+    serviceAccount: z
+        .strictObject({
+            /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
+            annotations: labels.default({}),
+            /** Mount the Kubernetes API token into the pods. */
+            automountToken: z.boolean().default(false),
+        })
+        .prefault({}),
+    /** Application settings, delivered through the ConfigMap. */
+    settings: z
+        .strictObject({
+            logLevel: z.enum(["debug", "info", "warning", "error"]).default("info"),
+            logFormat: z.enum(["json", "text"]).default("json"),
+            workflowTimeoutSeconds: positiveInt.default(300),
+        })
+        .prefault({}),
+    /** Extra non-secret settings for the ConfigMap (UPPER_SNAKE_CASE names). */
+    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" }), z.string()).default({}),
+    /** What this service talks to: decides its env, secrets, init checks and egress rules. */
+    connectsTo: z
+        .strictObject({
+            postgresql: z.boolean().default(true),
+            redis: z.boolean().default(true),
+            /** Receives the enabled LLM providers' keys and may reach them on 443. */
+            llmProviders: z.boolean().default(true),
+            /** Receives the vector DB settings and key. */
+            vectorDb: z.boolean().default(true),
+            /** Other services of this stack it calls on their http port, e.g. a frontend calling the api. */
+            services: z.array(z.string()).default([]),
+        })
+        .prefault({}),
+    /** An init container that waits until PostgreSQL and Redis accept connections. */
+    waitForDependencies: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            image: z.string().min(1).default("busybox:1.37.0"),
+            timeoutSeconds: positiveInt.default(300),
+        })
+        .prefault({}),
+    /** Seconds Kubernetes waits for the pod to exit after SIGTERM. */
+    terminationGracePeriodSeconds: nonNegativeInt.default(30),
+    /** Seconds the preStop hook sleeps so endpoints are removed before the process stops. */
+    preStopSleepSeconds: nonNegativeInt.default(5),
+    scheduling: z
+        .strictObject({
+            nodeSelector: labels.default({}),
+            tolerations: z.array(rawObject).default([]),
+            /** Raw affinity merged with the generated pod anti-affinity. */
+            affinity: rawObject.default({}),
+            /** Keep replicas on different nodes: not at all, if possible, or always. */
+            podAntiAffinity: z.enum(["none", "preferred", "required"]).default("preferred"),
+            /** Spread replicas across zones (topology.kubernetes.io/zone): not at all, if possible, or always. */
+            zoneSpread: z.enum(["none", "preferred", "required"]).default("none"),
+            priorityClassName: z.string().min(1).optional(),
+        })
+        .prefault({}),
+    /** Escape hatches, passed to the pod spec as written. */
+    extraEnv: z.array(namedRawObject).default([]),
+    extraVolumes: z.array(namedRawObject).default([]),
+    extraVolumeMounts: z.array(namedRawObject).default([]),
+    extraInitContainers: z.array(namedRawObject).default([]),
+    /** A Job, like `helm test`, that calls the readiness endpoint after each rollout. */
+    postDeployCheck: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            image: z.string().min(1).default("curlimages/curl:8.17.0"),
+            timeoutSeconds: positiveInt.default(120),
+        })
+        .prefault({}),
+});
+
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type NamespaceConfig = z.infer<typeof namespaceSchema>;
+export type NetworkPolicyConfig = z.infer<typeof networkPolicySchema>;
+export type MonitoringConfig = z.infer<typeof monitoringSchema>;
+export type LlmConfig = z.infer<typeof llmSchema>;
+export type VectorDbConfig = z.infer<typeof vectorDbSchema>;
+export type Environment = "development" | "staging" | "production";

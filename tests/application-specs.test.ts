@@ -1,0 +1,339 @@
+import { strict as assert } from "assert";
+import { llmSchema, networkPolicySchema, monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
+import {
+    affinity,
+    configMapData,
+    dependencyWaitScript,
+    hpaSpec,
+    ingressSpec,
+    networkPolicySpec,
+    pdbSpec,
+    PlatformContext,
+    podSpec,
+    portOfUrl,
+    secretEnv,
+    serviceMonitorSpec,
+    serviceUrl,
+    topologySpreadConstraints,
+} from "../components/application-specs";
+import { appSecretEntries, secretEnvFor } from "../components/app-secrets";
+import { servicePeers } from "../components/application";
+import { labelValue, selectorLabels, standardLabels } from "../components/labels";
+import { PostgresEndpoint, DataStoreEndpoint } from "../components/types";
+
+const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
+    serviceSchema.parse({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0" }, ...overrides });
+const selector = { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "llm-platform-test" };
+const database: PostgresEndpoint = {
+    host: "pg.ns.svc.cluster.local",
+    port: 5432,
+    database: "llm",
+    user: "llm",
+    passwordSecret: { name: "pg-auth", key: "password" },
+    networkPeer: { kind: "pods", podSelector: { "app.kubernetes.io/name": "postgresql" } },
+};
+const redis: DataStoreEndpoint = {
+    host: "redis.example.com",
+    port: 6380,
+    passwordSecret: { name: "redis-auth", key: "redis-password" },
+    networkPeer: { kind: "external", cidrs: ["10.0.0.0/16"] },
+};
+const context = (overrides: Partial<PlatformContext> = {}): PlatformContext => ({
+    environment: "staging",
+    database,
+    redis,
+    llm: llmSchema.parse({ providers: { anthropic: { enabled: true, defaultModel: "claude" }, openai: { enabled: true } } }),
+    vectorDb: vectorDbSchema.parse({ type: "qdrant", url: "https://qdrant.example.com:6333", index: "docs" }),
+    ...overrides,
+});
+const podInputs = { name: "api", selector, configMapName: "api-config-x", serviceAccountName: "api", secretEnv: [] };
+
+describe("labels", () => {
+    it("standard labels hold the recommended set; selectors only name and instance", () => {
+        const id = { name: "api", instance: "llm-platform-prod", component: "api", partOf: "llm-platform", version: "1.2.3" };
+        assert.deepEqual(standardLabels(id), {
+            "app.kubernetes.io/name": "api",
+            "app.kubernetes.io/instance": "llm-platform-prod",
+            "app.kubernetes.io/version": "1.2.3",
+            "app.kubernetes.io/component": "api",
+            "app.kubernetes.io/part-of": "llm-platform",
+            "app.kubernetes.io/managed-by": "pulumi",
+        });
+        assert.deepEqual(selectorLabels(id), { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "llm-platform-prod" });
+    });
+
+    it("a digest becomes a valid label value", () => {
+        const value = labelValue(`sha256:${"a".repeat(64)}`);
+        assert.equal(value, `sha256_${"a".repeat(56)}`);
+        assert.ok(value.length <= 63);
+    });
+});
+
+describe("pod spec", () => {
+    it("runs as non-root UID 1000 with RuntimeDefault seccomp, a read-only root and no capabilities", () => {
+        const spec = podSpec(service(), podInputs);
+        assert.deepEqual(spec.securityContext, {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            fsGroup: 1000,
+            fsGroupChangePolicy: "OnRootMismatch",
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        const container = (spec.containers as any[])[0];
+        assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+        assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+        assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
+        assert.deepEqual(container.volumeMounts, [
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "cache", mountPath: "/cache" },
+        ]);
+        assert.deepEqual((spec.volumes as any[]).map((v) => [v.name, Object.keys(v)]), [
+            ["tmp", ["name", "emptyDir"]],
+            ["cache", ["name", "emptyDir"]],
+        ]);
+    });
+
+    it("probes /health/live, /health/ready and a startup probe on the http port", () => {
+        const container = (podSpec(service(), podInputs).containers as any[])[0];
+        assert.deepEqual(container.livenessProbe, { httpGet: { path: "/health/live", port: "http" }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
+        assert.deepEqual(container.readinessProbe.httpGet, { path: "/health/ready", port: "http" });
+        assert.equal(container.startupProbe.failureThreshold, 30);
+        assert.deepEqual(container.ports, [
+            { name: "http", containerPort: 8080, protocol: "TCP" },
+            { name: "metrics", containerPort: 9090, protocol: "TCP" },
+        ]);
+    });
+
+    it("pins the image by digest when one is given", () => {
+        const spec = podSpec(service({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0", digest: `sha256:${"b".repeat(64)}` } }), podInputs);
+        assert.equal((spec.containers as any[])[0].image, `ghcr.io/acme/api@sha256:${"b".repeat(64)}`);
+    });
+
+    it("a preStop sleep and the grace period; none when the sleep is 0", () => {
+        const withSleep = (podSpec(service({ preStopSleepSeconds: 7, terminationGracePeriodSeconds: 45 }), podInputs));
+        assert.deepEqual((withSleep.containers as any[])[0].lifecycle, { preStop: { sleep: { seconds: 7 } } });
+        assert.equal(withSleep.terminationGracePeriodSeconds, 45);
+        assert.equal((podSpec(service({ preStopSleepSeconds: 0 }), podInputs).containers as any[])[0].lifecycle, undefined);
+    });
+
+    it("the init container waits for PostgreSQL and Redis and runs restricted", () => {
+        const script = dependencyWaitScript(service(), context())!;
+        assert.match(script, /for target in \$\{DATABASE_HOST\}:\$\{DATABASE_PORT\} \$\{REDIS_HOST\}:\$\{REDIS_PORT\}; do/);
+        const spec = podSpec(service(), { ...podInputs, waitScript: script });
+        const init = (spec.initContainers as any[])[0];
+        assert.equal(init.name, "wait-for-dependencies");
+        assert.deepEqual(init.command.slice(0, 4), ["timeout", "300", "sh", "-c"]);
+        assert.equal(init.securityContext.readOnlyRootFilesystem, true);
+        assert.deepEqual(init.envFrom, [{ configMapRef: { name: "api-config-x" } }]);
+    });
+
+    it("a service without data stores waits for nothing", () => {
+        const frontend = service({ connectsTo: { postgresql: false, redis: false } });
+        assert.equal(dependencyWaitScript(frontend, context()), undefined);
+        assert.equal(podSpec(frontend, podInputs).initContainers, undefined);
+    });
+
+    it("escape hatches reach the pod as written", () => {
+        const spec = podSpec(
+            service({
+                extraEnv: [{ name: "FEATURE_X", value: "on" }],
+                extraVolumes: [{ name: "models", persistentVolumeClaim: { claimName: "models" } }],
+                extraVolumeMounts: [{ name: "models", mountPath: "/models", readOnly: true }],
+                extraInitContainers: [{ name: "migrate", image: "ghcr.io/acme/migrate:1.0.0" }],
+            }),
+            podInputs,
+        );
+        const container = (spec.containers as any[])[0];
+        assert.deepEqual(container.env.at(-1), { name: "FEATURE_X", value: "on" });
+        assert.deepEqual(container.volumeMounts.at(-1), { name: "models", mountPath: "/models", readOnly: true });
+        assert.deepEqual((spec.volumes as any[]).at(-1), { name: "models", persistentVolumeClaim: { claimName: "models" } });
+        assert.deepEqual(spec.initContainers, [{ name: "migrate", image: "ghcr.io/acme/migrate:1.0.0" }]);
+    });
+});
+
+describe("settings and secrets", () => {
+    it("the ConfigMap carries non-secret settings only", () => {
+        const data = configMapData(service({ env: { FEATURE_FLAGS: "a,b" } }), context());
+        assert.deepEqual(data, {
+            ENVIRONMENT: "staging",
+            LOG_LEVEL: "info",
+            LOG_FORMAT: "json",
+            HTTP_PORT: "8080",
+            METRICS_ENABLED: "true",
+            METRICS_PORT: "9090",
+            METRICS_PATH: "/metrics",
+            WORKFLOW_TIMEOUT_SECONDS: "300",
+            TMPDIR: "/tmp",
+            XDG_CACHE_HOME: "/cache",
+            DATABASE_HOST: "pg.ns.svc.cluster.local",
+            DATABASE_PORT: "5432",
+            DATABASE_NAME: "llm",
+            DATABASE_USER: "llm",
+            REDIS_HOST: "redis.example.com",
+            REDIS_PORT: "6380",
+            LLM_PROVIDERS: "anthropic,openai",
+            ANTHROPIC_DEFAULT_MODEL: "claude",
+            VECTOR_DB_TYPE: "qdrant",
+            VECTOR_DB_URL: "https://qdrant.example.com:6333",
+            VECTOR_DB_INDEX: "docs",
+            FEATURE_FLAGS: "a,b",
+        });
+    });
+
+    it("passwords and API keys come from Secrets by name and key", () => {
+        const entries = appSecretEntries({ enabledProviders: ["anthropic"], vectorDb: false, values: { anthropicApiKey: "k", openaiApiKey: "o", vectorDbApiKey: "v", appSecretKey: "s" } });
+        assert.deepEqual(entries.map((e) => e.env), ["ANTHROPIC_API_KEY", "APP_SECRET_KEY"]);
+        const env = secretEnv(service(), context(), secretEnvFor(service(), "app-secrets-x", entries));
+        assert.deepEqual(env, [
+            { name: "DATABASE_PASSWORD", secret: { name: "pg-auth", key: "password" } },
+            { name: "REDIS_PASSWORD", secret: { name: "redis-auth", key: "redis-password" } },
+            { name: "ANTHROPIC_API_KEY", secret: { name: "app-secrets-x", key: "anthropic-api-key" } },
+            { name: "APP_SECRET_KEY", secret: { name: "app-secrets-x", key: "app-secret-key" } },
+        ]);
+        const frontend = service({ connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false } });
+        assert.deepEqual(secretEnv(frontend, context(), secretEnvFor(frontend, "app-secrets-x", entries)).map((e) => e.name), ["APP_SECRET_KEY"]);
+    });
+});
+
+describe("scaling and disruption", () => {
+    it("HPA defaults: up 100% per 30 s without stabilisation, down 50% per 60 s after 300 s", () => {
+        const spec = hpaSpec(service({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20, targetMemoryUtilizationPercentage: 80 } }).autoscaling, "api");
+        assert.deepEqual(spec, {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
+            minReplicas: 5,
+            maxReplicas: 20,
+            metrics: [
+                { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+            ],
+            behavior: {
+                scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 30 }] },
+                scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Max", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] },
+            },
+        });
+    });
+
+    it("the PDB selects the pods and sets exactly the configured bound", () => {
+        assert.deepEqual(pdbSpec(service({ podDisruptionBudget: { enabled: true, minAvailable: 3 } }).podDisruptionBudget, selector), {
+            selector: { matchLabels: selector },
+            minAvailable: 3,
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
+        assert.deepEqual(pdbSpec(service({ podDisruptionBudget: { enabled: true, maxUnavailable: "25%" } }).podDisruptionBudget, selector).maxUnavailable, "25%");
+    });
+});
+
+describe("scheduling", () => {
+    it("required anti-affinity keeps replicas on different nodes, merged with raw affinity", () => {
+        const result = affinity(
+            service({ scheduling: { podAntiAffinity: "required", affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } }).scheduling,
+            selector,
+        ) as any;
+        assert.deepEqual(result.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution, [
+            { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" },
+        ]);
+        assert.ok(result.nodeAffinity);
+        assert.equal(affinity(service({ scheduling: { podAntiAffinity: "none" } }).scheduling, selector), undefined);
+    });
+
+    it("zone spread: DoNotSchedule when required, ScheduleAnyway when preferred, none by default", () => {
+        const required = topologySpreadConstraints(service({ scheduling: { zoneSpread: "required" } }).scheduling, selector)!;
+        assert.deepEqual(required, [
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector }, matchLabelKeys: ["pod-template-hash"] },
+        ]);
+        assert.equal(topologySpreadConstraints(service({ scheduling: { zoneSpread: "preferred" } }).scheduling, selector)![0].whenUnsatisfiable, "ScheduleAnyway");
+        assert.equal(topologySpreadConstraints(service().scheduling, selector), undefined);
+    });
+});
+
+describe("network policy", () => {
+    const policy = networkPolicySchema.parse({});
+    const inputs = { selector, database, redis, vectorDb: context().vectorDb, calls: [], calledBy: [], monitoringEnabled: true };
+
+    it("ingress only from the ingress controller on http and Prometheus on metrics", () => {
+        const spec = networkPolicySpec(service({ ingress: { enabled: true, hosts: [{ host: "a.example.com" }] } }), policy, inputs);
+        assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
+        assert.deepEqual(spec.ingress, [
+            {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } }, podSelector: { matchLabels: {} } }],
+                ports: [{ protocol: "TCP", port: 8080 }],
+            },
+            {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: {} } }],
+                ports: [{ protocol: "TCP", port: 9090 }],
+            },
+        ]);
+    });
+
+    it("egress only to DNS, the data stores' pods or hosts on their ports, and HTTPS APIs", () => {
+        const spec = networkPolicySpec(service(), policy, inputs);
+        assert.deepEqual(spec.egress, [
+            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "postgresql" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
+            { to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 6380 }] },
+            { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6333 }] },
+        ]);
+    });
+
+    it("a frontend calling the api: egress to the api pods, and the api admits it", () => {
+        const services = {
+            api: service(),
+            web: service({ component: "frontend", connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false, services: ["api"] } }),
+        };
+        const web = servicePeers("web", services, "i", "p");
+        const api = servicePeers("api", services, "i", "p");
+        const apiSelector = { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "i" };
+        const webSelector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "i" };
+        assert.deepEqual(web, { calls: [{ selector: apiSelector, port: 8080 }], calledBy: [] });
+        assert.deepEqual(api, { calls: [], calledBy: [webSelector] });
+        const webSpec = networkPolicySpec(services.web, policy, { ...inputs, selector: webSelector, ...web });
+        assert.deepEqual(webSpec.egress, [
+            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            { to: [{ podSelector: { matchLabels: apiSelector } }], ports: [{ protocol: "TCP", port: 8080 }] },
+        ]);
+        const apiSpec = networkPolicySpec(services.api, policy, { ...inputs, ...api });
+        assert.deepEqual((apiSpec.ingress as any[])[0], { from: [{ podSelector: { matchLabels: webSelector } }], ports: [{ protocol: "TCP", port: 8080 }] });
+    });
+
+    it("URL ports default by scheme", () => {
+        assert.equal(portOfUrl("https://x.example.com"), 443);
+        assert.equal(portOfUrl("http://weaviate.example.com"), 80);
+        assert.equal(portOfUrl("http://weaviate.example.com:8081"), 8081);
+    });
+});
+
+describe("monitoring and ingress", () => {
+    it("the ServiceMonitor scrapes the metrics port with pod, namespace and service relabelings", () => {
+        const spec = serviceMonitorSpec(service(), monitoringSchema.parse({ interval: "15s" }), selector, "ns");
+        assert.deepEqual(spec, {
+            selector: { matchLabels: selector },
+            namespaceSelector: { matchNames: ["ns"] },
+            endpoints: [
+                {
+                    port: "metrics",
+                    path: "/metrics",
+                    interval: "15s",
+                    scrapeTimeout: "10s",
+                    relabelings: [
+                        { action: "replace", sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" },
+                        { action: "replace", sourceLabels: ["__meta_kubernetes_namespace"], targetLabel: "namespace" },
+                        { action: "replace", sourceLabels: ["__meta_kubernetes_service_name"], targetLabel: "service" },
+                    ],
+                },
+            ],
+        });
+    });
+
+    it("the Ingress routes every host to the http port, with TLS for all hosts", () => {
+        const svc = service({ ingress: { enabled: true, hosts: [{ host: "a.example.com" }, { host: "b.example.com", paths: [{ path: "/v1", pathType: "Exact" }] }], tls: { enabled: true } } });
+        const spec = ingressSpec(svc, "api", "api-tls");
+        assert.deepEqual(spec.tls, [{ hosts: ["a.example.com", "b.example.com"], secretName: "api-tls" }]);
+        assert.deepEqual((spec.rules as any[])[1], {
+            host: "b.example.com",
+            http: { paths: [{ path: "/v1", pathType: "Exact", backend: { service: { name: "api", port: { name: "http" } } } }] },
+        });
+        assert.equal(serviceUrl(svc, "api", "ns"), "https://a.example.com/");
+        assert.equal(serviceUrl(service(), "api", "ns"), "http://api.ns.svc.cluster.local:8080");
+    });
+});

@@ -1,0 +1,226 @@
+/**
+ * The one mocks module of the test suite. It installs Pulumi mocks that record every registered
+ * resource ({type, name, inputs, options}) and runs the whole program for a stack file, so tests
+ * assert on exactly what `pulumi up` would send to the providers.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+export const projectRoot = path.resolve(__dirname, "..");
+
+/** Resource options as the engine receives them (what the mocks API alone does not expose). */
+export interface RecordedOptions {
+    parent: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    dependsOn: string[];
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
+}
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    inputs: any;
+    options: RecordedOptions;
+}
+
+/** Every resource registered since the last `resetRecorder()`, in registration order. */
+export const recorded: RecordedResource[] = [];
+
+/** The plaintext each fake secret config value has under mocks; tests search state for these. */
+export function fakeSecretValue(key: string): string {
+    return `plaintext-${key}-0123456789`;
+}
+
+/** Resolves an Output (or plain value) to its value; secrets are unwrapped. */
+export function promiseOf<T>(value: pulumi.Input<T> | undefined): Promise<T | undefined> {
+    return new Promise((resolve) => pulumi.output(value as pulumi.Input<T>).apply((v) => resolve(v as T)));
+}
+
+/** Resolves an Output and whether it is secret. */
+export async function secretnessOf<T>(value: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
+    const [v, secret] = await Promise.all([promiseOf(value), pulumi.isSecret(value)]);
+    return { value: v as T, secret };
+}
+
+function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
+    const state: Record<string, any> = { ...args.inputs };
+    if (args.type.startsWith("kubernetes:") && args.type !== "kubernetes:helm.sh/v4:Chart") {
+        // The Kubernetes provider auto-names objects whose metadata.name is unset.
+        const metadata = { ...(args.inputs.metadata ?? {}) };
+        metadata.name ??= `${args.name}-mock1234`;
+        state.metadata = metadata;
+    }
+    if (args.type === "random:index/randomPassword:RandomPassword") {
+        state.result = `generated-${args.name}-0123456789`;
+    }
+    return state;
+}
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+        return { id: `${args.name}-id`, state: mockState(args) };
+    },
+    call(args) {
+        return args.inputs;
+    },
+};
+
+function optionsOf(req: any): RecordedOptions {
+    return {
+        parent: req.getParent(),
+        protect: req.getProtect() ?? false,
+        retainOnDelete: req.getRetainondelete() ?? false,
+        deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+        dependsOn: req.getDependenciesList(),
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    };
+}
+
+/**
+ * Installs the recording mocks for a stack. The mocks API hands `newResource` only the inputs, so
+ * the monitor's registerResource is wrapped to see the options the engine would receive too.
+ */
+export async function installMocks(stack: string, preview = false): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, "llm-platform", stack, preview);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
+        register(req, (err: any, resp: any) => {
+            if (!err) {
+                recorded.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: resp.getUrn(),
+                    inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                    options: optionsOf(req),
+                });
+            }
+            callback(err, resp);
+        });
+}
+
+/** Waits until every resource registration the program started has been answered. */
+export async function settle(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+}
+
+/** A stack file's config, keyed as the engine passes it to the program ("llm-platform:key"). */
+export interface StackConfig {
+    values: Record<string, unknown>;
+    secretKeys: string[];
+}
+
+/** Reads Pulumi.<stack>.yaml; `secure:` values become recognisable fake plaintexts. */
+export function readStackConfig(stack: string): StackConfig {
+    const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+    const values: Record<string, unknown> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
+        if (value && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value) {
+            values[key] = fakeSecretValue(key.split(":").pop()!);
+            secretKeys.push(key);
+        } else {
+            values[key] = value;
+        }
+    }
+    return { values, secretKeys };
+}
+
+/** What one run of the program under mocks produced. */
+export interface ProgramRun {
+    resources: RecordedResource[];
+    /** The stack outputs, resolved. */
+    outputs: Record<string, unknown>;
+    /** The stack outputs as Outputs, to inspect secretness. */
+    rawOutputs: Record<string, pulumi.Output<unknown>>;
+    /** Every resource of a type token, e.g. "kubernetes:apps/v1:Deployment". */
+    ofType(type: string): RecordedResource[];
+    /** The one resource of a type whose name ends with `suffix`; fails when there is not exactly one. */
+    one(type: string, suffix?: string): RecordedResource;
+}
+
+function clearProgramModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(projectRoot) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}tests${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/**
+ * Runs index.ts for a stack under mocks, with the stack file's config changed by `edit`
+ * (keys without the project prefix; `undefined` removes a key; `secrets` adds secret keys).
+ */
+export async function runProgram(
+    stack: string,
+    edit: { set?: Record<string, unknown>; remove?: string[]; secrets?: Record<string, string> } = {},
+): Promise<ProgramRun> {
+    const config = readStackConfig(stack);
+    for (const [key, value] of Object.entries(edit.set ?? {})) config.values[`llm-platform:${key}`] = value;
+    for (const key of edit.remove ?? []) delete config.values[`llm-platform:${key}`];
+    for (const [key, value] of Object.entries(edit.secrets ?? {})) {
+        config.values[`llm-platform:${key}`] = value;
+        config.secretKeys.push(`llm-platform:${key}`);
+    }
+    const engineConfig: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config.values)) {
+        engineConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    recorded.length = 0;
+    pulumi.runtime.setAllConfig(engineConfig, config.secretKeys);
+    await installMocks(stack);
+    clearProgramModules();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(path.join(projectRoot, "index.ts"));
+    const rawOutputs: Record<string, pulumi.Output<unknown>> = {};
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(program)) {
+        rawOutputs[key] = pulumi.output(value);
+        outputs[key] = await promiseOf(value as pulumi.Input<unknown>);
+    }
+    await settle();
+    const resources = [...recorded];
+    const ofType = (type: string) => resources.filter((r) => r.type === type);
+    return {
+        resources,
+        outputs,
+        rawOutputs,
+        ofType,
+        one(type, suffix = "") {
+            const found = ofType(type).filter((r) => r.name.endsWith(suffix));
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** Runs the program expecting it to throw; returns the error and what was registered before it. */
+export async function runProgramExpectingError(
+    stack: string,
+    edit: Parameters<typeof runProgram>[1] = {},
+): Promise<{ error: Error; resources: RecordedResource[] }> {
+    try {
+        await runProgram(stack, edit);
+    } catch (error) {
+        await settle();
+        return { error: error as Error, resources: [...recorded] };
+    }
+    throw new Error(`the ${stack} stack was expected to fail, but it succeeded`);
+}
+
+export const stacks = ["dev", "staging", "prod"] as const;
