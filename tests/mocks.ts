@@ -26,8 +26,24 @@ export interface RecordedResource {
     type: string;
     name: string;
     urn: string;
+    /** The inputs as plain values (secrets unwrapped). */
     inputs: any;
+    /** Paths of the inputs that were sent as secrets, e.g. "stringData.anthropic-api-key". */
+    secretPaths: string[];
     options: RecordedOptions;
+}
+
+/** Unwraps the engine's secret envelopes, noting where they were. */
+function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
+    if (pulumi.runtime.isRpcSecret(value)) {
+        secretPaths.push(at);
+        return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(value), at, []);
+    }
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, secretPaths));
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, secretPaths)]));
+    }
+    return value;
 }
 
 /** Every resource registered since the last `resetRecorder()`, in registration order. */
@@ -98,11 +114,13 @@ export async function installMocks(stack: string, preview = false): Promise<void
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
         register(req, (err: any, resp: any) => {
             if (!err) {
+                const secretPaths: string[] = [];
                 recorded.push({
                     type: req.getType(),
                     name: req.getName(),
                     urn: resp.getUrn(),
-                    inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                    inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject()), "", secretPaths),
+                    secretPaths,
                     options: optionsOf(req),
                 });
             }
@@ -224,3 +242,29 @@ export async function runProgramExpectingError(
 }
 
 export const stacks = ["dev", "staging", "prod"] as const;
+
+/**
+ * The secrets each stack needs and a user sets with `pulumi config set --secret` (the README's
+ * setup step); stack files hold none. Values are recognisable fakes, see fakeSecretValue.
+ */
+export const userSecrets: Record<(typeof stacks)[number], Record<string, string>> = {
+    dev: { anthropicApiKey: fakeSecretValue("anthropicApiKey") },
+    staging: {
+        anthropicApiKey: fakeSecretValue("anthropicApiKey"),
+        openaiApiKey: fakeSecretValue("openaiApiKey"),
+        vectorDbApiKey: fakeSecretValue("vectorDbApiKey"),
+        appSecretKey: fakeSecretValue("appSecretKey"),
+    },
+    prod: {
+        anthropicApiKey: fakeSecretValue("anthropicApiKey"),
+        openaiApiKey: fakeSecretValue("openaiApiKey"),
+        cohereApiKey: fakeSecretValue("cohereApiKey"),
+        vectorDbApiKey: fakeSecretValue("vectorDbApiKey"),
+        appSecretKey: fakeSecretValue("appSecretKey"),
+    },
+};
+
+/** Runs a stack as its user would: the stack file plus the secrets they set. */
+export function runStack(stack: (typeof stacks)[number], edit: Parameters<typeof runProgram>[1] = {}): Promise<ProgramRun> {
+    return runProgram(stack, { ...edit, secrets: { ...userSecrets[stack], ...edit.secrets } });
+}
