@@ -1,10 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
+import { dataSafety } from "./config/data-tier";
 import {
     AppSecrets,
     appSecretEntries,
     Application,
     PlatformNamespace,
+    PostgresDatabase,
+    RedisCache,
+    clientsOf,
     secretEnvFor,
     servicePeers,
     standardLabels,
@@ -30,7 +34,20 @@ const appSecrets = new AppSecrets("app-secrets", {
     labels: standardLabels({ name: "app-secrets", instance: config.instance, component: "secrets", partOf }),
 });
 
-const context = { environment: config.environment, llm: config.llm, vectorDb: config.vectorDb };
+const dataStoreArgs = (store: "postgresql" | "redis") => ({
+    namespace: namespace.name,
+    instance: config.instance,
+    partOf,
+    protect: dataSafety(config.environment, config[store]),
+    monitoring: config.monitoring.enabled ? config.monitoring : undefined,
+    networkPolicy: config.networkPolicy.enabled
+        ? { clientPodSelectors: clientsOf(store, config.services, config.instance, partOf), prometheus: config.networkPolicy.prometheus }
+        : undefined,
+});
+const database = new PostgresDatabase("postgresql", { ...dataStoreArgs("postgresql"), config: config.postgresql });
+const cache = new RedisCache("redis", { ...dataStoreArgs("redis"), config: config.redis });
+
+const context = { environment: config.environment, llm: config.llm, vectorDb: config.vectorDb, database: database.endpoint, redis: cache.endpoint };
 const apps = Object.entries(config.services).map(([name, service]) => {
     const peers = servicePeers(name, config.services, config.instance, partOf);
     return [name, new Application(name, {
@@ -60,3 +77,8 @@ export const services = Object.fromEntries(
     ]),
 );
 export const appSecretName = appSecrets.secretName;
+const { endpoint: pg } = database;
+export const dataStores = {
+    postgresql: { host: pg.host, readHost: database.readHost, port: pg.port, database: pg.database, user: pg.user, passwordSecret: pg.passwordSecret },
+    redis: { host: cache.endpoint.host, port: cache.endpoint.port, passwordSecret: cache.endpoint.passwordSecret },
+};

@@ -71,6 +71,18 @@ export function servicePeers(
     };
 }
 
+/** The pods of the services that connect to a data store, for its NetworkPolicy. */
+export function clientsOf(
+    store: "postgresql" | "redis",
+    services: Readonly<Record<string, ServiceConfig>>,
+    instance: string,
+    partOf: string,
+): Labels[] {
+    return Object.entries(services)
+        .filter(([, service]) => service.connectsTo[store])
+        .map(([name, service]) => selectorLabels(serviceIdentity(name, service, instance, partOf)));
+}
+
 /** The identity of a service's post-deploy check pods. */
 export function checkIdentity(serviceName: string, instance: string, partOf: string): WorkloadIdentity {
     return { name: `${serviceName}-check`, instance, component: "post-deploy-check", partOf };

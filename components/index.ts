@@ -4,3 +4,5 @@ export * from "./application-specs";
 export * from "./application";
 export * from "./app-secrets";
 export * from "./platform-namespace";
+export * from "./postgres-database";
+export * from "./redis-cache";

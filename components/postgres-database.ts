@@ -1,0 +1,143 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { PostgresqlConfig } from "../config/data-tier";
+import {
+    ChartNetworkPolicySpec,
+    ServiceMonitorSpec,
+    chartLocation,
+    postgresPort,
+    postgresSecretKeys,
+    postgresqlPrimaryService,
+    postgresqlReadService,
+    postgresqlValues,
+    releaseNames,
+} from "./bitnami-values";
+import { dataSafetyOptions, generatedPassword, serviceHost } from "./data-store";
+import { standardLabels } from "./labels";
+import { NetworkPeer, PostgresEndpoint } from "./types";
+
+export interface PostgresDatabaseArgs {
+    /** The namespace of the release and of the password Secret. */
+    readonly namespace: pulumi.Input<string>;
+    /**
+     * app.kubernetes.io/instance of the platform, e.g. "llm-platform-prod". The release, its
+     * fullname and its pods' instance label are "<instance>-postgresql", the Secret "<instance>-postgresql-auth".
+     */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
+    readonly partOf?: string;
+    /** The validated `postgresql` section of the stack config. */
+    readonly config: PostgresqlConfig;
+    /**
+     * Data safety: `protect` and retainOnDelete on the chart (and, by a transform, every object it
+     * renders), the Secret and the passwords, and PVC retention "Retain" on the StatefulSets.
+     * @default false
+     */
+    readonly protect?: boolean;
+    /** The exporter sidecar and a ServiceMonitor with these settings. @default no metrics */
+    readonly monitoring?: ServiceMonitorSpec;
+    /**
+     * The chart's NetworkPolicies, admitting only these application pods (and Prometheus on the
+     * metrics port). @default the chart's NetworkPolicies off, as the platform's are
+     */
+    readonly networkPolicy?: ChartNetworkPolicySpec;
+}
+
+/**
+ * PostgreSQL for the platform: the pinned Bitnami chart (helm.v4.Chart) with passwords the program
+ * generates and owns, or an external server. Either way `endpoint` is what the application needs.
+ */
+export class PostgresDatabase extends pulumi.ComponentResource {
+    /** Where and as whom the application connects. */
+    public readonly endpoint: PostgresEndpoint;
+    /** The Secret with the passwords (keys "postgres-password", "password", "replication-password"; external: the configured one). */
+    public readonly secretName: pulumi.Output<string>;
+    /** The read replicas' host, with replication in the cluster. */
+    public readonly readHost?: pulumi.Output<string>;
+    /** The labels of the chart's pods, in the cluster. */
+    public readonly podSelector?: Record<string, string>;
+    /** The release, in the cluster. */
+    public readonly chart?: k8s.helm.v4.Chart;
+
+    constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:data:PostgresDatabase", name, {}, opts);
+        const { config } = args;
+        const protect = args.protect ?? false;
+        const partOf = args.partOf ?? "llm-platform";
+
+        if (config.mode === "external") {
+            const external = config.external;
+            if (external.host === undefined || external.existingSecret === undefined) {
+                throw new Error(`'postgresql.external.host' (${external.host}) and 'postgresql.external.existingSecret' (${external.existingSecret}) must be set when mode is "external"`);
+            }
+            const networkPeer: NetworkPeer = { kind: "external", cidrs: [...external.cidrs] };
+            this.secretName = pulumi.output(external.existingSecret);
+            this.endpoint = {
+                host: external.host,
+                port: external.port,
+                database: config.auth.database,
+                user: config.auth.username,
+                passwordSecret: { name: external.existingSecret, key: external.passwordKey },
+                networkPeer,
+            };
+            this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
+            return;
+        }
+
+        const names = releaseNames(args.instance, "postgresql");
+        const values = postgresqlValues({
+            config,
+            names,
+            partOf,
+            protect,
+            monitoring: args.monitoring,
+            networkPolicy: args.networkPolicy,
+        });
+        const safety = dataSafetyOptions(protect);
+
+        const passwords = {
+            [postgresSecretKeys.adminPasswordKey]: generatedPassword(`${name}-admin-password`, { parent: this, ...safety.state }),
+            [postgresSecretKeys.userPasswordKey]: generatedPassword(`${name}-user-password`, { parent: this, ...safety.state }),
+            [postgresSecretKeys.replicationPasswordKey]: generatedPassword(`${name}-replication-password`, { parent: this, ...safety.state }),
+        };
+        const secret = new k8s.core.v1.Secret(
+            `${name}-auth`,
+            {
+                metadata: {
+                    name: names.secret,
+                    namespace: args.namespace,
+                    labels: standardLabels({ name: "postgresql", instance: names.release, component: "credentials", partOf }),
+                },
+                type: "Opaque",
+                stringData: Object.fromEntries(Object.entries(passwords).map(([key, password]) => [key, password.result])),
+            },
+            { parent: this, ...safety.objects },
+        );
+
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                ...chartLocation(config.chart),
+                name: names.release,
+                namespace: args.namespace,
+                values,
+            },
+            { parent: this, dependsOn: [secret], ...safety.chart },
+        );
+
+        this.secretName = secret.metadata.name;
+        this.podSelector = names.podSelector;
+        this.endpoint = {
+            host: serviceHost(postgresqlPrimaryService(names, config.architecture), args.namespace),
+            port: postgresPort,
+            database: config.auth.database,
+            user: config.auth.username,
+            passwordSecret: { name: secret.metadata.name, key: postgresSecretKeys.userPasswordKey },
+            networkPeer: { kind: "pods", podSelector: { ...names.podSelector } },
+        };
+        if (config.architecture === "replication") {
+            this.readHost = serviceHost(postgresqlReadService(names), args.namespace);
+        }
+        this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName, readHost: this.readHost });
+    }
+}

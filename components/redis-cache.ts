@@ -1,0 +1,120 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { RedisConfig } from "../config/data-tier";
+import { ChartNetworkPolicySpec, ServiceMonitorSpec, chartLocation, redisMasterService, redisPort, redisSecretKey, redisValues, releaseNames } from "./bitnami-values";
+import { dataSafetyOptions, generatedPassword, serviceHost } from "./data-store";
+import { standardLabels } from "./labels";
+import { DataStoreEndpoint, NetworkPeer } from "./types";
+
+export interface RedisCacheArgs {
+    /** The namespace of the release and of the password Secret. */
+    readonly namespace: pulumi.Input<string>;
+    /**
+     * app.kubernetes.io/instance of the platform, e.g. "llm-platform-prod". The release, its
+     * fullname and its pods' instance label are "<instance>-redis", the Secret "<instance>-redis-auth".
+     */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
+    readonly partOf?: string;
+    /** The validated `redis` section of the stack config. */
+    readonly config: RedisConfig;
+    /**
+     * Data safety: `protect` and retainOnDelete on the chart (and, by a transform, every object it
+     * renders), the Secret and the password, and PVC retention "Retain" on the StatefulSets.
+     * @default false
+     */
+    readonly protect?: boolean;
+    /** The exporter sidecar and a ServiceMonitor with these settings. @default no metrics */
+    readonly monitoring?: ServiceMonitorSpec;
+    /**
+     * The chart's NetworkPolicy, admitting only these application pods (and Prometheus on the
+     * metrics port). @default the chart's NetworkPolicy off, as the platform's are
+     */
+    readonly networkPolicy?: ChartNetworkPolicySpec;
+}
+
+/**
+ * Redis for the platform: the pinned Bitnami chart (helm.v4.Chart) with a password the program
+ * generates and owns, or an external server. Either way `endpoint` is what the application needs.
+ */
+export class RedisCache extends pulumi.ComponentResource {
+    /** Where the application connects: the master (with Sentinel, the Service that follows it). */
+    public readonly endpoint: DataStoreEndpoint;
+    /** The Secret with the password (key "redis-password"; external: the configured one). */
+    public readonly secretName: pulumi.Output<string>;
+    /** The labels of the chart's pods, in the cluster. */
+    public readonly podSelector?: Record<string, string>;
+    /** The release, in the cluster. */
+    public readonly chart?: k8s.helm.v4.Chart;
+
+    constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:data:RedisCache", name, {}, opts);
+        const { config } = args;
+        const protect = args.protect ?? false;
+        const partOf = args.partOf ?? "llm-platform";
+
+        if (config.mode === "external") {
+            const external = config.external;
+            if (external.host === undefined || external.existingSecret === undefined) {
+                throw new Error(`'redis.external.host' (${external.host}) and 'redis.external.existingSecret' (${external.existingSecret}) must be set when mode is "external"`);
+            }
+            const networkPeer: NetworkPeer = { kind: "external", cidrs: [...external.cidrs] };
+            this.secretName = pulumi.output(external.existingSecret);
+            this.endpoint = {
+                host: external.host,
+                port: external.port,
+                passwordSecret: { name: external.existingSecret, key: external.passwordKey },
+                networkPeer,
+            };
+            this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
+            return;
+        }
+
+        const names = releaseNames(args.instance, "redis");
+        const values = redisValues({
+            config,
+            names,
+            partOf,
+            protect,
+            monitoring: args.monitoring,
+            networkPolicy: args.networkPolicy,
+        });
+        const safety = dataSafetyOptions(protect);
+
+        const password = generatedPassword(`${name}-password`, { parent: this, ...safety.state });
+        const secret = new k8s.core.v1.Secret(
+            `${name}-auth`,
+            {
+                metadata: {
+                    name: names.secret,
+                    namespace: args.namespace,
+                    labels: standardLabels({ name: "redis", instance: names.release, component: "credentials", partOf }),
+                },
+                type: "Opaque",
+                stringData: { [redisSecretKey]: password.result },
+            },
+            { parent: this, ...safety.objects },
+        );
+
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                ...chartLocation(config.chart),
+                name: names.release,
+                namespace: args.namespace,
+                values,
+            },
+            { parent: this, dependsOn: [secret], ...safety.chart },
+        );
+
+        this.secretName = secret.metadata.name;
+        this.podSelector = names.podSelector;
+        this.endpoint = {
+            host: serviceHost(redisMasterService(names), args.namespace),
+            port: redisPort,
+            passwordSecret: { name: secret.metadata.name, key: redisSecretKey },
+            networkPeer: { kind: "pods", podSelector: { ...names.podSelector } },
+        };
+        this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
+    }
+}

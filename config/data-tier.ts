@@ -1,0 +1,266 @@
+/**
+ * The stack config of the data tier: `llm-platform:postgresql` and `llm-platform:redis`. Each data
+ * store runs in the cluster from the pinned Bitnami chart (mode "in-cluster") or is a managed
+ * service the application connects to (mode "external"). No password is ever read from here:
+ * in-cluster passwords are generated, and external ones stay in an existing Secret named here.
+ */
+import { z } from "zod";
+import { ImageSpec, PinnedChart, legacyImage, postgresqlChart, redisChart } from "../components/bitnami-values";
+import { Problem } from "./problem";
+import { parseQuantity } from "./rules";
+import { quantity } from "./schema";
+
+const port = z.number().int().min(1).max(65535);
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/, { error: "a CIDR such as \"10.0.0.0/8\"" });
+/** A Kubernetes object name (RFC 1123 subdomain). */
+const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "a Kubernetes object name such as \"postgres-credentials\"" });
+/** A key of a Secret's data. */
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "a Secret key such as \"password\"" });
+const hostName = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/, { error: "a host name such as \"db.example.com\"" });
+/** An unquoted PostgreSQL identifier. */
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a lowercase PostgreSQL identifier such as \"llm_platform\" (a-z, 0-9, _)" });
+
+const imageSchema = (chartImage: ImageSpec) => {
+    const fallback = legacyImage(chartImage);
+    return z
+        .strictObject({
+            /** e.g. "docker.io" or an internal mirror "registry.internal:5000". */
+            registry: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, { error: "a registry host such as \"docker.io\"" }).default(fallback.registry),
+            /** e.g. "bitnamilegacy/postgresql". */
+            repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/]*[a-z0-9])?$/, { error: "an image repository such as \"bitnamilegacy/postgresql\"" }).default(fallback.repository),
+            tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "an image tag such as \"17.6.0-debian-12-r4\"" }).default(fallback.tag),
+            /** When set, the chart pulls by digest and ignores the tag. */
+            digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: "a digest such as \"sha256:<64 hex digits>\"" }).optional(),
+        })
+        .prefault({});
+};
+
+const chartSchema = (chart: PinnedChart<string>) =>
+    z
+        .strictObject({
+            /** An OCI registry path (oci://…) or a Helm repository URL (https://…) holding the chart, e.g. an internal mirror. */
+            repository: z.string().regex(/^(oci|https?):\/\/\S+$/, { error: "an oci:// or https:// chart repository" }).default(chart.repository),
+            /** The chart's name in that repository. */
+            name: z.string().min(1).default(chart.name),
+            /** The chart version; the program is tested against the default. */
+            version: z.string().min(1).default(chart.version),
+            /** A local chart directory or .tgz, used instead of the repository (air-gapped installs). */
+            path: z.string().min(1).optional(),
+        })
+        .prefault({});
+
+const resourcesSchema = z.strictObject({
+    requests: z.strictObject({ cpu: quantity, memory: quantity }),
+    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).default({}),
+});
+
+const persistenceSchema = z
+    .strictObject({
+        /** Keep the data on a PersistentVolumeClaim; off, it lives in an emptyDir and dies with the pod. */
+        enabled: z.boolean().default(true),
+        size: quantity.default("8Gi"),
+        /** The StorageClass of the claims; unset, the cluster's default. */
+        storageClass: z.string().min(1).optional(),
+    })
+    .prefault({});
+
+const externalSchema = (defaultPort: number, defaultKey: string) =>
+    z
+        .strictObject({
+            /** The managed service's host name (mode "external" only). */
+            host: hostName.optional(),
+            port: port.default(defaultPort),
+            /** An existing Secret in the stack's namespace holding the password (mode "external" only). */
+            existingSecret: objectName.optional(),
+            /** The key of the password in that Secret. */
+            passwordKey: secretKey.default(defaultKey),
+            /** The addresses the application may reach the service at, on its port only. */
+            cidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]),
+        })
+        .prefault({});
+
+const common = {
+    /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
+    mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
+    /**
+     * Data safety: Pulumi `protect` and retainOnDelete on the chart, the password Secret and the
+     * generated passwords, and the StatefulSets' PVC retention policy "Retain".
+     * Unset, it is on in production and off elsewhere.
+     */
+    protect: z.boolean().optional(),
+    /** Mount-time chown of the data volume by an init container, for storage that needs it. */
+    volumePermissions: z.boolean().default(false),
+    /** Names of existing docker-registry Secrets for the images (global.imagePullSecrets). */
+    imagePullSecrets: z.array(objectName).default([]),
+};
+
+export const postgresqlSchema = z.strictObject({
+    ...common,
+    chart: chartSchema(postgresqlChart),
+    auth: z
+        .strictObject({
+            /** The database the application uses, created on first start. */
+            database: sqlIdentifier.default("llm_platform"),
+            /** The user the application logs in as, created on first start. */
+            username: sqlIdentifier.default("llm_platform"),
+        })
+        .prefault({}),
+    /** "standalone": one primary; "replication": a primary and read replicas. */
+    architecture: z.enum(["standalone", "replication"]).default("standalone"),
+    primary: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
+    readReplicas: z
+        .strictObject({
+            replicaCount: z.number().int().min(1).default(1),
+            resources: resourcesSchema.optional(),
+        })
+        .prefault({}),
+    persistence: persistenceSchema,
+    /** Every image the chart runs; each defaults to the chart's tag from docker.io/bitnamilegacy. */
+    images: z
+        .strictObject({
+            postgresql: imageSchema(postgresqlChart.images.postgresql),
+            /** postgres-exporter, with monitoring on. */
+            metrics: imageSchema(postgresqlChart.images.metrics),
+            /** os-shell, with volumePermissions on. */
+            volumePermissions: imageSchema(postgresqlChart.images.volumePermissions),
+        })
+        .prefault({}),
+    external: externalSchema(5432, "password"),
+});
+
+export const redisSchema = z.strictObject({
+    ...common,
+    chart: chartSchema(redisChart),
+    /** "standalone": one master; "replication": a master and replicas (or Sentinel-managed nodes). */
+    architecture: z.enum(["standalone", "replication"]).default("standalone"),
+    master: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
+    replica: z
+        .strictObject({
+            replicaCount: z.number().int().min(1).default(3),
+            resources: resourcesSchema.optional(),
+        })
+        .prefault({}),
+    sentinel: z
+        .strictObject({
+            /** Sentinel elects a new master when it fails; clients keep using the master Service. */
+            enabled: z.boolean().default(false),
+            /** Sentinels that must agree the master is down. */
+            quorum: z.number().int().min(1).default(2),
+            resources: resourcesSchema.optional(),
+        })
+        .prefault({}),
+    persistence: persistenceSchema,
+    /** Every image the chart runs; each defaults to the chart's tag from docker.io/bitnamilegacy. */
+    images: z
+        .strictObject({
+            redis: imageSchema(redisChart.images.redis),
+            /** redis-sentinel, with sentinel.enabled. */
+            sentinel: imageSchema(redisChart.images.sentinel),
+            /** redis-exporter, with monitoring on. */
+            metrics: imageSchema(redisChart.images.metrics),
+            /** os-shell, with volumePermissions on. */
+            volumePermissions: imageSchema(redisChart.images.volumePermissions),
+            /** kubectl, which labels the elected master for the master Service with Sentinel. */
+            kubectl: imageSchema(redisChart.images.kubectl),
+            /** os-shell, for the chart's sysctl init container (off by default). */
+            sysctl: imageSchema(redisChart.images.sysctl),
+        })
+        .prefault({}),
+    external: externalSchema(6379, "redis-password"),
+});
+
+export type PostgresqlConfig = z.infer<typeof postgresqlSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+export type DataTierEnvironment = "development" | "staging" | "production";
+
+/** Whether a data store's data is protected: as configured, else on in production only. */
+export function dataSafety(environment: DataTierEnvironment, section: { protect?: boolean }): boolean {
+    return section.protect ?? environment === "production";
+}
+
+type Resources = z.infer<typeof resourcesSchema>;
+
+function resourceProblems(key: string, resources: Resources | undefined, environment: DataTierEnvironment): Problem[] {
+    if (resources === undefined) {
+        return environment === "production"
+            ? [{ key, given: undefined, expected: "explicit requests and limits in production, not the chart's resourcesPreset" }]
+            : [];
+    }
+    const problems: Problem[] = [];
+    for (const resource of ["cpu", "memory"] as const) {
+        const limit = resources.limits[resource];
+        if (limit !== undefined && parseQuantity(resources.requests[resource]) > parseQuantity(limit)) {
+            problems.push({ key: `${key}.requests.${resource}`, given: resources.requests[resource], expected: `at most ${key}.limits.${resource} (${limit})` });
+        }
+    }
+    if (environment === "production" && resources.limits.memory === undefined) {
+        problems.push({ key: `${key}.limits.memory`, given: undefined, expected: "a memory limit in production" });
+    }
+    return problems;
+}
+
+function modeProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const { external } = section;
+    if (section.mode === "external") {
+        if (external.host === undefined) {
+            problems.push({ key: `${store}.external.host`, given: undefined, expected: `a host name, because ${store}.mode is "external"` });
+        }
+        if (external.existingSecret === undefined) {
+            problems.push({
+                key: `${store}.external.existingSecret`,
+                given: undefined,
+                expected: `the name of an existing Secret holding the password under "${external.passwordKey}", because ${store}.mode is "external"`,
+            });
+        }
+    } else {
+        for (const field of ["host", "existingSecret"] as const) {
+            if (external[field] !== undefined) {
+                problems.push({ key: `${store}.external.${field}`, given: external[field], expected: `nothing, because ${store}.mode is "in-cluster" (set ${store}.mode: external to use it)` });
+            }
+        }
+    }
+    return problems;
+}
+
+/** Cross-field rules of the data tier; keys are config keys without the project prefix. */
+export function dataTierProblems(cfg: { environment: DataTierEnvironment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
+    const { environment, postgresql: pg, redis } = cfg;
+    const problems: Problem[] = [...modeProblems("postgresql", pg), ...modeProblems("redis", redis)];
+
+    if (pg.auth.username === "postgres") {
+        problems.push({ key: "postgresql.auth.username", given: "postgres", expected: "a user other than the superuser \"postgres\", which the chart gives the admin password" });
+    }
+    if (pg.mode === "in-cluster") {
+        problems.push(...resourceProblems("postgresql.primary.resources", pg.primary.resources, environment));
+        if (pg.architecture === "replication") {
+            problems.push(...resourceProblems("postgresql.readReplicas.resources", pg.readReplicas.resources, environment));
+        }
+        if (environment === "production" && !pg.persistence.enabled) {
+            problems.push({ key: "postgresql.persistence.enabled", given: false, expected: "true in production, or a pod restart loses the database" });
+        }
+    }
+
+    if (redis.mode === "in-cluster") {
+        if (redis.sentinel.enabled && redis.architecture !== "replication") {
+            problems.push({ key: "redis.sentinel.enabled", given: true, expected: `false, because redis.architecture is "${redis.architecture}" (Sentinel needs "replication")` });
+        }
+        if (redis.sentinel.enabled && redis.sentinel.quorum > redis.replica.replicaCount) {
+            problems.push({
+                key: "redis.sentinel.quorum",
+                given: redis.sentinel.quorum,
+                expected: `at most redis.replica.replicaCount (${redis.replica.replicaCount}), the number of Sentinels`,
+            });
+        }
+        if (!redis.sentinel.enabled) {
+            problems.push(...resourceProblems("redis.master.resources", redis.master.resources, environment));
+        }
+        if (redis.architecture === "replication") {
+            problems.push(...resourceProblems("redis.replica.resources", redis.replica.resources, environment));
+        }
+        if (redis.sentinel.enabled) {
+            problems.push(...resourceProblems("redis.sentinel.resources", redis.sentinel.resources, environment));
+        }
+    }
+    return problems;
+}

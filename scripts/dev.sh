@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The main job for a new user: preview, deploy or destroy the dev stack with a local state backend
+# (no Pulumi Cloud account) against the current kubeconfig context.
+#
+#   ./scripts/dev.sh preview            # pulumi preview --diff --stack dev
+#   ./scripts/dev.sh up [--yes]         # pulumi up --stack dev
+#   ./scripts/dev.sh destroy [--yes]    # pulumi destroy --stack dev
+#   ./scripts/dev.sh outputs            # pulumi stack output --stack dev
+#
+# State lives in .pulumi-local/ (override with PULUMI_BACKEND_URL); the stack's secrets are
+# encrypted with PULUMI_CONFIG_PASSPHRASE. Extra arguments go to pulumi.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+action="${1:-preview}"
+shift || true
+
+source scripts/node.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+
+if ! command -v pulumi >/dev/null 2>&1; then
+    # No CLI on PATH: use the one built from source (scripts/toolchain/build.sh), if built.
+    source scripts/toolchain/env.sh
+    if ! command -v pulumi >/dev/null 2>&1; then
+        echo "dev.sh: no pulumi CLI on PATH. Install it (https://www.pulumi.com/docs/install/) or build it offline with scripts/toolchain/build.sh." >&2
+        exit 1
+    fi
+fi
+
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-local}"
+if [[ "$PULUMI_BACKEND_URL" == file://* ]]; then mkdir -p "${PULUMI_BACKEND_URL#file://}"; fi
+if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+    echo "dev.sh: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE): it encrypts the dev stack's secrets." >&2
+    exit 1
+fi
+
+pulumi stack select --create --secrets-provider passphrase dev >/dev/null
+if ! pulumi config get anthropicApiKey --stack dev >/dev/null 2>&1; then
+    echo "dev.sh: the dev stack needs its Anthropic API key first:" >&2
+    echo "  PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL pulumi config set --secret --stack dev anthropicApiKey" >&2
+    exit 1
+fi
+
+case "$action" in
+    preview) exec pulumi preview --diff --stack dev "$@" ;;
+    up) exec pulumi up --diff --stack dev "$@" ;;
+    destroy) exec pulumi destroy --stack dev "$@" ;;
+    outputs) exec pulumi stack output --stack dev "$@" ;;
+    *) echo "usage: $0 preview|up|destroy|outputs [pulumi args]" >&2; exit 2 ;;
+esac

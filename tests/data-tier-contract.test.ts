@@ -1,0 +1,216 @@
+/**
+ * The contract between the program and the pinned Bitnami charts: every values key the program
+ * can set is a key of the chart's values.yaml (a misspelt key is silently ignored by Helm), and the
+ * chart defaults the program relies on (images, Secret key names) are the chart's.
+ *
+ * Reads the reference copies in ../shared/bitnami/<chart>/<version>/ (relative to the project
+ * root), or in $BITNAMI_REFERENCE_DIR/<chart>/<version>/. Without them the tests are skipped,
+ * saying so.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import {
+    PinnedChart,
+    postgresSecretKeys,
+    postgresqlChart,
+    postgresqlValues,
+    redisChart,
+    redisValues,
+    releaseNames,
+} from "../components/bitnami-values";
+import { postgresqlSchema, redisSchema } from "../config/data-tier";
+import { projectRoot } from "./mocks";
+
+type Values = Record<string, any>;
+
+/** Where the reference copies are: $BITNAMI_REFERENCE_DIR, else ../shared/bitnami from the project root. */
+export const referenceRoot = process.env.BITNAMI_REFERENCE_DIR ?? path.resolve(projectRoot, "..", "shared", "bitnami");
+
+/**
+ * Keys whose values are free-form maps or lists the chart passes through (labels, annotations,
+ * selectors, extra rules), so their inner keys are not chart keys. An empty map `{}` in
+ * values.yaml (e.g. `resources: {}`) is free-form too.
+ */
+export const freeFormKeys = new Set([
+    "labels",
+    "annotations",
+    "podLabels",
+    "podAnnotations",
+    "commonLabels",
+    "commonAnnotations",
+    "additionalLabels",
+    "matchLabels",
+    "ingressNSMatchLabels",
+    "ingressNSPodMatchLabels",
+    "nodeSelector",
+    "selector",
+    "extraIngress",
+    "extraEgress",
+    "extraEnvVars",
+    "extraVolumes",
+    "extraVolumeMounts",
+]);
+
+/** The keys of `values` that are not keys of `reference`, or hold another type of value, as dotted paths. */
+export function unknownKeys(values: Values, reference: Values, prefix = ""): string[] {
+    const unknown: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        const where = `${prefix}${key}`;
+        if (!(key in reference)) {
+            unknown.push(where);
+            continue;
+        }
+        const ref = reference[key];
+        if (freeFormKeys.has(key) || key.startsWith("extra")) continue;
+        const refIsMap = ref !== null && typeof ref === "object" && !Array.isArray(ref);
+        if (refIsMap && Object.keys(ref).length === 0) continue;
+        if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+            if (!refIsMap) {
+                unknown.push(`${where} (a map here, ${JSON.stringify(ref)} in values.yaml)`);
+                continue;
+            }
+            unknown.push(...unknownKeys(value, ref, `${where}.`));
+        } else if (ref !== null && ref !== undefined && (Array.isArray(value) !== Array.isArray(ref) || typeof value !== typeof ref)) {
+            unknown.push(`${where} (${JSON.stringify(value)} here, ${JSON.stringify(ref)} in values.yaml)`);
+        }
+    }
+    return unknown;
+}
+
+function get(values: Values, keys: readonly string[]): any {
+    return keys.reduce((v: any, k) => (v === undefined ? undefined : v[k]), values);
+}
+
+const monitoring = { labels: { release: "kube-prometheus-stack" }, interval: "30s", scrapeTimeout: "10s" };
+const networkPolicy = {
+    clientPodSelectors: [{ "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "llm-platform-test" }],
+    prometheus: { namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" }, podSelector: { "app.kubernetes.io/name": "prometheus" } },
+};
+const resources = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } };
+const digest = `sha256:${"c".repeat(64)}`;
+
+/** Every combination of what the program can set, so each key it can write is checked. */
+const variations = [
+    { protect: false, monitoring: undefined, networkPolicy: undefined },
+    { protect: true, monitoring, networkPolicy },
+];
+
+function postgresqlVariants(): Values[] {
+    const configs = [
+        postgresqlSchema.parse({}),
+        postgresqlSchema.parse({
+            architecture: "replication",
+            primary: { resources },
+            readReplicas: { replicaCount: 2, resources },
+            persistence: { enabled: true, size: "50Gi", storageClass: "fast" },
+            volumePermissions: true,
+            imagePullSecrets: ["pull"],
+            images: { postgresql: { digest }, metrics: { digest }, volumePermissions: { digest } },
+        }),
+    ];
+    return configs.flatMap((config) =>
+        variations.map((v) => postgresqlValues({ config, names: releaseNames("llm-platform-test", "postgresql"), partOf: "llm-platform", ...v })),
+    );
+}
+
+function redisVariants(): Values[] {
+    const configs = [
+        redisSchema.parse({}),
+        redisSchema.parse({ architecture: "replication", master: { resources }, replica: { replicaCount: 3, resources }, persistence: { storageClass: "fast" } }),
+        redisSchema.parse({
+            architecture: "replication",
+            replica: { resources },
+            sentinel: { enabled: true, quorum: 2, resources },
+            volumePermissions: true,
+            imagePullSecrets: ["pull"],
+            images: { redis: { digest }, sentinel: { digest }, metrics: { digest }, volumePermissions: { digest }, kubectl: { digest }, sysctl: { digest } },
+        }),
+    ];
+    return configs.flatMap((config) =>
+        variations.map((v) => redisValues({ config, names: releaseNames("llm-platform-test", "redis"), partOf: "llm-platform", ...v })),
+    );
+}
+
+function describeChart(chart: PinnedChart<string>, variants: () => Values[], extra: (reference: () => Values) => void): void {
+    describe(`data tier contract: the ${chart.name} chart ${chart.version}`, function () {
+        const dir = path.join(referenceRoot, chart.name, chart.version);
+        let reference: Values | undefined;
+
+        before(function () {
+            const file = path.join(dir, "values.yaml");
+            if (!fs.existsSync(file)) {
+                console.log(
+                    `      skipped: no reference values.yaml at ${file}; put the chart's files in ../shared/bitnami/${chart.name}/${chart.version}/ ` +
+                        "or point BITNAMI_REFERENCE_DIR at a directory holding <chart>/<version>/values.yaml",
+                );
+                this.skip();
+            }
+            reference = parseYaml(fs.readFileSync(file, "utf8"));
+        });
+
+        it("the reference copy is the pinned chart version", () => {
+            const chartYaml = parseYaml(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8"));
+            assert.equal(chartYaml.name, chart.name);
+            assert.equal(chartYaml.version, chart.version);
+        });
+
+        it("every values key the program sets is a key of the chart's values.yaml", () => {
+            for (const values of variants()) {
+                assert.deepEqual(unknownKeys(values, reference!), []);
+            }
+        });
+
+        it("the program's record of the chart's default images is the chart's", () => {
+            for (const [key, image] of Object.entries(chart.images)) {
+                const ref = get(reference!, image.valuesPath);
+                assert.deepEqual(
+                    { registry: ref.registry, repository: ref.repository, tag: ref.tag },
+                    { registry: image.registry, repository: image.repository, tag: image.tag },
+                    `${key} (${image.valuesPath.join(".")})`,
+                );
+            }
+        });
+
+        it("every image block of the chart's values.yaml is one the program sets", () => {
+            const blocks: string[] = [];
+            const walk = (node: Values, at: string[]) => {
+                for (const [key, value] of Object.entries(node)) {
+                    if (value && typeof value === "object" && !Array.isArray(value)) {
+                        if (key === "image" && "repository" in value) blocks.push([...at, key].join("."));
+                        else walk(value, [...at, key]);
+                    }
+                }
+            };
+            walk(reference!, []);
+            assert.deepEqual(blocks.sort(), Object.values(chart.images).map((i) => i.valuesPath.join(".")).sort());
+        });
+
+        extra(() => reference!);
+    });
+}
+
+describeChart(postgresqlChart, postgresqlVariants, (reference) => {
+    it("the Secret's keys are the chart's default auth.secretKeys", () => {
+        const keys = reference().auth.secretKeys;
+        assert.equal(keys.adminPasswordKey, postgresSecretKeys.adminPasswordKey);
+        assert.equal(keys.userPasswordKey, postgresSecretKeys.userPasswordKey);
+        assert.equal(keys.replicationPasswordKey, postgresSecretKeys.replicationPasswordKey);
+    });
+});
+
+describeChart(redisChart, redisVariants, () => undefined);
+
+describe("data tier contract: the key check itself", () => {
+    it("reports misspelt keys and values of another type, and passes free-form maps", () => {
+        const reference = { auth: { existingSecret: "" }, commonLabels: {}, primary: { resources: {}, replicaCount: 1, persistence: { size: "8Gi" } } };
+        assert.deepEqual(
+            unknownKeys(
+                { auth: { existingSecrets: "x" }, commonLabels: { a: "b" }, primary: { resources: { requests: {} }, replicaCount: "2", persistence: { size: { x: 1 } } } },
+                reference,
+            ),
+            ["auth.existingSecrets", 'primary.replicaCount ("2" here, 1 in values.yaml)', 'primary.persistence.size (a map here, "8Gi" in values.yaml)'],
+        );
+    });
+});

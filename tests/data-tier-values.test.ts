@@ -1,0 +1,452 @@
+/**
+ * The data tier's decisions on plain data, without Pulumi mocks: config schema and rules, chart
+ * location, Helm values, release names and data-safety options.
+ */
+import { strict as assert } from "assert";
+import {
+    PostgresqlValuesInput,
+    RedisValuesInput,
+    chartLocation,
+    imagesOverridden,
+    legacyImage,
+    postgresqlChart,
+    postgresqlPrimaryService,
+    postgresqlReadService,
+    postgresqlValues,
+    redisChart,
+    redisMasterService,
+    redisValues,
+    releaseNames,
+} from "../components/bitnami-values";
+import { dataSafetyOptions, retainRenderedObjects } from "../components/data-store";
+import { PostgresqlConfig, RedisConfig, dataSafety, dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
+
+type Values = Record<string, any>;
+
+const pg = (raw: Values = {}): PostgresqlConfig => postgresqlSchema.parse(raw);
+const redis = (raw: Values = {}): RedisConfig => redisSchema.parse(raw);
+
+const resources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
+const monitoring = { labels: { release: "kube-prometheus-stack" }, interval: "15s", scrapeTimeout: "10s" };
+const appSelector = { "app.kubernetes.io/name": "orchestrator", "app.kubernetes.io/instance": "llm-platform-prod" };
+const networkPolicy = {
+    clientPodSelectors: [appSelector],
+    prometheus: { namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" }, podSelector: {} },
+};
+
+function pgValues(raw: Values = {}, extra: Partial<PostgresqlValuesInput> = {}): Values {
+    return postgresqlValues({ config: pg(raw), names: releaseNames("llm-platform-prod", "postgresql"), partOf: "llm-platform", protect: false, ...extra });
+}
+
+function redisVals(raw: Values = {}, extra: Partial<RedisValuesInput> = {}): Values {
+    return redisValues({ config: redis(raw), names: releaseNames("llm-platform-prod", "redis"), partOf: "llm-platform", protect: false, ...extra });
+}
+
+/** Every key path in a value, e.g. "auth.existingSecret". */
+function keyPaths(value: unknown, prefix = ""): string[] {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+    return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...keyPaths(v, `${prefix}${k}.`)]);
+}
+
+describe("data tier: config schema", () => {
+    it("an empty section is valid: in-cluster, standalone, pinned chart, bitnamilegacy images", () => {
+        const config = pg();
+        assert.equal(config.mode, "in-cluster");
+        assert.equal(config.architecture, "standalone");
+        assert.equal(config.protect, undefined);
+        assert.deepEqual(config.chart, { repository: "oci://registry-1.docker.io/bitnamicharts", name: "postgresql", version: "17.1.0" });
+        assert.deepEqual(config.images.postgresql, { registry: "docker.io", repository: "bitnamilegacy/postgresql", tag: "17.6.0-debian-12-r4" });
+        assert.deepEqual(config.images.metrics, { registry: "docker.io", repository: "bitnamilegacy/postgres-exporter", tag: "0.17.1-debian-12-r16" });
+        assert.deepEqual(config.external.cidrs, ["0.0.0.0/0"]);
+        assert.deepEqual(redis().chart, { repository: "oci://registry-1.docker.io/bitnamicharts", name: "redis", version: "23.1.1" });
+        assert.deepEqual(Object.keys(redis().images).sort(), ["kubectl", "metrics", "redis", "sentinel", "sysctl", "volumePermissions"]);
+    });
+
+    it("every default image is the chart's own tag from docker.io/bitnamilegacy", () => {
+        for (const [key, image] of Object.entries(postgresqlChart.images)) {
+            assert.deepEqual((pg().images as Values)[key], legacyImage(image), key);
+        }
+        for (const [key, image] of Object.entries(redisChart.images)) {
+            assert.deepEqual((redis().images as Values)[key], legacyImage(image), key);
+            assert.match((redis().images as Values)[key].repository, /^bitnamilegacy\//);
+        }
+    });
+
+    it("a misspelt key is an error, at every level", () => {
+        assert.equal(postgresqlSchema.safeParse({ architecure: "replication" }).success, false);
+        assert.equal(postgresqlSchema.safeParse({ persistence: { sise: "1Gi" } }).success, false);
+        assert.equal(redisSchema.safeParse({ images: { redis: { tags: "8" } } }).success, false);
+        assert.equal(redisSchema.safeParse({ sentinel: { enable: true } }).success, false);
+    });
+
+    it("no password can be written in the config", () => {
+        assert.equal(postgresqlSchema.safeParse({ auth: { password: "hunter2" } }).success, false);
+        assert.equal(redisSchema.safeParse({ external: { password: "hunter2" } }).success, false);
+    });
+
+    it("data safety follows the environment unless set", () => {
+        assert.equal(dataSafety("production", pg()), true);
+        assert.equal(dataSafety("staging", pg()), false);
+        assert.equal(dataSafety("production", pg({ protect: false })), false);
+        assert.equal(dataSafety("development", redis({ protect: true })), true);
+    });
+});
+
+describe("data tier: cross-field rules", () => {
+    const problems = (environment: "development" | "staging" | "production", postgresql: Values = {}, redisRaw: Values = {}) =>
+        dataTierProblems({ environment, postgresql: pg(postgresql), redis: redis(redisRaw) });
+
+    it("the defaults have no problems outside production", () => {
+        assert.deepEqual(problems("development"), []);
+        assert.deepEqual(problems("staging", { architecture: "replication" }, { architecture: "replication", sentinel: { enabled: true } }), []);
+    });
+
+    it("external mode needs a host and an existing Secret", () => {
+        assert.deepEqual(problems("staging", { mode: "external" }, { mode: "external", external: { host: "cache.example.com", existingSecret: "cache" } }), [
+            { key: "postgresql.external.host", given: undefined, expected: 'a host name, because postgresql.mode is "external"' },
+            {
+                key: "postgresql.external.existingSecret",
+                given: undefined,
+                expected: 'the name of an existing Secret holding the password under "password", because postgresql.mode is "external"',
+            },
+        ]);
+    });
+
+    it("external settings in in-cluster mode are a mistake, not ignored", () => {
+        assert.deepEqual(problems("staging", {}, { external: { host: "cache.example.com" } }), [
+            {
+                key: "redis.external.host",
+                given: "cache.example.com",
+                expected: 'nothing, because redis.mode is "in-cluster" (set redis.mode: external to use it)',
+            },
+        ]);
+    });
+
+    it("production needs explicit resources for every in-cluster workload", () => {
+        const expected = "explicit requests and limits in production, not the chart's resourcesPreset";
+        assert.deepEqual(problems("production", { architecture: "replication" }, { architecture: "replication" }), [
+            { key: "postgresql.primary.resources", given: undefined, expected },
+            { key: "postgresql.readReplicas.resources", given: undefined, expected },
+            { key: "redis.master.resources", given: undefined, expected },
+            { key: "redis.replica.resources", given: undefined, expected },
+        ]);
+        assert.deepEqual(problems("production", { mode: "external", external: { host: "db", existingSecret: "db" } }, { mode: "external", external: { host: "c", existingSecret: "c" } }), []);
+    });
+
+    it("a request above its limit, and production without a memory limit, are problems", () => {
+        assert.deepEqual(
+            problems("staging", { primary: { resources: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1" } } } }),
+            [{ key: "postgresql.primary.resources.requests.cpu", given: "2", expected: "at most postgresql.primary.resources.limits.cpu (1)" }],
+        );
+        assert.deepEqual(
+            problems("production", { primary: { resources: { requests: { cpu: "1", memory: "1Gi" } } } }, { master: { resources } }),
+            [{ key: "postgresql.primary.resources.limits.memory", given: undefined, expected: "a memory limit in production" }],
+        );
+    });
+
+    it("production keeps PostgreSQL on a volume", () => {
+        assert.deepEqual(problems("production", { primary: { resources }, persistence: { enabled: false } }, { master: { resources } }), [
+            { key: "postgresql.persistence.enabled", given: false, expected: "true in production, or a pod restart loses the database" },
+        ]);
+    });
+
+    it("the application may not log in as the superuser", () => {
+        assert.deepEqual(problems("staging", { auth: { username: "postgres" } }), [
+            { key: "postgresql.auth.username", given: "postgres", expected: 'a user other than the superuser "postgres", which the chart gives the admin password' },
+        ]);
+    });
+
+    it("Sentinel needs replication and no more quorum than Sentinels", () => {
+        assert.deepEqual(problems("staging", {}, { sentinel: { enabled: true } }), [
+            { key: "redis.sentinel.enabled", given: true, expected: 'false, because redis.architecture is "standalone" (Sentinel needs "replication")' },
+        ]);
+        assert.deepEqual(problems("staging", {}, { architecture: "replication", replica: { replicaCount: 1 }, sentinel: { enabled: true } }), [
+            { key: "redis.sentinel.quorum", given: 2, expected: "at most redis.replica.replicaCount (1), the number of Sentinels" },
+        ]);
+    });
+
+    it("with Sentinel, production needs resources for the nodes and the sentinels, not the unused master", () => {
+        const expected = "explicit requests and limits in production, not the chart's resourcesPreset";
+        assert.deepEqual(problems("production", { primary: { resources } }, { architecture: "replication", sentinel: { enabled: true } }), [
+            { key: "redis.replica.resources", given: undefined, expected },
+            { key: "redis.sentinel.resources", given: undefined, expected },
+        ]);
+    });
+});
+
+describe("data tier: chart source", () => {
+    it("by default, the pinned chart from the Bitnami OCI registry", () => {
+        assert.deepEqual(chartLocation(pg().chart), { chart: "oci://registry-1.docker.io/bitnamicharts/postgresql", version: "17.1.0" });
+        assert.deepEqual(chartLocation(redis().chart), { chart: "oci://registry-1.docker.io/bitnamicharts/redis", version: "23.1.1" });
+    });
+
+    it("an internal OCI mirror or Helm repository, with the version", () => {
+        assert.deepEqual(chartLocation(pg({ chart: { repository: "oci://harbor.internal/bitnamicharts/", version: "17.1.1" } }).chart), {
+            chart: "oci://harbor.internal/bitnamicharts/postgresql",
+            version: "17.1.1",
+        });
+        assert.deepEqual(chartLocation(redis({ chart: { repository: "https://charts.internal/bitnami" } }).chart), {
+            chart: "redis",
+            version: "23.1.1",
+            repositoryOpts: { repo: "https://charts.internal/bitnami" },
+        });
+    });
+
+    it("a local chart directory, without a version (Helm ignores it there)", () => {
+        assert.deepEqual(chartLocation(pg({ chart: { path: "./charts/postgresql" } }).chart), { chart: "./charts/postgresql" });
+    });
+});
+
+describe("data tier: release names", () => {
+    it("release, fullname, Secret and pod selector are fixed strings", () => {
+        assert.deepEqual(releaseNames("llm-platform-prod", "postgresql"), {
+            release: "llm-platform-prod-postgresql",
+            name: "postgresql",
+            secret: "llm-platform-prod-postgresql-auth",
+            podSelector: { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": "llm-platform-prod-postgresql" },
+        });
+    });
+
+    it("the primary Service follows the chart's naming per architecture", () => {
+        const names = releaseNames("llm-platform-prod", "postgresql");
+        assert.equal(postgresqlPrimaryService(names, "standalone"), "llm-platform-prod-postgresql");
+        assert.equal(postgresqlPrimaryService(names, "replication"), "llm-platform-prod-postgresql-primary");
+        assert.equal(postgresqlReadService(names), "llm-platform-prod-postgresql-read");
+        assert.equal(redisMasterService(releaseNames("llm-platform-prod", "redis")), "llm-platform-prod-redis-master");
+    });
+
+    it("a release name too long for the chart's object names is refused", () => {
+        assert.throws(
+            () => releaseNames("llm-platform-a-very-long-stack-name", "postgresql"),
+            { message: `'instance' ("llm-platform-a-very-long-stack-name") makes the release name "llm-platform-a-very-long-stack-name-postgresql" 46 characters long; at most 40 fit the chart's object names` },
+        );
+    });
+});
+
+describe("data tier: images", () => {
+    it("the chart's own images are not an override; the bitnamilegacy defaults are", () => {
+        assert.equal(imagesOverridden(postgresqlChart.images, postgresqlChart), false);
+        assert.equal(imagesOverridden(pg().images, postgresqlChart), true);
+        assert.equal(imagesOverridden(redisChart.images, redisChart), false);
+        assert.equal(imagesOverridden({ ...redisChart.images, kubectl: { ...redisChart.images.kubectl, digest: `sha256:${"a".repeat(64)}` } }, redisChart), true);
+    });
+
+    it("every image of each chart is set, and overridden images allow the chart's verification", () => {
+        const values = pgValues({ images: { postgresql: { registry: "registry.internal", repository: "mirror/postgresql", tag: "17.6.0" } } });
+        assert.deepEqual(values.image, { registry: "registry.internal", repository: "mirror/postgresql", tag: "17.6.0", digest: "" });
+        assert.deepEqual(values.metrics.image, { registry: "docker.io", repository: "bitnamilegacy/postgres-exporter", tag: "0.17.1-debian-12-r16", digest: "" });
+        assert.equal(values.volumePermissions.image.repository, "bitnamilegacy/os-shell");
+        assert.equal(values.global.security.allowInsecureImages, true);
+
+        const r = redisVals({ images: { sentinel: { digest: `sha256:${"b".repeat(64)}` } } });
+        for (const path of ["image", "sentinel.image", "metrics.image", "volumePermissions.image", "kubectl.image", "sysctl.image"]) {
+            const image = path.split(".").reduce((v: Values, k) => v[k], r);
+            assert.equal(image.registry, "docker.io", path);
+            assert.match(image.repository, /^bitnamilegacy\//, path);
+        }
+        assert.equal(r.sentinel.image.digest, `sha256:${"b".repeat(64)}`);
+        assert.equal(r.global.security.allowInsecureImages, true);
+    });
+
+    it("image pull Secrets go to global.imagePullSecrets", () => {
+        assert.deepEqual(pgValues({ imagePullSecrets: ["mirror-pull"] }).global.imagePullSecrets, ["mirror-pull"]);
+        assert.deepEqual(redisVals().global.imagePullSecrets, []);
+    });
+});
+
+describe("data tier: PostgreSQL values", () => {
+    it("credentials come from the program's Secret by name, with the chart's key names", () => {
+        const values = pgValues();
+        assert.deepEqual(values.auth, {
+            enablePostgresUser: true,
+            username: "llm_platform",
+            database: "llm_platform",
+            existingSecret: "llm-platform-prod-postgresql-auth",
+            secretKeys: { adminPasswordKey: "postgres-password", userPasswordKey: "password", replicationPasswordKey: "replication-password" },
+            usePasswordFiles: true,
+        });
+        assert.deepEqual(values.passwordUpdateJob, { enabled: false });
+    });
+
+    it("no value is named like a password", () => {
+        const values = pgValues({ architecture: "replication" }, { monitoring, networkPolicy, protect: true });
+        // The chart's password values: auth.postgresPassword, .password, .replicationPassword, .metricsPassword.
+        assert.deepEqual(keyPaths(values).filter((p) => /^(postgres|replication|metrics)?password$/i.test(p.split(".").pop()!)), []);
+    });
+
+    it("the release's names and labels are fixed, so hosts and selectors are known before rendering", () => {
+        const values = pgValues();
+        assert.equal(values.fullnameOverride, "llm-platform-prod-postgresql");
+        assert.equal(values.nameOverride, "postgresql");
+        assert.deepEqual(values.commonLabels, { "app.kubernetes.io/part-of": "llm-platform" });
+    });
+
+    it("standalone: a primary only", () => {
+        const values = pgValues();
+        assert.equal(values.architecture, "standalone");
+        assert.equal(values.readReplicas, undefined);
+    });
+
+    it("replication: read replicas with their own resources and the same persistence", () => {
+        const values = pgValues({ architecture: "replication", readReplicas: { replicaCount: 2, resources }, persistence: { size: "50Gi", storageClass: "fast" } });
+        assert.equal(values.architecture, "replication");
+        assert.equal(values.readReplicas.replicaCount, 2);
+        assert.deepEqual(values.readReplicas.persistence, { enabled: true, size: "50Gi", storageClass: "fast" });
+        assert.deepEqual(values.primary.persistence, { enabled: true, size: "50Gi", storageClass: "fast" });
+        assert.equal(values.readReplicas.resourcesPreset, "none");
+        assert.deepEqual(values.readReplicas.resources, resources);
+        assert.equal(values.primary.resources, undefined, "the primary keeps the chart's preset when it has no resources");
+    });
+
+    it("persistence off is an emptyDir", () => {
+        assert.deepEqual(pgValues({ persistence: { enabled: false } }).primary.persistence, { enabled: false, size: "8Gi", storageClass: "" });
+    });
+
+    it("data safety keeps the PVCs when a StatefulSet is deleted or scaled down", () => {
+        const kept = { enabled: true, whenDeleted: "Retain", whenScaled: "Retain" };
+        const values = pgValues({ architecture: "replication" }, { protect: true });
+        assert.deepEqual(values.primary.persistentVolumeClaimRetentionPolicy, kept);
+        assert.deepEqual(values.readReplicas.persistentVolumeClaimRetentionPolicy, kept);
+        assert.equal(pgValues().primary.persistentVolumeClaimRetentionPolicy, undefined);
+    });
+
+    it("monitoring on: the exporter and a ServiceMonitor Prometheus selects", () => {
+        assert.deepEqual(pgValues({}, { monitoring }).metrics.serviceMonitor, { enabled: true, labels: { release: "kube-prometheus-stack" }, interval: "15s", scrapeTimeout: "10s" });
+        assert.equal(pgValues({}, { monitoring }).metrics.enabled, true);
+        assert.equal(pgValues().metrics.enabled, false);
+        assert.deepEqual(pgValues().metrics.serviceMonitor, { enabled: false });
+    });
+
+    it("network policy off: the chart's NetworkPolicies are off too", () => {
+        assert.deepEqual(pgValues({ architecture: "replication" }).primary.networkPolicy, { enabled: false });
+        assert.deepEqual(pgValues({ architecture: "replication" }).readReplicas.networkPolicy, { enabled: false });
+    });
+
+    it("network policy on: only the application's pods on 5432 and Prometheus on 9187", () => {
+        const values = pgValues({ architecture: "replication" }, { networkPolicy, monitoring });
+        const expected = {
+            enabled: true,
+            allowExternal: false,
+            allowExternalEgress: false,
+            extraIngress: [
+                { ports: [{ port: 5432, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] },
+                { ports: [{ port: 9187, protocol: "TCP" }], from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] },
+            ],
+        };
+        assert.deepEqual(values.primary.networkPolicy, expected);
+        assert.deepEqual(values.readReplicas.networkPolicy, expected);
+    });
+
+    it("network policy on without monitoring: no scrape rule", () => {
+        const rules = pgValues({}, { networkPolicy }).primary.networkPolicy.extraIngress;
+        assert.deepEqual(rules.map((r: Values) => r.ports[0].port), [5432]);
+    });
+});
+
+describe("data tier: Redis values", () => {
+    it("the password comes from the program's Secret by name and key", () => {
+        assert.deepEqual(redisVals().auth, {
+            enabled: true,
+            sentinel: true,
+            existingSecret: "llm-platform-prod-redis-auth",
+            existingSecretPasswordKey: "redis-password",
+            usePasswordFiles: true,
+        });
+    });
+
+    it("standalone: a master only, no Sentinel", () => {
+        const values = redisVals();
+        assert.equal(values.architecture, "standalone");
+        assert.equal(values.replica, undefined);
+        assert.deepEqual(values.sentinel, { enabled: false, image: values.sentinel.image });
+        assert.deepEqual(values.rbac, { create: false });
+    });
+
+    it("replication: replicas with explicit resources", () => {
+        const values = redisVals({ architecture: "replication", master: { resources }, replica: { replicaCount: 3, resources } });
+        assert.equal(values.replica.replicaCount, 3);
+        assert.deepEqual(values.master.resources, resources);
+        assert.equal(values.master.resourcesPreset, "none");
+        assert.deepEqual(values.replica.resources, resources);
+    });
+
+    it("Sentinel: a master Service that follows failovers, which needs the chart's RBAC", () => {
+        const values = redisVals({ architecture: "replication", sentinel: { enabled: true, quorum: 2, resources } });
+        assert.equal(values.sentinel.enabled, true);
+        assert.equal(values.sentinel.quorum, 2);
+        assert.deepEqual(values.sentinel.masterService, { enabled: true });
+        assert.deepEqual(values.sentinel.resources, resources);
+        // The chart's own validation of the master Service (redis.validateValues.createMaster).
+        assert.deepEqual(values.rbac, { create: true });
+        assert.deepEqual(values.serviceAccount, { create: true });
+        assert.equal(values.replica.automountServiceAccountToken, true);
+    });
+
+    it("without Sentinel, the replicas get no API token", () => {
+        const values = redisVals({ architecture: "replication" });
+        assert.equal(values.replica.automountServiceAccountToken, undefined);
+        assert.equal(values.serviceAccount, undefined);
+    });
+
+    it("data safety keeps the PVCs of master and replicas", () => {
+        const values = redisVals({ architecture: "replication" }, { protect: true });
+        assert.equal(values.master.persistentVolumeClaimRetentionPolicy.whenDeleted, "Retain");
+        assert.equal(values.replica.persistentVolumeClaimRetentionPolicy.whenDeleted, "Retain");
+    });
+
+    it("monitoring on: the exporter and a ServiceMonitor Prometheus selects", () => {
+        const values = redisVals({}, { monitoring });
+        assert.equal(values.metrics.enabled, true);
+        assert.deepEqual(values.metrics.serviceMonitor, { enabled: true, additionalLabels: { release: "kube-prometheus-stack" }, interval: "15s", scrapeTimeout: "10s" });
+    });
+
+    it("network policy on, with Sentinel: the application's pods on 6379 and 26379, Prometheus on the exporter's port, egress open for the API server", () => {
+        const values = redisVals({ architecture: "replication", sentinel: { enabled: true } }, { networkPolicy, monitoring });
+        assert.deepEqual(values.networkPolicy, {
+            enabled: true,
+            allowExternal: false,
+            allowExternalEgress: true,
+            extraIngress: [
+                { ports: [{ port: 6379, protocol: "TCP" }, { port: 26379, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] },
+            ],
+            metrics: { allowExternal: false, ingressNSMatchLabels: { "kubernetes.io/metadata.name": "monitoring" }, ingressNSPodMatchLabels: {} },
+        });
+        assert.deepEqual(redisVals().networkPolicy, { enabled: false });
+    });
+
+    it("network policy on, without Sentinel: the application's pods on 6379, egress only DNS and the release's pods", () => {
+        const policy = redisVals({ architecture: "replication" }, { networkPolicy }).networkPolicy;
+        assert.equal(policy.allowExternalEgress, false);
+        assert.deepEqual(policy.extraIngress, [{ ports: [{ port: 6379, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] }]);
+        assert.deepEqual(policy.metrics, { allowExternal: false, ingressNSMatchLabels: {}, ingressNSPodMatchLabels: {} });
+    });
+
+    it("no value is named like a password", () => {
+        const values = redisVals({ architecture: "replication", sentinel: { enabled: true } }, { networkPolicy, monitoring, protect: true });
+        // The chart's password values: auth.password, global.redis.password.
+        assert.deepEqual(keyPaths(values).filter((p) => /^password$/i.test(p.split(".").pop()!)), []);
+    });
+});
+
+describe("data tier: data safety options", () => {
+    it("off: no options, so the caller's (and parent's) apply", () => {
+        assert.deepEqual(dataSafetyOptions(false), { state: {}, objects: {}, chart: {} });
+    });
+
+    it("on: passwords protected; Secret and chart protected and retained; the chart's objects retained by a transform", () => {
+        const options = dataSafetyOptions(true);
+        assert.deepEqual(options.state, { protect: true });
+        assert.deepEqual(options.objects, { protect: true, retainOnDelete: true });
+        assert.equal(options.chart.protect, true);
+        assert.equal(options.chart.retainOnDelete, true);
+        assert.deepEqual(options.chart.transforms, [retainRenderedObjects]);
+    });
+
+    it("the transform protects and retains each rendered object and keeps its other options", async () => {
+        const result = await retainRenderedObjects({ custom: true, type: "kubernetes:apps/v1:StatefulSet", name: "sts", props: { a: 1 }, opts: { ignoreChanges: ["x"] } });
+        assert.deepEqual(result!.props, { a: 1 });
+        assert.equal(result!.opts.protect, true);
+        assert.equal(result!.opts.retainOnDelete, true);
+        assert.deepEqual(result!.opts.ignoreChanges, ["x"]);
+    });
+});
