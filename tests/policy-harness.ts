@@ -4,6 +4,7 @@
  * its config from a policy/config/<stack>.json file with the schema defaults applied and the
  * enforcement level resolved (the file's, else the policy's).
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -143,4 +144,89 @@ export function asPolicyTarget(resource: RecordedResource): PolicyTarget {
         props.metadata.name ??= `${resource.name}-mock1234`;
     }
     return { type: resource.type, name: resource.name, urn: resource.urn, props };
+}
+
+/** The policy pack served by the CLI's own runner in a child process, and a client for it. */
+export interface PackServer {
+    /** The policies the pack declares, with their default enforcement levels. */
+    policies(): Promise<{ name: string; level: EnforcementLevel }[]>;
+    /** Sends a policy config file, as `--policy-pack-config` does. */
+    configure(file: PolicyConfigFile): Promise<void>;
+    /** The violations of one resource, as "<policy> [<level>]: <message>". */
+    analyze(target: PolicyTarget): Promise<string[]>;
+    /** The violations of a set of resources, as "<policy> [<level>]: <message>". */
+    analyzeStack(targets: readonly PolicyTarget[]): Promise<string[]>;
+    stop(): void;
+}
+
+const levelNames: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+/**
+ * Starts policy/ the way the Pulumi CLI does (the Node.js runner, in the pack's directory, with
+ * its tsconfig) and connects to the analyzer server it prints the port of. Nothing is constructed
+ * in the test process, which must not serve a pack itself.
+ */
+export function startPackServer(): Promise<PackServer> {
+    // The gRPC and protobuf modules the generated analyzer stubs use, not copies of our own: the
+    // client, its credentials and the messages must come from one instance of each.
+    const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] })); // eslint-disable-line @typescript-eslint/no-require-imports
+    const grpc = fromPulumi("@grpc/grpc-js");
+    const rpc = fromPulumi("@pulumi/pulumi/proto/analyzer_grpc_pb");
+    const pb = fromPulumi("@pulumi/pulumi/proto/analyzer_pb");
+    const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
+    const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb");
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: path.join(projectRoot, "policy") });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    return new Promise((resolve, reject) => {
+        child.once("exit", (code) => reject(new Error(`the policy pack exited with ${code}: ${stderr}`)));
+        child.stdout.once("data", (chunk: Buffer) => {
+            const client = new rpc.AnalyzerClient(`127.0.0.1:${String(chunk).trim()}`, grpc.credentials.createInsecure());
+            const call = (method: string, request: unknown): Promise<any> =>
+                new Promise((done, fail) => client[method](request, (error: Error | null, response: any) => (error ? fail(error) : done(response))));
+            const resource = <T>(message: T & { setType(t: string): void; setName(n: string): void; setUrn(u: string): void; setProperties(s: unknown): void; setOptions(o: unknown): void }, target: PolicyTarget): T => {
+                message.setType(target.type);
+                message.setName(target.name ?? "resource");
+                message.setUrn(urnOf(target));
+                message.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(target.props))));
+                message.setOptions(new pb.AnalyzerResourceOptions());
+                return message;
+            };
+            const diagnostics = (response: any): string[] =>
+                response.getDiagnosticsList().map((d: any) => `${d.getPolicyname()} [${levelNames[d.getEnforcementlevel()]}]: ${d.getMessage().split("\n").pop()}`);
+            resolve({
+                async policies() {
+                    const info = await call("getAnalyzerInfo", new Empty());
+                    return info.getPoliciesList().map((p: any) => ({ name: p.getName(), level: levelNames[p.getEnforcementlevel()] }));
+                },
+                async configure(file) {
+                    const request = new pb.ConfigureAnalyzerRequest();
+                    for (const [name, entry] of Object.entries(file)) {
+                        const { enforcementLevel, ...properties } = typeof entry === "string" ? { enforcementLevel: entry } : entry;
+                        const config = new pb.PolicyConfig();
+                        const level = enforcementLevel ?? policies.find((p) => p.name === name)?.enforcementLevel ?? "advisory";
+                        config.setEnforcementlevel(levelNames.indexOf(level));
+                        config.setProperties(Struct.fromJavaScript(properties));
+                        request.getPolicyconfigMap().set(name, config);
+                    }
+                    await call("configure", request);
+                },
+                async analyze(target) {
+                    return diagnostics(await call("analyze", resource(new pb.AnalyzeRequest(), target)));
+                },
+                async analyzeStack(targets) {
+                    const request = new pb.AnalyzeStackRequest();
+                    request.setResourcesList(targets.map((t) => resource(new pb.AnalyzerResource(), t)));
+                    return diagnostics(await call("analyzeStack", request));
+                },
+                stop() {
+                    client.close();
+                    child.removeAllListeners("exit");
+                    child.kill();
+                },
+            });
+        });
+    });
 }
