@@ -3,11 +3,13 @@ import { loadConfig } from "./config";
 import { dataSafety } from "./config/data-tier";
 import {
     AppSecrets,
-    appSecretEntries,
+    appSecretsSource,
     Application,
     PlatformNamespace,
     PostgresDatabase,
     RedisCache,
+    SecretStore,
+    SecretSync,
     clientsOf,
     secretEnvFor,
     servicePeers,
@@ -23,15 +25,32 @@ const namespace = new PlatformNamespace("namespace", {
     partOf,
 });
 
-const secretEntries = appSecretEntries({
-    enabledProviders: Object.entries(config.llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
-    vectorDb: config.vectorDb.type !== "none",
-    values: config.secrets,
+const secretsLabels = (name: string) => standardLabels({ name, instance: config.instance, component: "secrets", partOf });
+const secretStore = config.secrets.store && new SecretStore("secret-store", {
+    namespace: namespace.name,
+    instance: config.instance,
+    config: config.secrets.store,
+    labels: secretsLabels("secret-store"),
 });
+const secretSync: SecretSync | undefined = secretStore && {
+    store: secretStore.ref,
+    refreshInterval: config.secrets.refreshInterval,
+    dependsOn: secretStore.store ? [secretStore.store] : [],
+};
+
 const appSecrets = new AppSecrets("app-secrets", {
     namespace: namespace.name,
-    entries: secretEntries,
-    labels: standardLabels({ name: "app-secrets", instance: config.instance, component: "secrets", partOf }),
+    source: appSecretsSource({
+        source: config.secrets.source,
+        enabledProviders: Object.entries(config.llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
+        vectorDb: config.vectorDb.type !== "none",
+        values: config.secretValues,
+        remoteRefs: config.secrets.remoteRefs,
+        existingSecret: config.secrets.existingSecret,
+        syncedSecretName: `${config.instance}-app-secrets`,
+        sync: secretSync,
+    }),
+    labels: secretsLabels("app-secrets"),
 });
 
 const dataStoreArgs = (store: "postgresql" | "redis") => ({
@@ -43,6 +62,7 @@ const dataStoreArgs = (store: "postgresql" | "redis") => ({
     networkPolicy: config.networkPolicy.enabled
         ? { clientPodSelectors: clientsOf(store, config.services, config.instance, partOf), prometheus: config.networkPolicy.prometheus }
         : undefined,
+    secretSync,
 });
 const database = new PostgresDatabase("postgresql", { ...dataStoreArgs("postgresql"), config: config.postgresql });
 const cache = new RedisCache("redis", { ...dataStoreArgs("redis"), config: config.redis });
@@ -56,11 +76,12 @@ const apps = Object.entries(config.services).map(([name, service]) => {
         partOf,
         service,
         context,
-        appSecrets: secretEnvFor(service, appSecrets.secretName, secretEntries),
+        appSecrets: secretEnvFor(service, appSecrets.secretName, appSecrets.entries),
         networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,
         monitoring: config.monitoring.enabled ? config.monitoring : undefined,
         calls: peers.calls,
         calledBy: peers.calledBy,
+        reloadOnSecretChange: config.secrets.rolloutOnChange === "reloader",
     })] as const;
 });
 
@@ -77,6 +98,7 @@ export const services = Object.fromEntries(
     ]),
 );
 export const appSecretName = appSecrets.secretName;
+export const secretSource = { source: config.secrets.source, store: secretStore?.ref, refreshInterval: secretSync?.refreshInterval };
 const { endpoint: pg } = database;
 export const dataStores = {
     postgresql: { host: pg.host, readHost: database.readHost, port: pg.port, database: pg.database, user: pg.user, passwordSecret: pg.passwordSecret },

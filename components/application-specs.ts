@@ -138,6 +138,19 @@ export function secretEnv(service: ServiceConfig, context: PlatformContext, appS
     return [...env, ...appSecrets];
 }
 
+/** Stakater Reloader's annotation: roll the Deployment when one of these Secrets changes. */
+export const reloaderSecretAnnotation = "secret.reloader.stakater.com/reload";
+
+/**
+ * The Deployment annotations that make Stakater Reloader roll the pods when a Secret they read
+ * changes in the cluster (ESO refreshed it, or something else rotated it): the Secrets' names,
+ * sorted and comma-separated, never their values.
+ */
+export function reloaderAnnotations(secretNames: readonly string[]): Record<string, string> {
+    const names = [...new Set(secretNames)].sort();
+    return names.length === 0 ? {} : { [reloaderSecretAnnotation]: names.join(",") };
+}
+
 function envVarOf(env: SecretEnv): EnvVar {
     return { name: env.name, valueFrom: { secretKeyRef: { name: env.secret.name, key: env.secret.key } } };
 }

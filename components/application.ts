@@ -13,6 +13,7 @@ import {
     pdbSpec,
     podSpec,
     readinessCheckCommand,
+    reloaderAnnotations,
     restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     SecretEnv,
@@ -48,6 +49,13 @@ export interface ApplicationArgs {
     readonly calledBy?: readonly Labels[];
     /** Prometheus scraping through a ServiceMonitor; undefined creates none. @default undefined */
     readonly monitoring?: MonitoringConfig;
+    /**
+     * Roll the pods when a Secret they read changes in the cluster, through Stakater Reloader
+     * (which must be installed): the Deployment is annotated with those Secrets' names. Secrets
+     * synced by ESO keep their names, so without it a rotated value reaches the pods only at their
+     * next restart. @default false
+     */
+    readonly reloadOnSecretChange?: boolean;
 }
 
 /** The labels that identify a service's pods, for other services' NetworkPolicies. */
@@ -126,8 +134,12 @@ export class Application extends pulumi.ComponentResource {
             data: configMapData(service, args.context),
         }, child);
 
+        const podSecretEnv = secretEnv(service, args.context, args.appSecrets ?? []);
+        const annotations = args.reloadOnSecretChange
+            ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations)
+            : undefined;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-            metadata: metadata(),
+            metadata: { ...metadata(), ...(annotations === undefined ? {} : { annotations }) },
             spec: {
                 // With an HPA the autoscaler owns the replica count; setting it here would make every
                 // preview fight the autoscaler.
@@ -142,7 +154,7 @@ export class Application extends pulumi.ComponentResource {
                         selector: this.selector,
                         configMapName: configMap.metadata.name,
                         serviceAccountName: serviceAccount.metadata.name,
-                        secretEnv: secretEnv(service, args.context, args.appSecrets ?? []),
+                        secretEnv: podSecretEnv,
                         waitScript: dependencyWaitScript(service, args.context),
                     }),
                 },

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { SecretSync } from "./external-secrets";
 
 /**
  * Keeps every object a chart renders in the cluster when Pulumi deletes it. v4.Chart's objects are
@@ -47,4 +48,12 @@ export function generatedPassword(name: string, opts: pulumi.CustomResourceOptio
 /** The cluster DNS name of a Service in a namespace. */
 export function serviceHost(service: string, namespace: pulumi.Input<string>): pulumi.Output<string> {
     return pulumi.interpolate`${service}.${namespace}.svc.cluster.local`;
+}
+
+/** The ESO settings a data store needs when its passwords are synced from the secret manager. */
+export function requiredSync(sync: SecretSync | undefined, store: "postgresql" | "redis"): SecretSync {
+    if (sync === undefined) {
+        throw new Error(`'secretSync' must be given when ${store}.auth.passwordSource is "external-secrets" (set secrets.store)`);
+    }
+    return sync;
 }

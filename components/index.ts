@@ -3,6 +3,8 @@ export * from "./types";
 export * from "./application-specs";
 export * from "./application";
 export * from "./app-secrets";
+export * from "./external-secrets";
+export * from "./secret-store";
 export * from "./platform-namespace";
 export * from "./postgres-database";
 export * from "./redis-cache";

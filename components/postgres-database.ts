@@ -12,7 +12,8 @@ import {
     postgresqlValues,
     releaseNames,
 } from "./bitnami-values";
-import { dataSafetyOptions, generatedPassword, serviceHost } from "./data-store";
+import { dataSafetyOptions, generatedPassword, requiredSync, serviceHost } from "./data-store";
+import { RemoteRef, SecretSync, SyncedKey, externalSecret } from "./external-secrets";
 import { standardLabels } from "./labels";
 import { NetworkPeer, PostgresEndpoint } from "./types";
 
@@ -41,11 +42,18 @@ export interface PostgresDatabaseArgs {
      * metrics port). @default the chart's NetworkPolicies off, as the platform's are
      */
     readonly networkPolicy?: ChartNetworkPolicySpec;
+    /**
+     * The store and refresh interval for ESO, when `config.auth.passwordSource` is
+     * "external-secrets": the passwords are then synced from the manager into the Secret, and no
+     * RandomPassword exists. @default none (required with passwordSource "external-secrets")
+     */
+    readonly secretSync?: SecretSync;
 }
 
 /**
  * PostgreSQL for the platform: the pinned Bitnami chart (helm.v4.Chart) with passwords the program
- * generates and owns, or an external server. Either way `endpoint` is what the application needs.
+ * generates (or ESO syncs from the secret manager) into its own Secret, or an external server.
+ * Either way `endpoint` is what the application needs.
  */
 export class PostgresDatabase extends pulumi.ComponentResource {
     /** Where and as whom the application connects. */
@@ -65,26 +73,46 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
         const partOf = args.partOf ?? "llm-platform";
 
+        const names = releaseNames(args.instance, "postgresql");
+        const safety = dataSafetyOptions(protect);
+        const credentialLabels = standardLabels({ name: "postgresql", instance: names.release, component: "credentials", partOf });
+        const synced = config.auth.passwordSource === "external-secrets";
+        const refs = config.auth.remoteRefs;
+        const remoteRef = (field: keyof typeof refs): RemoteRef => {
+            const ref = refs[field];
+            if (ref === undefined) throw new Error(`'postgresql.auth.remoteRefs.${field}' must be set when postgresql.auth.passwordSource is "external-secrets"`);
+            return ref;
+        };
+        const sync = (data: SyncedKey[]) =>
+            externalSecret(`${name}-auth`, {
+                namespace: args.namespace,
+                labels: credentialLabels,
+                sync: requiredSync(args.secretSync, "postgresql"),
+                targetName: names.secret,
+                data,
+            }, { parent: this, ...safety.objects });
+
         if (config.mode === "external") {
             const external = config.external;
-            if (external.host === undefined || external.existingSecret === undefined) {
-                throw new Error(`'postgresql.external.host' (${external.host}) and 'postgresql.external.existingSecret' (${external.existingSecret}) must be set when mode is "external"`);
+            const secretName = synced ? names.secret : external.existingSecret;
+            if (external.host === undefined || secretName === undefined) {
+                throw new Error(`'postgresql.external.host' (${external.host}) and 'postgresql.external.existingSecret' (${external.existingSecret}) must be set when mode is "external" (the latter unless auth.passwordSource is "external-secrets")`);
             }
+            const owned = synced ? sync([{ secretKey: external.passwordKey, remoteRef: remoteRef("userPassword") }]).metadata.name : pulumi.output(secretName);
             const networkPeer: NetworkPeer = { kind: "external", cidrs: [...external.cidrs] };
-            this.secretName = pulumi.output(external.existingSecret);
+            this.secretName = owned;
             this.endpoint = {
                 host: external.host,
                 port: external.port,
                 database: config.auth.database,
                 user: config.auth.username,
-                passwordSecret: { name: external.existingSecret, key: external.passwordKey },
+                passwordSecret: { name: owned, key: external.passwordKey },
                 networkPeer,
             };
             this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
             return;
         }
 
-        const names = releaseNames(args.instance, "postgresql");
         const values = postgresqlValues({
             config,
             names,
@@ -93,26 +121,30 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             monitoring: args.monitoring,
             networkPolicy: args.networkPolicy,
         });
-        const safety = dataSafetyOptions(protect);
-
-        const passwords = {
-            [postgresSecretKeys.adminPasswordKey]: generatedPassword(`${name}-admin-password`, { parent: this, ...safety.state }),
-            [postgresSecretKeys.userPasswordKey]: generatedPassword(`${name}-user-password`, { parent: this, ...safety.state }),
-            [postgresSecretKeys.replicationPasswordKey]: generatedPassword(`${name}-replication-password`, { parent: this, ...safety.state }),
-        };
-        const secret = new k8s.core.v1.Secret(
-            `${name}-auth`,
-            {
-                metadata: {
-                    name: names.secret,
-                    namespace: args.namespace,
-                    labels: standardLabels({ name: "postgresql", instance: names.release, component: "credentials", partOf }),
+        let secret: k8s.core.v1.Secret | k8s.apiextensions.CustomResource;
+        if (synced) {
+            const replication = config.architecture === "replication" || refs.replicationPassword !== undefined;
+            secret = sync([
+                { secretKey: postgresSecretKeys.adminPasswordKey, remoteRef: remoteRef("adminPassword") },
+                { secretKey: postgresSecretKeys.userPasswordKey, remoteRef: remoteRef("userPassword") },
+                ...(replication ? [{ secretKey: postgresSecretKeys.replicationPasswordKey, remoteRef: remoteRef("replicationPassword") }] : []),
+            ]);
+        } else {
+            const passwords = {
+                [postgresSecretKeys.adminPasswordKey]: generatedPassword(`${name}-admin-password`, { parent: this, ...safety.state }),
+                [postgresSecretKeys.userPasswordKey]: generatedPassword(`${name}-user-password`, { parent: this, ...safety.state }),
+                [postgresSecretKeys.replicationPasswordKey]: generatedPassword(`${name}-replication-password`, { parent: this, ...safety.state }),
+            };
+            secret = new k8s.core.v1.Secret(
+                `${name}-auth`,
+                {
+                    metadata: { name: names.secret, namespace: args.namespace, labels: credentialLabels },
+                    type: "Opaque",
+                    stringData: Object.fromEntries(Object.entries(passwords).map(([key, password]) => [key, password.result])),
                 },
-                type: "Opaque",
-                stringData: Object.fromEntries(Object.entries(passwords).map(([key, password]) => [key, password.result])),
-            },
-            { parent: this, ...safety.objects },
-        );
+                { parent: this, ...safety.objects },
+            );
+        }
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
@@ -132,7 +164,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             port: postgresPort,
             database: config.auth.database,
             user: config.auth.username,
-            passwordSecret: { name: secret.metadata.name, key: postgresSecretKeys.userPasswordKey },
+            passwordSecret: { name: this.secretName, key: postgresSecretKeys.userPasswordKey },
             networkPeer: { kind: "pods", podSelector: { ...names.podSelector } },
         };
         if (config.architecture === "replication") {

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { RedisConfig } from "../config/data-tier";
 import { ChartNetworkPolicySpec, ServiceMonitorSpec, chartLocation, redisMasterService, redisPort, redisSecretKey, redisValues, releaseNames } from "./bitnami-values";
-import { dataSafetyOptions, generatedPassword, serviceHost } from "./data-store";
+import { dataSafetyOptions, generatedPassword, requiredSync, serviceHost } from "./data-store";
+import { SyncedKey, SecretSync, externalSecret } from "./external-secrets";
 import { standardLabels } from "./labels";
 import { DataStoreEndpoint, NetworkPeer } from "./types";
 
@@ -31,11 +32,18 @@ export interface RedisCacheArgs {
      * metrics port). @default the chart's NetworkPolicy off, as the platform's are
      */
     readonly networkPolicy?: ChartNetworkPolicySpec;
+    /**
+     * The store and refresh interval for ESO, when `config.auth.passwordSource` is
+     * "external-secrets": the password is then synced from the manager into the Secret, and no
+     * RandomPassword exists. @default none (required with passwordSource "external-secrets")
+     */
+    readonly secretSync?: SecretSync;
 }
 
 /**
  * Redis for the platform: the pinned Bitnami chart (helm.v4.Chart) with a password the program
- * generates and owns, or an external server. Either way `endpoint` is what the application needs.
+ * generates (or ESO syncs from the secret manager) into its own Secret, or an external server.
+ * Either way `endpoint` is what the application needs.
  */
 export class RedisCache extends pulumi.ComponentResource {
     /** Where the application connects: the master (with Sentinel, the Service that follows it). */
@@ -53,24 +61,42 @@ export class RedisCache extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
         const partOf = args.partOf ?? "llm-platform";
 
+        const names = releaseNames(args.instance, "redis");
+        const safety = dataSafetyOptions(protect);
+        const credentialLabels = standardLabels({ name: "redis", instance: names.release, component: "credentials", partOf });
+        const synced = config.auth.passwordSource === "external-secrets";
+        const sync = (secretKey: string) => {
+            const remoteRef = config.auth.remoteRef;
+            if (remoteRef === undefined) throw new Error(`'redis.auth.remoteRef' must be set when redis.auth.passwordSource is "external-secrets"`);
+            const data: SyncedKey[] = [{ secretKey, remoteRef }];
+            return externalSecret(`${name}-auth`, {
+                namespace: args.namespace,
+                labels: credentialLabels,
+                sync: requiredSync(args.secretSync, "redis"),
+                targetName: names.secret,
+                data,
+            }, { parent: this, ...safety.objects });
+        };
+
         if (config.mode === "external") {
             const external = config.external;
-            if (external.host === undefined || external.existingSecret === undefined) {
-                throw new Error(`'redis.external.host' (${external.host}) and 'redis.external.existingSecret' (${external.existingSecret}) must be set when mode is "external"`);
+            const secretName = synced ? names.secret : external.existingSecret;
+            if (external.host === undefined || secretName === undefined) {
+                throw new Error(`'redis.external.host' (${external.host}) and 'redis.external.existingSecret' (${external.existingSecret}) must be set when mode is "external" (the latter unless auth.passwordSource is "external-secrets")`);
             }
+            const owned = synced ? sync(external.passwordKey).metadata.name : pulumi.output(secretName);
             const networkPeer: NetworkPeer = { kind: "external", cidrs: [...external.cidrs] };
-            this.secretName = pulumi.output(external.existingSecret);
+            this.secretName = owned;
             this.endpoint = {
                 host: external.host,
                 port: external.port,
-                passwordSecret: { name: external.existingSecret, key: external.passwordKey },
+                passwordSecret: { name: owned, key: external.passwordKey },
                 networkPeer,
             };
             this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
             return;
         }
 
-        const names = releaseNames(args.instance, "redis");
         const values = redisValues({
             config,
             names,
@@ -79,22 +105,17 @@ export class RedisCache extends pulumi.ComponentResource {
             monitoring: args.monitoring,
             networkPolicy: args.networkPolicy,
         });
-        const safety = dataSafetyOptions(protect);
-
-        const password = generatedPassword(`${name}-password`, { parent: this, ...safety.state });
-        const secret = new k8s.core.v1.Secret(
-            `${name}-auth`,
-            {
-                metadata: {
-                    name: names.secret,
-                    namespace: args.namespace,
-                    labels: standardLabels({ name: "redis", instance: names.release, component: "credentials", partOf }),
-                },
-                type: "Opaque",
-                stringData: { [redisSecretKey]: password.result },
-            },
-            { parent: this, ...safety.objects },
-        );
+        const secret = synced
+            ? sync(redisSecretKey)
+            : new k8s.core.v1.Secret(
+                  `${name}-auth`,
+                  {
+                      metadata: { name: names.secret, namespace: args.namespace, labels: credentialLabels },
+                      type: "Opaque",
+                      stringData: { [redisSecretKey]: generatedPassword(`${name}-password`, { parent: this, ...safety.state }).result },
+                  },
+                  { parent: this, ...safety.objects },
+              );
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
@@ -112,7 +133,7 @@ export class RedisCache extends pulumi.ComponentResource {
         this.endpoint = {
             host: serviceHost(redisMasterService(names), args.namespace),
             port: redisPort,
-            passwordSecret: { name: secret.metadata.name, key: redisSecretKey },
+            passwordSecret: { name: this.secretName, key: redisSecretKey },
             networkPeer: { kind: "pods", podSelector: { ...names.podSelector } },
         };
         this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });

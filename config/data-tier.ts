@@ -2,13 +2,16 @@
  * The stack config of the data tier: `llm-platform:postgresql` and `llm-platform:redis`. Each data
  * store runs in the cluster from the pinned Bitnami chart (mode "in-cluster") or is a managed
  * service the application connects to (mode "external"). No password is ever read from here:
- * in-cluster passwords are generated, and external ones stay in an existing Secret named here.
+ * in-cluster passwords are generated, or synced from a secret manager by the External Secrets
+ * Operator (`auth.passwordSource: external-secrets`); external ones stay in an existing Secret
+ * named here, or are synced from the manager the same way.
  */
 import { z } from "zod";
 import { ImageSpec, PinnedChart, legacyImage, postgresqlChart, redisChart } from "../components/bitnami-values";
 import { Problem } from "./problem";
 import { parseQuantity } from "./rules";
 import { quantity } from "./schema";
+import { remoteRefSchema } from "./secrets";
 
 const port = z.number().int().min(1).max(65535);
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/, { error: "a CIDR such as \"10.0.0.0/8\"" });
@@ -79,6 +82,13 @@ const externalSchema = (defaultPort: number, defaultKey: string) =>
         })
         .prefault({});
 
+/**
+ * "generated": in-cluster, RandomPasswords kept (encrypted) in the stack's state; in external mode
+ * the password is in external.existingSecret. "external-secrets": an ExternalSecret syncs the
+ * password(s) from the secret manager (secrets.store) into "<project>-<stack>-<store>-auth".
+ */
+const passwordSource = z.enum(["generated", "external-secrets"]).default("generated");
+
 const common = {
     /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
     mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
@@ -103,6 +113,19 @@ export const postgresqlSchema = z.strictObject({
             database: sqlIdentifier.default("llm_platform"),
             /** The user the application logs in as, created on first start. */
             username: sqlIdentifier.default("llm_platform"),
+            /** Where the passwords come from. */
+            passwordSource,
+            /** Where each password lives in the secret manager, with passwordSource "external-secrets". */
+            remoteRefs: z
+                .strictObject({
+                    /** The superuser's ("postgres-password"; in-cluster only). */
+                    adminPassword: remoteRefSchema.optional(),
+                    /** The application user's ("password"; in external mode, the one under external.passwordKey). */
+                    userPassword: remoteRefSchema.optional(),
+                    /** The replication user's ("replication-password"; in-cluster, required with replication). */
+                    replicationPassword: remoteRefSchema.optional(),
+                })
+                .prefault({}),
         })
         .prefault({}),
     /** "standalone": one primary; "replication": a primary and read replicas. */
@@ -131,6 +154,14 @@ export const postgresqlSchema = z.strictObject({
 export const redisSchema = z.strictObject({
     ...common,
     chart: chartSchema(redisChart),
+    auth: z
+        .strictObject({
+            /** Where the password comes from. */
+            passwordSource,
+            /** Where the password lives in the secret manager, with passwordSource "external-secrets". */
+            remoteRef: remoteRefSchema.optional(),
+        })
+        .prefault({}),
     /** "standalone": one master; "replication": a master and replicas (or Sentinel-managed nodes). */
     architecture: z.enum(["standalone", "replication"]).default("standalone"),
     master: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
@@ -206,7 +237,14 @@ function modeProblems(store: "postgresql" | "redis", section: PostgresqlConfig |
         if (external.host === undefined) {
             problems.push({ key: `${store}.external.host`, given: undefined, expected: `a host name, because ${store}.mode is "external"` });
         }
-        if (external.existingSecret === undefined) {
+        const synced = section.auth.passwordSource === "external-secrets";
+        if (synced && external.existingSecret !== undefined) {
+            problems.push({
+                key: `${store}.external.existingSecret`,
+                given: external.existingSecret,
+                expected: `nothing, because ${store}.auth.passwordSource is "external-secrets": the program syncs the password into its own Secret`,
+            });
+        } else if (!synced && external.existingSecret === undefined) {
             problems.push({
                 key: `${store}.external.existingSecret`,
                 given: undefined,
@@ -223,10 +261,52 @@ function modeProblems(store: "postgresql" | "redis", section: PostgresqlConfig |
     return problems;
 }
 
+type PasswordRef = "adminPassword" | "userPassword" | "replicationPassword";
+
+/** Which remote refs a data store's passwords need, with passwordSource "external-secrets". */
+function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const synced = section.auth.passwordSource === "external-secrets";
+    const refs: Partial<Record<PasswordRef | "remoteRef", unknown>> = "remoteRefs" in section.auth ? section.auth.remoteRefs : { remoteRef: section.auth.remoteRef };
+    const wanted: Partial<Record<PasswordRef | "remoteRef", string>> = {};
+    if (store === "redis") {
+        wanted.remoteRef = "the password";
+    } else if (section.mode === "external") {
+        wanted.userPassword = `postgresql.auth.username's password`;
+    } else {
+        wanted.adminPassword = "the superuser's password";
+        wanted.userPassword = `postgresql.auth.username's password`;
+        if ((section as PostgresqlConfig).architecture === "replication") wanted.replicationPassword = "the replication password";
+    }
+    const optional = store === "postgresql" && section.mode === "in-cluster" ? ["replicationPassword"] : [];
+    const keyOf = (field: string) => (field === "remoteRef" ? `${store}.auth.remoteRef` : `${store}.auth.remoteRefs.${field}`);
+    for (const [field, given] of Object.entries(refs)) {
+        if (given === undefined) continue;
+        if (!synced) {
+            problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.auth.passwordSource is "generated"` });
+        } else if (!(field in wanted) && !optional.includes(field)) {
+            problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.mode is "external": the application only needs the password of postgresql.auth.username` });
+        }
+    }
+    if (synced) {
+        for (const [field, what] of Object.entries(wanted)) {
+            if (refs[field as PasswordRef] === undefined) {
+                problems.push({ key: keyOf(field), given: undefined, expected: `where ${what} lives in the secret manager ({key, property?, version?}), because ${store}.auth.passwordSource is "external-secrets"` });
+            }
+        }
+    }
+    return problems;
+}
+
 /** Cross-field rules of the data tier; keys are config keys without the project prefix. */
 export function dataTierProblems(cfg: { environment: DataTierEnvironment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
     const { environment, postgresql: pg, redis } = cfg;
-    const problems: Problem[] = [...modeProblems("postgresql", pg), ...modeProblems("redis", redis)];
+    const problems: Problem[] = [
+        ...modeProblems("postgresql", pg),
+        ...passwordProblems("postgresql", pg),
+        ...modeProblems("redis", redis),
+        ...passwordProblems("redis", redis),
+    ];
 
     if (pg.auth.username === "postgres") {
         problems.push({ key: "postgresql.auth.username", given: "postgres", expected: "a user other than the superuser \"postgres\", which the chart gives the admin password" });

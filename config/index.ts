@@ -8,6 +8,7 @@ import { z } from "zod";
 import { postgresqlSchema, redisSchema, dataTierProblems } from "./data-tier";
 import { Problem } from "./problem";
 import { monitoringProblems, serviceProblems } from "./rules";
+import { SecretKey, providerSecretKeys, secretKeys, secretsProblems, secretsSchema } from "./secrets";
 import {
     dnsLabel,
     llmSchema,
@@ -19,18 +20,8 @@ import {
 } from "./schema";
 
 export * from "./schema";
+export { SecretKey, SecretsConfig, StoreConfig, RemoteRefConfig, providerSecretKeys, secretKeys, secretsProblems } from "./secrets";
 export { Problem } from "./problem";
-
-/**
- * Config keys that hold secrets. They are top-level keys set with `pulumi config set --secret`,
- * read only with getSecret, and never part of an object, whose nested values Pulumi would keep in
- * plaintext.
- */
-export const secretKeys = ["anthropicApiKey", "openaiApiKey", "cohereApiKey", "vectorDbApiKey", "appSecretKey"] as const;
-export type SecretKey = (typeof secretKeys)[number];
-
-/** Which LLM provider's key each secret config key holds. */
-export const providerSecretKeys = { anthropic: "anthropicApiKey", openai: "openaiApiKey", cohere: "cohereApiKey" } as const;
 
 export const configSchema = z.strictObject({
     /** development, staging or production: decides the production-only rules. */
@@ -44,6 +35,8 @@ export const configSchema = z.strictObject({
     services: z.record(dnsLabel, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: "at least one service" }),
     postgresql: postgresqlSchema.prefault({}),
     redis: redisSchema.prefault({}),
+    /** Where the application's secrets come from, the secret manager's store, and rollouts on change. */
+    secrets: secretsSchema.prefault({}),
 });
 
 /** The stack config after validation and defaults, without secret values. */
@@ -57,8 +50,8 @@ export interface PlatformConfig extends ValidatedConfig {
     stack: string;
     /** app.kubernetes.io/instance of every workload: "<project>-<stack>". */
     instance: string;
-    /** The secret config values that are set, as secret Outputs. */
-    secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+    /** The secret config values that are set (source "pulumi"), as secret Outputs. */
+    secretValues: Partial<Record<SecretKey, pulumi.Output<string>>>;
 }
 
 /** The raw stack config: values by key without the project prefix, and which keys are secret. */
@@ -191,21 +184,17 @@ export function validateConfig(raw: RawConfig): { config: ValidatedConfig; probl
     }
     problems.push(...monitoringProblems(config.monitoring));
     problems.push(...dataTierProblems(config));
-    for (const [provider, key] of Object.entries(providerSecretKeys)) {
-        const enabled = config.llm.providers[provider as keyof typeof providerSecretKeys].enabled;
-        if (enabled && !(key in raw.values)) {
-            problems.push({
-                key,
-                given: undefined,
-                expected: `a secret, because llm.providers.${provider}.enabled is true: pulumi config set --secret ${key} <value>`,
-            });
-        } else if (!enabled && key in raw.values) {
-            problems.push({ key, given: "a secret value", expected: `no value, because llm.providers.${provider}.enabled is false and nothing would use it` });
-        }
-    }
-    if (config.vectorDb.type === "none" && "vectorDbApiKey" in raw.values) {
-        problems.push({ key: "vectorDbApiKey", given: "a secret value", expected: 'no value, because vectorDb.type is "none" and nothing would use it' });
-    }
+    problems.push(
+        ...secretsProblems({
+            secrets: config.secrets,
+            enabledProviders: Object.keys(providerSecretKeys).filter((p) => config.llm.providers[p as keyof typeof providerSecretKeys].enabled),
+            vectorDbType: config.vectorDb.type,
+            setSecretKeys: new Set(secretKeys.filter((key) => key in raw.values)),
+            otherExternalSecretsUsers: (["postgresql", "redis"] as const)
+                .filter((store) => config[store].auth.passwordSource === "external-secrets")
+                .map((store) => `${store}.auth.passwordSource`),
+        }),
+    );
     if (config.vectorDb.type !== "none" && config.vectorDb.url === undefined) {
         problems.push({ key: "vectorDb.url", given: undefined, expected: `a URL, because vectorDb.type is "${config.vectorDb.type}"` });
     }
@@ -255,10 +244,10 @@ export function loadConfig(): PlatformConfig {
         throw new ConfigError(stack, result.problems);
     }
     const config = new pulumi.Config();
-    const secrets: PlatformConfig["secrets"] = {};
+    const secretValues: PlatformConfig["secretValues"] = {};
     for (const key of secretKeys) {
         const value = config.getSecret(key);
-        if (value !== undefined) secrets[key] = value;
+        if (value !== undefined) secretValues[key] = value;
     }
-    return { ...result.config, project, stack, instance: `${project}-${stack}`, secrets };
+    return { ...result.config, project, stack, instance: `${project}-${stack}`, secretValues };
 }

@@ -55,7 +55,7 @@ describe("config: schema", () => {
             {
                 key: "replicas",
                 given: 3,
-                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis",
+                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets",
             },
         ]);
     });
@@ -275,7 +275,7 @@ describe("config: a bad stack config fails before any resource is registered", (
                 error.message,
                 `Stack config of "${stack}" has 2 problems:\n` +
                     '  - networkPolicy.enabled: given "yes"; expected a boolean\n' +
-                    "  - autoscalling: given {\"enabled\":true}; expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis",
+                    "  - autoscalling: given {\"enabled\":true}; expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets",
             );
             assert.deepEqual(resources, []);
         });

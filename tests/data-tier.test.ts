@@ -38,6 +38,23 @@ function imageBlocks(values: Values, paths: readonly (readonly string[])[]): Val
     return paths.map((p) => p.reduce((v: Values, k) => v[k], values));
 }
 
+/**
+ * A stack with the data stores' passwords generated (prod syncs them from its secret manager), so
+ * the generated-password path is tested on every stack's topology.
+ */
+function withGeneratedPasswords(stack: (typeof stacks)[number]): { set: Values } {
+    const set: Values = {};
+    for (const store of ["postgresql", "redis"] as const) {
+        const section = readStackConfig(stack).values[`llm-platform:${store}`] as Values | undefined;
+        if (section?.auth?.passwordSource === "external-secrets") {
+            const auth: Values = { ...section.auth };
+            for (const key of ["passwordSource", "remoteRefs", "remoteRef"]) delete auth[key];
+            set[store] = { ...section, auth };
+        }
+    }
+    return { set };
+}
+
 /** The app's ConfigMap data (the only ConfigMap with DATABASE_HOST). */
 function appSettings(run: ProgramRun): Values {
     const maps = run.ofType("kubernetes:core/v1:ConfigMap").filter((r) => r.inputs.data?.ENVIRONMENT !== undefined);
@@ -46,10 +63,10 @@ function appSettings(run: ProgramRun): Values {
 }
 
 for (const stack of stacks) {
-    describe(`data tier under mocks: ${stack}`, () => {
+    describe(`data tier under mocks: ${stack} (passwords generated)`, () => {
         let run: ProgramRun;
         before(async () => {
-            run = await runStack(stack);
+            run = await runStack(stack, withGeneratedPasswords(stack));
         });
 
         it("installs the pinned charts from the Bitnami OCI registry, as releases named for the stack", () => {
@@ -221,7 +238,7 @@ describe("data tier under mocks: stable credentials", () => {
 
 describe("data tier under mocks: data safety", () => {
     it("prod: charts, Secrets and passwords are protected; charts and Secrets are retained on delete, and so is everything the charts render", async () => {
-        const run = await runStack("prod");
+        const run = await runStack("prod", withGeneratedPasswords("prod"));
         for (const store of ["postgresql", "redis"] as const) {
             const chart = chartOf(run, store);
             assert.equal(chart.options.protect, true, `${store} chart protect`);
@@ -232,6 +249,17 @@ describe("data tier under mocks: data safety", () => {
             assert.equal(chart.inputs.values.primary?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? chart.inputs.values.master.persistentVolumeClaimRetentionPolicy.whenDeleted, "Retain");
         }
         for (const password of run.ofType(passwordType)) assert.equal(password.options.protect, true, password.name);
+    });
+
+    it("prod with passwords from the secret manager: the ExternalSecrets are protected and retained, and no password is generated", async () => {
+        const run = await runStack("prod");
+        assert.deepEqual(run.ofType(passwordType), []);
+        for (const store of ["postgresql", "redis"] as const) {
+            const [sync] = run.ofType("kubernetes:external-secrets.io/v1:ExternalSecret").filter((r) => r.inputs.metadata.name === `llm-platform-prod-${store}-auth`);
+            assert.equal(sync.options.protect, true, store);
+            assert.equal(sync.options.retainOnDelete, true, store);
+            assert.ok(chartOf(run, store).options.dependsOn.includes(sync.urn), `the ${store} chart waits for the ExternalSecret`);
+        }
     });
 
     it("dev and staging: nothing protected, so a stack can be torn down", async () => {

@@ -245,23 +245,24 @@ export const stacks = ["dev", "staging", "prod"] as const;
 
 /**
  * The secrets each stack needs and a user sets with `pulumi config set --secret` (the README's
- * setup step); stack files hold none. Values are recognisable fakes, see fakeSecretValue.
+ * setup step); stack files hold none. Values are recognisable fakes, see fakeSecretValue. Staging
+ * and prod take theirs from secret managers through ESO (secrets.source "external-secrets"), so a
+ * user sets none there.
  */
 export const userSecrets: Record<(typeof stacks)[number], Record<string, string>> = {
     dev: { anthropicApiKey: fakeSecretValue("anthropicApiKey") },
-    staging: {
-        anthropicApiKey: fakeSecretValue("anthropicApiKey"),
-        openaiApiKey: fakeSecretValue("openaiApiKey"),
-        vectorDbApiKey: fakeSecretValue("vectorDbApiKey"),
-        appSecretKey: fakeSecretValue("appSecretKey"),
-    },
-    prod: {
-        anthropicApiKey: fakeSecretValue("anthropicApiKey"),
-        openaiApiKey: fakeSecretValue("openaiApiKey"),
-        cohereApiKey: fakeSecretValue("cohereApiKey"),
-        vectorDbApiKey: fakeSecretValue("vectorDbApiKey"),
-        appSecretKey: fakeSecretValue("appSecretKey"),
-    },
+    staging: {},
+    prod: {},
+};
+
+/**
+ * The secrets a stack would need with `secrets.source: pulumi`: every key its config can use,
+ * for runs that switch a stack's source to pulumi.
+ */
+export const pulumiSourceSecrets: Record<(typeof stacks)[number], Record<string, string>> = {
+    dev: { anthropicApiKey: fakeSecretValue("anthropicApiKey") },
+    staging: Object.fromEntries(["anthropicApiKey", "openaiApiKey", "vectorDbApiKey", "appSecretKey"].map((k) => [k, fakeSecretValue(k)])),
+    prod: Object.fromEntries(["anthropicApiKey", "openaiApiKey", "cohereApiKey", "vectorDbApiKey", "appSecretKey"].map((k) => [k, fakeSecretValue(k)])),
 };
 
 /** Runs a stack as its user would: the stack file plus the secrets they set. */

@@ -6,7 +6,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { providerSecretKeys } from "../config";
 import {
     configMapEntropy,
     configMapSecrets,
@@ -24,7 +23,7 @@ import {
 } from "../policy/policies";
 import { parseImage, selectorMatches } from "../policy/kubernetes";
 import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../policy/secret-detection";
-import { fakeSecretValue, projectRoot, readStackConfig, runProgram, stacks } from "./mocks";
+import { projectRoot, readStackConfig, runStack, stacks } from "./mocks";
 import { PackServer, PolicyTarget, asPolicyTarget, readPolicyConfig, resolveConfig, runPack, startPackServer, validateResource, validateStack } from "./policy-harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -34,23 +33,12 @@ const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
 const SERVICE = "kubernetes:core/v1:Service";
 
-/** The secret config values a stack file needs but cannot hold in plaintext, faked. */
-function secretsFor(stack: string): Record<string, string> {
-    const { values, secretKeys } = readStackConfig(stack);
-    const providers = (values["llm-platform:llm"] as any)?.providers ?? {};
-    const keys: string[] = Object.entries(providerSecretKeys)
-        .filter(([provider]) => providers[provider]?.enabled === true)
-        .map(([, key]) => key);
-    if (((values["llm-platform:vectorDb"] as any)?.type ?? "none") !== "none") keys.push("vectorDbApiKey");
-    return Object.fromEntries(keys.filter((key) => !secretKeys.includes(`llm-platform:${key}`)).map((key) => [key, fakeSecretValue(key)]));
-}
-
 const programRuns = new Map<string, PolicyTarget[]>();
 
 /** The program's resources for a stack, as the policies see them; one run per stack (tests clone before editing). */
 async function programTargets(stack: string): Promise<PolicyTarget[]> {
     if (!programRuns.has(stack)) {
-        const run = await runProgram(stack, { secrets: secretsFor(stack) });
+        const run = await runStack(stack as (typeof stacks)[number]);
         programRuns.set(stack, run.resources.map(asPolicyTarget));
     }
     return programRuns.get(stack)!;

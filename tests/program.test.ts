@@ -14,6 +14,7 @@ const T = {
     networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
     job: "kubernetes:batch/v1:Job",
+    externalSecret: "kubernetes:external-secrets.io/v1:ExternalSecret",
 };
 
 const runs = new Map<string, ProgramRun>();
@@ -101,16 +102,23 @@ describe("program: what every stack produces", () => {
 
             it("API keys reach the pods from a Secret, by name and key, and are sent as secrets", async () => {
                 const r = await run(stack);
-                const secret = r.one(T.secret, "app-secrets");
-                assert.equal(secret.inputs.metadata.name, undefined, "auto-named: a changed key rolls the pods");
-                for (const key of Object.keys(secret.inputs.stringData)) {
-                    assert.ok(secret.secretPaths.includes(`stringData.${key}`) || secret.secretPaths.includes("stringData"), key);
-                }
                 const env = r.one(T.deployment).inputs.spec.template.spec.containers[0].env;
-                assert.deepEqual(
-                    env.find((e: any) => e.name === "ANTHROPIC_API_KEY"),
-                    { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "app-secrets-mock1234", key: "anthropic-api-key" } } },
-                );
+                const anthropic = env.find((e: any) => e.name === "ANTHROPIC_API_KEY");
+                if (stack === "dev") {
+                    const secret = r.one(T.secret, "app-secrets");
+                    assert.equal(secret.inputs.metadata.name, undefined, "auto-named: a changed key rolls the pods");
+                    for (const key of Object.keys(secret.inputs.stringData)) {
+                        assert.ok(secret.secretPaths.includes(`stringData.${key}`) || secret.secretPaths.includes("stringData"), key);
+                    }
+                    assert.deepEqual(anthropic, { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "app-secrets-mock1234", key: "anthropic-api-key" } } });
+                } else {
+                    // Synced from the secret manager: ESO writes the Secret, the program never holds a value.
+                    const sync = r.one(T.externalSecret, "app-secrets");
+                    assert.equal(sync.inputs.spec.target.name, `llm-platform-${stack}-app-secrets`);
+                    assert.ok(sync.inputs.spec.data.some((d: any) => d.secretKey === "anthropic-api-key"));
+                    assert.deepEqual(r.ofType(T.secret).filter((s) => s.name === "app-secrets"), []);
+                    assert.deepEqual(anthropic, { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: `llm-platform-${stack}-app-secrets`, key: "anthropic-api-key" } } });
+                }
             });
 
             it("no secret value appears outside a Secret's data", async () => {

@@ -1,0 +1,51 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { configSchema } from "../config";
+import { projectRoot } from "./mocks";
+
+const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), "utf8");
+
+/** The keys of an object schema, through defaults and optionals. */
+function keysOf(schema: z.core.$ZodType): string[] {
+    let current = schema;
+    for (;;) {
+        const def = current._zod.def as { innerType?: z.core.$ZodType; shape?: Record<string, unknown> };
+        if (def.shape) return Object.keys(def.shape);
+        if (!def.innerType) return [];
+        current = def.innerType;
+    }
+}
+
+describe("README stays true", () => {
+    const readme = read("README.md");
+
+    it("documents every top-level config key", () => {
+        for (const key of keysOf(configSchema)) assert.ok(readme.includes(`\`${key}`), `README lacks \`${key}\``);
+    });
+
+    it("documents every service key", () => {
+        const service = (configSchema.shape.services._zod.def as any).innerType?._zod.def.valueType ?? (configSchema.shape.services._zod.def as any).valueType;
+        for (const key of keysOf(service)) assert.ok(new RegExp(`\`${key}[.\`]|, \`${key}\``).test(readme), `README lacks service key \`${key}\``);
+    });
+
+    it("documents every data-tier key in docs/data-tier.md", () => {
+        const doc = read("docs/data-tier.md");
+        for (const store of ["postgresql", "redis"] as const) {
+            for (const key of keysOf(configSchema.shape[store])) assert.ok(doc.includes(key), `docs/data-tier.md lacks ${store}.${key}`);
+        }
+    });
+
+    it("names only npm scripts and files that exist", () => {
+        const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
+        for (const [, name] of readme.matchAll(/npm run ([a-z:-]+)/g)) assert.ok(scripts[name], `README runs missing npm script ${name}`);
+        for (const [, file] of readme.matchAll(/\.\/(scripts\/[a-z-]+\.sh)/g)) assert.ok(fs.existsSync(path.join(projectRoot, file)), `README names missing ${file}`);
+        for (const [, link] of readme.matchAll(/\]\(((?:docs|policy|deployments)[^)#]*)/g)) assert.ok(fs.existsSync(path.join(projectRoot, link)), `README links missing ${link}`);
+    });
+
+    it("the test command .ci/run runs is the README's", () => {
+        assert.ok(readme.includes("./scripts/test.sh"));
+        assert.ok(read(".ci/run").includes("./scripts/test.sh"));
+    });
+});
