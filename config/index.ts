@@ -43,7 +43,9 @@ export const configSchema = z.strictObject({
 export type ValidatedConfig = z.infer<typeof configSchema>;
 
 /** The whole typed config the program is built from. */
-export interface PlatformConfig extends ValidatedConfig {
+export interface PlatformConfig extends Omit<ValidatedConfig, "namespace"> {
+    /** The namespace settings, with the name resolved. */
+    namespace: ValidatedConfig["namespace"] & { name: string };
     /** The Pulumi project, also app.kubernetes.io/part-of. */
     project: string;
     /** The Pulumi stack. */
@@ -249,5 +251,7 @@ export function loadConfig(): PlatformConfig {
         const value = config.getSecret(key);
         if (value !== undefined) secretValues[key] = value;
     }
-    return { ...result.config, project, stack, instance: `${project}-${stack}`, secretValues };
+    const instance = `${project}-${stack}`;
+    const namespace = { ...result.config.namespace, name: result.config.namespace.name ?? instance };
+    return { ...result.config, namespace, project, stack, instance, secretValues };
 }

@@ -28,8 +28,8 @@ const rawObject = z.record(z.string(), z.unknown());
 const namedRawObject = z.looseObject({ name: z.string().min(1) });
 
 export const namespaceSchema = z.strictObject({
-    /** The namespace every object of the stack lives in. */
-    name: dnsLabel.default("llm-platform"),
+    /** The namespace every object of the stack lives in. Unset: "<project>-<stack>", so review stacks never share one. */
+    name: dnsLabel.optional(),
     /** Create the namespace (true) or use one that exists (false). */
     create: z.boolean().default(true),
     /** Extra labels on a created namespace, e.g. pod-security.kubernetes.io/enforce. */

@@ -38,7 +38,7 @@ describe("config: schema", () => {
             scaleUp: { stabilizationWindowSeconds: 0, percent: 100, periodSeconds: 30 },
             scaleDown: { stabilizationWindowSeconds: 300, percent: 50, periodSeconds: 60 },
         });
-        assert.equal(result.config!.namespace.name, "llm-platform");
+        assert.equal(result.config!.namespace.name, undefined, "resolved by loadConfig to <project>-<stack>");
         assert.equal(result.config!.networkPolicy.enabled, true);
     });
 

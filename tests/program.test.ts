@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { fakeSecretValue, ProgramRun, RecordedResource, runStack, stacks, userSecrets } from "./mocks";
+import { fakeSecretValue, ProgramRun, RecordedResource, runProgram, runStack, stacks, userSecrets } from "./mocks";
 
 const T = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -295,4 +295,13 @@ describe("program: secrets", () => {
             for (const value of secretValues(stack)) assert.ok(!text.includes(value));
         });
     }
+});
+
+describe("program: review stacks", () => {
+    it("the pr template leaves the namespace unset, so each review stack gets its own", async () => {
+        const r = await runProgram("pr", { secrets: { anthropicApiKey: fakeSecretValue("anthropicApiKey") } });
+        assert.equal(r.one(T.namespace).inputs.metadata.name, "llm-platform-pr");
+        assert.equal(r.outputs.namespaceName, "llm-platform-pr");
+        assert.equal(r.one(T.deployment).inputs.metadata.namespace, "llm-platform-pr");
+    });
 });
