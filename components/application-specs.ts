@@ -350,9 +350,11 @@ export interface NetworkPolicyInputs {
  */
 export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyConfig, inputs: NetworkPolicyInputs): k8s.types.input.networking.v1.NetworkPolicySpec {
     const http = [{ protocol: "TCP", port: service.ports.http }];
+    // The API server drops empty selectors and rule lists, so a spec that holds them differs from
+    // the stored object on every apply (seen in the e2e as a NetworkPolicy generation bump).
     const fromSelector = (p: NetworkPolicyConfig["ingressController"]): NetworkPolicyPeer => ({
         namespaceSelector: { matchLabels: p.namespaceSelector },
-        podSelector: { matchLabels: p.podSelector },
+        ...(Object.keys(p.podSelector).length > 0 ? { podSelector: { matchLabels: p.podSelector } } : {}),
     });
     const ingress: NetworkPolicyIngressRule[] = [];
     if (service.ingress.enabled) ingress.push({ from: [fromSelector(policy.ingressController)], ports: http });
@@ -378,7 +380,7 @@ export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyC
             ports: [...apiPorts].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port })),
         });
     }
-    return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ingress, egress };
+    return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ...(ingress.length > 0 ? { ingress } : {}), egress };
 }
 
 /** The ServiceMonitor spec (monitoring.coreos.com/v1) scraping a service's metrics port. */

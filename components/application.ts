@@ -228,7 +228,6 @@ export class Application extends pulumi.ComponentResource {
                     spec: {
                         podSelector: { matchLabels: selectorLabels(check) },
                         policyTypes: ["Ingress", "Egress"],
-                        ingress: [],
                         egress: [
                             { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
                             { to: [{ podSelector: { matchLabels: this.selector } }], ports: [{ protocol: "TCP", port: service.ports.http }] },

@@ -256,11 +256,11 @@ describe("network policy", () => {
         assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
         assert.deepEqual(spec.ingress, [
             {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } }, podSelector: { matchLabels: {} } }],
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
                 ports: [{ protocol: "TCP", port: 8080 }],
             },
             {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: {} } }],
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
                 ports: [{ protocol: "TCP", port: 9090 }],
             },
         ]);

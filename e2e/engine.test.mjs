@@ -1,0 +1,110 @@
+// The real pulumi engine, language host, file backend and passphrase secrets
+// against the local API server, with a throwaway program (e2e/fixtures/engine)
+// that needs no provider plugin. Runs wherever the pulumi CLI and the language
+// host exist, so the engine side of the e2e is proven even where the provider
+// plugins can't be built.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { Workspace, exists, kubectl, kubectlJson, projectRoot, rolloutStatus } from "./lib.mjs";
+
+const NS = `e2e-engine-${process.pid}`;
+const API_KEY = `sk-e2e-${process.pid}-plaintext-canary`;
+
+const missing = (process.env.TOOLCHAIN_MISSING ?? "").split(/\s+/).filter((m) => m === "pulumi" || m === "language-nodejs");
+const skip = missing.length ? `toolchain pieces missing: ${missing.join(", ")}` : false;
+
+describe("engine e2e: pulumi CLI + Node.js language host + file backend + local API server", { concurrency: false, skip }, () => {
+    /** @type {Workspace} */
+    let ws;
+
+    before(() => {
+        ws = new Workspace(path.join(projectRoot, "e2e", "fixtures", "engine"));
+        ws.initStack("dev");
+        ws.setConfig("namespace", NS);
+        ws.setConfig("replicas", "1");
+        ws.setConfig("greeting", "hello");
+        ws.setConfig("imageTag", "1.0.0");
+        ws.setConfig("apiKey", API_KEY, { secret: true });
+    });
+
+    after(() => {
+        ws?.pulumi(["destroy", "--yes", "--skip-preview", "-s", "dev"], { allowFail: true });
+        ws?.cleanup();
+        // The namespace the program retains on purpose.
+        kubectl(["delete", "namespace", NS, "--ignore-not-found", "--wait=false"], { allowFail: true });
+    });
+
+    it("pulumi up creates every object with the expected spec, and the Deployment rolls out", () => {
+        ws.up();
+        const cm = kubectlJson(["get", "configmap", "settings", "-n", NS]);
+        assert.deepEqual(cm.data, { GREETING: "hello" });
+        const dep = kubectlJson(["get", "deployment", "api", "-n", NS]);
+        assert.equal(dep.spec.replicas, 1);
+        assert.equal(dep.spec.template.spec.containers[0].image, "registry.invalid/e2e/api:1.0.0");
+        assert.ok(exists("secret", "credentials", NS));
+        rolloutStatus("deployment", "api", NS);
+        const ready = kubectlJson(["get", "deployment", "api", "-n", NS]);
+        assert.equal(ready.status.readyReplicas, 1);
+    });
+
+    it("a second preview has no changes (--expect-no-changes)", () => {
+        ws.pulumi(["preview", "--expect-no-changes", "-s", "dev"]);
+    });
+
+    it("a replicas change previews as exactly that update and up applies it", () => {
+        ws.setConfig("replicas", "2");
+        const steps = ws.previewSteps();
+        assert.deepEqual(
+            steps.map((s) => [s.op, s.urn.split("::").pop()]),
+            [["update", "api"]],
+        );
+        ws.up();
+        rolloutStatus("deployment", "api", NS);
+        assert.equal(kubectlJson(["get", "deployment", "api", "-n", NS]).status.readyReplicas, 2);
+    });
+
+    it("an env value and an image tag change preview as exactly those updates", () => {
+        ws.setConfig("greeting", "bonjour");
+        ws.setConfig("imageTag", "1.0.1");
+        const steps = ws.previewSteps();
+        assert.deepEqual(
+            steps.map((s) => [s.op, s.urn.split("::").pop()]).sort(),
+            [["update", "api"], ["update", "settings"]],
+        );
+        ws.up();
+        assert.deepEqual(kubectlJson(["get", "configmap", "settings", "-n", NS]).data, { GREETING: "bonjour" });
+        assert.equal(
+            kubectlJson(["get", "deployment", "api", "-n", NS]).spec.template.spec.containers[0].image,
+            "registry.invalid/e2e/api:1.0.1",
+        );
+        ws.pulumi(["preview", "--expect-no-changes", "-s", "dev"]);
+    });
+
+    it("neither the stack export nor the stack file holds the generated password or the API key in plaintext", () => {
+        const password = ws.outputs({ showSecrets: true }).databasePassword;
+        assert.equal(typeof password, "string");
+        assert.ok(password.length >= 16);
+        const exported = ws.stackExport();
+        const stackFile = ws.stackFile();
+        assert.ok(stackFile.includes("secure:"), "the API key is stored encrypted in the stack file");
+        for (const [what, text] of [["stack export", exported], ["Pulumi.dev.yaml", stackFile]]) {
+            assert.ok(!text.includes(password), `${what} contains the generated password`);
+            assert.ok(!text.includes(API_KEY), `${what} contains the API key`);
+        }
+        // And the cluster did get the real values.
+        const secret = kubectlJson(["get", "secret", "credentials", "-n", NS]);
+        assert.equal(Buffer.from(secret.data.API_KEY, "base64").toString(), API_KEY);
+        assert.equal(Buffer.from(secret.data.DATABASE_PASSWORD, "base64").toString(), password);
+    });
+
+    it("pulumi destroy removes everything but the retained namespace", () => {
+        ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", "dev"]);
+        assert.ok(!exists("deployment", "api", NS));
+        assert.ok(!exists("configmap", "settings", NS));
+        assert.ok(!exists("secret", "credentials", NS));
+        assert.ok(exists("namespace", NS), "the namespace is retained");
+        ws.pulumi(["stack", "rm", "--yes", "-s", "dev"]);
+    });
+});

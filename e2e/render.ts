@@ -1,0 +1,85 @@
+/**
+ * Renders the Kubernetes objects the program would send to the provider for a stack, as a
+ * kubectl-ready `v1/List` on stdout: the program runs under the unit tests' recording mocks
+ * (tests/mocks.ts), and every `kubernetes:*` resource's inputs become one object.
+ *
+ *   node -r ts-node/register/transpile-only e2e/render.ts <stack> [key=json ...] [secret:key=value ...]
+ *
+ * `key=json` pairs override stack config (keys without the project prefix), like the e2e's
+ * `pulumi config set`; `secret:key=value` sets a secret one. What can't be rendered this way (Helm charts and releases, which the
+ * provider expands itself) is listed on stderr. The e2e applies the result with server-side apply
+ * to prove the API server accepts what the program produces, and the benchmark uses it for the
+ * "API floor" (`kubectl apply --server-side --dry-run=server`).
+ */
+import { runProgram } from "../tests/mocks";
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Drops undefined values and unwraps secrets, recursively. */
+function plain(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) return plain(obj.value);
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) {
+            if (v !== undefined && v !== null) out[k] = plain(v);
+        }
+        return out;
+    }
+    return value;
+}
+
+/** Types that are not one Kubernetes object (the provider expands them itself). */
+const notAnObject = /^kubernetes:(helm\.sh\/v[0-9]+:(Chart|Release)|yaml(\/v2)?:|kustomize(\/v2)?:|.*List$)/;
+
+async function main(): Promise<void> {
+    const [stack, ...pairs] = process.argv.slice(2);
+    if (!stack) {
+        console.error("usage: render.ts <stack> [key=json ...]");
+        process.exit(2);
+    }
+    const set: Record<string, unknown> = {};
+    const secrets: Record<string, string> = {};
+    for (const pair of pairs) {
+        const i = pair.indexOf("=");
+        if (pair.startsWith("secret:")) {
+            secrets[pair.slice("secret:".length, i)] = pair.slice(i + 1);
+            continue;
+        }
+        const raw = pair.slice(i + 1);
+        let value: unknown = raw;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            // a plain string
+        }
+        set[pair.slice(0, i)] = value;
+    }
+    const run = await runProgram(stack, { set, secrets });
+    const items: Record<string, any>[] = [];
+    for (const r of run.resources) {
+        if (!r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:index:") || r.type.startsWith("pulumi:")) continue;
+        if (notAnObject.test(r.type)) {
+            console.error(`render: not rendered (the provider expands it): ${r.type} ${r.name}`);
+            continue;
+        }
+        const obj = plain(r.inputs) as Record<string, any>;
+        obj.metadata = { ...(obj.metadata ?? {}) };
+        // The mocks give auto-named objects this name; other objects refer to them by it.
+        obj.metadata.name ??= `${r.name}-mock1234`;
+        items.push(obj);
+    }
+    // Namespaces first, then the rest in registration order.
+    items.sort((a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"));
+    process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1) + "\n");
+}
+
+main().then(
+    () => process.exit(0),
+    (err) => {
+        console.error(err);
+        process.exit(1);
+    },
+);

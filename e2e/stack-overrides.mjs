@@ -1,0 +1,72 @@
+// The config the e2e (and bench/run.sh) set on top of a stack's file.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+import { projectRoot } from "./lib.mjs";
+
+export const PROJECT = "llm-platform";
+
+/**
+ * Config the e2e sets on top of a stack's file: the data tier in external mode
+ * or with its chart from a local directory (charts can't be pulled here), plus
+ * a fake value for every secret the stack needs.
+ */
+export function stackOverrides(stack) {
+    const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+    const cfg = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}).config ?? {};
+    const get = (k) => cfg[`${PROJECT}:${k}`];
+    const secrets = {};
+    // Secrets that come from a secret manager (External Secrets Operator) are not set in config.
+    const fromSecretManager = get("secrets")?.source === "external-secrets";
+    const providerKeys = { anthropic: "anthropicApiKey", openai: "openaiApiKey", cohere: "cohereApiKey" };
+    for (const [provider, key] of Object.entries(providerKeys)) {
+        if (!fromSecretManager && get("llm")?.providers?.[provider]?.enabled) secrets[key] = `sk-e2e-${key}-plaintext-canary`;
+    }
+    if (!fromSecretManager && (get("vectorDb")?.type ?? "none") !== "none") secrets.vectorDbApiKey = "vdb-e2e-plaintext-canary";
+    // The data tier: charts can't be pulled here. On dev, PostgreSQL and Redis run in external
+    // mode (managed services the application connects to); on the other stacks they stay in the
+    // cluster with their charts from small local chart directories (e2e/fixtures/charts): the
+    // chart code path, with the setting air-gapped users point at their mirror.
+    const external = (name, port) => ({
+        mode: "external",
+        external: {
+            host: `${name}.e2e.invalid`,
+            port,
+            // The password is in an existing Secret, unless the program syncs it from a secret manager.
+            ...(get(name)?.auth?.passwordSource === "external-secrets" ? {} : { existingSecret: `e2e-${name}` }),
+        },
+    });
+    const localChart = (name) => ({ mode: "in-cluster", chart: { path: path.join(projectRoot, "e2e", "fixtures", "charts", name) } });
+    const dataTier =
+        stack === "dev"
+            ? { postgresql: external("postgresql", 5432), redis: external("redis", 6379) }
+            : { postgresql: localChart("postgresql"), redis: localChart("redis") };
+    const set = {};
+    for (const [key, value] of Object.entries(dataTier)) set[key] = deepMerge(get(key) ?? {}, value);
+    // Extra overrides as JSON, {"key": value} (top-level keys, merged into the stack file's objects).
+    const extra = process.env[`E2E_CONFIG_${stack.toUpperCase()}`] ?? process.env.E2E_CONFIG;
+    if (extra) {
+        for (const [key, value] of Object.entries(JSON.parse(extra))) set[key] = deepMerge(set[key] ?? get(key) ?? {}, value);
+    }
+    return { set, secrets };
+}
+
+function deepMerge(base, over) {
+    if (!isObject(base) || !isObject(over)) return over;
+    const out = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+    return out;
+}
+
+function isObject(v) {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+
+// CLI for bench/run.sh: `node e2e/stack-overrides.mjs <stack>` prints render.ts arguments, one a line.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+    const o = stackOverrides(process.argv[2]);
+    for (const [k, v] of Object.entries(o.set)) console.log(`${k}=${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(o.secrets)) console.log(`secret:${k}=${v}`);
+}

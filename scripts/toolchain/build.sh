@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# Builds (or reuses) the e2e toolchain from the Go module proxy, Debian and npm:
+#   node 24, etcd, kube-apiserver/-controller-manager/-scheduler, kubectl, kwok,
+#   the pulumi CLI, its Node.js language host, pulumi-resource-kubernetes and
+#   pulumi-resource-random.
+#
+# Usage: scripts/toolchain/build.sh [tool ...]
+#   tools: node etcd kubernetes kwok pulumi language-nodejs provider-random
+#          provider-kubernetes (default: all)
+#
+# Binaries are cached outside the repository, keyed by version:
+#   ${LLM_PLATFORM_TOOLCHAIN:-~/.cache/llm-platform/toolchain}/<tool>-v<version>/bin
+# A tool whose binaries are already there is skipped. Each tool's build time is
+# printed. A tool that can't be built is reported and the others still build;
+# the exit code is 0 only when every requested tool is available, unless
+# TOOLCHAIN_ALLOW_MISSING=1.
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.sh
+source "$HERE/versions.sh"
+
+export PATH="/usr/local/go/bin:$PATH"
+export GOMODCACHE="${GOMODCACHE_OVERRIDE:-$HOME/.cache/llm-platform/go/mod}"
+export GOCACHE="${GOCACHE_OVERRIDE:-$HOME/.cache/llm-platform/go/build}"
+export GOFLAGS="-trimpath -buildvcs=false -mod=mod"
+export GOTOOLCHAIN=local
+export CGO_ENABLED=0
+export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+# Builds are long; keep the machine usable for everyone else.
+NICE=(nice -n 10)
+
+mkdir -p "$TOOLCHAIN_CACHE/build" "$GOMODCACHE" "$GOCACHE"
+
+declare -A RESULT=()
+declare -a ORDER=()
+
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+
+# have DIR BIN... : all binaries present and executable
+have() {
+  local dir=$1; shift
+  local b
+  for b in "$@"; do [[ -x "$dir/bin/$b" ]] || return 1; done
+}
+
+# timed NAME FUNC : runs FUNC, records "ok (Ns)" / "cached" / "FAILED ..."
+timed() {
+  local name=$1 fn=$2 start rc
+  ORDER+=("$name")
+  start=$(date +%s)
+  "$fn"
+  rc=$?
+  local secs=$(( $(date +%s) - start ))
+  case $rc in
+    0) RESULT[$name]="built in ${secs}s" ;;
+    10) RESULT[$name]="cached" ;;
+    *) RESULT[$name]="FAILED after ${secs}s (see above)" ;;
+  esac
+  log "$name: ${RESULT[$name]}"
+}
+
+# A fresh build module directory for TOOL.
+build_module_dir() {
+  local d="$TOOLCHAIN_CACHE/build/$1"
+  rm -rf "$d" && mkdir -p "$d" && echo "$d"
+}
+
+# proxy_has MODULE VERSION : the proxy serves the module's zip
+proxy_has() {
+  (cd "$(mktemp -d)" && go mod download -json "$1@$2" >/tmp/toolchain-dl.$$ 2>&1)
+  local rc=$?
+  if (( rc != 0 )); then
+    log "the Go module proxy refuses $1@$2: $(grep -o '"Error": ".*' /tmp/toolchain-dl.$$ | head -1 | cut -c1-200)"
+  fi
+  rm -f /tmp/toolchain-dl.$$
+  return $rc
+}
+
+# ---------------------------------------------------------------- node
+build_node() {
+  if [[ -f "$PROJECT_ROOT/scripts/node.sh" ]]; then
+    # The project's own: the machine's node when >= 22, else Node 24 from npm, cached.
+    # shellcheck source=/dev/null
+    source "$PROJECT_ROOT/scripts/node.sh" 2>&1 | sed 's/^/[toolchain]   /' >&2
+    return 10
+  fi
+  if [[ -x "$NODE_PREFIX/node_modules/node/bin/node" ]]; then return 10; fi
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$NODE_PREFIX" "node@$NODE_VERSION" >&2
+}
+
+# ---------------------------------------------------------------- etcd
+ETCD_DIR() { echo "$TOOLCHAIN_CACHE/etcd"; }
+build_etcd() {
+  local d; d="$(ETCD_DIR)"
+  if have "$d" etcd; then return 10; fi
+  mkdir -p "$d/bin"
+  # Debian's etcd-server is enough for the e2e; ETCD_FROM_SOURCE=1 builds etcd instead.
+  if [[ "${ETCD_FROM_SOURCE:-0}" != 1 ]]; then
+    if [[ ! -x /usr/bin/etcd ]] && command -v apt-get >/dev/null; then
+      log "installing Debian's etcd-server"
+      { apt-get install -y -qq etcd-server >&2 || { apt-get update -qq >&2 && apt-get install -y -qq etcd-server >&2; }; } ||
+        log "apt-get install etcd-server failed; building etcd v$ETCD_VERSION"
+    fi
+    if [[ -x /usr/bin/etcd ]]; then
+      ln -sf /usr/bin/etcd "$d/bin/etcd"
+      return 0
+    fi
+  fi
+  local m; m="$(build_module_dir etcd-v$ETCD_VERSION)"
+  (
+    cd "$m" || exit 1
+    cat >go.mod <<EOF
+module llm-platform/toolchain/etcd
+
+go 1.23
+
+require go.etcd.io/etcd/server/v3 v$ETCD_VERSION
+EOF
+    go mod edit -tool go.etcd.io/etcd/server/v3 &&
+      "${NICE[@]}" go mod tidy &&
+      "${NICE[@]}" go build -ldflags "-s -w" -o "$d/bin/etcd" go.etcd.io/etcd/server/v3
+  )
+}
+
+# ---------------------------------------------------------------- kubernetes
+KUBE_DIR() { echo "$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION"; }
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+build_kubernetes() {
+  local d; d="$(KUBE_DIR)"
+  if have "$d" "${KUBE_BINS[@]}"; then return 10; fi
+  local m; m="$(build_module_dir kubernetes-v$KUBERNETES_VERSION)"
+  local minor="${KUBERNETES_VERSION#*.}"; minor="${minor%%.*}"
+  local staging="0.${KUBERNETES_VERSION#*.}"
+  (
+    set -e
+    cd "$m"
+    # k8s.io/kubernetes replaces its staging modules with ./staging/src/...;
+    # a module that requires it must replace them with the published v0.x.
+    local upstream="$GOMODCACHE/cache/download/k8s.io/kubernetes/@v/v$KUBERNETES_VERSION.mod"
+    (cd "$(mktemp -d)" && go mod download "k8s.io/kubernetes@v$KUBERNETES_VERSION")
+    {
+      echo "module llm-platform/toolchain/kubernetes"
+      echo
+      grep -m1 '^go ' "$upstream"
+      grep -m1 '^godebug ' "$upstream" || true
+      echo
+      echo "require k8s.io/kubernetes v$KUBERNETES_VERSION"
+      echo
+      echo "replace ("
+      sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/src/.*#\t\1 => \1 v'"$staging"'#p' "$upstream"
+      echo ")"
+    } >go.mod
+    local b
+    for b in "${KUBE_BINS[@]}"; do go mod edit -tool "k8s.io/kubernetes/cmd/$b"; done
+    "${NICE[@]}" go mod tidy
+    local date; date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    local ld="-s -w" p
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ld+=" -X $p.gitVersion=v$KUBERNETES_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+      ld+=" -X $p.gitTreeState=clean -X $p.buildDate=$date"
+    done
+    mkdir -p "$d/bin.tmp"
+    for b in "${KUBE_BINS[@]}"; do
+      local s; s=$(date +%s)
+      "${NICE[@]}" go build -ldflags "$ld" -o "$d/bin.tmp/$b" "k8s.io/kubernetes/cmd/$b"
+      log "  $b built in $(( $(date +%s) - s ))s"
+    done
+    rm -rf "$d/bin" && mv "$d/bin.tmp" "$d/bin"
+  )
+}
+
+# ---------------------------------------------------------------- kwok
+KWOK_DIR() { echo "$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION"; }
+build_kwok() {
+  local d; d="$(KWOK_DIR)"
+  if have "$d" kwok; then return 10; fi
+  mkdir -p "$d/bin"
+  GOBIN="$d/bin" "${NICE[@]}" go install \
+    -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION" \
+    "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+}
+
+# ---------------------------------------------------------------- pulumi CLI
+pulumi_cli_version() {
+  # The version the CLI is (to be) built at: the lockfile's, else the fallback.
+  local f="$TOOLCHAIN_CACHE/pulumi-cli-version-for-v$PULUMI_VERSION"
+  if [[ -s "$f" ]]; then cat "$f"; return; fi
+  local v="$PULUMI_VERSION"
+  if ! proxy_has github.com/pulumi/pulumi/pkg/v3 "v$v"; then
+    log "building the pulumi CLI at v$PULUMI_CLI_FALLBACK_VERSION instead of v$PULUMI_VERSION"
+    v="$PULUMI_CLI_FALLBACK_VERSION"
+  fi
+  echo "$v" >"$f"
+  echo "$v"
+}
+PULUMI_DIR() { echo "$TOOLCHAIN_CACHE/pulumi-v$(pulumi_cli_version)"; }
+build_pulumi() {
+  local v; v="$(pulumi_cli_version)"
+  local d; d="$(PULUMI_DIR)"
+  if have "$d" pulumi; then return 10; fi
+  local m; m="$(build_module_dir pulumi-v$v)"
+  (
+    set -e
+    cd "$m"
+    (cd "$(mktemp -d)" && go mod download "github.com/pulumi/pulumi/pkg/v3@v$v")
+    local upstream="$GOMODCACHE/cache/download/github.com/pulumi/pulumi/pkg/v3/@v/v$v.mod"
+    {
+      echo "module llm-platform/toolchain/pulumi"
+      echo
+      grep -m1 '^go ' "$upstream"
+      echo
+      echo "require ("
+      echo "	github.com/pulumi/pulumi/pkg/v3 v$v"
+      echo "	github.com/pulumi/pulumi/sdk/v3 v$v"
+      echo ")"
+      echo
+      # Keep pkg's replaces that point at other modules; drop the ../sdk one.
+      grep -E '^replace [^ ]+ => [^.][^ ]* v' "$upstream" || true
+    } >go.mod
+    go mod edit -tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    "${NICE[@]}" go mod tidy
+    mkdir -p "$d/bin"
+    "${NICE[@]}" go build \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v" \
+      -o "$d/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  )
+}
+
+# ---------------------------------------------------------------- language host
+# The upstream host (module .../sdk/nodejs/cmd/pulumi-language-nodejs/v3) is not
+# served by the proxy; scripts/toolchain/pulumi-language-nodejs is a small host
+# of our own on top of the SDK's Go packages (see its main.go).
+LANG_DIR() { echo "$TOOLCHAIN_CACHE/pulumi-language-nodejs-v$(pulumi_cli_version)-$(cat "$HERE"/pulumi-language-nodejs/*.go | sha256sum | cut -c1-12)"; }
+build_language_nodejs() {
+  local v; v="$(pulumi_cli_version)"
+  local d; d="$(LANG_DIR)"
+  if have "$d" pulumi-language-nodejs pulumi-resource-pulumi-nodejs; then return 10; fi
+  local m; m="$(build_module_dir pulumi-language-nodejs-v$v)"
+  (
+    set -e
+    cp "$HERE"/pulumi-language-nodejs/*.go "$m/"
+    cd "$m"
+    (cd "$(mktemp -d)" && go mod download "github.com/pulumi/pulumi/sdk/v3@v$v")
+    local upstream="$GOMODCACHE/cache/download/github.com/pulumi/pulumi/sdk/v3/@v/v$v.mod"
+    {
+      echo "module llm-platform/toolchain/pulumi-language-nodejs"
+      echo
+      grep -m1 '^go ' "$upstream"
+      echo
+      echo "require github.com/pulumi/pulumi/sdk/v3 v$v"
+      echo
+      grep -E '^replace [^ ]+ => [^.][^ ]* v' "$upstream" || true
+    } >go.mod
+    "${NICE[@]}" go mod tidy
+    mkdir -p "$d/bin"
+    "${NICE[@]}" go build -ldflags "-s -w -X main.version=$v" -o "$d/bin/pulumi-language-nodejs" .
+    # The dynamic-provider shim that the CLI's own distribution ships.
+    cat >"$d/bin/pulumi-resource-pulumi-nodejs" <<'EOF'
+#!/bin/sh
+exec node "$(node -p 'require.resolve("@pulumi/pulumi/cmd/dynamic-provider")' 2>/dev/null || echo ./node_modules/@pulumi/pulumi/cmd/dynamic-provider)" "$@"
+EOF
+    chmod +x "$d/bin/pulumi-resource-pulumi-nodejs"
+  )
+}
+
+# ---------------------------------------------------------------- providers
+# Installed into PULUMI_HOME-style plugin dirs: plugins/resource-<name>-v<ver>/
+PLUGINS_DIR() { echo "$TOOLCHAIN_CACHE/plugins"; }
+build_provider() { # $1=name $2=version $3=go module $4=main package dir in scripts/toolchain
+  local name=$1 ver=$2 mod=$3 src="$HERE/$4"
+  local d; d="$(PLUGINS_DIR)/resource-$name-v$ver"
+  if have "$d" "pulumi-resource-$name"; then return 10; fi
+  # An air-gapped user may already have the plugin (e.g. from a mirror of
+  # get.pulumi.com): PULUMI_PLUGIN_SOURCE=<dir with resource-<name>-v<ver>/>.
+  if [[ -n "${PULUMI_PLUGIN_SOURCE:-}" && -x "$PULUMI_PLUGIN_SOURCE/resource-$name-v$ver/pulumi-resource-$name" ]]; then
+    mkdir -p "$d/bin"
+    cp -a "$PULUMI_PLUGIN_SOURCE/resource-$name-v$ver/." "$d/bin/"
+    return 0
+  fi
+  if ! proxy_has "$mod" "v$ver"; then
+    log "pulumi-resource-$name v$ver can't be built here: its Go module $mod@v$ver is not served by the Go module proxy"
+    return 1
+  fi
+  local m; m="$(build_module_dir "provider-$name-v$ver")"
+  (
+    set -e
+    cp -a "$src/." "$m/"
+    cd "$m"
+    local schema_var="PULUMI_${name^^}_SCHEMA"
+    if [[ -n "${!schema_var:-}" ]]; then cp "${!schema_var}" schema.json; else echo '{}' >schema.json; fi
+    local upstream="$GOMODCACHE/cache/download/$mod/@v/v$ver.mod"
+    {
+      echo "module llm-platform/toolchain/provider-$name"
+      echo
+      grep -m1 '^go ' "$upstream"
+      echo
+      echo "require $mod v$ver"
+      echo
+      grep -E '^replace [^ ]+ => [^.][^ ]* v' "$upstream" || true
+      sed -n '/^replace ($/,/^)$/p' "$upstream" | grep -E '=> [^.][^ ]* v' | sed 's/^/replace /' || true
+    } >go.mod
+    "${NICE[@]}" go mod tidy
+    mkdir -p "$d/bin"
+    "${NICE[@]}" go build -ldflags "-s -w -X main.version=$ver" -o "$d/bin/pulumi-resource-$name" .
+  )
+}
+build_provider_random() {
+  build_provider random "$PULUMI_RANDOM_VERSION" github.com/pulumi/pulumi-random/provider/v4 provider-random
+}
+build_provider_kubernetes() {
+  build_provider kubernetes "$PULUMI_KUBERNETES_VERSION" github.com/pulumi/pulumi-kubernetes/provider/v4 provider-kubernetes
+}
+
+# ---------------------------------------------------------------- main
+# (in a function, so that bash has read all of it before running: editing a running script is safe)
+main() {
+  ALL=(node etcd kubernetes kwok pulumi language-nodejs provider-random provider-kubernetes)
+  local -a TOOLS=("$@")
+  (( ${#TOOLS[@]} )) || TOOLS=("${ALL[@]}")
+
+  total_start=$(date +%s)
+  log "cache: $TOOLCHAIN_CACHE; pulumi v$PULUMI_VERSION, kubernetes provider v$PULUMI_KUBERNETES_VERSION, random provider v$PULUMI_RANDOM_VERSION, kubernetes v$KUBERNETES_VERSION, kwok v$KWOK_VERSION"
+  for t in "${TOOLS[@]}"; do
+    case $t in
+      node) timed node build_node ;;
+      etcd) timed etcd build_etcd ;;
+      kubernetes) timed kubernetes build_kubernetes ;;
+      kwok) timed kwok build_kwok ;;
+      pulumi) timed pulumi build_pulumi ;;
+      language-nodejs) timed language-nodejs build_language_nodejs ;;
+      provider-random) timed provider-random build_provider_random ;;
+      provider-kubernetes) timed provider-kubernetes build_provider_kubernetes ;;
+      *) log "unknown tool: $t"; return 2 ;;
+    esac
+  done
+
+  failed=0
+  echo "toolchain summary (total $(( $(date +%s) - total_start ))s):"
+  for t in "${ORDER[@]}"; do
+    printf '  %-20s %s\n' "$t" "${RESULT[$t]}"
+    [[ ${RESULT[$t]} == FAILED* ]] && failed=$((failed + 1))
+  done
+  if (( failed )) && [[ "${TOOLCHAIN_ALLOW_MISSING:-0}" != 1 ]]; then
+    return 1
+  fi
+  return 0
+}
+
+main "$@"
+exit $?

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# A local Kubernetes control plane on loopback, for the e2e tests and benchmarks:
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (which
+# simulates a node and makes its pods Running/Ready), all as plain processes.
+#
+# Usage: scripts/toolchain/cluster.sh start|stop|status|kubeconfig
+#   start       starts everything (idempotent), waits until a node is Ready
+#               and the default ServiceAccount exists; prints the kubeconfig path
+#   stop        stops every process it started (pid files), keeps nothing
+#   status      prints what runs
+#   kubeconfig  prints the kubeconfig path
+#
+# Environment:
+#   LLM_PLATFORM_CLUSTER_DIR   state dir (default ~/.cache/llm-platform/cluster)
+#   CLUSTER_PORT_BASE          first of the loopback ports used (default 36440):
+#                              +0 apiserver, +1 etcd client, +2 etcd peer,
+#                              +3 controller-manager, +4 scheduler, +5/+6 kwok
+#   CLUSTER_START_TIMEOUT      seconds to wait for readiness (default 180)
+# Binaries come from scripts/toolchain/build.sh's cache (run it first).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.sh
+source "$HERE/versions.sh"
+
+STATE="${LLM_PLATFORM_CLUSTER_DIR:-$HOME/.cache/llm-platform/cluster}"
+BASE="${CLUSTER_PORT_BASE:-36440}"
+API_PORT=$BASE
+ETCD_PORT=$((BASE + 1))
+ETCD_PEER_PORT=$((BASE + 2))
+KCM_PORT=$((BASE + 3))
+SCHED_PORT=$((BASE + 4))
+KWOK_PORT=$((BASE + 5))
+KWOK_METRICS_PORT=$((BASE + 6))
+TIMEOUT="${CLUSTER_START_TIMEOUT:-180}"
+KUBECONFIG_PATH="$STATE/kubeconfig"
+NODE_NAME="kwok-node-0"
+
+KUBE_BIN="$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION/bin"
+KWOK_BIN="$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin"
+ETCD_BIN="$TOOLCHAIN_CACHE/etcd/bin"
+
+log() { printf '[cluster] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+kubectl_() { "$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
+
+running() { # $1 = component
+  local f="$STATE/run/$1.pid"
+  [[ -s "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+spawn() { # $1 = component, rest = command
+  local name=$1; shift
+  if running "$name"; then return; fi
+  mkdir -p "$STATE/run" "$STATE/log"
+  # setsid: own process group, so stop can signal exactly what we started.
+  setsid "$@" >"$STATE/log/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE/run/$name.pid"
+}
+
+wait_for() { # $1 = description, $2.. = command that succeeds when ready
+  local what=$1; shift
+  local deadline=$(( $(date +%s) + TIMEOUT ))
+  until "$@" >/dev/null 2>&1; do
+    if (( $(date +%s) > deadline )); then
+      log "timed out after ${TIMEOUT}s waiting for $what; last log lines:"
+      local f
+      for f in "$STATE"/log/*.log; do echo "--- $f" >&2; tail -n 15 "$f" >&2; done
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+gen_pki() {
+  local p="$STATE/pki"
+  [[ -s "$p/admin.crt" ]] && return
+  mkdir -p "$p"
+  (
+    cd "$p"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=llm-platform-e2e-ca" \
+      -keyout ca.key -out ca.crt 2>/dev/null
+    cat >apiserver.ext <<EOF
+subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+extendedKeyUsage=serverAuth
+EOF
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr 2>/dev/null
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile apiserver.ext -out apiserver.crt 2>/dev/null
+    echo "extendedKeyUsage=clientAuth" >client.ext
+    openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=e2e-admin" -keyout admin.key -out admin.csr 2>/dev/null
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile client.ext -out admin.crt 2>/dev/null
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+  )
+}
+
+write_kubeconfig() {
+  local p="$STATE/pki"
+  cat >"$KUBECONFIG_PATH" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: llm-platform-e2e
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority-data: $(base64 -w0 "$p/ca.crt")
+users:
+- name: e2e-admin
+  user:
+    client-certificate-data: $(base64 -w0 "$p/admin.crt")
+    client-key-data: $(base64 -w0 "$p/admin.key")
+contexts:
+- name: llm-platform-e2e
+  context:
+    cluster: llm-platform-e2e
+    user: e2e-admin
+current-context: llm-platform-e2e
+EOF
+  chmod 600 "$KUBECONFIG_PATH"
+}
+
+node_manifest() {
+  cat <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: $NODE_NAME
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: $NODE_NAME
+    kubernetes.io/os: linux
+    kubernetes.io/role: agent
+    node-role.kubernetes.io/agent: ""
+    type: kwok
+    topology.kubernetes.io/zone: zone-a
+status:
+  allocatable:
+    cpu: "32"
+    memory: 256Gi
+    pods: "110"
+    ephemeral-storage: 1Ti
+  capacity:
+    cpu: "32"
+    memory: 256Gi
+    pods: "110"
+    ephemeral-storage: 1Ti
+EOF
+}
+
+start() {
+  for b in "$KUBE_BIN/kube-apiserver" "$KUBE_BIN/kube-controller-manager" "$KUBE_BIN/kube-scheduler" \
+    "$KUBE_BIN/kubectl" "$KWOK_BIN/kwok" "$ETCD_BIN/etcd"; do
+    [[ -x "$b" ]] || die "$b is missing: run scripts/toolchain/build.sh etcd kubernetes kwok"
+  done
+  local t0; t0=$(date +%s)
+  mkdir -p "$STATE"
+  gen_pki
+  write_kubeconfig
+  local p="$STATE/pki"
+
+  spawn etcd "$ETCD_BIN/etcd" --name e2e --data-dir "$STATE/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "e2e=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --quota-backend-bytes 2147483648 --snapshot-count 10000
+  wait_for "etcd" curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+
+  spawn kube-apiserver "$KUBE_BIN/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --endpoint-reconciler-type none \
+    --tls-cert-file "$p/apiserver.crt" --tls-private-key-file "$p/apiserver.key" \
+    --client-ca-file "$p/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$p/sa.pub" --service-account-signing-key-file "$p/sa.key" \
+    --service-cluster-ip-range 10.0.0.0/24 \
+    --authorization-mode Node,RBAC --allow-privileged=true \
+    --profiling=false --enable-priority-and-fairness=false
+  wait_for "kube-apiserver /readyz" kubectl_ get --raw /readyz
+
+  spawn kube-controller-manager "$KUBE_BIN/kube-controller-manager" \
+    --kubeconfig "$KUBECONFIG_PATH" --authentication-kubeconfig "$KUBECONFIG_PATH" \
+    --authorization-kubeconfig "$KUBECONFIG_PATH" \
+    --bind-address 127.0.0.1 --secure-port "$KCM_PORT" --leader-elect=false \
+    --service-account-private-key-file "$p/sa.key" --root-ca-file "$p/ca.crt" \
+    --cluster-signing-cert-file "$p/ca.crt" --cluster-signing-key-file "$p/ca.key" \
+    --use-service-account-credentials=false --controllers '*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller' \
+    --profiling=false
+
+  spawn kube-scheduler "$KUBE_BIN/kube-scheduler" \
+    --kubeconfig "$KUBECONFIG_PATH" --authentication-kubeconfig "$KUBECONFIG_PATH" \
+    --authorization-kubeconfig "$KUBECONFIG_PATH" \
+    --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --profiling=false
+
+  spawn kwok "$KWOK_BIN/kwok" --kubeconfig "$KUBECONFIG_PATH" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --cidr 10.244.0.0/16 --node-ip 127.0.0.1 \
+    --server-address "127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds 40
+
+  node_manifest | kubectl_ apply -f - >/dev/null
+  wait_for "node $NODE_NAME Ready" kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
+  wait_for "the default ServiceAccount" kubectl_ -n default get serviceaccount default
+  log "ready in $(( $(date +%s) - t0 ))s: kubernetes $("$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" version -o json | jq -r .serverVersion.gitVersion), kubeconfig $KUBECONFIG_PATH"
+  echo "$KUBECONFIG_PATH"
+}
+
+stop() {
+  local c pid
+  for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    local f="$STATE/run/$c.pid"
+    [[ -s "$f" ]] || continue
+    pid="$(cat "$f")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      log "stopped $c ($pid)"
+    fi
+    rm -f "$f"
+  done
+  # Throw away the cluster's data: every start is a fresh cluster.
+  rm -rf "$STATE/etcd"
+}
+
+status() {
+  local c rc=0
+  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+    if running "$c"; then echo "$c: running (pid $(cat "$STATE/run/$c.pid"))"; else echo "$c: stopped"; rc=1; fi
+  done
+  return $rc
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  kubeconfig) echo "$KUBECONFIG_PATH" ;;
+  *) echo "usage: $0 start|stop|status|kubeconfig" >&2; exit 2 ;;
+esac

@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Versions of the e2e toolchain. Sourced by build.sh, env.sh, cluster.sh.
+#
+# The Pulumi CLI and provider versions come from the project's lockfile, so
+# they are written down once (package.json / package-lock.json). The rest
+# (Kubernetes, kwok, etcd, Node) are pinned here.
+
+TOOLCHAIN_DIR_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PROJECT_ROOT="$(cd "$TOOLCHAIN_DIR_SELF/../.." && pwd)"
+
+_lock_version() { # $1 = npm package name
+  local lock="$PROJECT_ROOT/package-lock.json"
+  if command -v jq >/dev/null 2>&1; then
+    jq -er --arg p "node_modules/$1" '.packages[$p].version' "$lock"
+  else
+    node -e 'const l=require(process.argv[1]);const v=l.packages["node_modules/"+process.argv[2]];if(!v)process.exit(1);console.log(v.version)' "$lock" "$1"
+  fi
+}
+
+PULUMI_VERSION="${PULUMI_VERSION:-$(_lock_version @pulumi/pulumi)}"
+PULUMI_KUBERNETES_VERSION="${PULUMI_KUBERNETES_VERSION:-$(_lock_version @pulumi/kubernetes)}"
+PULUMI_RANDOM_VERSION="${PULUMI_RANDOM_VERSION:-$(_lock_version @pulumi/random)}"
+
+# The Go module proxy serves github.com/pulumi/pulumi/pkg/v3 (the CLI) only for
+# some versions; when the lockfile's is refused, build this one instead (the
+# newest at or below it that the proxy serves; see docs/e2e.md).
+PULUMI_CLI_FALLBACK_VERSION="${PULUMI_CLI_FALLBACK_VERSION:-3.259.0}"
+
+KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.34.4}"
+KWOK_VERSION="${KWOK_VERSION:-0.7.0}"
+ETCD_VERSION="${ETCD_VERSION:-3.5.21}" # only when Debian's etcd-server is missing
+# Node.js: scripts/node.sh (the project's) when present; else this one, installed from npm.
+NODE_VERSION="${NODE_VERSION:-24.21.0}"
+
+TOOLCHAIN_CACHE="${LLM_PLATFORM_TOOLCHAIN:-$HOME/.cache/llm-platform/toolchain}"
+NODE_PREFIX="${LLM_PLATFORM_NODE_PREFIX:-$HOME/.cache/llm-platform/node-$NODE_VERSION}"
