@@ -4,7 +4,9 @@
  * instead of deleting it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { ChartSourceSpec, chartLocation } from "./bitnami-values";
 import { SecretSync } from "./external-secrets";
 
 /**
@@ -56,4 +58,28 @@ export function requiredSync(sync: SecretSync | undefined, store: "postgresql" |
         throw new Error(`'secretSync' must be given when ${store}.auth.passwordSource is "external-secrets" (set secrets.store)`);
     }
     return sync;
+}
+
+/** What installing a data store's Bitnami chart takes. */
+export interface BitnamiChartArgs {
+    /** Where the chart comes from: the pinned repository, a mirror or a local directory. */
+    readonly source: ChartSourceSpec;
+    /** The Helm release name (and, with fullnameOverride, the objects' names). */
+    readonly release: string;
+    readonly namespace: pulumi.Input<string>;
+    /** The Helm values; known strings only, never a password. */
+    readonly values: Record<string, unknown>;
+    /** The password Secret the chart reads by name, which must exist before its pods start. */
+    readonly secret: pulumi.Resource;
+    /** Data safety options for the chart, from dataSafetyOptions. */
+    readonly safety: pulumi.ComponentResourceOptions;
+}
+
+/** The chart as a helm.v4.Chart: per-object previews and policy coverage, no Helm hooks. */
+export function bitnamiChart(name: string, args: BitnamiChartArgs, parent: pulumi.Resource): k8s.helm.v4.Chart {
+    return new k8s.helm.v4.Chart(
+        name,
+        { ...chartLocation(args.source), name: args.release, namespace: args.namespace, values: args.values },
+        { parent, dependsOn: [args.secret], ...args.safety },
+    );
 }

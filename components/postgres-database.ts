@@ -4,7 +4,6 @@ import type { PostgresqlConfig } from "../config/data-tier";
 import {
     ChartNetworkPolicySpec,
     ServiceMonitorSpec,
-    chartLocation,
     postgresPort,
     postgresSecretKeys,
     postgresqlPrimaryService,
@@ -12,7 +11,7 @@ import {
     postgresqlValues,
     releaseNames,
 } from "./bitnami-values";
-import { dataSafetyOptions, generatedPassword, requiredSync, serviceHost } from "./data-store";
+import { bitnamiChart, dataSafetyOptions, generatedPassword, requiredSync, serviceHost } from "./data-store";
 import { RemoteRef, SecretSync, SyncedKey, externalSecret } from "./external-secrets";
 import { standardLabels } from "./labels";
 import { NetworkPeer, PostgresEndpoint } from "./types";
@@ -146,15 +145,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             );
         }
 
-        this.chart = new k8s.helm.v4.Chart(
+        this.chart = bitnamiChart(
             `${name}-chart`,
-            {
-                ...chartLocation(config.chart),
-                name: names.release,
-                namespace: args.namespace,
-                values,
-            },
-            { parent: this, dependsOn: [secret], ...safety.chart },
+            { source: config.chart, release: names.release, namespace: args.namespace, values, secret, safety: safety.chart },
+            this,
         );
 
         this.secretName = secret.metadata.name;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { RedisConfig } from "../config/data-tier";
-import { ChartNetworkPolicySpec, ServiceMonitorSpec, chartLocation, redisMasterService, redisPort, redisSecretKey, redisValues, releaseNames } from "./bitnami-values";
-import { dataSafetyOptions, generatedPassword, requiredSync, serviceHost } from "./data-store";
+import { ChartNetworkPolicySpec, ServiceMonitorSpec, redisMasterService, redisPort, redisSecretKey, redisValues, releaseNames } from "./bitnami-values";
+import { bitnamiChart, dataSafetyOptions, generatedPassword, requiredSync, serviceHost } from "./data-store";
 import { SyncedKey, SecretSync, externalSecret } from "./external-secrets";
 import { standardLabels } from "./labels";
 import { DataStoreEndpoint, NetworkPeer } from "./types";
@@ -117,15 +117,10 @@ export class RedisCache extends pulumi.ComponentResource {
                   { parent: this, ...safety.objects },
               );
 
-        this.chart = new k8s.helm.v4.Chart(
+        this.chart = bitnamiChart(
             `${name}-chart`,
-            {
-                ...chartLocation(config.chart),
-                name: names.release,
-                namespace: args.namespace,
-                values,
-            },
-            { parent: this, dependsOn: [secret], ...safety.chart },
+            { source: config.chart, release: names.release, namespace: args.namespace, values, secret, safety: safety.chart },
+            this,
         );
 
         this.secretName = secret.metadata.name;
