@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { formatProblems, Problem, validateConfig } from "../config";
+import { problemsOf, Values } from "./config-harness";
 import { parseQuantity, podsOf } from "../config/rules";
 import { runProgramExpectingError, stacks } from "./mocks";
 
-type Values = Record<string, any>;
 
 const baseService = () => ({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } });
 const base = (): Values => ({
@@ -14,13 +14,7 @@ const base = (): Values => ({
     redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
 });
 
-/** Problems of a config built from `base()` by `edit`, with `secrets` set as Pulumi secrets. */
-function problems(edit: (v: Values) => void, secrets: string[] = []): Problem[] {
-    const values = base();
-    edit(values);
-    for (const key of secrets) values[key] = "[secret]";
-    return validateConfig({ values, secretKeys: new Set(secrets) }).problems;
-}
+const problems = (edit: (v: Values) => void, secrets: string[] = []): Problem[] => problemsOf(base, edit, secrets);
 
 function message(edit: (v: Values) => void, secrets: string[] = []): string {
     return formatProblems("test", problems(edit, secrets));

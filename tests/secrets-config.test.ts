@@ -5,8 +5,8 @@
  */
 import { strict as assert } from "assert";
 import { formatProblems, Problem, validateConfig } from "../config";
+import { problemsOf, Values } from "./config-harness";
 
-type Values = Record<string, any>;
 
 const awsStore = () => ({ provider: "aws", aws: { region: "eu-west-1" } });
 const base = (): Values => ({
@@ -17,12 +17,7 @@ const base = (): Values => ({
     redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
 });
 
-function problems(edit: (v: Values) => void, secrets: string[] = []): Problem[] {
-    const values = base();
-    edit(values);
-    for (const key of secrets) values[key] = "[secret]";
-    return validateConfig({ values, secretKeys: new Set(secrets) }).problems;
-}
+const problems = (edit: (v: Values) => void, secrets: string[] = []): Problem[] => problemsOf(base, edit, secrets);
 
 describe("secrets config: source pulumi (the default)", () => {
     it("takes the secret config keys, and nothing from a manager", () => {

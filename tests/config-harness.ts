@@ -1,0 +1,15 @@
+/** Building raw stack config for the config tests, which run validateConfig on plain data. */
+import { Problem, validateConfig } from "../config";
+
+export type Values = Record<string, any>;
+
+/**
+ * Problems of the config `base()` changed by `edit`, with `secrets` set as Pulumi secrets
+ * (their values are never read by validation: only whether they are set and secret).
+ */
+export function problemsOf(base: () => Values, edit: (v: Values) => void, secrets: string[] = []): Problem[] {
+    const values = base();
+    edit(values);
+    for (const key of secrets) values[key] = "[secret]";
+    return validateConfig({ values, secretKeys: new Set(secrets) }).problems;
+}
