@@ -298,9 +298,9 @@ export interface PostgresqlSpec {
     readonly imagePullSecrets: readonly string[];
 }
 
-/** Everything the PostgreSQL values depend on. */
-export interface PostgresqlValuesInput {
-    readonly config: PostgresqlSpec;
+/** Everything a data store's chart values depend on. */
+export interface ChartValuesInput<Spec> {
+    readonly config: Spec;
     readonly names: ReleaseNames;
     /** app.kubernetes.io/part-of, added to every object of the chart. */
     readonly partOf: string;
@@ -311,6 +311,9 @@ export interface PostgresqlValuesInput {
     /** The chart's NetworkPolicies; undefined turns them off. */
     readonly networkPolicy?: ChartNetworkPolicySpec;
 }
+
+/** Everything the PostgreSQL values depend on. */
+export type PostgresqlValuesInput = ChartValuesInput<PostgresqlSpec>;
 
 /** A StatefulSet's NetworkPolicy values in the postgresql chart (primary.* and readReplicas.*). */
 export function postgresqlNetworkPolicy(input: Pick<PostgresqlValuesInput, "networkPolicy" | "monitoring">): Record<string, unknown> {
@@ -407,15 +410,8 @@ export interface RedisSpec {
     readonly imagePullSecrets: readonly string[];
 }
 
-/** Everything the Redis values depend on; see `PostgresqlValuesInput`. */
-export interface RedisValuesInput {
-    readonly config: RedisSpec;
-    readonly names: ReleaseNames;
-    readonly partOf: string;
-    readonly protect: boolean;
-    readonly monitoring?: ServiceMonitorSpec;
-    readonly networkPolicy?: ChartNetworkPolicySpec;
-}
+/** Everything the Redis values depend on. */
+export type RedisValuesInput = ChartValuesInput<RedisSpec>;
 
 /** The redis chart's (single) NetworkPolicy values. */
 export function redisNetworkPolicy(input: Pick<RedisValuesInput, "networkPolicy" | "monitoring" | "config">): Record<string, unknown> {
