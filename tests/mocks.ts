@@ -20,6 +20,8 @@ export interface RecordedOptions {
     ignoreChanges: string[];
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
+    /** The URNs this resource was known by before (aliases), resolved as the engine would. */
+    aliases: string[];
 }
 
 export interface RecordedResource {
@@ -88,6 +90,24 @@ const mocks: pulumi.runtime.Mocks = {
     },
 };
 
+/** The URN a resource of `type` named `name` under `parentUrn` has (the engine's construction). */
+export function urnOf(stack: string, type: string, name: string, parentUrn: string | undefined): string {
+    const parentTypes = parentUrn ? `${parentUrn.split("::")[2]}$` : "";
+    return `urn:pulumi:${stack}::llm-platform::${parentTypes}${type}::${name}`;
+}
+
+/** Resolves a registration's aliases (URNs, or specs relative to the resource) to URNs. */
+function aliasUrnsOf(req: any): string[] {
+    const stack = pulumi.getStack();
+    const fromSpecs = (req.getAliasesList?.() ?? []).map((alias: any) => {
+        if (alias.hasUrn?.() || !alias.hasSpec?.()) return alias.getUrn();
+        const spec = alias.getSpec();
+        const parent = spec.getNoparent() ? undefined : spec.getParenturn() || req.getParent() || undefined;
+        return urnOf(spec.getStack() || stack, spec.getType() || req.getType(), spec.getName() || req.getName(), parent);
+    });
+    return [...fromSpecs, ...(req.getAliasurnsList?.() ?? [])];
+}
+
 function optionsOf(req: any): RecordedOptions {
     return {
         parent: req.getParent(),
@@ -98,6 +118,7 @@ function optionsOf(req: any): RecordedOptions {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliases: aliasUrnsOf(req),
     };
 }
 

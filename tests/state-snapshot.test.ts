@@ -1,0 +1,56 @@
+import * as assert from "assert";
+import { SnapshotEntry, readSnapshot, snapshotOf, variants } from "./state-snapshot";
+import { ProgramRun } from "./mocks";
+
+/**
+ * Maps each resource of a run to the URN the deployed stack knows it by: its own URN when the
+ * snapshot has it, else the one alias of it that the snapshot has.
+ */
+function deployedUrns(run: ProgramRun, known: ReadonlySet<string>): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const r of run.resources) {
+        const candidates = [r.urn, ...r.options.aliases].filter((urn) => known.has(urn));
+        if (candidates.length === 1) map.set(r.urn, candidates[0]);
+        else if (candidates.length > 1) assert.fail(`${r.urn} matches ${candidates.length} deployed resources: ${candidates.join(", ")}`);
+    }
+    return map;
+}
+
+describe("state contract: every stack's resources keep their URNs (or alias them) and their objects", () => {
+    for (const [variant, run] of Object.entries(variants)) {
+        describe(variant, () => {
+            let snapshot: SnapshotEntry[];
+            let current: ProgramRun;
+            let toDeployed: Map<string, string>;
+
+            before(async () => {
+                const recorded = readSnapshot(variant);
+                assert.ok(recorded, `tests/snapshots/${variant}.json is missing: record it with tests/update-snapshots.ts`);
+                snapshot = recorded;
+                current = await run();
+                toDeployed = deployedUrns(current, new Set(snapshot.map((e) => e.urn)));
+            });
+
+            it("no deployed resource would be deleted: each URN is registered again or aliased", () => {
+                const matched = new Set(toDeployed.values());
+                assert.deepEqual(snapshot.map((e) => e.urn).filter((urn) => !matched.has(urn)), []);
+            });
+
+            it("no resource is new: the snapshot records every resource the stack has", () => {
+                assert.deepEqual(current.resources.filter((r) => !toDeployed.has(r.urn)).map((r) => r.urn), []);
+            });
+
+            it("every resource keeps its inputs and options (parents and dependencies by deployed URN)", () => {
+                const translate = (urn: string) => toDeployed.get(urn) ?? urn;
+                const now = snapshotOf(current.resources).map((e) => ({
+                    ...e,
+                    urn: translate(e.urn),
+                    parent: translate(e.parent),
+                    dependsOn: e.dependsOn.map(translate).sort(),
+                }));
+                now.sort((a, b) => a.urn.localeCompare(b.urn));
+                assert.deepStrictEqual(now, snapshot);
+            });
+        });
+    }
+});

@@ -1,0 +1,118 @@
+/**
+ * What a deployed stack's state is made of, per stack and per variation of a stack: every
+ * resource's URN, inputs and options, as the program registers them under mocks. The recorded
+ * snapshots in tests/snapshots/ are the contract with stacks already deployed: a refactor that
+ * renames a resource (a new URN without an alias to the old one) would make `pulumi up` delete and
+ * recreate it, and one that changes inputs would change the cluster.
+ *
+ * Regenerate deliberately, and review the diff like a `pulumi preview --diff`:
+ *   UPDATE_SNAPSHOTS=1 npx mocha tests/state-snapshot.test.ts
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ProgramRun, RecordedResource, fakeSecretValue, projectRoot, readStackConfig, runProgram, runStack, userSecrets } from "./mocks";
+
+type Values = Record<string, any>;
+
+const stackSection = (stack: string, key: string): Values => structuredClone((readStackConfig(stack).values[`llm-platform:${key}`] as Values | undefined) ?? {});
+
+/** The stacks as their users run them, and variations that reach the program's other branches. */
+export const variants: Record<string, () => Promise<ProgramRun>> = {
+    dev: () => runStack("dev"),
+    staging: () => runStack("staging"),
+    prod: () => runStack("prod"),
+    pr: () => runProgram("pr", { secrets: { anthropicApiKey: fakeSecretValue("anthropicApiKey") } }),
+    /** Managed data stores with existing Secrets; the app's keys from an existing Secret. */
+    "prod-external-data-existing-secrets": () =>
+        runStack("prod", {
+            set: {
+                postgresql: { mode: "external", auth: { database: "llm", username: "llm_app" }, external: { host: "db.example.com", port: 6432, existingSecret: "managed-db", cidrs: ["10.20.0.0/16"] } },
+                redis: { mode: "external", external: { host: "cache.example.com", existingSecret: "managed-cache", passwordKey: "auth-token" } },
+                secrets: {
+                    source: "existing",
+                    existingSecret: { name: "llm-keys", keys: { anthropicApiKey: "anthropic", openaiApiKey: "openai", cohereApiKey: "cohere", vectorDbApiKey: "pinecone" } },
+                },
+            },
+        }),
+    /** Managed data stores whose passwords ESO syncs; a ClusterSecretStore that exists. */
+    "prod-external-synced-data": () =>
+        runStack("prod", {
+            set: {
+                postgresql: { mode: "external", auth: { passwordSource: "external-secrets", remoteRefs: { userPassword: { key: "rds!db-0123", property: "password" } } }, external: { host: "db.example.com" } },
+                redis: { mode: "external", auth: { passwordSource: "external-secrets", remoteRef: { key: "cache", property: "token" } }, external: { host: "cache.example.com" } },
+                secrets: { ...stackSection("prod", "secrets"), store: { create: false, kind: "ClusterSecretStore", name: "org-aws" } },
+            },
+        }),
+    /** Secrets from config, Redis with Sentinel, two services calling each other, GCP store for the data tier. */
+    "staging-pulumi-sentinel-two-services": () => {
+        const services = stackSection("staging", "services");
+        services.frontend = { component: "frontend", image: { repository: "ghcr.io/example/web", tag: "2.0.0" }, metrics: { enabled: false }, connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false, services: ["orchestrator"] } };
+        return runStack("staging", {
+            set: {
+                services,
+                redis: { ...stackSection("staging", "redis"), auth: { passwordSource: "external-secrets", remoteRef: { key: "redis" } }, sentinel: { enabled: true, quorum: 2 } },
+                secrets: { source: "pulumi", store: { provider: "gcp", kind: "ClusterSecretStore", gcp: { projectID: "acme-llm" }, serviceAccount: { name: "eso", create: true, annotations: { "iam.gke.io/gcp-service-account": "eso@acme-llm.iam.gserviceaccount.com" } } } },
+            },
+            secrets: Object.fromEntries(["anthropicApiKey", "openaiApiKey", "vectorDbApiKey", "appSecretKey"].map((k) => [k, fakeSecretValue(k)])),
+        });
+    },
+    /** Azure Key Vault store; in-cluster PostgreSQL passwords from the manager, standalone. */
+    "dev-azure-store": () =>
+        runStack("dev", {
+            set: {
+                postgresql: { ...stackSection("dev", "postgresql"), auth: { passwordSource: "external-secrets", remoteRefs: { adminPassword: { key: "pg-admin" }, userPassword: { key: "pg-user" } } } },
+                secrets: { source: "pulumi", store: { provider: "azure", azure: { vaultUrl: "https://llm-dev.vault.azure.net" } } },
+            },
+            secrets: userSecrets.dev,
+        }),
+};
+
+/** One resource as the snapshot keeps it. */
+export interface SnapshotEntry {
+    urn: string;
+    inputs: unknown;
+    secretPaths: string[];
+    parent: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    dependsOn: string[];
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
+}
+
+/** A run's resources in snapshot form, sorted by URN. Aliases are not kept: they map onto old URNs. */
+export function snapshotOf(resources: readonly RecordedResource[]): SnapshotEntry[] {
+    return resources
+        .map((r) => ({
+            urn: r.urn,
+            inputs: r.inputs,
+            secretPaths: [...r.secretPaths].sort(),
+            parent: r.options.parent,
+            protect: r.options.protect,
+            retainOnDelete: r.options.retainOnDelete,
+            deleteBeforeReplace: r.options.deleteBeforeReplace,
+            dependsOn: [...r.options.dependsOn].sort(),
+            ignoreChanges: [...r.options.ignoreChanges].sort(),
+            replaceOnChanges: [...r.options.replaceOnChanges].sort(),
+            additionalSecretOutputs: [...r.options.additionalSecretOutputs].sort(),
+        }))
+        .sort((a, b) => a.urn.localeCompare(b.urn));
+}
+
+export const snapshotDir = path.join(projectRoot, "tests", "snapshots");
+
+export function snapshotFile(variant: string): string {
+    return path.join(snapshotDir, `${variant}.json`);
+}
+
+export function readSnapshot(variant: string): SnapshotEntry[] | undefined {
+    const file = snapshotFile(variant);
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SnapshotEntry[]) : undefined;
+}
+
+export function writeSnapshot(variant: string, entries: readonly SnapshotEntry[]): void {
+    fs.mkdirSync(snapshotDir, { recursive: true });
+    fs.writeFileSync(snapshotFile(variant), `${JSON.stringify(entries, null, 1)}\n`);
+}
