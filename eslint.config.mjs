@@ -24,4 +24,33 @@ export default tseslint.config(
             "no-new": "off",
         },
     },
+    // The layers (ARCHITECTURE.md): index -> components -> lib, config -> lib; components may import
+    // config's types only. A back-arrow is a lint error.
+    {
+        files: ["lib/**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-restricted-imports": ["error", {
+                patterns: [{ regex: "^\\.\\./(config|components|index)(/|$)", message: "lib/ is the leaf: it imports neither config/ nor components/." }],
+            }],
+        },
+    },
+    {
+        files: ["config/**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-restricted-imports": ["error", {
+                patterns: [{ regex: "^\\.\\./(components|index)(/|$)", message: "config/ never imports components/: move the shared helper to lib/." }],
+            }],
+        },
+    },
+    {
+        files: ["components/**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-restricted-imports": ["error", {
+                patterns: [
+                    { regex: "^\\.\\./config(/|$)", allowTypeImports: true, message: "components/ import config's types only (import type): values come from lib/ or from their args." },
+                    { regex: "^\\.\\./index$", message: "components/ never import the program." },
+                ],
+            }],
+        },
+    },
 );

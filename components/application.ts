@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitoringConfig, NetworkPolicyConfig, ServiceConfig } from "../config/schema";
-import { imageReference } from "../config/rules";
+import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
+import { imageReference } from "../lib/image";
+import { Labels, selectorLabels, standardLabels } from "../lib/labels";
 import {
     configMapData,
     dependencyWaitScript,
@@ -12,18 +13,15 @@ import {
     PlatformContext,
     pdbSpec,
     podSpec,
-    readinessCheckCommand,
     reloaderAnnotations,
-    restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
     SecretEnv,
     secretEnv,
     serviceMonitorSpec,
     serviceUrl,
-    versionOf,
-    WorkloadPeer,
-} from "./application-specs";
-import { Labels, selectorLabels, standardLabels, WorkloadIdentity } from "./labels";
+} from "./application.specs";
+import { PostDeployCheck } from "./post-deploy-check";
+import { ServicePeers, checkIdentity, serviceIdentity } from "./service-graph";
+import { DataStoreEndpoint, PostgresEndpoint } from "./types";
 
 export interface ApplicationArgs {
     /** Namespace of every object the component creates. */
@@ -37,16 +35,22 @@ export interface ApplicationArgs {
      * escape hatches. Every field is resolved; config/schema.ts documents each and its default.
      */
     readonly service: ServiceConfig;
-    /** The environment, data stores, LLM providers and vector DB the service is told about. */
-    readonly context: PlatformContext;
+    /** The environment the service is told it runs in (ENVIRONMENT). */
+    readonly environment: Environment;
+    /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */
+    readonly llmProviders?: readonly { readonly name: string; readonly defaultModel?: string }[];
+    /** The vector database (VECTOR_DB_*). */
+    readonly vectorDb: VectorDbConfig;
+    /** Where PostgreSQL is, for services that connect to it. @default none */
+    readonly database?: PostgresEndpoint;
+    /** Where Redis is, for services that connect to it. @default none */
+    readonly redis?: DataStoreEndpoint;
     /** Application secrets (API keys) as environment variables read from Secrets. @default none */
     readonly appSecrets?: readonly SecretEnv[];
     /** Default-deny NetworkPolicy with the platform's allowances; undefined creates none. @default undefined */
     readonly networkPolicy?: NetworkPolicyConfig;
-    /** Services of the stack this one calls, for its egress rules. @default none */
-    readonly calls?: readonly WorkloadPeer[];
-    /** Pods of the stack that call this service, for its ingress rules. @default none */
-    readonly calledBy?: readonly Labels[];
+    /** The services this one calls and the pods that call it, for its NetworkPolicy. @default none */
+    readonly peers?: ServicePeers;
     /** Prometheus scraping through a ServiceMonitor; undefined creates none. @default undefined */
     readonly monitoring?: MonitoringConfig;
     /**
@@ -56,44 +60,6 @@ export interface ApplicationArgs {
      * next restart. @default false
      */
     readonly reloadOnSecretChange?: boolean;
-}
-
-/** The labels that identify a service's pods, for other services' NetworkPolicies. */
-export function serviceIdentity(serviceName: string, service: ServiceConfig, instance: string, partOf: string): WorkloadIdentity {
-    return { name: serviceName, instance, component: service.component, partOf, version: versionOf(service.image) };
-}
-
-/** The other services of the stack a service calls, and the pods of those that call it. */
-export function servicePeers(
-    serviceName: string,
-    services: Readonly<Record<string, ServiceConfig>>,
-    instance: string,
-    partOf: string,
-): { calls: WorkloadPeer[]; calledBy: Labels[] } {
-    const selectorOf = (name: string) => selectorLabels(serviceIdentity(name, services[name], instance, partOf));
-    return {
-        calls: services[serviceName].connectsTo.services.map((name) => ({ selector: selectorOf(name), port: services[name].ports.http })),
-        calledBy: Object.entries(services)
-            .filter(([, other]) => other.connectsTo.services.includes(serviceName))
-            .map(([name]) => selectorOf(name)),
-    };
-}
-
-/** The pods of the services that connect to a data store, for its NetworkPolicy. */
-export function clientsOf(
-    store: "postgresql" | "redis",
-    services: Readonly<Record<string, ServiceConfig>>,
-    instance: string,
-    partOf: string,
-): Labels[] {
-    return Object.entries(services)
-        .filter(([, service]) => service.connectsTo[store])
-        .map(([name, service]) => selectorLabels(serviceIdentity(name, service, instance, partOf)));
-}
-
-/** The identity of a service's post-deploy check pods. */
-export function checkIdentity(serviceName: string, instance: string, partOf: string): WorkloadIdentity {
-    return { name: `${serviceName}-check`, instance, component: "post-deploy-check", partOf };
 }
 
 /**
@@ -114,15 +80,26 @@ export class Application extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** The labels selecting the service's pods. */
     public readonly selector: Labels;
+    /** The command that forwards a local port to the Service. */
+    public readonly portForwardCommand: pulumi.Output<string>;
+    /** The command that follows the pods' logs. */
+    public readonly logsCommand: pulumi.Output<string>;
 
     constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:app:Application", name, {}, opts);
         const { service, namespace } = args;
-        const identity = serviceIdentity(name, service, args.instance, args.partOf);
-        const labels = standardLabels(identity);
-        this.selector = selectorLabels(identity);
+        const stack = { instance: args.instance, partOf: args.partOf };
+        const labels = standardLabels(serviceIdentity(name, service, stack));
+        this.selector = selectorLabels(serviceIdentity(name, service, stack));
         const metadata = (extra: { annotations?: Record<string, string> } = {}) => ({ name, namespace, labels, ...extra });
         const child = { parent: this };
+        const context: PlatformContext = {
+            environment: args.environment,
+            llmProviders: args.llmProviders ?? [],
+            vectorDb: args.vectorDb,
+            database: args.database,
+            redis: args.redis,
+        };
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
             metadata: metadata({ annotations: service.serviceAccount.annotations }),
@@ -131,10 +108,10 @@ export class Application extends pulumi.ComponentResource {
 
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace, labels },
-            data: configMapData(service, args.context),
+            data: configMapData(service, context),
         }, child);
 
-        const podSecretEnv = secretEnv(service, args.context, args.appSecrets ?? []);
+        const podSecretEnv = secretEnv(service, context, args.appSecrets ?? []);
         const annotations = args.reloadOnSecretChange
             ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations)
             : undefined;
@@ -155,7 +132,7 @@ export class Application extends pulumi.ComponentResource {
                         configMapName: configMap.metadata.name,
                         serviceAccountName: serviceAccount.metadata.name,
                         secretEnv: podSecretEnv,
-                        waitScript: dependencyWaitScript(service, args.context),
+                        waitScript: dependencyWaitScript(service, context),
                     }),
                 },
             },
@@ -189,17 +166,17 @@ export class Application extends pulumi.ComponentResource {
             }, child);
         }
 
-        const check = checkIdentity(name, args.instance, args.partOf);
+        const check = checkIdentity(name, stack);
         if (args.networkPolicy) {
-            const calledBy = [...(args.calledBy ?? []), ...(service.postDeployCheck.enabled ? [selectorLabels(check)] : [])];
+            const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [selectorLabels(check)] : [])];
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
                 metadata: metadata(),
                 spec: networkPolicySpec(service, args.networkPolicy, {
                     selector: this.selector,
-                    database: args.context.database,
-                    redis: args.context.redis,
-                    vectorDb: args.context.vectorDb,
-                    calls: args.calls ?? [],
+                    database: context.database,
+                    redis: context.redis,
+                    vectorDb: context.vectorDb,
+                    calls: args.peers?.calls ?? [],
                     calledBy,
                     monitoringEnabled: args.monitoring !== undefined,
                 }),
@@ -215,56 +192,25 @@ export class Application extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [svc] });
         }
 
+        if (service.postDeployCheck.enabled) {
+            new PostDeployCheck(`${name}-check`, {
+                namespace,
+                identity: check,
+                url: pulumi.interpolate`http://${svc.metadata.name}.${namespace}.svc:${service.ports.http}${service.probes.readiness.path}`,
+                image: service.postDeployCheck.image,
+                timeoutSeconds: service.postDeployCheck.timeoutSeconds,
+                checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },
+                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http } : undefined,
+                after: [deployment, svc],
+                formerParent: this,
+            }, child);
+        }
+
         this.serviceName = svc.metadata.name;
         this.deploymentName = deployment.metadata.name;
         this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, name, ns));
-
-        if (service.postDeployCheck.enabled) {
-            const checkLabels = standardLabels(check);
-            const readyUrl = pulumi.interpolate`http://${svc.metadata.name}.${namespace}.svc:${service.ports.http}${service.probes.readiness.path}`;
-            if (args.networkPolicy) {
-                new k8s.networking.v1.NetworkPolicy(`${name}-check-netpol`, {
-                    metadata: { name: `${name}-check`, namespace, labels: checkLabels },
-                    spec: {
-                        podSelector: { matchLabels: selectorLabels(check) },
-                        policyTypes: ["Ingress", "Egress"],
-                        egress: [
-                            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-                            { to: [{ podSelector: { matchLabels: this.selector } }], ports: [{ protocol: "TCP", port: service.ports.http }] },
-                        ],
-                    },
-                }, child);
-            }
-            // Auto-named and keyed on what was rolled out: a new image or new settings replace the Job,
-            // so every rollout is checked once, and `pulumi up` waits for the Job and fails with it.
-            new k8s.batch.v1.Job(`${name}-check`, {
-                metadata: { namespace, labels: checkLabels },
-                spec: {
-                    backoffLimit: 1,
-                    activeDeadlineSeconds: service.postDeployCheck.timeoutSeconds,
-                    template: {
-                        metadata: { labels: checkLabels },
-                        spec: {
-                            restartPolicy: "Never",
-                            automountServiceAccountToken: false,
-                            securityContext: restrictedPodSecurityContext(),
-                            containers: [{
-                                name: "readiness",
-                                image: service.postDeployCheck.image,
-                                command: readinessCheckCommand(readyUrl, service.postDeployCheck.timeoutSeconds),
-                                env: [
-                                    { name: "CHECKED_IMAGE", value: imageReference(service.image) },
-                                    { name: "CHECKED_CONFIG", value: configMap.metadata.name },
-                                ],
-                                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                                securityContext: restrictedContainerSecurityContext(),
-                            }],
-                        },
-                    },
-                },
-            }, { parent: this, dependsOn: [deployment, svc] });
-        }
-
+        this.portForwardCommand = pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${svc.metadata.name} ${service.ports.http}`;
+        this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
         this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
     }
 }

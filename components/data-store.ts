@@ -1,13 +1,16 @@
 /**
- * What the data-tier components share: resource options for data safety, generated passwords and
- * Service host names. A destroy, a rename or a replacement of a protected data store fails
- * instead of deleting it.
+ * What the data-tier components share: data safety, the credentials Secret (generated, synced
+ * from the manager, or existing), the chart, and the endpoint of an external server. PostgresDatabase
+ * and RedisCache keep only what differs: their chart's values, Secret keys and Service names.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { ChartSourceSpec, chartLocation } from "./bitnami-values";
-import { SecretSync } from "./external-secrets";
+import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
+import { Labels, standardLabels } from "../lib/labels";
+import { ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
+import { DataStoreEndpoint } from "./types";
 
 /**
  * Keeps every object a chart renders in the cluster when Pulumi deletes it. v4.Chart's objects are
@@ -52,12 +55,149 @@ export function serviceHost(service: string, namespace: pulumi.Input<string>): p
     return pulumi.interpolate`${service}.${namespace}.svc.cluster.local`;
 }
 
-/** The ESO settings a data store needs when its passwords are synced from the secret manager. */
-export function requiredSync(sync: SecretSync | undefined, store: "postgresql" | "redis"): SecretSync {
-    if (sync === undefined) {
-        throw new Error(`'secretSync' must be given when ${store}.auth.passwordSource is "external-secrets" (set secrets.store)`);
+/** Where a data store's passwords come from. */
+export type DataStoreCredentials =
+    /** RandomPasswords kept (encrypted) in the stack's state, written into the program's Secret. */
+    | { readonly source: "generated" }
+    /** An ExternalSecret makes ESO sync each key of the program's Secret from the manager. */
+    | { readonly source: "external-secrets"; readonly sync: SecretSync; readonly remoteRefs: Readonly<Record<string, RemoteRef>> }
+    /** A Secret that exists, read by name. */
+    | { readonly source: "existing"; readonly secretName: string };
+
+/** A managed server the application connects to instead of an in-cluster release. */
+export interface ExternalServer {
+    /** Its host name. */
+    readonly host: string;
+    /** Its port. */
+    readonly port: number;
+    /** The key of the password in the credentials Secret. */
+    readonly passwordKey: string;
+    /** The addresses the application may reach it at, on its port only. */
+    readonly cidrs: readonly string[];
+}
+
+/** In the cluster from the pinned chart, or an external server: what the data-store components take. */
+export type DataStorePlacement<Settings> =
+    | {
+          readonly mode: "in-cluster";
+          /** Where the chart comes from. */
+          readonly chart: ChartSourceSpec;
+          /** The settings the chart's values are built from. */
+          readonly settings: Settings;
+          readonly credentials: Exclude<DataStoreCredentials, { source: "existing" }>;
+      }
+    | { readonly mode: "external"; readonly server: ExternalServer; readonly credentials: Exclude<DataStoreCredentials, { source: "generated" }> };
+
+/** What both data-store components take besides their placement. */
+export interface DataStoreCommonArgs {
+    /** The namespace of the release and of the password Secret. */
+    readonly namespace: pulumi.Input<string>;
+    /**
+     * app.kubernetes.io/instance of the platform, e.g. "llm-platform-prod". The release, its
+     * fullname and its pods' instance label are "<instance>-<store>", the Secret "<instance>-<store>-auth".
+     */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
+    readonly partOf?: string;
+    /**
+     * Data safety: `protect` and retainOnDelete on the chart (and, by a transform, every object it
+     * renders), the Secret and the passwords, and PVC retention "Retain" on the StatefulSets.
+     * @default false
+     */
+    readonly protect?: boolean;
+    /** The exporter sidecar and a ServiceMonitor with these settings. @default no metrics */
+    readonly monitoring?: ScrapeSettings;
+    /**
+     * The chart's NetworkPolicies, admitting only `clients` (and Prometheus on the metrics port).
+     * @default the chart's NetworkPolicies off, as the platform's are
+     */
+    readonly networkPolicy?: { readonly prometheus?: ChartNetworkPolicySpec["prometheus"] };
+    /** The selector labels of the application pods that connect to the data store. @default none */
+    readonly clients?: readonly Labels[];
+    /** The created secret store, which ExternalSecrets wait for. @default none: the store exists already */
+    readonly secretStore?: pulumi.Resource;
+}
+
+/** Defaults resolved once, and the names and labels every data store derives from its args. */
+export function dataStoreBasics(store: DataStoreKind, args: DataStoreCommonArgs) {
+    const partOf = args.partOf ?? "llm-platform";
+    const protect = args.protect ?? false;
+    const names = releaseNames(args.instance, store);
+    return {
+        partOf,
+        protect,
+        names,
+        safety: dataSafetyOptions(protect),
+        credentialLabels: standardLabels({ name: store, instance: names.release, component: "credentials", partOf }),
+        chartNetworkPolicy: args.networkPolicy && { clientPodSelectors: args.clients ?? [], prometheus: args.networkPolicy.prometheus },
+    };
+}
+
+/** What `credentialsSecret` needs. */
+export interface CredentialsSecretArgs {
+    readonly namespace: pulumi.Input<string>;
+    /** The Secret the program creates or ESO syncs. */
+    readonly secretName: string;
+    readonly labels: Labels;
+    readonly credentials: DataStoreCredentials;
+    /** For generated passwords: each Secret key and the name suffix of its RandomPassword. */
+    readonly generated: Readonly<Record<string, string>>;
+    readonly secretStore?: pulumi.Resource;
+    readonly safety: ReturnType<typeof dataSafetyOptions>;
+}
+
+/**
+ * The Secret holding a data store's passwords: RandomPasswords written into the program's Secret,
+ * an ExternalSecret that makes ESO write it, or a Secret that exists. `resource` is what a chart
+ * must wait for, when the program creates it.
+ */
+export function credentialsSecret(parent: pulumi.Resource, name: string, args: CredentialsSecretArgs): { name: pulumi.Output<string>; resource?: pulumi.Resource } {
+    const { credentials } = args;
+    const opts = { parent, ...args.safety.objects };
+    switch (credentials.source) {
+        case "existing":
+            return { name: pulumi.output(credentials.secretName) };
+        case "external-secrets": {
+            const resource = externalSecret(`${name}-auth`, {
+                namespace: args.namespace,
+                labels: args.labels,
+                sync: credentials.sync,
+                secretStore: args.secretStore,
+                targetName: args.secretName,
+                data: Object.entries(credentials.remoteRefs).map(([secretKey, remoteRef]) => ({ secretKey, remoteRef })),
+            }, opts);
+            return { name: resource.metadata.name, resource };
+        }
+        case "generated": {
+            const passwords = Object.entries(args.generated).map(([key, suffix]) => [key, generatedPassword(`${name}-${suffix}`, { parent, ...args.safety.state }).result]);
+            const resource = new k8s.core.v1.Secret(`${name}-auth`, {
+                metadata: { name: args.secretName, namespace: args.namespace, labels: args.labels },
+                type: "Opaque",
+                stringData: Object.fromEntries(passwords),
+            }, opts);
+            return { name: resource.metadata.name, resource };
+        }
     }
-    return sync;
+}
+
+/** The endpoint of an external server whose password is in `secretName`. */
+export function externalEndpoint(server: ExternalServer, secretName: pulumi.Output<string>): DataStoreEndpoint {
+    return {
+        host: server.host,
+        port: server.port,
+        passwordSecret: { name: secretName, key: server.passwordKey },
+        networkPeer: { kind: "external", cidrs: [...server.cidrs] },
+    };
+}
+
+/** The endpoint of an in-cluster release's Service. */
+export function releaseEndpoint(names: ReleaseNames, service: string, port: number, namespace: pulumi.Input<string>, secret: { name: pulumi.Output<string>; key: string }): DataStoreEndpoint {
+    return {
+        host: serviceHost(service, namespace),
+        port,
+        passwordSecret: secret,
+        networkPeer: { kind: "pods", podSelector: { ...names.podSelector } },
+    };
 }
 
 /** What installing a data store's Bitnami chart takes. */
@@ -70,7 +210,7 @@ export interface BitnamiChartArgs {
     /** The Helm values; known strings only, never a password. */
     readonly values: Record<string, unknown>;
     /** The password Secret the chart reads by name, which must exist before its pods start. */
-    readonly secret: pulumi.Resource;
+    readonly secret?: pulumi.Resource;
     /** Data safety options for the chart, from dataSafetyOptions. */
     readonly safety: pulumi.ComponentResourceOptions;
 }
@@ -80,6 +220,6 @@ export function bitnamiChart(name: string, args: BitnamiChartArgs, parent: pulum
     return new k8s.helm.v4.Chart(
         name,
         { ...chartLocation(args.source), name: args.release, namespace: args.namespace, values: args.values },
-        { parent, dependsOn: [args.secret], ...args.safety },
+        { parent, dependsOn: args.secret ? [args.secret] : [], ...args.safety },
     );
 }

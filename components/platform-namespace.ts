@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Labels, managedBy } from "./labels";
+import { Labels, managedBy } from "../lib/labels";
 
 export interface PlatformNamespaceArgs {
     /** The namespace's name. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Labels } from "./labels";
+import { Labels } from "../lib/labels";
 
 /** A key of a Kubernetes Secret, referenced by name so the value never leaves the Secret. */
 export interface SecretKeyRef {

@@ -7,23 +7,18 @@
  * named here, or are synced from the manager the same way.
  */
 import { z } from "zod";
-import { ImageSpec, PinnedChart, legacyImage, postgresqlChart, redisChart } from "../components/bitnami-values";
+import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts";
+import { RegistryImage } from "../lib/image";
+import { parseQuantity } from "../lib/quantity";
+import { Environment, cidr, hostName, imageDigest, imageTag, objectName, port, quantity, secretDataKey } from "./primitives";
 import { Problem } from "./problem";
-import { parseQuantity } from "./rules";
-import { quantity } from "./schema";
 import { remoteRefSchema } from "./secrets";
 
-const port = z.number().int().min(1).max(65535);
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/, { error: "a CIDR such as \"10.0.0.0/8\"" });
-/** A Kubernetes object name (RFC 1123 subdomain). */
-const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "a Kubernetes object name such as \"postgres-credentials\"" });
-/** A key of a Secret's data. */
-const secretKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "a Secret key such as \"password\"" });
-const hostName = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/, { error: "a host name such as \"db.example.com\"" });
+const existingObjectName = objectName("postgres-credentials");
 /** An unquoted PostgreSQL identifier. */
 const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a lowercase PostgreSQL identifier such as \"llm_platform\" (a-z, 0-9, _)" });
 
-const imageSchema = (chartImage: ImageSpec) => {
+const imageSchema = (chartImage: RegistryImage) => {
     const fallback = legacyImage(chartImage);
     return z
         .strictObject({
@@ -31,9 +26,9 @@ const imageSchema = (chartImage: ImageSpec) => {
             registry: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, { error: "a registry host such as \"docker.io\"" }).default(fallback.registry),
             /** e.g. "bitnamilegacy/postgresql". */
             repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/]*[a-z0-9])?$/, { error: "an image repository such as \"bitnamilegacy/postgresql\"" }).default(fallback.repository),
-            tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "an image tag such as \"17.6.0-debian-12-r4\"" }).default(fallback.tag),
+            tag: imageTag("17.6.0-debian-12-r4").default(fallback.tag),
             /** When set, the chart pulls by digest and ignores the tag. */
-            digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: "a digest such as \"sha256:<64 hex digits>\"" }).optional(),
+            digest: imageDigest.optional(),
         })
         .prefault({});
 };
@@ -74,11 +69,11 @@ const externalSchema = (defaultPort: number, defaultKey: string) =>
             host: hostName.optional(),
             port: port.default(defaultPort),
             /** An existing Secret in the stack's namespace holding the password (mode "external" only). */
-            existingSecret: objectName.optional(),
+            existingSecret: existingObjectName.optional(),
             /** The key of the password in that Secret. */
-            passwordKey: secretKey.default(defaultKey),
+            passwordKey: secretDataKey("password").default(defaultKey),
             /** The addresses the application may reach the service at, on its port only. */
-            cidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]),
+            cidrs: z.array(cidr("10.0.0.0/8")).min(1).default(["0.0.0.0/0"]),
         })
         .prefault({});
 
@@ -101,7 +96,7 @@ const common = {
     /** Mount-time chown of the data volume by an init container, for storage that needs it. */
     volumePermissions: z.boolean().default(false),
     /** Names of existing docker-registry Secrets for the images (global.imagePullSecrets). */
-    imagePullSecrets: z.array(objectName).default([]),
+    imagePullSecrets: z.array(existingObjectName).default([]),
 };
 
 export const postgresqlSchema = z.strictObject({
@@ -202,16 +197,10 @@ export const redisSchema = z.strictObject({
 
 export type PostgresqlConfig = z.infer<typeof postgresqlSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
-export type DataTierEnvironment = "development" | "staging" | "production";
-
-/** Whether a data store's data is protected: as configured, else on in production only. */
-export function dataSafety(environment: DataTierEnvironment, section: { protect?: boolean }): boolean {
-    return section.protect ?? environment === "production";
-}
 
 type Resources = z.infer<typeof resourcesSchema>;
 
-function resourceProblems(key: string, resources: Resources | undefined, environment: DataTierEnvironment): Problem[] {
+function resourceProblems(key: string, resources: Resources | undefined, environment: Environment): Problem[] {
     if (resources === undefined) {
         return environment === "production"
             ? [{ key, given: undefined, expected: "explicit requests and limits in production, not the chart's resourcesPreset" }]
@@ -299,7 +288,7 @@ function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConf
 }
 
 /** Cross-field rules of the data tier; keys are config keys without the project prefix. */
-export function dataTierProblems(cfg: { environment: DataTierEnvironment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
+export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
     const { environment, postgresql: pg, redis } = cfg;
     const problems: Problem[] = [
         ...modeProblems("postgresql", pg),

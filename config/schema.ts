@@ -1,31 +1,30 @@
 /**
  * The schema of the application's stack config: every key a stack file may hold, its type and
  * its default. Every object is strict, so a misspelt key (`autoscalling:`) is an error rather
- * than a silently ignored value. Defaults live here and nowhere else; the stack files carry the
- * differences between environments, as values-production.yaml did for the Helm charts.
+ * than a silently ignored value. The defaults of stack config keys live here; the stack files
+ * carry the differences between environments, as values-production.yaml did for the Helm charts.
+ * (Values the program derives, such as the namespace name, are resolved in resolve.ts.)
  */
 import { z } from "zod";
-
-const labels = z.record(z.string(), z.string());
-const port = z.number().int().min(1).max(65535);
-const positiveInt = z.number().int().min(1);
-const nonNegativeInt = z.number().int().min(0);
-/** A Kubernetes quantity such as "500m", "2", "512Mi" or "4Gi". */
-export const quantity = z
-    .union([z.string(), z.number()])
-    .transform((v) => String(v))
-    .pipe(z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/, { error: "a Kubernetes quantity such as \"500m\", \"2\" or \"4Gi\"" }));
-/** A Go duration as Prometheus takes it: "15s", "1m". */
-const duration = z.string().regex(/^[0-9]+(ms|s|m|h)$/, { error: "a duration such as \"15s\" or \"1m\"" });
-/** An integer, or a percentage such as "50%": what PDBs and rolling updates take. */
-const intOrPercent = z.union([nonNegativeInt, z.string().regex(/^[0-9]{1,3}%$/, { error: "an integer or a percentage such as \"50%\"" })]);
-/** A name usable as a Kubernetes object name and label value. */
-export const dnsLabel = z
-    .string()
-    .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "a lowercase DNS label of at most 40 characters (a-z, 0-9, '-')" });
-/** Raw Kubernetes objects handed through unchanged (escape hatches); only their shape is checked. */
-const rawObject = z.record(z.string(), z.unknown());
-const namedRawObject = z.looseObject({ name: z.string().min(1) });
+import { llmProviders } from "../lib/secret-catalog";
+import { postgresqlSchema, redisSchema } from "./data-tier";
+import { secretsSchema } from "./secrets";
+import {
+    cidr,
+    dnsLabel,
+    environmentSchema,
+    imageDigest,
+    imageTag,
+    intOrPercent,
+    labels,
+    namedRawObject,
+    nonNegativeInt,
+    port,
+    positiveInt,
+    promDuration,
+    quantity,
+    rawObject,
+} from "./primitives";
 
 export const namespaceSchema = z.strictObject({
     /** The namespace every object of the stack lives in. Unset: "<project>-<stack>", so review stacks never share one. */
@@ -53,16 +52,16 @@ export const networkPolicySchema = z.strictObject({
     /** Where scrapes (on the metrics port) may come from. */
     prometheus: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" } }),
     /** Address ranges the LLM and vector DB APIs may be reached at, on 443 only. */
-    httpsEgressCidrs: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/, { error: "a CIDR such as \"0.0.0.0/0\"" })).default(["0.0.0.0/0"]),
+    httpsEgressCidrs: z.array(cidr("0.0.0.0/0")).default(["0.0.0.0/0"]),
 });
 
 export const monitoringSchema = z.strictObject({
     /** Create ServiceMonitors (monitoring.coreos.com/v1) for services with metrics. */
     enabled: z.boolean().default(true),
     /** How often Prometheus scrapes. */
-    interval: duration.default("30s"),
+    interval: promDuration.default("30s"),
     /** How long a scrape may take; at most the interval. */
-    scrapeTimeout: duration.default("10s"),
+    scrapeTimeout: promDuration.default("10s"),
     /** Labels the Prometheus serviceMonitorSelector matches. */
     labels: labels.default({ release: "kube-prometheus-stack" }),
 });
@@ -76,11 +75,7 @@ const providerSchema = z.strictObject({
 
 export const llmSchema = z.strictObject({
     providers: z
-        .strictObject({
-            anthropic: providerSchema.prefault({}),
-            openai: providerSchema.prefault({}),
-            cohere: providerSchema.prefault({}),
-        })
+        .strictObject(Object.fromEntries(llmProviders.map((p) => [p, providerSchema.prefault({})])) as Record<(typeof llmProviders)[number], z.ZodPrefault<typeof providerSchema>>)
         .prefault({}),
 });
 
@@ -92,6 +87,9 @@ export const vectorDbSchema = z.strictObject({
     /** The index or collection name. */
     index: z.string().min(1).optional(),
 });
+
+/** The HPA's CPU utilization target when a stack sets no target. */
+export const defaultCpuTarget = 70;
 
 const probeSchema = (path: string, periodSeconds: number, failureThreshold: number) =>
     z
@@ -127,9 +125,9 @@ export const serviceSchema = z.strictObject({
         /** e.g. "ghcr.io/acme/llm-orchestrator". */
         repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?$/, { error: "an image repository such as \"ghcr.io/acme/llm-orchestrator\"" }),
         /** An immutable release tag such as "1.4.2". */
-        tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "an image tag such as \"1.4.2\"" }).optional(),
+        tag: imageTag("1.4.2").optional(),
         /** A content digest; when set it is what the pods run. */
-        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: "a digest such as \"sha256:<64 hex digits>\"" }).optional(),
+        digest: imageDigest.optional(),
         pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
     }),
     /** Names of existing docker-registry Secrets. */
@@ -156,12 +154,17 @@ export const serviceSchema = z.strictObject({
             enabled: z.boolean().default(false),
             minReplicas: positiveInt.default(2),
             maxReplicas: positiveInt.default(5),
-            targetCPUUtilizationPercentage: positiveInt.max(100).optional().default(70),
+            /** Unset: 70, unless a memory target is set (memory-only autoscaling). */
+            targetCPUUtilizationPercentage: positiveInt.max(100).optional(),
             targetMemoryUtilizationPercentage: positiveInt.max(100).optional(),
             behavior: z
                 .strictObject({ scaleUp: scalingPolicy(0, 100, 30), scaleDown: scalingPolicy(300, 50, 60) })
                 .prefault({}),
         })
+        .transform((a) => ({
+            ...a,
+            targetCPUUtilizationPercentage: a.targetCPUUtilizationPercentage ?? (a.targetMemoryUtilizationPercentage === undefined ? defaultCpuTarget : undefined),
+        }))
         .prefault({}),
     podDisruptionBudget: z
         .strictObject({
@@ -273,10 +276,30 @@ export const serviceSchema = z.strictObject({
         .prefault({}),
 });
 
+/** The whole stack config of the application: every key of `llm-platform:*` but the secret ones. */
+export const configSchema = z.strictObject({
+    /** development, staging or production: decides the production-only rules. */
+    environment: environmentSchema,
+    namespace: namespaceSchema.prefault({}),
+    networkPolicy: networkPolicySchema.prefault({}),
+    monitoring: monitoringSchema.prefault({}),
+    llm: llmSchema.prefault({}),
+    vectorDb: vectorDbSchema.prefault({}),
+    /** The workloads of the stack by name: an orchestrator API, or e.g. a backend and a frontend. */
+    services: z.record(dnsLabel, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: "at least one service" }),
+    postgresql: postgresqlSchema.prefault({}),
+    redis: redisSchema.prefault({}),
+    /** Where the application's secrets come from, the secret manager's store, and rollouts on change. */
+    secrets: secretsSchema.prefault({}),
+});
+
+/** The stack config after validation and defaults, without secret values. */
+export type ValidatedConfig = z.infer<typeof configSchema>;
+
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type NamespaceConfig = z.infer<typeof namespaceSchema>;
 export type NetworkPolicyConfig = z.infer<typeof networkPolicySchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type LlmConfig = z.infer<typeof llmSchema>;
 export type VectorDbConfig = z.infer<typeof vectorDbSchema>;
-export type Environment = "development" | "staging" | "production";
+export type { Environment } from "./primitives";

@@ -10,27 +10,19 @@
  * No value is ever read from here: this section only says where values live.
  */
 import { z } from "zod";
+import { SecretKey, appSecretCatalog, secretKeys } from "../lib/secret-catalog";
+import { goDuration, labels, objectName, secretDataKey, url } from "./primitives";
 import { Problem } from "./problem";
 
 /**
- * Config keys that hold the application's secrets. They are top-level keys set with
- * `pulumi config set --secret`, read only with getSecret, and never part of an object, whose
- * nested values Pulumi would keep in plaintext.
+ * The config keys that hold the application's secrets (lib/secret-catalog.ts). They are top-level
+ * keys set with `pulumi config set --secret`, read only with getSecret, and never part of an
+ * object, whose nested values Pulumi would keep in plaintext.
  */
-export const secretKeys = ["anthropicApiKey", "openaiApiKey", "cohereApiKey", "vectorDbApiKey", "appSecretKey"] as const;
-export type SecretKey = (typeof secretKeys)[number];
+export { SecretKey, secretKeys };
 
-/** Which LLM provider's key each secret config key holds. */
-export const providerSecretKeys = { anthropic: "anthropicApiKey", openai: "openaiApiKey", cohere: "cohereApiKey" } as const;
-
-const labels = z.record(z.string(), z.string());
-/** A Kubernetes object name (RFC 1123 subdomain). */
-const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "a Kubernetes object name such as \"llm-platform-secrets\"" });
-/** A key of a Secret's data. */
-const dataKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "a Secret key such as \"anthropic-api-key\"" });
-/** A Go duration as ESO's refreshInterval takes it: "1h", "15m", "1h30m"; "0" syncs once. */
-const goDuration = z.string().regex(/^(0|([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+)$/, { error: "a duration such as \"1h\" or \"15m\" (\"0\": sync once, never refresh)" });
-const url = (example: string) => z.url({ error: `a URL such as "${example}"` });
+const storeObjectName = objectName("llm-platform-secrets");
+const dataKey = secretDataKey("anthropic-api-key");
 
 /** Where one value lives in the secret manager: an ExternalSecret's `data[].remoteRef`. */
 export const remoteRefSchema = z.strictObject({
@@ -49,7 +41,7 @@ export type RemoteRefConfig = z.infer<typeof remoteRefSchema>;
 /** The ServiceAccount whose token ESO presents to the cloud (workload identity). */
 const storeServiceAccountSchema = z.strictObject({
     /** Its name, in the stack's namespace. */
-    name: objectName,
+    name: storeObjectName,
     /** Create it (with `annotations`), or use one that exists. */
     create: z.boolean().default(false),
     /** Annotations of a created ServiceAccount: eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, azure.workload.identity/client-id. */
@@ -113,7 +105,7 @@ const storeSchema = z.strictObject({
     /** A namespaced SecretStore (in the stack's namespace), or a cluster-wide ClusterSecretStore. */
     kind: z.enum(["SecretStore", "ClusterSecretStore"]).default("SecretStore"),
     /** The store's name; a created store defaults to "<project>-<stack>-secrets". */
-    name: objectName.optional(),
+    name: storeObjectName.optional(),
     /** The secret manager (created stores only). */
     provider: z.enum(storeProviders).optional(),
     aws: awsSchema.optional(),
@@ -137,7 +129,7 @@ export const secretsSchema = z.strictObject({
     /** Where each application secret lives in the manager (source "external-secrets"). */
     remoteRefs: perSecretKey(remoteRefSchema).prefault({}),
     /** The existing Secret and the key of each application secret in it (source "existing"). */
-    existingSecret: z.strictObject({ name: objectName, keys: perSecretKey(dataKey).prefault({}) }).optional(),
+    existingSecret: z.strictObject({ name: storeObjectName, keys: perSecretKey(dataKey).prefault({}) }).optional(),
     /**
      * Roll the pods when a Secret they read changes in the cluster: "reloader" annotates each
      * Deployment for Stakater Reloader (secret.reloader.stakater.com/reload); "none" leaves it to
@@ -148,6 +140,13 @@ export const secretsSchema = z.strictObject({
 
 export type SecretsConfig = z.infer<typeof secretsSchema>;
 export type StoreConfig = z.infer<typeof storeSchema>;
+/** Each secret manager's settings, by provider. */
+export interface StoreProviderSettings {
+    aws: z.infer<typeof awsSchema>;
+    gcp: z.infer<typeof gcpSchema>;
+    azure: z.infer<typeof azureSchema>;
+    vault: z.infer<typeof vaultSchema>;
+}
 
 /** What decides which secrets are required, allowed and where they come from. */
 export interface SecretsRuleInput {
@@ -172,16 +171,20 @@ export interface SecretNeed {
     readonly reason: string;
 }
 
-/** What each application secret is for: provider keys follow the providers, the vector DB key the vector DB (optional: e.g. Qdrant may run without one), the app key is optional. */
+/**
+ * What each application secret is for, from the catalog: a provider's key follows its provider;
+ * the vector DB key the vector DB (optional: e.g. Qdrant may run without one); the others are optional.
+ */
 export function secretNeeds(enabledProviders: readonly string[], vectorDbType: string): Record<SecretKey, SecretNeed> {
-    const needs = {} as Record<SecretKey, SecretNeed>;
-    for (const [provider, key] of Object.entries(providerSecretKeys)) {
-        const enabled = enabledProviders.includes(provider);
-        needs[key] = { required: enabled, allowed: enabled, reason: `llm.providers.${provider}.enabled is ${enabled}` };
-    }
-    needs.vectorDbApiKey = { required: false, allowed: vectorDbType !== "none", reason: `vectorDb.type is "${vectorDbType}"` };
-    needs.appSecretKey = { required: false, allowed: true, reason: "it is optional" };
-    return needs;
+    const needOf = (entry: (typeof appSecretCatalog)[number]): SecretNeed => {
+        if (entry.provider !== undefined) {
+            const enabled = enabledProviders.includes(entry.provider);
+            return { required: enabled, allowed: enabled, reason: `llm.providers.${entry.provider}.enabled is ${enabled}` };
+        }
+        if (entry.audience === "vectorDb") return { required: false, allowed: vectorDbType !== "none", reason: `vectorDb.type is "${vectorDbType}"` };
+        return { required: false, allowed: true, reason: "it is optional" };
+    };
+    return Object.fromEntries(appSecretCatalog.map((entry) => [entry.configKey, needOf(entry)])) as Record<SecretKey, SecretNeed>;
 }
 
 function unused(need: SecretNeed): string {

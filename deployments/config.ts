@@ -6,8 +6,10 @@
  * This config holds no secrets: cloud credentials reach deployments through OIDC, and Pulumi
  * Cloud hands each deployment a short-lived token for its own stack.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ConfigError, Problem, problemsOf, readEngineConfig } from "../config/problem";
+
+export { Problem, formatProblems } from "../config/problem";
 
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "a stack name such as \"prod\"" });
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name such as \"NODE_OPTIONS\"" });
@@ -129,59 +131,29 @@ export type DeploymentsConfig = z.infer<typeof deploymentsConfigSchema>;
 export type OidcConfig = z.infer<typeof oidcSchema>;
 export type StackSettings = z.infer<typeof stackSettingsSchema>;
 
-/** One thing wrong with the config. */
-export interface Problem {
-    key: string;
-    expected: string;
-}
-
 /** Validates raw config values (keys without the project prefix). Pure. */
 export function validateDeploymentsConfig(values: Record<string, unknown>): { config: DeploymentsConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
-    const parsed = deploymentsConfigSchema.safeParse(values);
+    const parsed = deploymentsConfigSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) {
-        return {
-            problems: parsed.error.issues.flatMap((issue) =>
-                issue.code === "unrecognized_keys"
-                    ? issue.keys.map((key) => ({ key: [...issue.path, key].join("."), expected: "no such key" }))
-                    : [{ key: issue.path.join("."), expected: issue.message }],
-            ),
-        };
+        return { problems: problemsOf(deploymentsConfigSchema, parsed.error.issues) };
     }
     const config = parsed.data;
     const problems: Problem[] = [];
     for (const [i, stack] of config.driftDetection.stacks.entries()) {
         if (!(stack in config.stacks)) {
-            problems.push({ key: `driftDetection.stacks.${i}`, expected: `one of the configured stacks (${Object.keys(config.stacks).join(", ")}), not "${stack}"` });
+            problems.push({ key: `driftDetection.stacks.${i}`, given: stack, expected: `one of the configured stacks (${Object.keys(config.stacks).join(", ")})` });
         }
     }
     if (config.reviewStacks.enabled && config.reviewStacks.templateStack in config.stacks) {
-        problems.push({ key: "reviewStacks.templateStack", expected: `a stack of its own, not "${config.reviewStacks.templateStack}", which is also under stacks` });
+        problems.push({ key: "reviewStacks.templateStack", given: config.reviewStacks.templateStack, expected: "a stack of its own, not one that is also under stacks" });
     }
     return problems.length > 0 ? { problems } : { config, problems: [] };
 }
 
-/** The one error message for a config's problems, one line each. */
-export function formatProblems(stack: string, problems: readonly Problem[]): string {
-    return [`Stack config of "${stack}" has ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}:`, ...problems.map((p) => `  - ${p.key}: expected ${p.expected}`)].join("\n");
-}
-
-/** Parses a config value as the engine hands it over: objects, arrays, booleans and numbers arrive as JSON text. */
-function parseValue(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
-}
-
 /** Reads and validates this stack's config; throws listing every problem. */
 export function loadDeploymentsConfig(): DeploymentsConfig {
-    const prefix = `${pulumi.getProject()}:`;
-    const values: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-        if (fullKey.startsWith(prefix)) values[fullKey.slice(prefix.length)] = parseValue(text);
-    }
-    const result = validateDeploymentsConfig(values);
-    if (!result.config) throw new Error(formatProblems(pulumi.getStack(), result.problems));
+    const raw = readEngineConfig();
+    const result = validateDeploymentsConfig(raw.values);
+    if (!result.config) throw new ConfigError(raw.stack, result.problems);
     return result.config;
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { llmSchema, networkPolicySchema, monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
+import { networkPolicySchema, monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
 import {
     affinity,
     configMapData,
@@ -15,10 +15,10 @@ import {
     serviceMonitorSpec,
     serviceUrl,
     topologySpreadConstraints,
-} from "../components/application-specs";
-import { appSecretEntries, secretEnvFor } from "../components/app-secrets";
-import { servicePeers } from "../components/application";
-import { labelValue, selectorLabels, standardLabels } from "../components/labels";
+} from "../components/application.specs";
+import { AppSecretEntry, secretEnvFor } from "../components/app-secrets";
+import { serviceGraph } from "../components/service-graph";
+import { labelValue, selectorLabels, standardLabels } from "../lib/labels";
 import { PostgresEndpoint, DataStoreEndpoint } from "../components/types";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
@@ -42,7 +42,7 @@ const context = (overrides: Partial<PlatformContext> = {}): PlatformContext => (
     environment: "staging",
     database,
     redis,
-    llm: llmSchema.parse({ providers: { anthropic: { enabled: true, defaultModel: "claude" }, openai: { enabled: true } } }),
+    llmProviders: [{ name: "anthropic", defaultModel: "claude" }, { name: "openai" }],
     vectorDb: vectorDbSchema.parse({ type: "qdrant", url: "https://qdrant.example.com:6333", index: "docs" }),
     ...overrides,
 });
@@ -182,9 +182,11 @@ describe("settings and secrets", () => {
     });
 
     it("passwords and API keys come from Secrets by name and key", () => {
-        const entries = appSecretEntries({ enabledProviders: ["anthropic"], vectorDb: false, values: { anthropicApiKey: "k", openaiApiKey: "o", vectorDbApiKey: "v", appSecretKey: "s" } });
-        assert.deepEqual(entries.map((e) => e.env), ["ANTHROPIC_API_KEY", "APP_SECRET_KEY"]);
-        const env = secretEnv(service(), context(), secretEnvFor(service(), "app-secrets-x", entries));
+        const entries: AppSecretEntry[] = [
+            { env: "ANTHROPIC_API_KEY", key: "anthropic-api-key", audience: "llmProviders" },
+            { env: "APP_SECRET_KEY", key: "app-secret-key", audience: "all" },
+        ];
+        const env = secretEnv(service(), context(), secretEnvFor(service().connectsTo, "app-secrets-x", entries));
         assert.deepEqual(env, [
             { name: "DATABASE_PASSWORD", secret: { name: "pg-auth", key: "password" } },
             { name: "REDIS_PASSWORD", secret: { name: "redis-auth", key: "redis-password" } },
@@ -192,13 +194,13 @@ describe("settings and secrets", () => {
             { name: "APP_SECRET_KEY", secret: { name: "app-secrets-x", key: "app-secret-key" } },
         ]);
         const frontend = service({ connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false } });
-        assert.deepEqual(secretEnv(frontend, context(), secretEnvFor(frontend, "app-secrets-x", entries)).map((e) => e.name), ["APP_SECRET_KEY"]);
+        assert.deepEqual(secretEnv(frontend, context(), secretEnvFor(frontend.connectsTo, "app-secrets-x", entries)).map((e) => e.name), ["APP_SECRET_KEY"]);
     });
 });
 
 describe("scaling and disruption", () => {
     it("HPA defaults: up 100% per 30 s without stabilisation, down 50% per 60 s after 300 s", () => {
-        const spec = hpaSpec(service({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20, targetMemoryUtilizationPercentage: 80 } }).autoscaling, "api");
+        const spec = hpaSpec(service({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20, targetCPUUtilizationPercentage: 70, targetMemoryUtilizationPercentage: 80 } }).autoscaling, "api");
         assert.deepEqual(spec, {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
             minReplicas: 5,
@@ -212,6 +214,14 @@ describe("scaling and disruption", () => {
                 scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Max", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] },
             },
         });
+    });
+
+    it("HPA targets: CPU 70% when none is set; a memory target alone scales on memory only", () => {
+        const metricsOf = (autoscaling: Record<string, unknown>) =>
+            (hpaSpec(service({ autoscaling: { enabled: true, ...autoscaling } }).autoscaling, "api").metrics as any[]).map((m: any) => [m.resource.name, m.resource.target.averageUtilization]);
+        assert.deepEqual(metricsOf({}), [["cpu", 70]]);
+        assert.deepEqual(metricsOf({ targetMemoryUtilizationPercentage: 80 }), [["memory", 80]]);
+        assert.deepEqual(metricsOf({ targetCPUUtilizationPercentage: 50, targetMemoryUtilizationPercentage: 80 }), [["cpu", 50], ["memory", 80]]);
     });
 
     it("the PDB selects the pods and sets exactly the configured bound", () => {
@@ -281,8 +291,9 @@ describe("network policy", () => {
             api: service(),
             web: service({ component: "frontend", connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false, services: ["api"] } }),
         };
-        const web = servicePeers("web", services, "i", "p");
-        const api = servicePeers("api", services, "i", "p");
+        const graph = serviceGraph(services, { instance: "i", partOf: "p" });
+        const web = graph.peersOf("web");
+        const api = graph.peersOf("api");
         const apiSelector = { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "i" };
         const webSelector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "i" };
         assert.deepEqual(web, { calls: [{ selector: apiSelector, port: 8080 }], calledBy: [] });

@@ -1,5 +1,5 @@
 /** Building raw stack config for the config tests, which run validateConfig on plain data. */
-import { Problem, validateConfig } from "../config";
+import { Problem, RawConfig, validateConfig } from "../config";
 
 export type Values = Record<string, any>;
 
@@ -11,5 +11,10 @@ export function problemsOf(base: () => Values, edit: (v: Values) => void, secret
     const values = base();
     edit(values);
     for (const key of secrets) values[key] = "[secret]";
-    return validateConfig({ values, secretKeys: new Set(secrets) }).problems;
+    return validateConfig(raw(values, secrets)).problems;
+}
+
+/** Raw config of the stack "test" of the project "llm-platform", with `secrets` set as Pulumi secrets. */
+export function raw(values: Values, secrets: Iterable<string> = []): RawConfig {
+    return { project: "llm-platform", stack: "test", values, secretKeys: new Set(secrets) };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { formatProblems, Problem, validateConfig } from "../config";
-import { problemsOf, Values } from "./config-harness";
-import { parseQuantity, podsOf } from "../config/rules";
+import { problemsOf, raw, Values } from "./config-harness";
+import { parseQuantity, podsOf } from "../lib/quantity";
 import { runProgramExpectingError, stacks } from "./mocks";
 
 
@@ -22,7 +22,7 @@ function message(edit: (v: Values) => void, secrets: string[] = []): string {
 
 describe("config: schema", () => {
     it("a minimal config is valid and gets every default", () => {
-        const result = validateConfig({ values: base(), secretKeys: new Set() });
+        const result = validateConfig(raw(base()));
         assert.deepEqual(result.problems, []);
         const api = result.config!.services.api;
         assert.equal(api.replicas, 1);
@@ -72,7 +72,7 @@ describe("config: schema", () => {
 
     it("a missing environment and no services are reported together", () => {
         assert.deepEqual(
-            validateConfig({ values: { services: {} }, secretKeys: new Set() }).problems,
+            validateConfig(raw({ services: {} })).problems,
             [
                 { key: "environment", given: undefined, expected: 'one of "development", "staging", "production"' },
                 { key: "services", given: {}, expected: "at least one service" },

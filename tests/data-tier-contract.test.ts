@@ -11,15 +11,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import {
-    PinnedChart,
-    postgresSecretKeys,
-    postgresqlChart,
-    postgresqlValues,
-    redisChart,
-    redisValues,
-    releaseNames,
-} from "../components/bitnami-values";
+import { postgresqlValues, redisValues } from "../components";
+import { PinnedChart, postgresSecretKeys, postgresqlChart, redisChart, releaseNames } from "../lib/bitnami-charts";
 import { postgresqlSchema, redisSchema } from "../config/data-tier";
 import { projectRoot } from "./mocks";
 

@@ -3,23 +3,11 @@
  * location, Helm values, release names and data-safety options.
  */
 import { strict as assert } from "assert";
-import {
-    PostgresqlValuesInput,
-    RedisValuesInput,
-    chartLocation,
-    imagesOverridden,
-    legacyImage,
-    postgresqlChart,
-    postgresqlPrimaryService,
-    postgresqlReadService,
-    postgresqlValues,
-    redisChart,
-    redisMasterService,
-    redisValues,
-    releaseNames,
-} from "../components/bitnami-values";
+import { PostgresqlValuesInput, RedisValuesInput, chartLocation, imagesOverridden, postgresqlValues, redisValues } from "../components";
 import { dataSafetyOptions, retainRenderedObjects } from "../components/data-store";
-import { PostgresqlConfig, RedisConfig, dataSafety, dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
+import { dataSafety, validateConfig } from "../config";
+import { PostgresqlConfig, RedisConfig, dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
+import { legacyImage, postgresqlChart, postgresqlPrimaryService, postgresqlReadService, redisChart, redisMasterService, releaseNames } from "../lib/bitnami-charts";
 
 type Values = Record<string, any>;
 
@@ -215,11 +203,23 @@ describe("data tier: release names", () => {
         assert.equal(redisMasterService(releaseNames("llm-platform-prod", "redis")), "llm-platform-prod-redis-master");
     });
 
-    it("a release name too long for the chart's object names is refused", () => {
-        assert.throws(
-            () => releaseNames("llm-platform-a-very-long-stack-name", "postgresql"),
-            { message: `'instance' ("llm-platform-a-very-long-stack-name") makes the release name "llm-platform-a-very-long-stack-name-postgresql" 46 characters long; at most 40 fit the chart's object names` },
-        );
+    it("a stack name that makes a release name too long for the chart's object names is a config problem", () => {
+        const values = { environment: "development", services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } } };
+        const validate = (stack: string, extra: Values = {}) => validateConfig({ project: "llm-platform", stack, values: { ...values, ...extra }, secretKeys: new Set() }).problems;
+        assert.deepEqual(validate("a-very-long-stack-name"), [
+            {
+                key: "postgresql.mode",
+                given: "in-cluster",
+                expected: 'a stack name of at most 16 characters, because the release name "llm-platform-a-very-long-stack-name-postgresql" must fit in 40 (the chart\'s object names); or mode "external"',
+            },
+            {
+                key: "redis.mode",
+                given: "in-cluster",
+                expected: 'a stack name of at most 21 characters, because the release name "llm-platform-a-very-long-stack-name-redis" must fit in 40 (the chart\'s object names); or mode "external"',
+            },
+        ]);
+        assert.deepEqual(validate("sixteen-chars-ok"), []);
+        assert.deepEqual(validate("a-very-long-stack-name", { postgresql: { mode: "external", external: { host: "db", existingSecret: "db" } }, redis: { mode: "external", external: { host: "r", existingSecret: "r" } } }), []);
     });
 });
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { isDeepStrictEqual } from "util";
-import { postgresqlChart, redisChart } from "../components/bitnami-values";
+import { postgresqlChart, redisChart } from "../lib/bitnami-charts";
 import { ProgramRun, RecordedResource, readStackConfig, runProgramExpectingError, runStack, stacks, userSecrets } from "./mocks";
 
 type Values = Record<string, any>;

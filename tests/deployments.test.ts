@@ -91,18 +91,24 @@ describe("deployments: config", () => {
     });
 
     it("rejects a misspelt key instead of ignoring it", () => {
-        assert.deepEqual(problemsOf((v) => (v.driftDetection.autoRemediation = true)), [{ key: "driftDetection.autoRemediation", expected: "no such key" }]);
+        assert.deepEqual(problemsOf((v) => (v.driftDetection.autoRemediation = true)), [
+            {
+                key: "driftDetection.autoRemediation",
+                given: true,
+                expected: "no such key; known keys here: stacks, scheduleCron, autoRemediate",
+            },
+        ]);
     });
 
     it("rejects drift detection of a stack it does not configure", () => {
         assert.deepEqual(problemsOf((v) => (v.driftDetection.stacks = ["prod", "production"])), [
-            { key: "driftDetection.stacks.1", expected: 'one of the configured stacks (dev, staging, prod), not "production"' },
+            { key: "driftDetection.stacks.1", given: "production", expected: "one of the configured stacks (dev, staging, prod)" },
         ]);
     });
 
     it("rejects a review template that is also a regular stack", () => {
         assert.deepEqual(problemsOf((v) => (v.reviewStacks.templateStack = "dev")), [
-            { key: "reviewStacks.templateStack", expected: 'a stack of its own, not "dev", which is also under stacks' },
+            { key: "reviewStacks.templateStack", given: "dev", expected: "a stack of its own, not one that is also under stacks" },
         ]);
     });
 
@@ -114,12 +120,13 @@ describe("deployments: config", () => {
         });
         assert.deepEqual(problems.map((p) => p.key), ["stacks.prod.oidc.aws.roleArn", "driftDetection.scheduleCron", "reviewStacks.expiresAt"]);
         assert.equal(problems[1].expected, 'a cron expression of five fields such as "0 */6 * * *"');
+        assert.equal(problems[1].given, "every 6 hours");
     });
 
     it("formats problems one per line", () => {
         assert.equal(
-            formatProblems("main", [{ key: "repository", expected: "a GitHub repository such as \"acme/llm-platform\"" }]),
-            'Stack config of "main" has 1 problem:\n  - repository: expected a GitHub repository such as "acme/llm-platform"',
+            formatProblems("main", [{ key: "repository", given: "llm-platform", expected: "a GitHub repository such as \"acme/llm-platform\"" }]),
+            'Stack config of "main" has 1 problem:\n  - repository: given "llm-platform"; expected a GitHub repository such as "acme/llm-platform"',
         );
     });
 });
@@ -267,6 +274,6 @@ describe("deployments: the program under mocks", () => {
     });
 
     it("fails before creating anything when the config is invalid", async () => {
-        await assert.rejects(runDeploymentsProgram({ repository: "llm-platform" }), /Stack config of "main" has 1 problem:\n {2}- repository: expected a GitHub repository such as "acme\/llm-platform"/);
+        await assert.rejects(runDeploymentsProgram({ repository: "llm-platform" }), /Stack config of "main" has 1 problem:\n {2}- repository: given "llm-platform"; expected a GitHub repository such as "acme\/llm-platform"/);
     });
 });

@@ -6,8 +6,8 @@
  * resource is registered.
  */
 import { strict as assert } from "assert";
-import { StoreConfig } from "../config";
-import { externalSecretSpec, reloaderAnnotations, secretStoreProvider, storeRef } from "../components";
+import { StoreConfig, resolveSecretStore } from "../config";
+import { externalSecretSpec, reloaderAnnotations, secretStoreProvider as providerOfResolved } from "../components";
 import { schemaProblems, unknownFields } from "./k8s-schema";
 import { ProgramRun, RecordedResource, readStackConfig, runProgramExpectingError, runStack } from "./mocks";
 
@@ -32,10 +32,16 @@ const stores: Record<string, StoreConfig> = {
     vault: { create: true, kind: "SecretStore", provider: "vault", vault: { server: "https://vault.example.com:8200", path: "secret", version: "v2", kubernetesAuth: { mountPath: "kubernetes", role: "llm-platform" } }, serviceAccount: { name: "llm-secrets", create: false, annotations: {} } },
 };
 
+/** The provider spec of a created store, from its config as the program resolves it. */
+function secretStoreProvider(config: StoreConfig, namespace: string): Record<string, unknown> {
+    const resolved = resolveSecretStore(config, "llm-platform-prod", "1h");
+    return providerOfResolved({ kind: resolved.kind, ...resolved.create! }, namespace);
+}
+
 const storeObject = (config: StoreConfig, namespace = "llm-platform") => ({
     apiVersion: "external-secrets.io/v1",
     kind: config.kind,
-    metadata: { name: storeRef(config, "llm-platform-prod").name, ...(config.kind === "SecretStore" ? { namespace } : {}) },
+    metadata: { name: resolveSecretStore(config, "llm-platform-prod", "1h").name, ...(config.kind === "SecretStore" ? { namespace } : {}) },
     spec: { provider: secretStoreProvider(config, namespace) },
 });
 
@@ -47,7 +53,7 @@ describe("external secrets: store specs per provider, with the in-cluster auth e
     });
 
     it("aws without a ServiceAccount: no auth block, so ESO uses its own identity (IRSA or EKS Pod Identity on the controller)", () => {
-        assert.deepEqual(secretStoreProvider({ ...stores.aws, aws: { region: "eu-west-1" }, serviceAccount: undefined }, "llm-platform"), {
+        assert.deepEqual(secretStoreProvider({ ...stores.aws, aws: { region: "eu-west-1" }, serviceAccount: undefined } as StoreConfig, "llm-platform"), {
             aws: { service: "SecretsManager", region: "eu-west-1" },
         });
     });
@@ -85,8 +91,8 @@ describe("external secrets: store specs per provider, with the in-cluster auth e
     });
 
     it("the default store name is the instance's", () => {
-        assert.deepEqual(storeRef({ kind: "SecretStore" }, "llm-platform-prod"), { kind: "SecretStore", name: "llm-platform-prod-secrets" });
-        assert.deepEqual(storeRef({ kind: "ClusterSecretStore", name: "org-aws" }, "llm-platform-prod"), { kind: "ClusterSecretStore", name: "org-aws" });
+        assert.deepEqual(resolveSecretStore({ create: false, kind: "SecretStore" }, "llm-platform-prod", "1h"), { kind: "SecretStore", name: "llm-platform-prod-secrets", refreshInterval: "1h" });
+        assert.deepEqual(resolveSecretStore({ create: false, kind: "ClusterSecretStore", name: "org-aws" }, "llm-platform-prod", "1h"), { kind: "ClusterSecretStore", name: "org-aws", refreshInterval: "1h" });
     });
 
     for (const [provider, config] of Object.entries(stores)) {

@@ -22,12 +22,16 @@ export interface RecordedOptions {
     additionalSecretOutputs: string[];
     /** The URNs this resource was known by before (aliases), resolved as the engine would. */
     aliases: string[];
+    /** For each alias, the parent URN it names ("" for none, undefined for an alias given as a URN). */
+    aliasParents: (string | undefined)[];
 }
 
 export interface RecordedResource {
     type: string;
     name: string;
     urn: string;
+    /** A custom resource (state in a provider), or a component (a logical grouping only). */
+    custom: boolean;
     /** The inputs as plain values (secrets unwrapped). */
     inputs: any;
     /** Paths of the inputs that were sent as secrets, e.g. "stringData.anthropic-api-key". */
@@ -96,16 +100,16 @@ export function urnOf(stack: string, type: string, name: string, parentUrn: stri
     return `urn:pulumi:${stack}::llm-platform::${parentTypes}${type}::${name}`;
 }
 
-/** Resolves a registration's aliases (URNs, or specs relative to the resource) to URNs. */
-function aliasUrnsOf(req: any): string[] {
+/** Resolves a registration's aliases (URNs, or specs relative to the resource) to URNs and the parents they name. */
+function aliasesOf(req: any): { urn: string; parent?: string }[] {
     const stack = pulumi.getStack();
     const fromSpecs = (req.getAliasesList?.() ?? []).map((alias: any) => {
-        if (alias.hasUrn?.() || !alias.hasSpec?.()) return alias.getUrn();
+        if (alias.hasUrn?.() || !alias.hasSpec?.()) return { urn: alias.getUrn() };
         const spec = alias.getSpec();
         const parent = spec.getNoparent() ? undefined : spec.getParenturn() || req.getParent() || undefined;
-        return urnOf(spec.getStack() || stack, spec.getType() || req.getType(), spec.getName() || req.getName(), parent);
+        return { urn: urnOf(spec.getStack() || stack, spec.getType() || req.getType(), spec.getName() || req.getName(), parent), parent: parent ?? "" };
     });
-    return [...fromSpecs, ...(req.getAliasurnsList?.() ?? [])];
+    return [...fromSpecs, ...(req.getAliasurnsList?.() ?? []).map((urn: string) => ({ urn }))];
 }
 
 function optionsOf(req: any): RecordedOptions {
@@ -118,7 +122,8 @@ function optionsOf(req: any): RecordedOptions {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        aliases: aliasUrnsOf(req),
+        aliases: aliasesOf(req).map((a) => a.urn),
+        aliasParents: aliasesOf(req).map((a) => a.parent),
     };
 }
 
@@ -140,6 +145,7 @@ export async function installMocks(stack: string, preview = false): Promise<void
                     type: req.getType(),
                     name: req.getName(),
                     urn: resp.getUrn(),
+                    custom: req.getCustom(),
                     inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject()), "", secretPaths),
                     secretPaths,
                     options: optionsOf(req),

@@ -4,8 +4,9 @@
  * and what is expected, word for word.
  */
 import { strict as assert } from "assert";
-import { formatProblems, Problem, validateConfig } from "../config";
-import { problemsOf, Values } from "./config-harness";
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblems, Problem, resolveConfig, validateConfig } from "../config";
+import { problemsOf, raw, Values } from "./config-harness";
 
 
 const awsStore = () => ({ provider: "aws", aws: { region: "eu-west-1" } });
@@ -22,7 +23,7 @@ const problems = (edit: (v: Values) => void, secrets: string[] = []): Problem[] 
 describe("secrets config: source pulumi (the default)", () => {
     it("takes the secret config keys, and nothing from a manager", () => {
         assert.deepEqual(problems(() => undefined, ["anthropicApiKey"]), []);
-        assert.equal(validateConfig({ values: { ...base(), anthropicApiKey: "[secret]" }, secretKeys: new Set(["anthropicApiKey"]) }).config?.secrets.source, "pulumi");
+        assert.equal(validateConfig(raw({ ...base(), anthropicApiKey: "[secret]" }, ["anthropicApiKey"])).config?.secrets.source, "pulumi");
     });
 
     it("refuses remote refs, an existing Secret and a store nothing uses", () => {
@@ -41,6 +42,18 @@ describe("secrets config: source pulumi (the default)", () => {
     });
 });
 
+describe("secrets config: which secrets a stack carries", () => {
+    it("the enabled providers' keys and the app key; the vector DB key only with a vector DB", () => {
+        const values = { ...base(), llm: { providers: { anthropic: { enabled: true } } }, anthropicApiKey: "[secret]", appSecretKey: "[secret]" };
+        const set = { anthropicApiKey: "k", openaiApiKey: "o", vectorDbApiKey: "v", appSecretKey: "s" };
+        const config = validateConfig(raw(values, ["anthropicApiKey", "appSecretKey"])).config!;
+        const secretValues = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, pulumi.output(v)]));
+        const { appSecrets } = resolveConfig(config, { project: "llm-platform", stack: "test" }, secretValues);
+        assert.deepEqual(appSecrets.entries.map((e) => e.env), ["ANTHROPIC_API_KEY", "APP_SECRET_KEY"]);
+        assert.deepEqual(appSecrets.entries.map((e) => [e.key, e.audience]), [["anthropic-api-key", "llmProviders"], ["app-secret-key", "all"]]);
+    });
+});
+
 describe("secrets config: source external-secrets", () => {
     const eso = (extra: Values = {}) => (v: Values) => (v.secrets = { source: "external-secrets", store: awsStore(), remoteRefs: { anthropicApiKey: { key: "llm/app", property: "anthropic" } }, ...extra });
 
@@ -48,7 +61,7 @@ describe("secrets config: source external-secrets", () => {
         assert.deepEqual(problems(eso()), []);
         const values = base();
         eso()(values);
-        const config = validateConfig({ values, secretKeys: new Set() }).config!;
+        const config = validateConfig(raw(values)).config!;
         assert.equal(config.secrets.refreshInterval, "1h");
         assert.equal(config.secrets.rolloutOnChange, "none");
         assert.deepEqual(config.secrets.store, { create: true, kind: "SecretStore", provider: "aws", aws: { region: "eu-west-1" } });

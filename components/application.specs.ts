@@ -1,13 +1,15 @@
 /**
  * The decisions behind an Application's Kubernetes objects, as pure functions of typed inputs:
- * pod and container specs, probes, HPA, PDB, NetworkPolicy and ServiceMonitor. The component
- * only turns their results into resources, so each rule is tested here without mocks.
+ * pod and container specs, probes, HPA, PDB, NetworkPolicy, ServiceMonitor, Ingress and the
+ * ConfigMap's data. application.ts turns their results into resources (and wires names and
+ * dependencies between them), so each rule is tested here without mocks.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig, LlmConfig } from "../config/schema";
-import { imageReference } from "../config/rules";
-import { Labels } from "./labels";
+import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
+import { imageReference } from "../lib/image";
+import { Labels } from "../lib/labels";
+import { WorkloadPeer } from "./service-graph";
 import { NetworkPeer, PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 
 type Input<T> = pulumi.Input<T>;
@@ -50,11 +52,6 @@ export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecur
     };
 }
 
-/** The version label value: the tag, or the digest when there is no tag. */
-export function versionOf(image: ServiceConfig["image"]): string {
-    return image.tag ?? image.digest!;
-}
-
 function httpProbe(probe: ServiceConfig["probes"]["liveness"]): Probe {
     return {
         httpGet: { path: probe.path, port: "http" },
@@ -79,7 +76,8 @@ export interface PlatformContext {
     environment: Environment;
     database?: PostgresEndpoint;
     redis?: DataStoreEndpoint;
-    llm: LlmConfig;
+    /** The enabled LLM providers, with their default models. */
+    llmProviders: readonly { readonly name: string; readonly defaultModel?: string }[];
     vectorDb: VectorDbConfig;
 }
 
@@ -108,10 +106,9 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         data.REDIS_PORT = String(context.redis.port);
     }
     if (service.connectsTo.llmProviders) {
-        const enabled = Object.entries(context.llm.providers).filter(([, p]) => p.enabled);
-        data.LLM_PROVIDERS = enabled.map(([name]) => name).join(",");
-        for (const [name, provider] of enabled) {
-            if (provider.defaultModel) data[`${name.toUpperCase()}_DEFAULT_MODEL`] = provider.defaultModel;
+        data.LLM_PROVIDERS = context.llmProviders.map((p) => p.name).join(",");
+        for (const provider of context.llmProviders) {
+            if (provider.defaultModel) data[`${provider.name.toUpperCase()}_DEFAULT_MODEL`] = provider.defaultModel;
         }
     }
     if (service.connectsTo.vectorDb && context.vectorDb.type !== "none") {
@@ -324,12 +321,6 @@ export function portOfUrl(url: string): number {
     return parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
 }
 
-/** Another workload of the stack, as a NetworkPolicy peer. */
-export interface WorkloadPeer {
-    selector: Labels;
-    port: number;
-}
-
 /** What a service's NetworkPolicy must allow beyond its own config. */
 export interface NetworkPolicyInputs {
     selector: Labels;
@@ -437,9 +428,4 @@ export function serviceUrl(service: ServiceConfig, serviceName: string, namespac
     const host = service.ingress.enabled ? service.ingress.hosts[0] : undefined;
     if (host) return `${service.ingress.tls.enabled ? "https" : "http"}://${host.host}${host.paths[0]?.path ?? "/"}`;
     return `http://${serviceName}.${namespace}.svc.cluster.local:${service.ports.http}`;
-}
-
-/** The post-deploy check's command: the readiness endpoint must answer 2xx within the retries. */
-export function readinessCheckCommand(url: Input<string>, timeoutSeconds: number): Input<string>[] {
-    return ["curl", "--fail", "--silent", "--show-error", "--retry", "10", "--retry-all-errors", "--retry-delay", "3", "--max-time", "5", "--retry-max-time", String(timeoutSeconds), url];
 }

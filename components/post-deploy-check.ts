@@ -1,0 +1,90 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+
+export interface PostDeployCheckArgs {
+    /** Namespace of the Job and its NetworkPolicy. */
+    readonly namespace: pulumi.Input<string>;
+    /** Who the check's pods are (labels and selector). */
+    readonly identity: WorkloadIdentity;
+    /** The URL that must answer 2xx, e.g. the service's readiness endpoint. */
+    readonly url: pulumi.Input<string>;
+    /** The checker's image. */
+    readonly image: string;
+    /** How long the check may retry, in seconds. */
+    readonly timeoutSeconds: number;
+    /** What the rollout deployed: a new value makes a new Job, so every rollout is checked once. */
+    readonly checked: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The checked service's pods and port, for the check's NetworkPolicy; absent, no NetworkPolicy. */
+    readonly networkPolicy?: { readonly target: Labels; readonly port: number };
+    /** What must exist before the check runs: the Deployment and the Service. */
+    readonly after: readonly pulumi.Resource[];
+    /** The resource the check's objects were children of before this component existed (aliases). */
+    readonly formerParent?: pulumi.Resource;
+}
+
+/** The check's command: the URL must answer 2xx within the retries. */
+export function readinessCheckCommand(url: pulumi.Input<string>, timeoutSeconds: number): pulumi.Input<string>[] {
+    return ["curl", "--fail", "--silent", "--show-error", "--retry", "10", "--retry-all-errors", "--retry-delay", "3", "--max-time", "5", "--retry-max-time", String(timeoutSeconds), url];
+}
+
+/** The check's NetworkPolicy: DNS, and the checked service's pods on its port; no ingress. */
+export function checkNetworkPolicySpec(check: Labels, target: Labels, port: number): k8s.types.input.networking.v1.NetworkPolicySpec {
+    return {
+        podSelector: { matchLabels: check },
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            { to: [{ podSelector: { matchLabels: target } }], ports: [{ protocol: "TCP", port }] },
+        ],
+    };
+}
+
+/**
+ * A Job, like `helm test`, that calls a service after each rollout. It is auto-named and keyed on
+ * what was rolled out (`checked`): a new image or new settings replace the Job, so every rollout is
+ * checked once, and `pulumi up` waits for the Job and fails with it.
+ */
+export class PostDeployCheck extends pulumi.ComponentResource {
+    /** The Job's name. */
+    public readonly jobName: pulumi.Output<string>;
+
+    constructor(name: string, args: PostDeployCheckArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:app:PostDeployCheck", name, {}, opts);
+        const labels = standardLabels(args.identity);
+        const selector = selectorLabels(args.identity);
+        const aliases = args.formerParent ? [{ parent: args.formerParent }] : [];
+        if (args.networkPolicy) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+                metadata: { name: args.identity.name, namespace: args.namespace, labels },
+                spec: checkNetworkPolicySpec(selector, args.networkPolicy.target, args.networkPolicy.port),
+            }, { parent: this, aliases });
+        }
+        const job = new k8s.batch.v1.Job(name, {
+            metadata: { namespace: args.namespace, labels },
+            spec: {
+                backoffLimit: 1,
+                activeDeadlineSeconds: args.timeoutSeconds,
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        restartPolicy: "Never",
+                        automountServiceAccountToken: false,
+                        securityContext: restrictedPodSecurityContext(),
+                        containers: [{
+                            name: "readiness",
+                            image: args.image,
+                            command: readinessCheckCommand(args.url, args.timeoutSeconds),
+                            env: Object.entries(args.checked).map(([envName, value]) => ({ name: envName, value })),
+                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                            securityContext: restrictedContainerSecurityContext(),
+                        }],
+                    },
+                },
+            },
+        }, { parent: this, dependsOn: [...args.after], aliases });
+        this.jobName = job.metadata.name;
+        this.registerOutputs({ jobName: this.jobName });
+    }
+}

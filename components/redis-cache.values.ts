@@ -1,0 +1,103 @@
+/**
+ * The Helm values of the redis release, as pure functions of typed inputs. No password ever
+ * appears here: only the name of the Secret that holds it.
+ */
+import { RegistryImage } from "../lib/image";
+import { redisChart, redisPort, redisSecretKey, sentinelPort } from "../lib/bitnami-charts";
+import { ChartValuesInput, PersistenceSpec, ResourcesSpec, clientIngress, imagesValues, mergeValues, persistenceValues, resourcesValues } from "./chart-values";
+
+/** The in-cluster settings of the redis config section that the values depend on. */
+export interface RedisSpec {
+    readonly architecture: "standalone" | "replication";
+    readonly master: { readonly resources?: ResourcesSpec };
+    readonly replica: { readonly replicaCount: number; readonly resources?: ResourcesSpec };
+    readonly sentinel: { readonly enabled: boolean; readonly quorum: number; readonly resources?: ResourcesSpec };
+    readonly persistence: PersistenceSpec;
+    readonly volumePermissions: boolean;
+    readonly images: Readonly<Record<keyof typeof redisChart.images, RegistryImage>>;
+    readonly imagePullSecrets: readonly string[];
+}
+
+/** Everything the Redis values depend on. */
+export type RedisValuesInput = ChartValuesInput<RedisSpec>;
+
+/** The redis chart's (single) NetworkPolicy values. */
+export function redisNetworkPolicy(input: Pick<RedisValuesInput, "networkPolicy" | "monitoring" | "config">): Record<string, unknown> {
+    const policy = input.networkPolicy;
+    if (policy === undefined) return { enabled: false };
+    const ports = input.config.sentinel.enabled ? [redisPort, sentinelPort] : [redisPort];
+    const scrapers = input.monitoring !== undefined ? policy.prometheus : undefined;
+    return {
+        enabled: true,
+        allowExternal: false,
+        // With Sentinel, the chart's kubectl container labels the elected master through the
+        // Kubernetes API, whose address a NetworkPolicy cannot name portably; otherwise Redis only
+        // calls its own pods (replication) and DNS.
+        allowExternalEgress: input.config.sentinel.enabled,
+        extraIngress: clientIngress(policy.clientPodSelectors, ports),
+        // The chart's own rule for the exporter's port, opened to the Prometheus namespace only.
+        metrics: {
+            allowExternal: false,
+            ingressNSMatchLabels: { ...(scrapers?.namespaceSelector ?? {}) },
+            ingressNSPodMatchLabels: { ...(scrapers?.podSelector ?? {}) },
+        },
+    };
+}
+
+/** The Helm values of the redis release. No password ever appears here: only the Secret's name. */
+export function redisValues(input: RedisValuesInput): Record<string, unknown> {
+    const { config, names, protect, monitoring } = input;
+    const sentinel = config.sentinel.enabled;
+    const values: Record<string, unknown> = {
+        nameOverride: names.name,
+        fullnameOverride: names.release,
+        commonLabels: { "app.kubernetes.io/part-of": input.partOf },
+        architecture: config.architecture,
+        auth: {
+            enabled: true,
+            sentinel: true,
+            existingSecret: names.secret,
+            existingSecretPasswordKey: redisSecretKey,
+            usePasswordFiles: true,
+        },
+        master: {
+            ...resourcesValues(config.master.resources),
+            ...persistenceValues(config.persistence, protect),
+        },
+        ...(config.architecture === "replication"
+            ? {
+                  replica: {
+                      replicaCount: config.replica.replicaCount,
+                      ...resourcesValues(config.replica.resources),
+                      ...persistenceValues(config.persistence, protect),
+                      // The master Service's kubectl sidecar runs in these pods with their token.
+                      ...(sentinel ? { automountServiceAccountToken: true } : {}),
+                  },
+              }
+            : {}),
+        sentinel: sentinel
+            ? {
+                  enabled: true,
+                  quorum: config.sentinel.quorum,
+                  ...resourcesValues(config.sentinel.resources),
+                  // A Service that follows the elected master, so clients need not speak Sentinel.
+                  // A kubectl sidecar labels the master pod through the Kubernetes API; the chart
+                  // refuses to render it without rbac.create, serviceAccount.create and
+                  // replica.automountServiceAccountToken.
+                  masterService: { enabled: true },
+              }
+            : { enabled: false },
+        rbac: { create: sentinel },
+        ...(sentinel ? { serviceAccount: { create: true } } : {}),
+        networkPolicy: redisNetworkPolicy(input),
+        volumePermissions: { enabled: config.volumePermissions },
+        metrics: {
+            enabled: monitoring !== undefined,
+            serviceMonitor:
+                monitoring === undefined
+                    ? { enabled: false }
+                    : { enabled: true, additionalLabels: { ...monitoring.labels }, interval: monitoring.interval, scrapeTimeout: monitoring.scrapeTimeout ?? "" },
+        },
+    };
+    return mergeValues(values, imagesValues(config.images, redisChart, config.imagePullSecrets));
+}

@@ -1,0 +1,6 @@
+/** Small helpers for building Kubernetes objects as plain data. */
+
+/** The object without its undefined fields, so specs hold only what is set. */
+export function compact<T extends Record<string, unknown>>(object: T): T {
+    return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
+}
