@@ -39,7 +39,8 @@ export const services = Object.fromEntries(
 );
 export const appSecretName = appSecrets.secretName;
 export const secretSource = { source: config.appSecrets.kind, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
+const { endpoint: pg } = database;
 export const dataStores = {
-    postgresql: { ...database.endpoint, readHost: database.readHost, networkPeer: undefined },
-    redis: { ...cache.endpoint, networkPeer: undefined },
+    postgresql: { host: pg.host, readHost: database.readHost, port: pg.port, database: pg.database, user: pg.user, passwordSecret: pg.passwordSecret },
+    redis: { host: cache.endpoint.host, port: cache.endpoint.port, passwordSecret: cache.endpoint.passwordSecret },
 };

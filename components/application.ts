@@ -89,10 +89,9 @@ export class Application extends pulumi.ComponentResource {
         super("llm-platform:app:Application", name, {}, opts);
         const { service, namespace } = args;
         const stack = { instance: args.instance, partOf: args.partOf };
-        const labels = standardLabels(serviceIdentity(name, service, stack));
-        this.selector = selectorLabels(serviceIdentity(name, service, stack));
-        const metadata = (extra: { annotations?: Record<string, string> } = {}) => ({ name, namespace, labels, ...extra });
-        const child = { parent: this };
+        const identity = serviceIdentity(name, service, stack);
+        this.selector = selectorLabels(identity);
+        const scope: Scope = { name, namespace, labels: standardLabels(identity), selector: this.selector, service };
         const context: PlatformContext = {
             environment: args.environment,
             llmProviders: args.llmProviders ?? [],
@@ -101,97 +100,19 @@ export class Application extends pulumi.ComponentResource {
             redis: args.redis,
         };
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: metadata({ annotations: service.serviceAccount.annotations }),
-            automountServiceAccountToken: service.serviceAccount.automountToken,
-        }, child);
-
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-            metadata: { namespace, labels },
-            data: configMapData(service, context),
-        }, child);
-
-        const podSecretEnv = secretEnv(service, context, args.appSecrets ?? []);
-        const annotations = args.reloadOnSecretChange
-            ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations)
-            : undefined;
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-            metadata: { ...metadata(), ...(annotations === undefined ? {} : { annotations }) },
-            spec: {
-                // With an HPA the autoscaler owns the replica count; setting it here would make every
-                // preview fight the autoscaler.
-                replicas: service.autoscaling.enabled ? undefined : service.replicas,
-                revisionHistoryLimit: 5,
-                selector: { matchLabels: this.selector },
-                strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
-                template: {
-                    metadata: { labels },
-                    spec: podSpec(service, {
-                        name,
-                        selector: this.selector,
-                        configMapName: configMap.metadata.name,
-                        serviceAccountName: serviceAccount.metadata.name,
-                        secretEnv: podSecretEnv,
-                        waitScript: dependencyWaitScript(service, context),
-                    }),
-                },
-            },
-        }, child);
-
-        const ports = [{ name: "http", port: service.ports.http, targetPort: "http", protocol: "TCP" }];
-        if (service.metrics.enabled) ports.push({ name: "metrics", port: service.ports.metrics, targetPort: "metrics", protocol: "TCP" });
-        const svc = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: metadata({ annotations: service.service.annotations }),
-            spec: { type: service.service.type, selector: this.selector, ports },
-        }, child);
-
-        if (service.ingress.enabled) {
-            new k8s.networking.v1.Ingress(`${name}-ingress`, {
-                metadata: metadata({ annotations: ingressAnnotations(service.ingress) }),
-                spec: ingressSpec(service, svc.metadata.name, `${name}-tls`),
-            }, child);
-        }
-
-        if (service.autoscaling.enabled) {
-            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-                metadata: metadata(),
-                spec: hpaSpec(service.autoscaling, deployment.metadata.name),
-            }, child);
-        }
-
-        if (service.podDisruptionBudget.enabled) {
-            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-                metadata: metadata(),
-                spec: pdbSpec(service.podDisruptionBudget, this.selector),
-            }, child);
-        }
-
+        const { configMap, deployment } = this.workload(scope, context, args);
+        const svc = this.exposure(scope);
+        this.scaling(scope, deployment);
         const check = checkIdentity(name, stack);
-        if (args.networkPolicy) {
-            const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [selectorLabels(check)] : [])];
-            new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-                metadata: metadata(),
-                spec: networkPolicySpec(service, args.networkPolicy, {
-                    selector: this.selector,
-                    database: context.database,
-                    redis: context.redis,
-                    vectorDb: context.vectorDb,
-                    calls: args.peers?.calls ?? [],
-                    calledBy,
-                    monitoringEnabled: args.monitoring !== undefined,
-                }),
-            }, child);
-        }
-
+        if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, selectorLabels(check));
         if (args.monitoring && service.metrics.enabled) {
             new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
-                metadata: { name, namespace, labels: { ...labels, ...args.monitoring.labels } },
+                metadata: { name, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
                 spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
             }, { parent: this, dependsOn: [svc] });
         }
-
         if (service.postDeployCheck.enabled) {
             new PostDeployCheck(`${name}-check`, {
                 namespace,
@@ -203,7 +124,7 @@ export class Application extends pulumi.ComponentResource {
                 networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http } : undefined,
                 after: [deployment, svc],
                 formerParent: this,
-            }, child);
+            }, { parent: this });
         }
 
         this.serviceName = svc.metadata.name;
@@ -213,4 +134,109 @@ export class Application extends pulumi.ComponentResource {
         this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
         this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
     }
+
+    /** Object metadata: the service's name, namespace and labels. */
+    private metadata(scope: Scope, annotations?: pulumi.Input<Record<string, string>>) {
+        return { name: scope.name, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
+    }
+
+    /** The ServiceAccount, the ConfigMap and the Deployment. */
+    private workload(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
+        const { name, service } = scope;
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+            metadata: this.metadata(scope, service.serviceAccount.annotations),
+            automountServiceAccountToken: service.serviceAccount.automountToken,
+        }, { parent: this });
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+            metadata: { namespace: scope.namespace, labels: scope.labels },
+            data: configMapData(service, context),
+        }, { parent: this });
+        const podSecretEnv = secretEnv(service, context, args.appSecrets ?? []);
+        const annotations = args.reloadOnSecretChange ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations) : undefined;
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+            metadata: this.metadata(scope, annotations),
+            spec: {
+                // With an HPA the autoscaler owns the replica count; setting it here would make every
+                // preview fight the autoscaler.
+                replicas: service.autoscaling.enabled ? undefined : service.replicas,
+                revisionHistoryLimit: 5,
+                selector: { matchLabels: scope.selector },
+                strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
+                template: {
+                    metadata: { labels: scope.labels },
+                    spec: podSpec(service, {
+                        name,
+                        selector: scope.selector,
+                        configMapName: configMap.metadata.name,
+                        serviceAccountName: serviceAccount.metadata.name,
+                        secretEnv: podSecretEnv,
+                        waitScript: dependencyWaitScript(service, context),
+                    }),
+                },
+            },
+        }, { parent: this });
+        return { configMap, deployment };
+    }
+
+    /** The Service, and the Ingress when enabled. */
+    private exposure(scope: Scope): k8s.core.v1.Service {
+        const { name, service } = scope;
+        const ports = [{ name: "http", port: service.ports.http, targetPort: "http", protocol: "TCP" }];
+        if (service.metrics.enabled) ports.push({ name: "metrics", port: service.ports.metrics, targetPort: "metrics", protocol: "TCP" });
+        const svc = new k8s.core.v1.Service(`${name}-service`, {
+            metadata: this.metadata(scope, service.service.annotations),
+            spec: { type: service.service.type, selector: scope.selector, ports },
+        }, { parent: this });
+        if (service.ingress.enabled) {
+            new k8s.networking.v1.Ingress(`${name}-ingress`, {
+                metadata: this.metadata(scope, ingressAnnotations(service.ingress)),
+                spec: ingressSpec(service, svc.metadata.name, `${name}-tls`),
+            }, { parent: this });
+        }
+        return svc;
+    }
+
+    /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */
+    private scaling(scope: Scope, deployment: k8s.apps.v1.Deployment): void {
+        const { name, service } = scope;
+        if (service.autoscaling.enabled) {
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+                metadata: this.metadata(scope),
+                spec: hpaSpec(service.autoscaling, deployment.metadata.name),
+            }, { parent: this });
+        }
+        if (service.podDisruptionBudget.enabled) {
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+                metadata: this.metadata(scope),
+                spec: pdbSpec(service.podDisruptionBudget, scope.selector),
+            }, { parent: this });
+        }
+    }
+
+    /** The service's NetworkPolicy: its callers (and the post-deploy check) in, its dependencies out. */
+    private isolation(scope: Scope, context: PlatformContext, args: ApplicationArgs, policy: NetworkPolicyConfig, check: Labels): void {
+        const { service } = scope;
+        const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [check] : [])];
+        new k8s.networking.v1.NetworkPolicy(`${scope.name}-netpol`, {
+            metadata: this.metadata(scope),
+            spec: networkPolicySpec(service, policy, {
+                selector: scope.selector,
+                database: context.database,
+                redis: context.redis,
+                vectorDb: context.vectorDb,
+                calls: args.peers?.calls ?? [],
+                calledBy,
+                monitoringEnabled: args.monitoring !== undefined,
+            }),
+        }, { parent: this });
+    }
+}
+
+/** What every object of one service shares. */
+interface Scope {
+    readonly name: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly labels: Labels;
+    readonly selector: Labels;
+    readonly service: ServiceConfig;
 }

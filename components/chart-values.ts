@@ -104,6 +104,20 @@ export interface ScrapeSettings {
     readonly scrapeTimeout?: string;
 }
 
+/**
+ * The chart's `metrics` values: the exporter and a ServiceMonitor with the scrape settings, or
+ * neither. The charts name the ServiceMonitor's extra labels differently (`labelsKey`).
+ */
+export function metricsValues(monitoring: ScrapeSettings | undefined, labelsKey: "labels" | "additionalLabels"): Record<string, unknown> {
+    return {
+        enabled: monitoring !== undefined,
+        serviceMonitor:
+            monitoring === undefined
+                ? { enabled: false }
+                : { enabled: true, [labelsKey]: { ...monitoring.labels }, interval: monitoring.interval, scrapeTimeout: monitoring.scrapeTimeout ?? "" },
+    };
+}
+
 /** Who may reach a data store's pods when the platform's NetworkPolicies are on. */
 export interface ChartNetworkPolicySpec {
     /** The selector labels of the application's pods that connect to the data store. */
@@ -187,4 +201,14 @@ export interface ChartValuesInput<Spec> {
     readonly monitoring?: ScrapeSettings;
     /** The chart's NetworkPolicies; undefined turns them off. */
     readonly networkPolicy?: ChartNetworkPolicySpec;
+}
+
+/** The values that fix the release's names, labels and topology, so hosts and selectors are known before it renders. */
+export function releaseValues(input: ChartValuesInput<{ readonly architecture: string }>): Record<string, unknown> {
+    return {
+        nameOverride: input.names.name,
+        fullnameOverride: input.names.release,
+        commonLabels: { "app.kubernetes.io/part-of": input.partOf },
+        architecture: input.config.architecture,
+    };
 }

@@ -118,19 +118,27 @@ export interface DataStoreCommonArgs {
     readonly secretStore?: pulumi.Resource;
 }
 
-/** Defaults resolved once, and the names and labels every data store derives from its args. */
-export function dataStoreBasics(store: DataStoreKind, args: DataStoreCommonArgs) {
+/**
+ * What every data store derives from its args, with defaults resolved once: the release names,
+ * data safety, the chart's NetworkPolicy settings, and the credentials Secret (`generated`: for
+ * generated passwords, each Secret key and the name suffix of its RandomPassword).
+ */
+export function dataStoreParts(parent: pulumi.Resource, name: string, store: DataStoreKind, args: DataStoreCommonArgs & { readonly credentials: DataStoreCredentials }, generated: Readonly<Record<string, string>>) {
     const partOf = args.partOf ?? "llm-platform";
     const protect = args.protect ?? false;
     const names = releaseNames(args.instance, store);
-    return {
-        partOf,
-        protect,
-        names,
-        safety: dataSafetyOptions(protect),
-        credentialLabels: standardLabels({ name: store, instance: names.release, component: "credentials", partOf }),
-        chartNetworkPolicy: args.networkPolicy && { clientPodSelectors: args.clients ?? [], prometheus: args.networkPolicy.prometheus },
-    };
+    const safety = dataSafetyOptions(protect);
+    const secret = credentialsSecret(parent, name, {
+        namespace: args.namespace,
+        secretName: names.secret,
+        labels: standardLabels({ name: store, instance: names.release, component: "credentials", partOf }),
+        credentials: args.credentials,
+        generated,
+        secretStore: args.secretStore,
+        safety,
+    });
+    const chartNetworkPolicy = args.networkPolicy && { clientPodSelectors: args.clients ?? [], prometheus: args.networkPolicy.prometheus };
+    return { partOf, protect, names, safety, secret, chartNetworkPolicy };
 }
 
 /** What `credentialsSecret` needs. */

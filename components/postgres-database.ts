@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { postgresPort, postgresSecretKeys, postgresqlPrimaryService, postgresqlReadService } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, credentialsSecret, dataStoreBasics, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
+import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, dataStoreParts, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
 import { PostgresqlSpec, postgresqlValues } from "./postgres-database.values";
 import { PostgresEndpoint } from "./types";
 
@@ -39,16 +39,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:PostgresDatabase", name, {}, opts);
-        const { names, partOf, protect, safety, credentialLabels, chartNetworkPolicy } = dataStoreBasics("postgresql", args);
-        const secret = credentialsSecret(this, name, {
-            namespace: args.namespace,
-            secretName: names.secret,
-            labels: credentialLabels,
-            credentials: args.credentials,
-            generated: generatedPasswords,
-            secretStore: args.secretStore,
-            safety,
-        });
+        const { names, partOf, protect, safety, secret, chartNetworkPolicy } = dataStoreParts(this, name, "postgresql", args, generatedPasswords);
         this.secretName = secret.name;
         const login = { database: args.database, user: args.user };
 

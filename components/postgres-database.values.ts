@@ -12,6 +12,8 @@ import {
     clientIngress,
     imagesValues,
     mergeValues,
+    metricsValues,
+    releaseValues,
     persistenceValues,
     resourcesValues,
     scrapeIngress,
@@ -52,10 +54,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
     const networkPolicy = postgresqlNetworkPolicy(input);
     const replication = config.architecture === "replication";
     const values: Record<string, unknown> = {
-        nameOverride: names.name,
-        fullnameOverride: names.release,
-        commonLabels: { "app.kubernetes.io/part-of": input.partOf },
-        architecture: config.architecture,
+        ...releaseValues(input),
         auth: {
             enablePostgresUser: true,
             username: config.auth.username,
@@ -82,13 +81,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
               }
             : {}),
         volumePermissions: { enabled: config.volumePermissions },
-        metrics: {
-            enabled: monitoring !== undefined,
-            serviceMonitor:
-                monitoring === undefined
-                    ? { enabled: false }
-                    : { enabled: true, labels: { ...monitoring.labels }, interval: monitoring.interval, scrapeTimeout: monitoring.scrapeTimeout ?? "" },
-        },
+        metrics: metricsValues(monitoring, "labels"),
     };
     return mergeValues(values, imagesValues(config.images, postgresqlChart, config.imagePullSecrets));
 }

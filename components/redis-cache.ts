@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, credentialsSecret, dataStoreBasics, externalEndpoint, releaseEndpoint } from "./data-store";
+import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 
@@ -24,16 +24,7 @@ export class RedisCache extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:RedisCache", name, {}, opts);
-        const { names, partOf, protect, safety, credentialLabels, chartNetworkPolicy } = dataStoreBasics("redis", args);
-        const secret = credentialsSecret(this, name, {
-            namespace: args.namespace,
-            secretName: names.secret,
-            labels: credentialLabels,
-            credentials: args.credentials,
-            generated: { [redisSecretKey]: "password" },
-            secretStore: args.secretStore,
-            safety,
-        });
+        const { names, partOf, protect, safety, secret, chartNetworkPolicy } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: "password" });
         this.secretName = secret.name;
 
         if (args.mode === "external") {

@@ -4,7 +4,7 @@
  */
 import { RegistryImage } from "../lib/image";
 import { redisChart, redisPort, redisSecretKey, sentinelPort } from "../lib/bitnami-charts";
-import { ChartValuesInput, PersistenceSpec, ResourcesSpec, clientIngress, imagesValues, mergeValues, persistenceValues, resourcesValues } from "./chart-values";
+import { ChartValuesInput, PersistenceSpec, ResourcesSpec, clientIngress, imagesValues, mergeValues, metricsValues, persistenceValues, releaseValues, resourcesValues } from "./chart-values";
 
 /** The in-cluster settings of the redis config section that the values depend on. */
 export interface RedisSpec {
@@ -49,10 +49,7 @@ export function redisValues(input: RedisValuesInput): Record<string, unknown> {
     const { config, names, protect, monitoring } = input;
     const sentinel = config.sentinel.enabled;
     const values: Record<string, unknown> = {
-        nameOverride: names.name,
-        fullnameOverride: names.release,
-        commonLabels: { "app.kubernetes.io/part-of": input.partOf },
-        architecture: config.architecture,
+        ...releaseValues(input),
         auth: {
             enabled: true,
             sentinel: true,
@@ -91,13 +88,7 @@ export function redisValues(input: RedisValuesInput): Record<string, unknown> {
         ...(sentinel ? { serviceAccount: { create: true } } : {}),
         networkPolicy: redisNetworkPolicy(input),
         volumePermissions: { enabled: config.volumePermissions },
-        metrics: {
-            enabled: monitoring !== undefined,
-            serviceMonitor:
-                monitoring === undefined
-                    ? { enabled: false }
-                    : { enabled: true, additionalLabels: { ...monitoring.labels }, interval: monitoring.interval, scrapeTimeout: monitoring.scrapeTimeout ?? "" },
-        },
+        metrics: metricsValues(monitoring, "additionalLabels"),
     };
     return mergeValues(values, imagesValues(config.images, redisChart, config.imagePullSecrets));
 }

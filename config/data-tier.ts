@@ -52,6 +52,13 @@ const resourcesSchema = z.strictObject({
     limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).default({}),
 });
 
+/** The topology of a data store's release. */
+const architecture = z.enum(["standalone", "replication"]).default("standalone");
+
+/** The replicas of a replicated release: how many, and their resources (unset: the chart's preset). */
+const replicasSchema = (defaultCount: number) =>
+    z.strictObject({ replicaCount: z.number().int().min(1).default(defaultCount), resources: resourcesSchema.optional() }).prefault({});
+
 const persistenceSchema = z
     .strictObject({
         /** Keep the data on a PersistentVolumeClaim; off, it lives in an emptyDir and dies with the pod. */
@@ -124,14 +131,9 @@ export const postgresqlSchema = z.strictObject({
         })
         .prefault({}),
     /** "standalone": one primary; "replication": a primary and read replicas. */
-    architecture: z.enum(["standalone", "replication"]).default("standalone"),
+    architecture,
     primary: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
-    readReplicas: z
-        .strictObject({
-            replicaCount: z.number().int().min(1).default(1),
-            resources: resourcesSchema.optional(),
-        })
-        .prefault({}),
+    readReplicas: replicasSchema(1),
     persistence: persistenceSchema,
     /** Every image the chart runs; each defaults to the chart's tag from docker.io/bitnamilegacy. */
     images: z
@@ -158,14 +160,9 @@ export const redisSchema = z.strictObject({
         })
         .prefault({}),
     /** "standalone": one master; "replication": a master and replicas (or Sentinel-managed nodes). */
-    architecture: z.enum(["standalone", "replication"]).default("standalone"),
+    architecture,
     master: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
-    replica: z
-        .strictObject({
-            replicaCount: z.number().int().min(1).default(3),
-            resources: resourcesSchema.optional(),
-        })
-        .prefault({}),
+    replica: replicasSchema(3),
     sentinel: z
         .strictObject({
             /** Sentinel elects a new master when it fails; clients keep using the master Service. */

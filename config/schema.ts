@@ -118,6 +118,12 @@ const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, peri
         })
         .prefault({});
 
+/** A small helper container of the platform's own (an init container, a check): on or off, its image and time limit. */
+const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number) =>
+    z
+        .strictObject({ enabled: z.boolean().default(enabled), image: z.string().min(1).default(image), timeoutSeconds: positiveInt.default(timeoutSeconds) })
+        .prefault({});
+
 export const serviceSchema = z.strictObject({
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
     component: dnsLabel.default("api"),
@@ -237,13 +243,7 @@ export const serviceSchema = z.strictObject({
         })
         .prefault({}),
     /** An init container that waits until PostgreSQL and Redis accept connections. */
-    waitForDependencies: z
-        .strictObject({
-            enabled: z.boolean().default(true),
-            image: z.string().min(1).default("busybox:1.37.0"),
-            timeoutSeconds: positiveInt.default(300),
-        })
-        .prefault({}),
+    waitForDependencies: helperContainer(true, "busybox:1.37.0", 300),
     /** Seconds Kubernetes waits for the pod to exit after SIGTERM. */
     terminationGracePeriodSeconds: nonNegativeInt.default(30),
     /** Seconds the preStop hook sleeps so endpoints are removed before the process stops. */
@@ -267,13 +267,7 @@ export const serviceSchema = z.strictObject({
     extraVolumeMounts: z.array(namedRawObject).default([]),
     extraInitContainers: z.array(namedRawObject).default([]),
     /** A Job, like `helm test`, that calls the readiness endpoint after each rollout. */
-    postDeployCheck: z
-        .strictObject({
-            enabled: z.boolean().default(false),
-            image: z.string().min(1).default("curlimages/curl:8.17.0"),
-            timeoutSeconds: positiveInt.default(120),
-        })
-        .prefault({}),
+    postDeployCheck: helperContainer(false, "curlimages/curl:8.17.0", 120),
 });
 
 /** The whole stack config of the application: every key of `llm-platform:*` but the secret ones. */
