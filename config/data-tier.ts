@@ -95,8 +95,9 @@ const common = {
     /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
     mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
     /**
-     * Data safety: Pulumi `protect` and retainOnDelete on the chart, the password Secret and the
-     * generated passwords, and the StatefulSets' PVC retention policy "Retain".
+     * Data safety: Pulumi `protect` and retainOnDelete on what holds or unlocks data (the password
+     * Secret, the generated passwords, PostgreSQL's StatefulSets and any claim or Secret the chart
+     * renders), and the StatefulSets' PVC retention policy "Retain"; nothing else is protected.
      * Unset, it is on in production and off elsewhere.
      */
     protect: z.boolean().optional(),
