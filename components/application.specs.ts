@@ -100,6 +100,7 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         data.DATABASE_PORT = String(context.database.port);
         data.DATABASE_NAME = context.database.database;
         data.DATABASE_USER = context.database.user;
+        if (context.database.readHost !== undefined) data.DATABASE_READ_HOST = context.database.readHost;
     }
     if (service.connectsTo.redis && context.redis) {
         data.REDIS_HOST = context.redis.host;

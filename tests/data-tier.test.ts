@@ -143,6 +143,7 @@ for (const stack of stacks) {
             assert.equal(settings.DATABASE_PORT, "5432");
             assert.equal(settings.DATABASE_NAME, "llm_platform");
             assert.equal(settings.DATABASE_USER, "llm_platform");
+            assert.equal(settings.DATABASE_READ_HOST, stack === "dev" ? undefined : `llm-platform-${stack}-postgresql-read.${namespaces[stack]}.svc.cluster.local`, "the read replicas' host");
             assert.equal(settings.REDIS_HOST, `llm-platform-${stack}-redis-master.${namespaces[stack]}.svc.cluster.local`);
             assert.equal(settings.REDIS_PORT, "6379");
             const deployment = run.ofType("kubernetes:apps/v1:Deployment")[0];
