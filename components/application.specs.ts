@@ -100,6 +100,7 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         data.DATABASE_PORT = String(context.database.port);
         data.DATABASE_NAME = context.database.database;
         data.DATABASE_USER = context.database.user;
+        if (context.database.readHost !== undefined) data.DATABASE_READ_HOST = context.database.readHost;
     }
     if (service.connectsTo.redis && context.redis) {
         data.REDIS_HOST = context.redis.host;
@@ -321,6 +322,15 @@ export function portOfUrl(url: string): number {
     return parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
 }
 
+/** Egress to DNS and to the data stores a service connects to. */
+export function dataStoreEgress(service: Pick<ServiceConfig, "connectsTo">, stores: { database?: DataStoreEndpoint; redis?: DataStoreEndpoint }): NetworkPolicyEgressRule[] {
+    const egress: NetworkPolicyEgressRule[] = [dnsEgress];
+    for (const store of [service.connectsTo.postgresql ? stores.database : undefined, service.connectsTo.redis ? stores.redis : undefined]) {
+        if (store) egress.push({ to: peersOf(store.networkPeer), ports: [{ protocol: "TCP", port: store.port }] });
+    }
+    return egress;
+}
+
 /** What a service's NetworkPolicy must allow beyond its own config. */
 export interface NetworkPolicyInputs {
     selector: Labels;
@@ -355,10 +365,7 @@ export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyC
         ingress.push({ from: [fromSelector(policy.prometheus)], ports: [{ protocol: "TCP", port: service.ports.metrics }] });
     }
 
-    const egress: NetworkPolicyEgressRule[] = [dnsEgress];
-    for (const store of [service.connectsTo.postgresql ? inputs.database : undefined, service.connectsTo.redis ? inputs.redis : undefined]) {
-        if (store) egress.push({ to: peersOf(store.networkPeer), ports: [{ protocol: "TCP", port: store.port }] });
-    }
+    const egress = dataStoreEgress(service, inputs);
     for (const peer of inputs.calls) {
         egress.push({ to: [{ podSelector: { matchLabels: peer.selector } }], ports: [{ protocol: "TCP", port: peer.port }] });
     }

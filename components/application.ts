@@ -11,6 +11,7 @@ import {
     ingressSpec,
     networkPolicySpec,
     PlatformContext,
+    PodInputs,
     pdbSpec,
     podSpec,
     reloaderAnnotations,
@@ -19,8 +20,9 @@ import {
     serviceMonitorSpec,
     serviceUrl,
 } from "./application.specs";
+import { MigrationJob } from "./migration-job";
 import { PostDeployCheck } from "./post-deploy-check";
-import { ServicePeers, checkIdentity, serviceIdentity } from "./service-graph";
+import { ServicePeers, checkIdentity, migrationIdentity, serviceIdentity } from "./service-graph";
 import { DataStoreEndpoint, PostgresEndpoint } from "./types";
 
 export interface ApplicationArgs {
@@ -153,6 +155,15 @@ export class Application extends pulumi.ComponentResource {
         }, { parent: this });
         const podSecretEnv = secretEnv(service, context, args.appSecrets ?? []);
         const annotations = args.reloadOnSecretChange ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations) : undefined;
+        const pod: PodInputs = {
+            name,
+            selector: scope.selector,
+            configMapName: configMap.metadata.name,
+            serviceAccountName: serviceAccount.metadata.name,
+            secretEnv: podSecretEnv,
+            waitScript: dependencyWaitScript(service, context),
+        };
+        const migration = service.migration.enabled ? this.migration(scope, context, args, pod) : undefined;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata: this.metadata(scope, annotations),
             spec: {
@@ -164,18 +175,25 @@ export class Application extends pulumi.ComponentResource {
                 strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
                 template: {
                     metadata: { labels: scope.labels },
-                    spec: podSpec(service, {
-                        name,
-                        selector: scope.selector,
-                        configMapName: configMap.metadata.name,
-                        serviceAccountName: serviceAccount.metadata.name,
-                        secretEnv: podSecretEnv,
-                        waitScript: dependencyWaitScript(service, context),
-                    }),
+                    spec: podSpec(service, pod),
                 },
             },
-        }, { parent: this });
+        }, { parent: this, dependsOn: migration ? [migration.job] : [] });
         return { configMap, deployment };
+    }
+
+    /** The migration Job the Deployment waits for: a failed migration leaves the running pods untouched. */
+    private migration(scope: Scope, context: PlatformContext, args: ApplicationArgs, pod: PodInputs): MigrationJob {
+        const { name, service } = scope;
+        return new MigrationJob(`${name}-migration`, {
+            namespace: scope.namespace,
+            serviceName: name,
+            identity: migrationIdentity(name, service, { instance: args.instance, partOf: args.partOf }),
+            service,
+            migration: service.migration,
+            pod,
+            networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis } : undefined,
+        }, { parent: this });
     }
 
     /** The Service, and the Ingress when enabled. */

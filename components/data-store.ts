@@ -12,30 +12,47 @@ import { ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation 
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
 import { DataStoreEndpoint } from "./types";
 
+/** The Pulumi type tokens of rendered objects that hold or unlock a store's data. */
+const dataHoldingTypes: Readonly<Record<DataStoreKind, readonly string[]>> = {
+    // PostgreSQL's StatefulSets are its database: deleting one is never an ordinary change.
+    postgresql: ["kubernetes:core/v1:PersistentVolumeClaim", "kubernetes:core/v1:Secret", "kubernetes:apps/v1:StatefulSet"],
+    // Redis's StatefulSets are renamed by a switch to Sentinel ("-master"/"-replicas" to "-node");
+    // their claims outlive them through persistentVolumeClaimRetentionPolicy "Retain".
+    redis: ["kubernetes:core/v1:PersistentVolumeClaim", "kubernetes:core/v1:Secret"],
+};
+
 /**
- * Keeps every object a chart renders in the cluster when Pulumi deletes it. v4.Chart's objects are
- * children of a packaged component, which `retainOnDelete` on the Chart alone does not reach;
- * engine-side transforms do.
+ * Whether an object a chart renders holds or unlocks data (volume claims, Secrets, PostgreSQL's
+ * StatefulSets). Everything else (Services, ConfigMaps, NetworkPolicies, ServiceMonitors, the
+ * exporters' objects, Redis's StatefulSets) may change, be replaced or be removed freely.
  */
-export const retainRenderedObjects: pulumi.ResourceTransform = (args) => ({
-    props: args.props,
-    opts: pulumi.mergeOptions(args.opts, { protect: true, retainOnDelete: true }),
-});
+export function holdsData(store: DataStoreKind, type: string): boolean {
+    return dataHoldingTypes[store].includes(type);
+}
+
+/**
+ * Protects and retains what a chart renders that holds or unlocks data, and leaves every other
+ * object alone. v4.Chart's objects are children of a packaged component, which options on the
+ * Chart alone would reach all at once; engine-side transforms reach each one by its type.
+ */
+export function dataSafetyTransform(store: DataStoreKind): pulumi.ResourceTransform {
+    return (args) => (holdsData(store, args.type) ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { protect: true, retainOnDelete: true }) } : undefined);
+}
 
 /** Resource options of data safety, by kind of resource; empty when it is off. */
-export function dataSafetyOptions(protect: boolean): {
+export function dataSafetyOptions(protect: boolean, store: DataStoreKind): {
     /** Pulumi-only state such as RandomPassword: protected. */
     state: pulumi.CustomResourceOptions;
-    /** Kubernetes objects the program creates, such as the password Secret: protected and retained. */
+    /** Kubernetes objects the program creates that hold or unlock data (the password Secret, backup claims): protected and retained. */
     objects: pulumi.CustomResourceOptions;
-    /** The chart: protected and retained, and so is everything it renders. */
+    /** The chart: not itself protected, so its other objects stay free; a transform guards what holds data. */
     chart: pulumi.ComponentResourceOptions;
 } {
     if (!protect) return { state: {}, objects: {}, chart: {} };
     return {
         state: { protect: true },
         objects: { protect: true, retainOnDelete: true },
-        chart: { protect: true, retainOnDelete: true, transforms: [retainRenderedObjects] },
+        chart: { transforms: [dataSafetyTransform(store)] },
     };
 }
 
@@ -100,8 +117,9 @@ export interface DataStoreCommonArgs {
     /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
     readonly partOf?: string;
     /**
-     * Data safety: `protect` and retainOnDelete on the chart (and, by a transform, every object it
-     * renders), the Secret and the passwords, and PVC retention "Retain" on the StatefulSets.
+     * Data safety: `protect` and retainOnDelete on what holds or unlocks data (the password Secret
+     * and passwords, and by a transform the claims, Secrets and PostgreSQL StatefulSets the chart
+     * renders), and PVC retention "Retain" on the StatefulSets; nothing else is protected.
      * @default false
      */
     readonly protect?: boolean;
@@ -127,7 +145,7 @@ export function dataStoreParts(parent: pulumi.Resource, name: string, store: Dat
     const partOf = args.partOf ?? "llm-platform";
     const protect = args.protect ?? false;
     const names = releaseNames(args.instance, store);
-    const safety = dataSafetyOptions(protect);
+    const safety = dataSafetyOptions(protect, store);
     const secret = credentialsSecret(parent, name, {
         namespace: args.namespace,
         secretName: names.secret,

@@ -3,6 +3,8 @@ export * from "./service-graph";
 export * from "./application.specs";
 export * from "./application";
 export * from "./post-deploy-check";
+export * from "./migration-job.specs";
+export * from "./migration-job";
 export * from "./app-secrets";
 export * from "./external-secrets";
 export * from "./secret-store.specs";

@@ -50,10 +50,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
             this.podSelector = names.podSelector;
             const primary = postgresqlPrimaryService(names, args.settings.architecture);
-            this.endpoint = { ...releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: postgresSecretKeys.userPasswordKey }), ...login };
             if (args.settings.architecture === "replication") {
                 this.readHost = serviceHost(postgresqlReadService(names), args.namespace);
             }
+            const endpoint = releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: postgresSecretKeys.userPasswordKey });
+            this.endpoint = { ...endpoint, ...login, ...(this.readHost ? { readHost: this.readHost } : {}) };
         }
         this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName, readHost: this.readHost });
     }

@@ -29,6 +29,69 @@ export interface PostgresqlSpec {
     readonly volumePermissions: boolean;
     readonly images: Readonly<Record<keyof typeof postgresqlChart.images, RegistryImage>>;
     readonly imagePullSecrets: readonly string[];
+    /** Extensions created in the application database at initialisation. @default none */
+    readonly extensions?: readonly string[];
+    /** Init scripts: inline by file name, an existing ConfigMap, an existing Secret. @default none */
+    readonly initScripts?: { readonly scripts: Readonly<Record<string, string>>; readonly existingConfigMap?: string; readonly existingSecret?: string };
+    /** postgresql.conf settings. @default the chart's */
+    readonly tuning?: PostgresTuning;
+}
+
+/** The postgresql.conf settings the config types, and the raw rest. */
+export interface PostgresTuning {
+    readonly maxConnections?: number;
+    readonly sharedBuffers?: string;
+    readonly workMem?: string;
+    readonly statementTimeoutMs?: number;
+    readonly extra: Readonly<Record<string, string>>;
+}
+
+/** The init script that creates the extensions; it runs first (the image runs scripts in name order). */
+export const extensionsScriptName = "00-extensions.sh";
+
+/**
+ * The script that creates `extensions` in the application database. Extensions such as pgvector
+ * need the superuser, so it logs in as "postgres" with the admin password file the chart mounts
+ * (init .sql files run as the application user instead).
+ */
+export function extensionsScript(extensions: readonly string[]): string {
+    return [
+        "#!/bin/bash",
+        "# From postgresql.extensions: created by the superuser in the application database.",
+        "set -euo pipefail",
+        'export PGPASSWORD="$(< "$POSTGRES_POSTGRES_PASSWORD_FILE")"',
+        'psql -v ON_ERROR_STOP=1 --host 127.0.0.1 --port "${POSTGRESQL_PORT_NUMBER:-5432}" --username postgres --dbname "$POSTGRES_DATABASE" <<\'SQL\'',
+        ...extensions.map((name) => `CREATE EXTENSION IF NOT EXISTS "${name}";`),
+        "SQL",
+        "",
+    ].join("\n");
+}
+
+/** The chart's primary.initdb values: the extensions' script and inline scripts, an existing ConfigMap or Secret; {} for none. */
+export function initdbValues(config: Pick<PostgresqlSpec, "extensions" | "initScripts">): Record<string, unknown> {
+    const extensions = config.extensions ?? [];
+    const init = config.initScripts ?? { scripts: {} };
+    const scripts = { ...(extensions.length > 0 ? { [extensionsScriptName]: extensionsScript(extensions) } : {}), ...init.scripts };
+    const initdb: Record<string, unknown> = {
+        ...(Object.keys(scripts).length > 0 ? { scripts } : {}),
+        ...(init.existingConfigMap !== undefined ? { scriptsConfigMap: init.existingConfigMap } : {}),
+        ...(init.existingSecret !== undefined ? { scriptsSecret: init.existingSecret } : {}),
+    };
+    return Object.keys(initdb).length > 0 ? { initdb } : {};
+}
+
+/** The postgresql.conf lines of the tuning settings (the chart's extendedConfiguration); undefined when none is set. */
+export function postgresqlConfiguration(tuning: PostgresTuning | undefined): string | undefined {
+    if (tuning === undefined) return undefined;
+    const settings: [string, string | number | undefined][] = [
+        ["max_connections", tuning.maxConnections],
+        ["shared_buffers", tuning.sharedBuffers],
+        ["work_mem", tuning.workMem],
+        ["statement_timeout", tuning.statementTimeoutMs],
+        ...Object.entries(tuning.extra),
+    ];
+    const lines = settings.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} = '${String(v).replace(/'/g, "''")}'`);
+    return lines.length > 0 ? `${lines.join("\n")}\n` : undefined;
 }
 
 /** Everything the PostgreSQL values depend on. */
@@ -53,6 +116,8 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
     const { config, names, protect, monitoring } = input;
     const networkPolicy = postgresqlNetworkPolicy(input);
     const replication = config.architecture === "replication";
+    const configuration = postgresqlConfiguration(config.tuning);
+    const extended = configuration === undefined ? {} : { extendedConfiguration: configuration };
     const values: Record<string, unknown> = {
         ...releaseValues(input),
         auth: {
@@ -69,6 +134,8 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
             ...resourcesValues(config.primary.resources),
             ...persistenceValues(config.persistence, protect),
             networkPolicy,
+            ...initdbValues(config),
+            ...extended,
         },
         ...(replication
             ? {
@@ -77,6 +144,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
                       ...resourcesValues(config.readReplicas.resources),
                       ...persistenceValues(config.persistence, protect),
                       networkPolicy,
+                      ...extended,
                   },
               }
             : {}),

@@ -16,6 +16,35 @@ export interface RedisSpec {
     readonly volumePermissions: boolean;
     readonly images: Readonly<Record<keyof typeof redisChart.images, RegistryImage>>;
     readonly imagePullSecrets: readonly string[];
+    /** redis.conf settings. @default the chart's */
+    readonly tuning?: RedisTuning;
+}
+
+/** The redis.conf settings the config types, and the raw rest. */
+export interface RedisTuning {
+    readonly appendonly?: boolean;
+    readonly appendfsync?: string;
+    readonly maxmemory?: string;
+    readonly maxmemoryPolicy?: string;
+    readonly extra: Readonly<Record<string, string>>;
+}
+
+/**
+ * The chart's commonConfiguration with the tuning settings; undefined when none is set, leaving the
+ * chart's own (AOF on, RDB snapshots off). Setting it replaces the chart's, so those two are kept.
+ */
+export function redisConfiguration(tuning: RedisTuning | undefined): string | undefined {
+    if (tuning === undefined) return undefined;
+    const typed: [string, string | undefined][] = [
+        ["appendfsync", tuning.appendfsync],
+        ["maxmemory", tuning.maxmemory],
+        ["maxmemory-policy", tuning.maxmemoryPolicy],
+        ...Object.entries(tuning.extra),
+    ];
+    const set = typed.filter(([, v]) => v !== undefined);
+    if (set.length === 0 && tuning.appendonly === undefined) return undefined;
+    const lines = [`appendonly ${tuning.appendonly === false ? "no" : "yes"}`, 'save ""', ...set.map(([k, v]) => `${k} ${v}`)];
+    return `${lines.join("\n")}\n`;
 }
 
 /** Everything the Redis values depend on. */
@@ -86,6 +115,7 @@ export function redisValues(input: RedisValuesInput): Record<string, unknown> {
             : { enabled: false },
         rbac: { create: sentinel },
         ...(sentinel ? { serviceAccount: { create: true } } : {}),
+        ...(redisConfiguration(config.tuning) === undefined ? {} : { commonConfiguration: redisConfiguration(config.tuning) }),
         networkPolicy: redisNetworkPolicy(input),
         volumePermissions: { enabled: config.volumePermissions },
         metrics: metricsValues(monitoring, "additionalLabels"),

@@ -39,11 +39,16 @@ export function checkIdentity(serviceName: string, stack: StackIdentity): Worklo
     return { name: `${serviceName}-check`, instance: stack.instance, component: "post-deploy-check", partOf: stack.partOf };
 }
 
+/** The identity of a service's migration Job pods: their own, so the service's Service never routes to them. */
+export function migrationIdentity(serviceName: string, service: Pick<ServiceConfig, "image">, stack: StackIdentity): WorkloadIdentity {
+    return { name: `${serviceName}-migrate`, instance: stack.instance, component: "migration", partOf: stack.partOf, version: versionOf(service.image) };
+}
+
 /** The graph of a stack's services. */
 export interface ServiceGraph {
     /** The services `serviceName` calls and the pods that call it. */
     peersOf(serviceName: string): ServicePeers;
-    /** The pods of the services that connect to a data store. */
+    /** The pods of the services (and of their migration Jobs) that connect to a data store. */
     clientsOf(store: "postgresql" | "redis"): Labels[];
 }
 
@@ -60,6 +65,6 @@ export function serviceGraph(services: Readonly<Record<string, ServiceConfig>>, 
         clientsOf: (store) =>
             Object.entries(services)
                 .filter(([, service]) => service.connectsTo[store])
-                .map(([name]) => selectorOf(name)),
+                .flatMap(([name, service]) => [selectorOf(name), ...(service.migration.enabled ? [selectorLabels(migrationIdentity(name, service, stack))] : [])]),
     };
 }

@@ -33,4 +33,6 @@ export interface DataStoreEndpoint {
 export interface PostgresEndpoint extends DataStoreEndpoint {
     readonly database: string;
     readonly user: string;
+    /** The read replicas' host (same port, user and password), when the release has them. */
+    readonly readHost?: pulumi.Input<string>;
 }

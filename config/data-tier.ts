@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
+import { parsePostgresMemory, parseRedisMemory, postgresMemoryPattern, redisMemoryPattern } from "../lib/memory-units";
 import { parseQuantity } from "../lib/quantity";
 import { Environment, cidr, hostName, imageDigest, imageTag, objectName, port, quantity, secretDataKey } from "./primitives";
 import { Problem } from "./problem";
@@ -95,8 +96,9 @@ const common = {
     /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
     mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
     /**
-     * Data safety: Pulumi `protect` and retainOnDelete on the chart, the password Secret and the
-     * generated passwords, and the StatefulSets' PVC retention policy "Retain".
+     * Data safety: Pulumi `protect` and retainOnDelete on what holds or unlocks data (the password
+     * Secret, the generated passwords, PostgreSQL's StatefulSets and any claim or Secret the chart
+     * renders), and the StatefulSets' PVC retention policy "Retain"; nothing else is protected.
      * Unset, it is on in production and off elsewhere.
      */
     protect: z.boolean().optional(),
@@ -105,6 +107,44 @@ const common = {
     /** Names of existing docker-registry Secrets for the images (global.imagePullSecrets). */
     imagePullSecrets: z.array(existingObjectName).default([]),
 };
+
+/** A PostgreSQL extension's name, e.g. "vector", "pg_trgm", "uuid-ossp". */
+const extensionName = z.string().regex(/^[a-z_][a-z0-9_-]{0,62}$/, { error: "an extension name such as \"vector\" or \"pg_trgm\" (a-z, 0-9, _, -)" });
+
+/** An init script's file name: the image runs *.sh, *.sql and *.sql.gz in name order. */
+const initScriptName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.(sh|sql|sql\.gz)$/, { error: "a script file name ending in .sh, .sql or .sql.gz, such as \"10-schema.sql\"" });
+
+const postgresMemory = (example: string) => z.string().regex(postgresMemoryPattern, { error: `a PostgreSQL size with a unit (kB, MB, GB, TB), such as "${example}"` });
+
+const postgresTuningSchema = z
+    .strictObject({
+        /** max_connections. */
+        maxConnections: z.number().int().min(10).max(10000).optional(),
+        /** shared_buffers, e.g. "512MB"; in production at most the primary's memory limit. */
+        sharedBuffers: postgresMemory("512MB").optional(),
+        /** work_mem, per sort or hash operation, e.g. "8MB". */
+        workMem: postgresMemory("8MB").optional(),
+        /** statement_timeout in milliseconds; 0 turns it off. */
+        statementTimeoutMs: z.number().int().min(0).optional(),
+        /** Any other postgresql.conf parameter, as written (the escape hatch). */
+        extra: z.record(z.string().regex(/^[a-z_][a-z0-9_.]{0,62}$/, { error: "a postgresql.conf parameter name such as \"effective_cache_size\"" }), z.string()).default({}),
+    })
+    .prefault({});
+
+const redisTuningSchema = z
+    .strictObject({
+        /** appendonly: the append-only file (AOF). The chart's default configuration has it on. */
+        appendonly: z.boolean().optional(),
+        /** appendfsync: how often the AOF is fsynced. */
+        appendfsync: z.enum(["always", "everysec", "no"]).optional(),
+        /** maxmemory, e.g. "512mb"; in production at most the memory limit of the Redis containers. */
+        maxmemory: z.string().regex(redisMemoryPattern, { error: "a Redis size such as \"512mb\" or \"2gb\"" }).optional(),
+        /** maxmemory-policy: what Redis evicts at maxmemory. */
+        maxmemoryPolicy: z.enum(["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"]).optional(),
+        /** Any other redis.conf directive, as written (the escape hatch). */
+        extra: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "a redis.conf directive such as \"timeout\"" }), z.string()).default({}),
+    })
+    .prefault({});
 
 export const postgresqlSchema = z.strictObject({
     ...common,
@@ -146,6 +186,21 @@ export const postgresqlSchema = z.strictObject({
         })
         .prefault({}),
     external: externalSchema(5432, "password"),
+    /** Extensions created in the application database when it is initialised, e.g. ["vector"]. */
+    extensions: z.array(extensionName).default([]),
+    /** Scripts the image runs when it initialises the database (first start on an empty volume). */
+    initScripts: z
+        .strictObject({
+            /** Scripts by file name, written into a ConfigMap the chart creates. */
+            scripts: z.record(initScriptName, z.string().min(1)).default({}),
+            /** An existing ConfigMap of scripts; the chart then runs it instead of `scripts` and the extensions. */
+            existingConfigMap: existingObjectName.optional(),
+            /** An existing Secret of scripts (for scripts holding credentials); runs with the others. */
+            existingSecret: existingObjectName.optional(),
+        })
+        .prefault({}),
+    /** postgresql.conf settings, on the primary and the read replicas. */
+    tuning: postgresTuningSchema,
 });
 
 export const redisSchema = z.strictObject({
@@ -190,6 +245,8 @@ export const redisSchema = z.strictObject({
         })
         .prefault({}),
     external: externalSchema(6379, "redis-password"),
+    /** redis.conf settings; unset, the chart's (appendonly yes, no RDB snapshots). */
+    tuning: redisTuningSchema,
 });
 
 export type PostgresqlConfig = z.infer<typeof postgresqlSchema>;
@@ -284,6 +341,40 @@ function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConf
     return problems;
 }
 
+/** The memory limit of a workload's resources in bytes, when set. */
+function memoryLimit(resources: Resources | undefined): { bytes: number; given: string } | undefined {
+    const limit = resources?.limits.memory;
+    return limit === undefined ? undefined : { bytes: parseQuantity(limit), given: limit };
+}
+
+/** Init scripts the chart would ignore, and in production settings that imply more memory than the containers may use. */
+function tuningProblems(environment: Environment, pg: PostgresqlConfig, redis: RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const existing = pg.initScripts.existingConfigMap;
+    if (existing !== undefined && (pg.extensions.length > 0 || Object.keys(pg.initScripts.scripts).length > 0)) {
+        problems.push({
+            key: "postgresql.initScripts.existingConfigMap",
+            given: existing,
+            expected: "nothing, because postgresql.extensions or postgresql.initScripts.scripts is set and the chart runs only the existing ConfigMap then (put them in it, or use initScripts.existingSecret)",
+        });
+    }
+    if (environment !== "production") return problems;
+    const sharedBuffers = pg.tuning.sharedBuffers;
+    const pgLimit = memoryLimit(pg.primary.resources);
+    if (pg.mode === "in-cluster" && sharedBuffers !== undefined && pgLimit && parsePostgresMemory(sharedBuffers) >= pgLimit.bytes) {
+        problems.push({ key: "postgresql.tuning.sharedBuffers", given: sharedBuffers, expected: `less than postgresql.primary.resources.limits.memory (${pgLimit.given}), or PostgreSQL is killed for using more memory than its limit` });
+    }
+    const maxmemory = redis.tuning.maxmemory;
+    const redisResources = redis.sentinel.enabled ? [["replica", redis.replica.resources] as const] : [["master", redis.master.resources] as const, ...(redis.architecture === "replication" ? [["replica", redis.replica.resources] as const] : [])];
+    for (const [role, resources] of redisResources) {
+        const limit = memoryLimit(resources);
+        if (redis.mode === "in-cluster" && maxmemory !== undefined && limit && parseRedisMemory(maxmemory) >= limit.bytes) {
+            problems.push({ key: "redis.tuning.maxmemory", given: maxmemory, expected: `less than redis.${role}.resources.limits.memory (${limit.given}), or Redis is killed before it evicts` });
+        }
+    }
+    return problems;
+}
+
 /** Cross-field rules of the data tier; keys are config keys without the project prefix. */
 export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
     const { environment, postgresql: pg, redis } = cfg;
@@ -292,6 +383,7 @@ export function dataTierProblems(cfg: { environment: Environment; postgresql: Po
         ...passwordProblems("postgresql", pg),
         ...modeProblems("redis", redis),
         ...passwordProblems("redis", redis),
+        ...tuningProblems(environment, pg, redis),
     ];
 
     if (pg.auth.username === "postgres") {

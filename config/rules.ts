@@ -105,7 +105,14 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...disruptionBudgetProblems(key, service),
         ...resourceProblems(key, service.resources),
         ...shapeProblems(key, service, serviceNames),
+        ...migrationProblems(key, service.migration),
     ];
+}
+
+/** A migration needs something to run. */
+export function migrationProblems(key: string, migration: ServiceConfig["migration"]): Problem[] {
+    if (!migration.enabled || migration.command !== undefined) return [];
+    return [{ key: `${key}.migration.command`, given: undefined, expected: `the command to run, such as ["alembic", "upgrade", "head"], because ${key}.migration.enabled is true` }];
 }
 
 /** Problems of the monitoring settings. */

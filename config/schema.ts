@@ -268,6 +268,23 @@ export const serviceSchema = z.strictObject({
     extraInitContainers: z.array(namedRawObject).default([]),
     /** A Job, like `helm test`, that calls the readiness endpoint after each rollout. */
     postDeployCheck: helperContainer(false, "curlimages/curl:8.17.0", 120),
+    /**
+     * A Job, like Helm's pre-upgrade hook, that runs the service's image with this command (its
+     * env, secrets and security context) before the Deployment rolls out; a failure stops the rollout.
+     */
+    migration: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            /** The command, e.g. ["alembic", "upgrade", "head"]; required when enabled. */
+            command: z.array(z.string().min(1)).min(1).optional(),
+            /** Its arguments. */
+            args: z.array(z.string()).default([]),
+            /** How long the Job may run, retries and waiting for the data stores included. */
+            timeoutSeconds: positiveInt.max(86400).default(600),
+            /** Retries after a failed run; 0 fails the rollout at the first failure. */
+            backoffLimit: nonNegativeInt.max(10).default(0),
+        })
+        .prefault({}),
 });
 
 /** The whole stack config of the application: every key of `llm-platform:*` but the secret ones. */
@@ -291,6 +308,7 @@ export const configSchema = z.strictObject({
 export type ValidatedConfig = z.infer<typeof configSchema>;
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type MigrationConfig = ServiceConfig["migration"];
 export type NamespaceConfig = z.infer<typeof namespaceSchema>;
 export type NetworkPolicyConfig = z.infer<typeof networkPolicySchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;

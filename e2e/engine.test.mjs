@@ -82,6 +82,34 @@ describe("engine e2e: pulumi CLI + Node.js language host + file backend + local 
         ws.pulumi(["preview", "--expect-no-changes", "-s", "dev"]);
     });
 
+    it("a migration Job that exits non-zero fails pulumi up with its message, and the Deployment that depends on it is not updated", () => {
+        ws.setConfig("migrationExitCode", "1");
+        ws.setConfig("imageTag", "1.0.2");
+        const failed = ws.pulumi(["up", "--yes", "--skip-preview", "-s", "dev"], { allowFail: true });
+        // kwok completes every Job pod unless the pod-fail stage of e2e/fixtures/kwok-stages.yaml
+        // is active; without it this proves nothing, so it fails rather than skips.
+        assert.notEqual(
+            failed.status,
+            0,
+            "pulumi up succeeded although the migration's pod was labelled to fail: kwok's pod-fail stage is not active " +
+                "(start the control plane with scripts/toolchain/cluster.sh, which passes e2e/fixtures/kwok-stages.yaml to kwok)",
+        );
+        const output = `${failed.stdout}\n${failed.stderr}`;
+        assert.match(output, /Job api-migrate-1-0-2-1 failed/);
+        assert.match(output, /e2e migration failed: relation \\?"documents\\?" already exists/, "the pod's termination message is in the error");
+        assert.equal(
+            kubectlJson(["get", "deployment", "api", "-n", NS]).spec.template.spec.containers[0].image,
+            "registry.invalid/e2e/api:1.0.1",
+            "the Deployment keeps the running version",
+        );
+
+        ws.setConfig("migrationExitCode", "0");
+        ws.up();
+        assert.equal(kubectlJson(["get", "job", "api-migrate-1-0-2-0", "-n", NS]).status.succeeded, 1);
+        assert.equal(kubectlJson(["get", "deployment", "api", "-n", NS]).spec.template.spec.containers[0].image, "registry.invalid/e2e/api:1.0.2");
+        ws.pulumi(["preview", "--expect-no-changes", "-s", "dev"]);
+    });
+
     it("neither the stack export nor the stack file holds the generated password or the API key in plaintext", () => {
         const password = ws.outputs({ showSecrets: true }).databasePassword;
         assert.equal(typeof password, "string");
@@ -104,6 +132,7 @@ describe("engine e2e: pulumi CLI + Node.js language host + file backend + local 
         assert.ok(!exists("deployment", "api", NS));
         assert.ok(!exists("configmap", "settings", NS));
         assert.ok(!exists("secret", "credentials", NS));
+        assert.ok(!exists("job", "api-migrate-1-0-2-0", NS));
         assert.ok(exists("namespace", NS), "the namespace is retained");
         ws.pulumi(["stack", "rm", "--yes", "-s", "dev"]);
     });

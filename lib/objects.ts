@@ -4,3 +4,8 @@
 export function compact<T extends Record<string, unknown>>(object: T): T {
     return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** The object without `keys`. */
+export function omit<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Omit<T, K> {
+    return Object.fromEntries(Object.entries(object).filter(([k]) => !(keys as readonly PropertyKey[]).includes(k))) as Omit<T, K>;
+}

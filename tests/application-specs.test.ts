@@ -181,6 +181,13 @@ describe("settings and secrets", () => {
         });
     });
 
+    it("with read replicas, DATABASE_READ_HOST names their host; without, it is absent", () => {
+        const withReplicas = context({ database: { ...database, readHost: "pg-read.ns.svc.cluster.local" } });
+        assert.equal(configMapData(service(), withReplicas).DATABASE_READ_HOST, "pg-read.ns.svc.cluster.local");
+        assert.ok(!("DATABASE_READ_HOST" in configMapData(service(), context())));
+        assert.ok(!("DATABASE_READ_HOST" in configMapData(service({ connectsTo: { postgresql: false } }), withReplicas)));
+    });
+
     it("passwords and API keys come from Secrets by name and key", () => {
         const entries: AppSecretEntry[] = [
             { env: "ANTHROPIC_API_KEY", key: "anthropic-api-key", audience: "llmProviders" },

@@ -40,7 +40,7 @@ describe("config: schema", () => {
         assert.equal(
             message((v) => (v.services.api.autoscalling = { enabled: true })),
             'Stack config of "test" has 1 problem:\n' +
-                '  - services.api.autoscalling: given {"enabled":true}; expected no such key; known keys here: component, image, imagePullSecrets, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck',
+                '  - services.api.autoscalling: given {"enabled":true}; expected no such key; known keys here: component, image, imagePullSecrets, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
         );
     });
 

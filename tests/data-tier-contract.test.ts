@@ -101,7 +101,11 @@ function postgresqlVariants(): Values[] {
             volumePermissions: true,
             imagePullSecrets: ["pull"],
             images: { postgresql: { digest }, metrics: { digest }, volumePermissions: { digest } },
+            extensions: ["vector"],
+            initScripts: { scripts: { "10-schema.sql": "SELECT 1;" }, existingSecret: "db-init" },
+            tuning: { maxConnections: 200, sharedBuffers: "512MB", workMem: "8MB", statementTimeoutMs: 30000, extra: { effective_cache_size: "1GB" } },
         }),
+        postgresqlSchema.parse({ initScripts: { existingConfigMap: "db-init" } }),
     ];
     return configs.flatMap((config) =>
         variations.map((v) => postgresqlValues({ config, names: releaseNames("llm-platform-test", "postgresql"), partOf: "llm-platform", ...v })),
@@ -111,7 +115,13 @@ function postgresqlVariants(): Values[] {
 function redisVariants(): Values[] {
     const configs = [
         redisSchema.parse({}),
-        redisSchema.parse({ architecture: "replication", master: { resources }, replica: { replicaCount: 3, resources }, persistence: { storageClass: "fast" } }),
+        redisSchema.parse({
+            architecture: "replication",
+            master: { resources },
+            replica: { replicaCount: 3, resources },
+            persistence: { storageClass: "fast" },
+            tuning: { appendonly: true, appendfsync: "everysec", maxmemory: "1gb", maxmemoryPolicy: "allkeys-lru", extra: { timeout: "300" } },
+        }),
         redisSchema.parse({
             architecture: "replication",
             replica: { resources },

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { PostgresqlValuesInput, RedisValuesInput, chartLocation, imagesOverridden, postgresqlValues, redisValues } from "../components";
-import { dataSafetyOptions, retainRenderedObjects } from "../components/data-store";
+import { dataSafetyOptions, dataSafetyTransform, holdsData } from "../components/data-store";
 import { dataSafety, validateConfig } from "../config";
 import { PostgresqlConfig, RedisConfig, dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
 import { legacyImage, postgresqlChart, postgresqlPrimaryService, postgresqlReadService, redisChart, redisMasterService, releaseNames } from "../lib/bitnami-charts";
@@ -428,25 +428,62 @@ describe("data tier: Redis values", () => {
     });
 });
 
+/** The kinds of objects the charts render, as Pulumi types. */
+const renderedTypes = {
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    claim: "kubernetes:core/v1:PersistentVolumeClaim",
+    secret: "kubernetes:core/v1:Secret",
+    service: "kubernetes:core/v1:Service",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+};
+
+/** What the chart's transform does to a rendered object of `type`. */
+async function transformed(store: "postgresql" | "redis", type: string) {
+    const opts = { ignoreChanges: ["x"] };
+    const result = await dataSafetyTransform(store)({ custom: true, type, name: "obj", props: { a: 1 }, opts });
+    return result === undefined ? undefined : { props: result.props, protect: result.opts.protect, retainOnDelete: result.opts.retainOnDelete, ignoreChanges: result.opts.ignoreChanges };
+}
+
 describe("data tier: data safety options", () => {
     it("off: no options, so the caller's (and parent's) apply", () => {
-        assert.deepEqual(dataSafetyOptions(false), { state: {}, objects: {}, chart: {} });
+        assert.deepEqual(dataSafetyOptions(false, "postgresql"), { state: {}, objects: {}, chart: {} });
     });
 
-    it("on: passwords protected; Secret and chart protected and retained; the chart's objects retained by a transform", () => {
-        const options = dataSafetyOptions(true);
-        assert.deepEqual(options.state, { protect: true });
-        assert.deepEqual(options.objects, { protect: true, retainOnDelete: true });
-        assert.equal(options.chart.protect, true);
-        assert.equal(options.chart.retainOnDelete, true);
-        assert.deepEqual(options.chart.transforms, [retainRenderedObjects]);
+    it("on: passwords protected; the Secret protected and retained; the chart itself neither, only a transform", () => {
+        for (const store of ["postgresql", "redis"] as const) {
+            const options = dataSafetyOptions(true, store);
+            assert.deepEqual(options.state, { protect: true });
+            assert.deepEqual(options.objects, { protect: true, retainOnDelete: true });
+            assert.equal(options.chart.protect, undefined, "a protected Chart would protect every object it renders");
+            assert.equal(options.chart.retainOnDelete, undefined);
+            assert.equal(options.chart.transforms?.length, 1);
+        }
     });
 
-    it("the transform protects and retains each rendered object and keeps its other options", async () => {
-        const result = await retainRenderedObjects({ custom: true, type: "kubernetes:apps/v1:StatefulSet", name: "sts", props: { a: 1 }, opts: { ignoreChanges: ["x"] } });
-        assert.deepEqual(result!.props, { a: 1 });
-        assert.equal(result!.opts.protect, true);
-        assert.equal(result!.opts.retainOnDelete, true);
-        assert.deepEqual(result!.opts.ignoreChanges, ["x"]);
+    it("PostgreSQL: the transform protects and retains StatefulSets, claims and Secrets, keeping their other options", async () => {
+        for (const type of [renderedTypes.statefulSet, renderedTypes.claim, renderedTypes.secret]) {
+            assert.deepEqual(await transformed("postgresql", type), { props: { a: 1 }, protect: true, retainOnDelete: true, ignoreChanges: ["x"] }, type);
+        }
+    });
+
+    it("Redis: claims and Secrets are protected, the StatefulSets are not (a switch to Sentinel renames them; their claims are retained)", async () => {
+        assert.equal(await transformed("redis", renderedTypes.statefulSet), undefined);
+        assert.equal(holdsData("redis", renderedTypes.statefulSet), false);
+        for (const type of [renderedTypes.claim, renderedTypes.secret]) assert.equal((await transformed("redis", type))?.protect, true, type);
+    });
+
+    it("what turning metrics off, switching Redis's architecture or bumping the chart removes or replaces is left free to change", async () => {
+        const free = [renderedTypes.service, renderedTypes.configMap, renderedTypes.networkPolicy, renderedTypes.serviceMonitor, renderedTypes.serviceAccount, renderedTypes.role, renderedTypes.pdb];
+        for (const store of ["postgresql", "redis"] as const) {
+            for (const type of free) {
+                assert.equal(await transformed(store, type), undefined, `${store} ${type}`);
+                assert.equal(holdsData(store, type), false);
+            }
+        }
     });
 });

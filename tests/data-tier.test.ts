@@ -143,6 +143,7 @@ for (const stack of stacks) {
             assert.equal(settings.DATABASE_PORT, "5432");
             assert.equal(settings.DATABASE_NAME, "llm_platform");
             assert.equal(settings.DATABASE_USER, "llm_platform");
+            assert.equal(settings.DATABASE_READ_HOST, stack === "dev" ? undefined : `llm-platform-${stack}-postgresql-read.${namespaces[stack]}.svc.cluster.local`, "the read replicas' host");
             assert.equal(settings.REDIS_HOST, `llm-platform-${stack}-redis-master.${namespaces[stack]}.svc.cluster.local`);
             assert.equal(settings.REDIS_PORT, "6379");
             const deployment = run.ofType("kubernetes:apps/v1:Deployment")[0];
@@ -237,18 +238,36 @@ describe("data tier under mocks: stable credentials", () => {
 });
 
 describe("data tier under mocks: data safety", () => {
-    it("prod: charts, Secrets and passwords are protected; charts and Secrets are retained on delete, and so is everything the charts render", async () => {
+    it("prod: Secrets and passwords are protected, Secrets retained; the charts are not protected, each carries the transform that guards what holds data", async () => {
         const run = await runStack("prod", withGeneratedPasswords("prod"));
         for (const store of ["postgresql", "redis"] as const) {
             const chart = chartOf(run, store);
-            assert.equal(chart.options.protect, true, `${store} chart protect`);
-            assert.equal(chart.options.retainOnDelete, true, `${store} chart retainOnDelete`);
+            assert.equal(chart.options.protect, false, `${store} chart: protecting it would protect every rendered object`);
+            assert.equal(chart.options.retainOnDelete, false, `${store} chart retainOnDelete`);
+            assert.equal(chart.options.transforms, 1, `${store} chart transform`);
             const secret = secretNamed(run, `llm-platform-prod-${store}-auth`);
             assert.equal(secret.options.protect, true);
             assert.equal(secret.options.retainOnDelete, true);
             assert.equal(chart.inputs.values.primary?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? chart.inputs.values.master.persistentVolumeClaimRetentionPolicy.whenDeleted, "Retain");
         }
         for (const password of run.ofType(passwordType)) assert.equal(password.options.protect, true, password.name);
+    });
+
+    it("prod: renaming or removing the database component still fails, since its Secret and passwords are protected under it", async () => {
+        const run = await runStack("prod", withGeneratedPasswords("prod"));
+        const component = run.one("llm-platform:data:PostgresDatabase");
+        const guarded = run.resources.filter((r) => r.options.parent === component.urn && r.options.protect);
+        assert.deepEqual(guarded.map((r) => r.type).sort(), [secretType, passwordType, passwordType, passwordType].sort());
+    });
+
+    it("prod: metrics off, Redis switched to Sentinel and a chart bump change no protected resource's inputs", async () => {
+        const base = await runStack("prod", withGeneratedPasswords("prod"));
+        const redis = { ...(readStackConfig("prod").values["llm-platform:redis"] as Values), auth: {}, sentinel: { enabled: true, quorum: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } } };
+        const postgresql = { ...withGeneratedPasswords("prod").set.postgresql, chart: { version: "17.1.1" } };
+        const changed = await runStack("prod", { set: { monitoring: { enabled: false }, redis, postgresql } });
+        const protectedInputs = (run: ProgramRun) => run.resources.filter((r) => r.options.protect).map((r) => ({ urn: r.urn, inputs: r.inputs }));
+        assert.deepEqual(protectedInputs(changed), protectedInputs(base));
+        assert.ok(changed.ofType(chartType).every((c) => !c.options.protect));
     });
 
     it("prod with passwords from the secret manager: the ExternalSecrets are protected and retained, and no password is generated", async () => {
@@ -265,15 +284,15 @@ describe("data tier under mocks: data safety", () => {
     it("dev and staging: nothing protected, so a stack can be torn down", async () => {
         for (const stack of ["dev", "staging"] as const) {
             const run = await runStack(stack);
-            const guarded = [...run.ofType(chartType), ...run.ofType(passwordType), ...run.ofType(secretType)].filter((r) => r.options.protect || r.options.retainOnDelete);
+            const guarded = [...run.ofType(chartType), ...run.ofType(passwordType), ...run.ofType(secretType)].filter((r) => r.options.protect || r.options.retainOnDelete || r.options.transforms > 0);
             assert.deepEqual(guarded.map((r) => r.name), [], stack);
         }
     });
 
     it("protect: false in prod turns data safety off (to tear a stack down on purpose)", async () => {
         const run = await runStack("prod", { set: { postgresql: { ...prodPostgresql(), protect: false } } });
-        assert.equal(chartOf(run, "postgresql").options.protect, false);
-        assert.equal(chartOf(run, "redis").options.protect, true);
+        assert.equal(chartOf(run, "postgresql").options.transforms, 0);
+        assert.equal(chartOf(run, "redis").options.transforms, 1);
     });
 });
 

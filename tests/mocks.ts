@@ -20,6 +20,8 @@ export interface RecordedOptions {
     ignoreChanges: string[];
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
+    /** How many engine-side transforms the resource registers (each applies to its children too). */
+    transforms: number;
     /** The URNs this resource was known by before (aliases), resolved as the engine would. */
     aliases: string[];
     /** For each alias, the parent URN it names ("" for none, undefined for an alias given as a URN). */
@@ -122,6 +124,7 @@ function optionsOf(req: any): RecordedOptions {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        transforms: req.getTransformsList?.().length ?? 0,
         aliases: aliasesOf(req).map((a) => a.urn),
         aliasParents: aliasesOf(req).map((a) => a.parent),
     };

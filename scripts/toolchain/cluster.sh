@@ -35,6 +35,8 @@ KWOK_METRICS_PORT=$((BASE + 6))
 TIMEOUT="${CLUSTER_START_TIMEOUT:-180}"
 KUBECONFIG_PATH="$STATE/kubeconfig"
 NODE_NAME="kwok-node-0"
+# kwok's pod stages (#13): the defaults plus a stage that fails labelled Job pods.
+KWOK_STAGES="${KWOK_STAGES:-$HERE/../../e2e/fixtures/kwok-stages.yaml}"
 
 KUBE_BIN="$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION/bin"
 KWOK_BIN="$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin"
@@ -198,7 +200,7 @@ start() {
     --authorization-kubeconfig "$KUBECONFIG_PATH" \
     --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --profiling=false
 
-  spawn kwok "$KWOK_BIN/kwok" --kubeconfig "$KUBECONFIG_PATH" \
+  spawn kwok "$KWOK_BIN/kwok" --kubeconfig "$KUBECONFIG_PATH" --config "$KWOK_STAGES" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --cidr 10.244.0.0/16 --node-ip 127.0.0.1 \
     --server-address "127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds 40
