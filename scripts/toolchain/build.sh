@@ -14,6 +14,9 @@
 # printed. A tool that can't be built is reported and the others still build;
 # the exit code is 0 only when every requested tool is available, unless
 # TOOLCHAIN_ALLOW_MISSING=1.
+# The build_* functions are called through `timed "$fn"`, which shellcheck can't
+# follow, so it takes them for unreachable code.
+# shellcheck disable=SC2317
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -74,7 +77,7 @@ proxy_has() {
     log "the Go module proxy refuses $1@$2: $(grep -o '"Error": ".*' /tmp/toolchain-dl.$$ | head -1 | cut -c1-200)"
   fi
   rm -f /tmp/toolchain-dl.$$
-  return $rc
+  return "$rc"
 }
 
 # upstream_replaces GO.MOD : the file's replace directives that point at other
@@ -114,7 +117,7 @@ build_etcd() {
       return 0
     fi
   fi
-  local m; m="$(build_module_dir etcd-v$ETCD_VERSION)"
+  local m; m="$(build_module_dir "etcd-v$ETCD_VERSION")"
   (
     cd "$m" || exit 1
     cat >go.mod <<EOF
@@ -136,7 +139,7 @@ KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 build_kubernetes() {
   local d; d="$(KUBE_DIR)"
   if have "$d" "${KUBE_BINS[@]}"; then return 10; fi
-  local m; m="$(build_module_dir kubernetes-v$KUBERNETES_VERSION)"
+  local m; m="$(build_module_dir "kubernetes-v$KUBERNETES_VERSION")"
   local minor="${KUBERNETES_VERSION#*.}"; minor="${minor%%.*}"
   local staging="0.${KUBERNETES_VERSION#*.}"
   (
@@ -173,7 +176,7 @@ build_kubernetes() {
       "${NICE[@]}" go build -ldflags "$ld" -o "$d/bin.tmp/$b" "k8s.io/kubernetes/cmd/$b"
       log "  $b built in $(( $(date +%s) - s ))s"
     done
-    rm -rf "$d/bin" && mv "$d/bin.tmp" "$d/bin"
+    rm -rf "${d:?}/bin" && mv "$d/bin.tmp" "$d/bin"
   )
 }
 
@@ -206,7 +209,7 @@ build_pulumi() {
   local v; v="$(pulumi_cli_version)"
   local d; d="$(PULUMI_DIR)"
   if have "$d" pulumi; then return 10; fi
-  local m; m="$(build_module_dir pulumi-v$v)"
+  local m; m="$(build_module_dir "pulumi-v$v")"
   (
     set -e
     cd "$m"
@@ -243,7 +246,7 @@ build_language_nodejs() {
   local v; v="$(pulumi_cli_version)"
   local d; d="$(LANG_DIR)"
   if have "$d" pulumi-language-nodejs pulumi-resource-pulumi-nodejs; then return 10; fi
-  local m; m="$(build_module_dir pulumi-language-nodejs-v$v)"
+  local m; m="$(build_module_dir "pulumi-language-nodejs-v$v")"
   (
     set -e
     cp "$HERE"/pulumi-language-nodejs/*.go "$m/"

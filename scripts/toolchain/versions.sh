@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The variables are read by the scripts that source this file.
+# shellcheck disable=SC2034
 # Versions of the e2e and CI toolchain. Sourced by build.sh, env.sh, cluster.sh
 # (and read by tests/toolchain.ts).
 #
