@@ -353,7 +353,10 @@ build_promtool() {
     local ld="-s -w -X $p.Version=$release -X $p.Revision=$v"
     ld+=" -X $p.Branch=$v -X $p.BuildUser=llm-platform -X $p.BuildDate=$(date -u +%Y%m%d-%H:%M:%S)"
     mkdir -p "$d/bin"
-    "${NICE[@]}" go build -ldflags "$ld" -o "$d/bin/promtool" "$mod/cmd/promtool"
+    # remove_all_sd (upstream's build tag) leaves out the cloud service discoveries (AWS, Azure,
+    # GCE, Consul, …) and their SDKs: 60 MB of Go source to compile instead of 130 MB. promtool
+    # keeps kubernetes, file and http discovery; its rule checks and rule unit tests need none.
+    "${NICE[@]}" go build -tags remove_all_sd -ldflags "$ld" -o "$d/bin/promtool" "$mod/cmd/promtool"
   )
 }
 
