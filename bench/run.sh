@@ -128,7 +128,7 @@ for stack in dev prod; do
     row "$stack: cold \`pulumi preview\` / \`pulumi up\` / no-op \`pulumi preview\`" "n/a" "provider plugins missing: $TOOLCHAIN_MISSING"
     continue
   fi
-  mapfile -t project_files < <(ls -A "$ROOT" | grep -v -x -E 'node_modules|\.git')
+  mapfile -t project_files < <(find "$ROOT" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .git -printf '%f\n')
   p="$(scratch "$ROOT" "prog-$stack" "${project_files[@]}")"
   pulumi -C "$p" --non-interactive stack init "$stack" >/dev/null
   while IFS= read -r arg; do
@@ -173,5 +173,5 @@ if [[ -n "${noop[prod]:-}" && "${noop[prod]}" =~ ^[0-9]+$ && -n "$engine_floor" 
 else
   echo "Goal (no-op preview of prod <= 1.5 x (engine floor + API floor)): not measurable here: ${TOOLCHAIN_MISSING:-a measurement failed}"
 fi
-exit $?
+exit
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds (or reuses) the e2e toolchain from the Go module proxy, Debian and npm:
+# Builds (or reuses) the e2e and CI toolchain from the Go module proxy, Debian and npm:
 #   node 24, etcd, kube-apiserver/-controller-manager/-scheduler, kubectl, kwok,
-#   the pulumi CLI, its Node.js language host, pulumi-resource-kubernetes and
-#   pulumi-resource-random.
+#   the pulumi CLI, its Node.js language host, pulumi-resource-kubernetes,
+#   pulumi-resource-random, promtool, cyclonus and actionlint.
 #
 # Usage: scripts/toolchain/build.sh [tool ...]
 #   tools: node etcd kubernetes kwok pulumi language-nodejs provider-random
-#          provider-kubernetes (default: all)
+#          provider-kubernetes promtool cyclonus actionlint (default: all)
 #
 # Binaries are cached outside the repository, keyed by version:
 #   ${LLM_PLATFORM_TOOLCHAIN:-~/.cache/llm-platform/toolchain}/<tool>-v<version>/bin
@@ -14,6 +14,9 @@
 # printed. A tool that can't be built is reported and the others still build;
 # the exit code is 0 only when every requested tool is available, unless
 # TOOLCHAIN_ALLOW_MISSING=1.
+# The build_* functions are called through `timed "$fn"`, which shellcheck can't
+# follow, so it takes them for unreachable code.
+# shellcheck disable=SC2317
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -74,7 +77,14 @@ proxy_has() {
     log "the Go module proxy refuses $1@$2: $(grep -o '"Error": ".*' /tmp/toolchain-dl.$$ | head -1 | cut -c1-200)"
   fi
   rm -f /tmp/toolchain-dl.$$
-  return $rc
+  return "$rc"
+}
+
+# upstream_replaces GO.MOD : the file's replace directives that point at other
+# modules (one per line), leaving out those that point at local directories.
+upstream_replaces() {
+  grep -E '^replace [^ ]+ => [^.][^ ]* v' "$1" || true
+  sed -n '/^replace ($/,/^)$/p' "$1" | grep -E '=> [^.][^ ]* v' | sed 's/^/replace /' || true
 }
 
 # ---------------------------------------------------------------- node
@@ -107,7 +117,7 @@ build_etcd() {
       return 0
     fi
   fi
-  local m; m="$(build_module_dir etcd-v$ETCD_VERSION)"
+  local m; m="$(build_module_dir "etcd-v$ETCD_VERSION")"
   (
     cd "$m" || exit 1
     cat >go.mod <<EOF
@@ -129,7 +139,7 @@ KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 build_kubernetes() {
   local d; d="$(KUBE_DIR)"
   if have "$d" "${KUBE_BINS[@]}"; then return 10; fi
-  local m; m="$(build_module_dir kubernetes-v$KUBERNETES_VERSION)"
+  local m; m="$(build_module_dir "kubernetes-v$KUBERNETES_VERSION")"
   local minor="${KUBERNETES_VERSION#*.}"; minor="${minor%%.*}"
   local staging="0.${KUBERNETES_VERSION#*.}"
   (
@@ -166,7 +176,7 @@ build_kubernetes() {
       "${NICE[@]}" go build -ldflags "$ld" -o "$d/bin.tmp/$b" "k8s.io/kubernetes/cmd/$b"
       log "  $b built in $(( $(date +%s) - s ))s"
     done
-    rm -rf "$d/bin" && mv "$d/bin.tmp" "$d/bin"
+    rm -rf "${d:?}/bin" && mv "$d/bin.tmp" "$d/bin"
   )
 }
 
@@ -199,7 +209,7 @@ build_pulumi() {
   local v; v="$(pulumi_cli_version)"
   local d; d="$(PULUMI_DIR)"
   if have "$d" pulumi; then return 10; fi
-  local m; m="$(build_module_dir pulumi-v$v)"
+  local m; m="$(build_module_dir "pulumi-v$v")"
   (
     set -e
     cd "$m"
@@ -236,7 +246,7 @@ build_language_nodejs() {
   local v; v="$(pulumi_cli_version)"
   local d; d="$(LANG_DIR)"
   if have "$d" pulumi-language-nodejs pulumi-resource-pulumi-nodejs; then return 10; fi
-  local m; m="$(build_module_dir pulumi-language-nodejs-v$v)"
+  local m; m="$(build_module_dir "pulumi-language-nodejs-v$v")"
   (
     set -e
     cp "$HERE"/pulumi-language-nodejs/*.go "$m/"
@@ -297,8 +307,7 @@ build_provider() { # $1=name $2=version $3=go module $4=main package dir in scri
       echo
       echo "require $mod v$ver"
       echo
-      grep -E '^replace [^ ]+ => [^.][^ ]* v' "$upstream" || true
-      sed -n '/^replace ($/,/^)$/p' "$upstream" | grep -E '=> [^.][^ ]* v' | sed 's/^/replace /' || true
+      upstream_replaces "$upstream"
     } >go.mod
     "${NICE[@]}" go mod tidy
     mkdir -p "$d/bin"
@@ -312,15 +321,77 @@ build_provider_kubernetes() {
   build_provider kubernetes "$PULUMI_KUBERNETES_VERSION" github.com/pulumi/pulumi-kubernetes/provider/v4 provider-kubernetes
 }
 
+# ---------------------------------------------------------------- promtool
+# `go install .../cmd/promtool@version` refuses the prometheus module, because its
+# go.mod has a replace directive (cloud.google.com/go); a build module carries it,
+# as for the pulumi CLI.
+PROMTOOL_DIR() { echo "$TOOLCHAIN_CACHE/promtool-v$PROMETHEUS_VERSION"; }
+build_promtool() {
+  local d; d="$(PROMTOOL_DIR)"
+  if have "$d" promtool; then return 10; fi
+  local mod=github.com/prometheus/prometheus v="v$PROMETHEUS_VERSION"
+  local m; m="$(build_module_dir "promtool-$v")"
+  (
+    set -e
+    cd "$m"
+    (cd "$(mktemp -d)" && go mod download "$mod@$v")
+    local upstream="$GOMODCACHE/cache/download/$mod/@v/$v.mod"
+    {
+      echo "module llm-platform/toolchain/promtool"
+      echo
+      grep -m1 '^go ' "$upstream"
+      echo
+      echo "require $mod $v"
+      echo
+      upstream_replaces "$upstream"
+    } >go.mod
+    go mod edit -tool "$mod/cmd/promtool"
+    "${NICE[@]}" go mod tidy
+    # Upstream's release build (promu) sets these; --version then names the release.
+    local p=github.com/prometheus/common/version release
+    release="$(cat "$GOMODCACHE/$mod@$v/VERSION")"
+    local ld="-s -w -X $p.Version=$release -X $p.Revision=$v"
+    ld+=" -X $p.Branch=$v -X $p.BuildUser=llm-platform -X $p.BuildDate=$(date -u +%Y%m%d-%H:%M:%S)"
+    mkdir -p "$d/bin"
+    # remove_all_sd (upstream's build tag) leaves out the cloud service discoveries (AWS, Azure,
+    # GCE, Consul, …) and their SDKs: 60 MB of Go source to compile instead of 130 MB. promtool
+    # keeps kubernetes, file and http discovery; its rule checks and rule unit tests need none.
+    "${NICE[@]}" go build -tags remove_all_sd -ldflags "$ld" -o "$d/bin/promtool" "$mod/cmd/promtool"
+  )
+}
+
+# ---------------------------------------------------------------- cyclonus
+CYCLONUS_DIR() { echo "$TOOLCHAIN_CACHE/cyclonus-v$CYCLONUS_VERSION"; }
+build_cyclonus() {
+  local d; d="$(CYCLONUS_DIR)"
+  if have "$d" cyclonus; then return 10; fi
+  mkdir -p "$d/bin"
+  GOBIN="$d/bin" "${NICE[@]}" go install \
+    -ldflags "-s -w -X github.com/mattfenwick/cyclonus/pkg/cli.version=v$CYCLONUS_VERSION" \
+    "github.com/mattfenwick/cyclonus/cmd/cyclonus@v$CYCLONUS_VERSION"
+}
+
+# ---------------------------------------------------------------- actionlint
+ACTIONLINT_DIR() { echo "$TOOLCHAIN_CACHE/actionlint-v$ACTIONLINT_VERSION"; }
+build_actionlint() {
+  local d; d="$(ACTIONLINT_DIR)"
+  if have "$d" actionlint; then return 10; fi
+  mkdir -p "$d/bin"
+  # actionlint -version reads the module version from the binary's build info.
+  GOBIN="$d/bin" "${NICE[@]}" go install -ldflags "-s -w" \
+    "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
+}
+
 # ---------------------------------------------------------------- main
 # (in a function, so that bash has read all of it before running: editing a running script is safe)
 main() {
-  ALL=(node etcd kubernetes kwok pulumi language-nodejs provider-random provider-kubernetes)
+  ALL=(node etcd kubernetes kwok pulumi language-nodejs provider-random provider-kubernetes
+    promtool cyclonus actionlint)
   local -a TOOLS=("$@")
   (( ${#TOOLS[@]} )) || TOOLS=("${ALL[@]}")
 
   total_start=$(date +%s)
-  log "cache: $TOOLCHAIN_CACHE; pulumi v$PULUMI_VERSION, kubernetes provider v$PULUMI_KUBERNETES_VERSION, random provider v$PULUMI_RANDOM_VERSION, kubernetes v$KUBERNETES_VERSION, kwok v$KWOK_VERSION"
+  log "cache: $TOOLCHAIN_CACHE; pulumi v$PULUMI_VERSION, kubernetes provider v$PULUMI_KUBERNETES_VERSION, random provider v$PULUMI_RANDOM_VERSION, kubernetes v$KUBERNETES_VERSION, kwok v$KWOK_VERSION, promtool (prometheus) v$PROMETHEUS_VERSION, cyclonus v$CYCLONUS_VERSION, actionlint v$ACTIONLINT_VERSION"
   for t in "${TOOLS[@]}"; do
     case $t in
       node) timed node build_node ;;
@@ -331,6 +402,9 @@ main() {
       language-nodejs) timed language-nodejs build_language_nodejs ;;
       provider-random) timed provider-random build_provider_random ;;
       provider-kubernetes) timed provider-kubernetes build_provider_kubernetes ;;
+      promtool) timed promtool build_promtool ;;
+      cyclonus) timed cyclonus build_cyclonus ;;
+      actionlint) timed actionlint build_actionlint ;;
       *) log "unknown tool: $t"; return 2 ;;
     esac
   done

@@ -14,7 +14,7 @@
 #   LLM_PLATFORM_CLUSTER_DIR   state dir (default ~/.cache/llm-platform/cluster)
 #   CLUSTER_PORT_BASE          first of the loopback ports used (default 36440):
 #                              +0 apiserver, +1 etcd client, +2 etcd peer,
-#                              +3 controller-manager, +4 scheduler, +5/+6 kwok
+#                              +3 controller-manager, +4 scheduler, +5 kwok
 #   CLUSTER_START_TIMEOUT      seconds to wait for readiness (default 180)
 # Binaries come from scripts/toolchain/build.sh's cache (run it first).
 set -euo pipefail
@@ -31,7 +31,6 @@ ETCD_PEER_PORT=$((BASE + 2))
 KCM_PORT=$((BASE + 3))
 SCHED_PORT=$((BASE + 4))
 KWOK_PORT=$((BASE + 5))
-KWOK_METRICS_PORT=$((BASE + 6))
 TIMEOUT="${CLUSTER_START_TIMEOUT:-180}"
 KUBECONFIG_PATH="$STATE/kubeconfig"
 NODE_NAME="kwok-node-0"

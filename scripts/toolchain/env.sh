@@ -2,7 +2,7 @@
 # Source this to use the toolchain that scripts/toolchain/build.sh built:
 #   source scripts/toolchain/env.sh
 # Puts node 24, pulumi, its Node.js language host, the provider plugins,
-# kubectl, kube-* and kwok on PATH, and makes the pulumi CLI work offline
+# kubectl, kube-*, kwok, promtool, cyclonus and actionlint on PATH, and makes the pulumi CLI work offline
 # (no update check, no plugin downloads). Sets TOOLCHAIN_MISSING to the list of
 # tools that aren't built.
 
@@ -32,6 +32,9 @@ _tc_add "$TOOLCHAIN_CACHE/plugins/resource-random-v$PULUMI_RANDOM_VERSION/bin" p
 _tc_add "$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION/bin" kubernetes kube-apiserver
 _tc_add "$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin" kwok kwok
 _tc_add "$TOOLCHAIN_CACHE/etcd/bin" etcd etcd
+_tc_add "$TOOLCHAIN_CACHE/promtool-v$PROMETHEUS_VERSION/bin" promtool promtool
+_tc_add "$TOOLCHAIN_CACHE/cyclonus-v$CYCLONUS_VERSION/bin" cyclonus cyclonus
+_tc_add "$TOOLCHAIN_CACHE/actionlint-v$ACTIONLINT_VERSION/bin" actionlint actionlint
 export PATH="${_tc_path#:}:$PATH"
 TOOLCHAIN_MISSING="${TOOLCHAIN_MISSING# }"
 export TOOLCHAIN_MISSING PULUMI_CLI_VERSION

@@ -1,9 +1,12 @@
 # shellcheck shell=bash
-# Versions of the e2e toolchain. Sourced by build.sh, env.sh, cluster.sh.
+# The variables are read by the scripts that source this file.
+# shellcheck disable=SC2034
+# Versions of the e2e and CI toolchain. Sourced by build.sh, env.sh, cluster.sh
+# (and read by tests/toolchain.ts).
 #
 # The Pulumi CLI and provider versions come from the project's lockfile, so
 # they are written down once (package.json / package-lock.json). The rest
-# (Kubernetes, kwok, etcd, Node) are pinned here.
+# (Kubernetes, kwok, etcd, Node, promtool, cyclonus, actionlint) are pinned here.
 
 TOOLCHAIN_DIR_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PROJECT_ROOT="$(cd "$TOOLCHAIN_DIR_SELF/../.." && pwd)"
@@ -29,6 +32,14 @@ PULUMI_CLI_FALLBACK_VERSION="${PULUMI_CLI_FALLBACK_VERSION:-3.259.0}"
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.34.4}"
 KWOK_VERSION="${KWOK_VERSION:-0.7.0}"
 ETCD_VERSION="${ETCD_VERSION:-3.5.21}" # only when Debian's etcd-server is missing
+# promtool, from the github.com/prometheus/prometheus module (v0.3XX.Y is
+# Prometheus 3.XX.Y). The proxy refuses some of v0.316.0's dependencies
+# (github.com/google/pprof, client_golang/exp, hashicorp/nomad/api pseudo-versions).
+PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-0.313.5}"
+# The NetworkPolicy simulator (github.com/mattfenwick/cyclonus).
+CYCLONUS_VERSION="${CYCLONUS_VERSION:-0.5.6}"
+# The GitHub Actions workflow linter (github.com/rhysd/actionlint).
+ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-1.7.12}"
 # Node.js: scripts/node.sh (the project's) when present; else this one, installed from npm.
 NODE_VERSION="${NODE_VERSION:-24.21.0}"
 

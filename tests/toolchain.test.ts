@@ -1,0 +1,93 @@
+/**
+ * The tools that tests of the alert rules and the NetworkPolicies run, built by
+ * scripts/toolchain/build.sh: promtool (Prometheus rule checks and rule unit tests) and cyclonus
+ * (an offline NetworkPolicy simulator). Each is smoke-tested on a tiny fixture in
+ * tests/fixtures/toolchain. In CI, which builds the toolchain before the unit tests, a missing tool
+ * fails; elsewhere these tests are skipped with the command that builds it.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot } from "./mocks";
+import { describeWithTool } from "./toolchain";
+
+const fixtures = path.join(projectRoot, "tests", "fixtures", "toolchain");
+
+function run(tool: string, args: string[]): { status: number | null; out: string } {
+    const r = spawnSync(tool, args, { cwd: fixtures, encoding: "utf8", timeout: 30_000 });
+    if (r.error) throw r.error;
+    return { status: r.status, out: r.stdout + r.stderr };
+}
+
+/** One connectivity table of `cyclonus analyze --mode probe`: from "ns/pod" to "ns/pod" to the cell ("." allowed, "X" blocked). */
+function parseProbeTable(lines: string[]): Map<string, Map<string, string>> {
+    const rows = lines.filter((l) => l.startsWith("|")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+    const [header, ...body] = rows;
+    const table = new Map<string, Map<string, string>>();
+    for (const [from, ...cells] of body) {
+        table.set(from, new Map(cells.map((cell, i) => [header[i + 1].toLowerCase(), cell])));
+    }
+    return table;
+}
+
+/** The "Combined" (ingress and egress) table of the first probe in cyclonus's output. */
+function combinedTable(output: string): Map<string, Map<string, string>> {
+    const lines = output.split("\n");
+    const start = lines.indexOf("Combined:");
+    assert.ok(start >= 0, `no "Combined:" table in cyclonus's output:\n${output}`);
+    const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+    return parseProbeTable(lines.slice(start + 1, end));
+}
+
+describeWithTool("promtool", "toolchain: promtool", (promtool) => {
+    it("reports its version", () => {
+        const { status, out } = run(promtool, ["--version"]);
+        assert.equal(status, 0, out);
+        assert.match(out, /^promtool, version \d+\.\d+\.\d+ /);
+    });
+
+    it("checks a rule file", () => {
+        const { status, out } = run(promtool, ["check", "rules", "rules.yml"]);
+        assert.equal(status, 0, out);
+        assert.match(out, /SUCCESS: 2 rules found/);
+    });
+
+    it("passes the rule unit tests that hold", () => {
+        const { status, out } = run(promtool, ["test", "rules", "rules.test.yml"]);
+        assert.equal(status, 0, out);
+        assert.match(out, /SUCCESS/);
+    });
+
+    it("fails a rule unit test whose expectation is wrong, naming the alert", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
+        try {
+            const wrong = fs
+                .readFileSync(path.join(fixtures, "rules.test.yml"), "utf8")
+                .replace("  - rules.yml", `  - ${path.join(fixtures, "rules.yml")}`)
+                .replace("instance: a }", "instance: b }");
+            fs.writeFileSync(path.join(dir, "wrong.test.yml"), wrong);
+            const { status, out } = run(promtool, ["test", "rules", path.join(dir, "wrong.test.yml")]);
+            assert.equal(status, 1, out);
+            assert.match(out, /alertname: TargetDown/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describeWithTool("cyclonus", "toolchain: cyclonus", (cyclonus) => {
+    it("simulates a default-deny NetworkPolicy offline: nothing reaches or leaves its namespace, the other namespace is open", () => {
+        const { status, out } = run(cyclonus, ["analyze", "--mode", "probe", "--policy-path", "policies", "--probe-path", "cyclonus-model.json"]);
+        assert.equal(status, 0, out);
+        const combined = combinedTable(out);
+        assert.deepEqual(
+            Object.fromEntries([...combined].map(([from, to]) => [from, Object.fromEntries(to)])),
+            {
+                "other/client": { "other/client": ".", "platform/api": "X" },
+                "platform/api": { "other/client": "X", "platform/api": "X" },
+            },
+        );
+    });
+});

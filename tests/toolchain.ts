@@ -1,0 +1,69 @@
+/**
+ * How tests find the command-line tools that scripts/toolchain/build.sh builds (promtool,
+ * cyclonus, actionlint, kubectl, …) and what they do when one is missing.
+ *
+ * The cache layout and the pinned versions are written down once, in scripts/toolchain/env.sh and
+ * versions.sh: a tool is looked up by sourcing env.sh in bash, which puts the built tools on PATH
+ * ahead of the machine's own, and asking bash where the command is.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { projectRoot } from "./mocks";
+
+const found = new Map<string, string | undefined>();
+
+/**
+ * The absolute path of `name`: the one scripts/toolchain/build.sh built, else the one on PATH;
+ * undefined when there is neither (or bash can't source scripts/toolchain/env.sh).
+ */
+export function toolPath(name: string): string | undefined {
+    if (!found.has(name)) found.set(name, lookup(name));
+    return found.get(name);
+}
+
+function lookup(name: string): string | undefined {
+    try {
+        const out = execFileSync("bash", ["-c", 'source scripts/toolchain/env.sh >/dev/null 2>&1; command -v -- "$1"', "bash", name], {
+            cwd: projectRoot,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        }).trim();
+        return path.isAbsolute(out) ? out : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** What to say when `name` is missing; `buildTarget` is build.sh's name for it (kubectl: kubernetes). */
+export function notBuilt(name: string, buildTarget: string = name): string {
+    return `${name} not built (run scripts/toolchain/build.sh ${buildTarget})`;
+}
+
+/**
+ * Whether a missing tool fails the run instead of skipping its tests: in CI (CI=true), which
+ * builds the toolchain before the unit tests (.ci/run), unless TOOLCHAIN_TESTS_ALLOW_MISSING=1
+ * says this CI doesn't build it (the GitHub checks job).
+ */
+export function toolsRequired(): boolean {
+    return process.env.CI === "true" && process.env.TOOLCHAIN_TESTS_ALLOW_MISSING !== "1";
+}
+
+/**
+ * A mocha suite for tests that run `name`; `fn` gets the tool's path. With the tool missing, the
+ * suite is skipped and its title says how to build the tool, or, when tools are required, it
+ * holds one failing test that says the same.
+ */
+export function describeWithTool(name: string, title: string, fn: (tool: string) => void, buildTarget: string = name): void {
+    const tool = toolPath(name);
+    if (tool) {
+        describe(title, () => fn(tool));
+    } else if (toolsRequired()) {
+        describe(title, () => {
+            it(`needs ${name}`, () => {
+                throw new Error(`${notBuilt(name, buildTarget)}; CI builds the toolchain before the unit tests, so it must be there`);
+            });
+        });
+    } else {
+        describe.skip(`${title} — skipped: ${notBuilt(name, buildTarget)}`, () => fn(name));
+    }
+}
