@@ -10,8 +10,9 @@ import { z } from "zod";
 import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
 import { parseQuantity } from "../lib/quantity";
-import { Environment, cidr, hostName, imageDigest, imageTag, objectName, port, quantity, secretDataKey } from "./primitives";
+import { Environment, byteQuantity, cidr, cpuQuantity, hostName, imageDigest, imageRegistry, imageTag, objectName, port, repositoryPath, secretDataKey } from "./primitives";
 import { Problem } from "./problem";
+import { mutableImageProblems } from "./rules";
 import { remoteRefSchema } from "./secrets";
 
 const existingObjectName = objectName("postgres-credentials");
@@ -23,9 +24,9 @@ const imageSchema = (chartImage: RegistryImage) => {
     return z
         .strictObject({
             /** e.g. "docker.io" or an internal mirror "registry.internal:5000". */
-            registry: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, { error: "a registry host such as \"docker.io\"" }).default(fallback.registry),
+            registry: imageRegistry.default(fallback.registry),
             /** e.g. "bitnamilegacy/postgresql". */
-            repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/]*[a-z0-9])?$/, { error: "an image repository such as \"bitnamilegacy/postgresql\"" }).default(fallback.repository),
+            repository: repositoryPath("bitnamilegacy/postgresql").default(fallback.repository),
             tag: imageTag("17.6.0-debian-12-r4").default(fallback.tag),
             /** When set, the chart pulls by digest and ignores the tag. */
             digest: imageDigest.optional(),
@@ -48,8 +49,8 @@ const chartSchema = (chart: PinnedChart<string>) =>
         .prefault({});
 
 const resourcesSchema = z.strictObject({
-    requests: z.strictObject({ cpu: quantity, memory: quantity }),
-    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).default({}),
+    requests: z.strictObject({ cpu: cpuQuantity, memory: byteQuantity }),
+    limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: byteQuantity.optional() }).default({}),
 });
 
 /** The topology of a data store's release. */
@@ -63,9 +64,9 @@ const persistenceSchema = z
     .strictObject({
         /** Keep the data on a PersistentVolumeClaim; off, it lives in an emptyDir and dies with the pod. */
         enabled: z.boolean().default(true),
-        size: quantity.default("8Gi"),
+        size: byteQuantity.default("8Gi"),
         /** The StorageClass of the claims; unset, the cluster's default. */
-        storageClass: z.string().min(1).optional(),
+        storageClass: objectName("gp3").optional(),
     })
     .prefault({});
 
@@ -197,7 +198,7 @@ export type RedisConfig = z.infer<typeof redisSchema>;
 
 type Resources = z.infer<typeof resourcesSchema>;
 
-function resourceProblems(key: string, resources: Resources | undefined, environment: Environment): Problem[] {
+function resourceProblems(key: string, resources: Resources | undefined, environment: Environment | undefined): Problem[] {
     if (resources === undefined) {
         return environment === "production"
             ? [{ key, given: undefined, expected: "explicit requests and limits in production, not the chart's resourcesPreset" }]
@@ -284,16 +285,23 @@ function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConf
     return problems;
 }
 
-/** Cross-field rules of the data tier; keys are config keys without the project prefix. */
-export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
-    const { environment, postgresql: pg, redis } = cfg;
-    const problems: Problem[] = [
-        ...modeProblems("postgresql", pg),
-        ...passwordProblems("postgresql", pg),
-        ...modeProblems("redis", redis),
-        ...passwordProblems("redis", redis),
-    ];
+/** The images an in-cluster store's chart runs with this config, by their key under `<store>.images`. */
+function imagesRun(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig, monitoring: boolean): [string, RegistryImage][] {
+    const images = section.images as Record<string, RegistryImage>;
+    const sentinel = store === "redis" && (section as RedisConfig).sentinel.enabled;
+    const running = [store, ...(monitoring ? ["metrics"] : []), ...(section.volumePermissions ? ["volumePermissions"] : []), ...(sentinel ? ["sentinel", "kubectl"] : [])];
+    return running.map((name) => [name, images[name]]);
+}
 
+/** Production runs no data-tier image from a moving tag (the same rule as the services' images). */
+function imageProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig, environment: Environment | undefined, monitoring: boolean): Problem[] {
+    if (section.mode !== "in-cluster") return [];
+    return imagesRun(store, section, monitoring).flatMap(([name, image]) => mutableImageProblems(`${store}.images.${name}.tag`, image, environment));
+}
+
+/** Cross-field rules of PostgreSQL; keys are config keys without the project prefix. */
+export function postgresqlProblems(pg: PostgresqlConfig, environment: Environment | undefined, monitoring = true): Problem[] {
+    const problems: Problem[] = [...modeProblems("postgresql", pg), ...passwordProblems("postgresql", pg), ...imageProblems("postgresql", pg, environment, monitoring)];
     if (pg.auth.username === "postgres") {
         problems.push({ key: "postgresql.auth.username", given: "postgres", expected: "a user other than the superuser \"postgres\", which the chart gives the admin password" });
     }
@@ -306,27 +314,37 @@ export function dataTierProblems(cfg: { environment: Environment; postgresql: Po
             problems.push({ key: "postgresql.persistence.enabled", given: false, expected: "true in production, or a pod restart loses the database" });
         }
     }
-
-    if (redis.mode === "in-cluster") {
-        if (redis.sentinel.enabled && redis.architecture !== "replication") {
-            problems.push({ key: "redis.sentinel.enabled", given: true, expected: `false, because redis.architecture is "${redis.architecture}" (Sentinel needs "replication")` });
-        }
-        if (redis.sentinel.enabled && redis.sentinel.quorum > redis.replica.replicaCount) {
-            problems.push({
-                key: "redis.sentinel.quorum",
-                given: redis.sentinel.quorum,
-                expected: `at most redis.replica.replicaCount (${redis.replica.replicaCount}), the number of Sentinels`,
-            });
-        }
-        if (!redis.sentinel.enabled) {
-            problems.push(...resourceProblems("redis.master.resources", redis.master.resources, environment));
-        }
-        if (redis.architecture === "replication") {
-            problems.push(...resourceProblems("redis.replica.resources", redis.replica.resources, environment));
-        }
-        if (redis.sentinel.enabled) {
-            problems.push(...resourceProblems("redis.sentinel.resources", redis.sentinel.resources, environment));
-        }
-    }
     return problems;
+}
+
+/** The fewest Redis nodes Sentinel can fail over with in production: a majority of Sentinels must survive one node's loss. */
+export const minSentinelNodes = 3;
+
+/** Cross-field rules of Redis. */
+export function redisProblems(redis: RedisConfig, environment: Environment | undefined, monitoring = true): Problem[] {
+    const problems: Problem[] = [...modeProblems("redis", redis), ...passwordProblems("redis", redis), ...imageProblems("redis", redis, environment, monitoring)];
+    if (redis.mode !== "in-cluster") return problems;
+    const { sentinel, replica } = redis;
+    if (sentinel.enabled && redis.architecture !== "replication") {
+        problems.push({ key: "redis.sentinel.enabled", given: true, expected: `false, because redis.architecture is "${redis.architecture}" (Sentinel needs "replication")` });
+    }
+    if (sentinel.enabled && sentinel.quorum > replica.replicaCount) {
+        problems.push({ key: "redis.sentinel.quorum", given: sentinel.quorum, expected: `at most redis.replica.replicaCount (${replica.replicaCount}), the number of Sentinels` });
+    }
+    if (environment === "production" && sentinel.enabled && replica.replicaCount < minSentinelNodes) {
+        problems.push({
+            key: "redis.replica.replicaCount",
+            given: replica.replicaCount,
+            expected: `at least ${minSentinelNodes} with Sentinel in production: with fewer, losing one node leaves no majority of Sentinels to elect a new master, so there is nothing to fail over to`,
+        });
+    }
+    if (!sentinel.enabled) problems.push(...resourceProblems("redis.master.resources", redis.master.resources, environment));
+    if (redis.architecture === "replication") problems.push(...resourceProblems("redis.replica.resources", replica.resources, environment));
+    if (sentinel.enabled) problems.push(...resourceProblems("redis.sentinel.resources", sentinel.resources, environment));
+    return problems;
+}
+
+/** Cross-field rules of the data tier; keys are config keys without the project prefix. */
+export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig; monitoring?: boolean }): Problem[] {
+    return [...postgresqlProblems(cfg.postgresql, cfg.environment, cfg.monitoring), ...redisProblems(cfg.redis, cfg.environment, cfg.monitoring)];
 }
