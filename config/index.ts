@@ -41,10 +41,28 @@ function secretHandlingProblems(raw: RawConfig): Problem[] {
 /** Whatever of the config parsed: each top-level section, and each service, on its own. */
 type ParsedConfig = Partial<Omit<ValidatedConfig, "services">> & { services: Record<string, ServiceConfig>; serviceNames: string[] };
 
+/** The value without the keys the issues report as unknown. */
+function withoutUnknownKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+    const copy = structuredClone(value);
+    for (const issue of issues) {
+        if (issue.code !== "unrecognized_keys") continue;
+        const parent = issue.path.reduce<unknown>((at, segment) => (at as Record<PropertyKey, unknown> | undefined)?.[segment], copy) as Record<string, unknown> | undefined;
+        for (const key of issue.keys) delete parent?.[key];
+    }
+    return copy;
+}
+
+/**
+ * Parses one section; its problems have key paths from the config's root. When only unknown keys
+ * failed it, the data without them is returned too, so the rules still run on the section.
+ */
 function parsedWith<T>(schema: z.ZodType<T>, value: unknown, path: string[]): { data?: T; problems: Problem[] } {
     const parsed = schema.safeParse(value, { reportInput: true });
     if (parsed.success) return { data: parsed.data, problems: [] };
-    return { problems: problemsOf(configSchema, parsed.error.issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] }))) };
+    const { issues } = parsed.error;
+    const problems = problemsOf(configSchema, issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })));
+    const known = issues.every((issue) => issue.code === "unrecognized_keys") ? schema.safeParse(withoutUnknownKeys(value, issues)) : undefined;
+    return { data: known?.success ? known.data : undefined, problems };
 }
 
 /** The services, each parsed on its own so one service's typo hides no other service's problems. */
