@@ -35,8 +35,8 @@ function isRegistryComponent(component: string): boolean {
 }
 
 /**
- * A repository as the runtime would read it, or undefined when it is none: a path component with
- * uppercase letters, a port on a component that is not the registry, a tag ("api:1.0").
+ * Whether a value is a repository as the runtime reads it: not when a path component has
+ * uppercase letters, a component that is not the registry has a port, or it carries a tag ("api:1.0").
  */
 export function isRepository(value: string): boolean {
     if (value.length > maxRepositoryLength || !repositoryPattern.test(value)) return false;
