@@ -41,6 +41,14 @@ export function looksSecret(text: string): boolean {
     return credentialIn(text) !== undefined || hasHighEntropyToken(text, messageEntropy);
 }
 
+/**
+ * Whether a key (a map key the user chose: an env name, a label key) could be a pasted credential.
+ * Stricter than for values, with the ConfigMap policy's thresholds: a long UPPER_SNAKE name must stay readable.
+ */
+function keyLooksSecret(key: string): boolean {
+    return credentialIn(key) !== undefined || hasHighEntropyToken(key, { minLength: 32, minEntropy: 4.3 });
+}
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -52,7 +60,7 @@ export function shapeOf(value: unknown): string {
     if (typeof value === "string") return `a string of ${plural(value.length, "character", "characters")}`;
     if (Array.isArray(value)) return `a list of ${plural(value.length, "item", "items")}`;
     if (typeof value === "object") {
-        const keys = Object.keys(value as object).map((k) => (looksSecret(k) ? "[redacted]" : k));
+        const keys = Object.keys(value as object).map((k) => (keyLooksSecret(k) ? "[redacted]" : k));
         return `an object with ${plural(keys.length, "key", "keys")}${keys.length > 0 ? ` (${keys.join(", ")})` : ""}`;
     }
     return `a ${typeof value}`;
@@ -68,7 +76,7 @@ function redactDeep(value: unknown, underSecretKey: boolean): unknown {
     if (Array.isArray(value)) return value.map((v) => redactDeep(v, underSecretKey));
     if (value !== null && typeof value === "object") {
         return Object.fromEntries(
-            Object.entries(value).map(([k, v]) => [looksSecret(k) ? "[redacted]" : k, redactDeep(v, underSecretKey || isSecretLikeKey(k))]),
+            Object.entries(value).map(([k, v]) => [keyLooksSecret(k) ? "[redacted]" : k, redactDeep(v, underSecretKey || isSecretLikeKey(k))]),
         );
     }
     return value;
@@ -97,7 +105,7 @@ export function describeGiven(key: string, value: unknown): string {
 function safeKey(key: string): string {
     return key
         .split(".")
-        .map((segment) => (looksSecret(segment) ? "[redacted]" : segment))
+        .map((segment) => (keyLooksSecret(segment) ? "[redacted]" : segment))
         .join(".");
 }
 
