@@ -11,8 +11,9 @@ import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bi
 import { RegistryImage } from "../lib/image";
 import { parsePostgresMemory, parseRedisMemory, postgresMemoryPattern, redisMemoryPattern } from "../lib/memory-units";
 import { parseQuantity } from "../lib/quantity";
-import { Environment, cidr, hostName, imageDigest, imageTag, objectName, port, quantity, secretDataKey } from "./primitives";
+import { Environment, byteQuantity, cidr, cpuQuantity, hostName, imageDigest, imageRegistry, imageTag, objectName, port, repositoryPath, secretDataKey } from "./primitives";
 import { Problem } from "./problem";
+import { mutableImageProblems } from "./rules";
 import { remoteRefSchema } from "./secrets";
 
 const existingObjectName = objectName("postgres-credentials");
@@ -24,9 +25,9 @@ const imageSchema = (chartImage: RegistryImage) => {
     return z
         .strictObject({
             /** e.g. "docker.io" or an internal mirror "registry.internal:5000". */
-            registry: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, { error: "a registry host such as \"docker.io\"" }).default(fallback.registry),
+            registry: imageRegistry.default(fallback.registry),
             /** e.g. "bitnamilegacy/postgresql". */
-            repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/]*[a-z0-9])?$/, { error: "an image repository such as \"bitnamilegacy/postgresql\"" }).default(fallback.repository),
+            repository: repositoryPath("bitnamilegacy/postgresql").default(fallback.repository),
             tag: imageTag("17.6.0-debian-12-r4").default(fallback.tag),
             /** When set, the chart pulls by digest and ignores the tag. */
             digest: imageDigest.optional(),
@@ -49,8 +50,8 @@ const chartSchema = (chart: PinnedChart<string>) =>
         .prefault({});
 
 const resourcesSchema = z.strictObject({
-    requests: z.strictObject({ cpu: quantity, memory: quantity }),
-    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).default({}),
+    requests: z.strictObject({ cpu: cpuQuantity, memory: byteQuantity }),
+    limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: byteQuantity.optional() }).default({}),
 });
 
 /** The topology of a data store's release. */
@@ -64,9 +65,9 @@ const persistenceSchema = z
     .strictObject({
         /** Keep the data on a PersistentVolumeClaim; off, it lives in an emptyDir and dies with the pod. */
         enabled: z.boolean().default(true),
-        size: quantity.default("8Gi"),
+        size: byteQuantity.default("8Gi"),
         /** The StorageClass of the claims; unset, the cluster's default. */
-        storageClass: z.string().min(1).optional(),
+        storageClass: objectName("gp3").optional(),
     })
     .prefault({});
 
@@ -254,7 +255,7 @@ export type RedisConfig = z.infer<typeof redisSchema>;
 
 type Resources = z.infer<typeof resourcesSchema>;
 
-function resourceProblems(key: string, resources: Resources | undefined, environment: Environment): Problem[] {
+function resourceProblems(key: string, resources: Resources | undefined, environment: Environment | undefined): Problem[] {
     if (resources === undefined) {
         return environment === "production"
             ? [{ key, given: undefined, expected: "explicit requests and limits in production, not the chart's resourcesPreset" }]
@@ -347,8 +348,8 @@ function memoryLimit(resources: Resources | undefined): { bytes: number; given: 
     return limit === undefined ? undefined : { bytes: parseQuantity(limit), given: limit };
 }
 
-/** Init scripts the chart would ignore, and in production settings that imply more memory than the containers may use. */
-function tuningProblems(environment: Environment, pg: PostgresqlConfig, redis: RedisConfig): Problem[] {
+/** Init scripts the chart would ignore, and in production shared_buffers beyond the primary's memory limit. */
+function postgresqlTuningProblems(pg: PostgresqlConfig, environment: Environment | undefined): Problem[] {
     const problems: Problem[] = [];
     const existing = pg.initScripts.existingConfigMap;
     if (existing !== undefined && (pg.extensions.length > 0 || Object.keys(pg.initScripts.scripts).length > 0)) {
@@ -358,34 +359,51 @@ function tuningProblems(environment: Environment, pg: PostgresqlConfig, redis: R
             expected: "nothing, because postgresql.extensions or postgresql.initScripts.scripts is set and the chart runs only the existing ConfigMap then (put them in it, or use initScripts.existingSecret)",
         });
     }
-    if (environment !== "production") return problems;
     const sharedBuffers = pg.tuning.sharedBuffers;
-    const pgLimit = memoryLimit(pg.primary.resources);
-    if (pg.mode === "in-cluster" && sharedBuffers !== undefined && pgLimit && parsePostgresMemory(sharedBuffers) >= pgLimit.bytes) {
-        problems.push({ key: "postgresql.tuning.sharedBuffers", given: sharedBuffers, expected: `less than postgresql.primary.resources.limits.memory (${pgLimit.given}), or PostgreSQL is killed for using more memory than its limit` });
-    }
-    const maxmemory = redis.tuning.maxmemory;
-    const redisResources = redis.sentinel.enabled ? [["replica", redis.replica.resources] as const] : [["master", redis.master.resources] as const, ...(redis.architecture === "replication" ? [["replica", redis.replica.resources] as const] : [])];
-    for (const [role, resources] of redisResources) {
-        const limit = memoryLimit(resources);
-        if (redis.mode === "in-cluster" && maxmemory !== undefined && limit && parseRedisMemory(maxmemory) >= limit.bytes) {
-            problems.push({ key: "redis.tuning.maxmemory", given: maxmemory, expected: `less than redis.${role}.resources.limits.memory (${limit.given}), or Redis is killed before it evicts` });
-        }
+    const limit = memoryLimit(pg.primary.resources);
+    if (environment === "production" && pg.mode === "in-cluster" && sharedBuffers !== undefined && limit && parsePostgresMemory(sharedBuffers) >= limit.bytes) {
+        problems.push({ key: "postgresql.tuning.sharedBuffers", given: sharedBuffers, expected: `less than postgresql.primary.resources.limits.memory (${limit.given}), or PostgreSQL is killed for using more memory than its limit` });
     }
     return problems;
 }
 
-/** Cross-field rules of the data tier; keys are config keys without the project prefix. */
-export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig }): Problem[] {
-    const { environment, postgresql: pg, redis } = cfg;
+/** In production, maxmemory beyond the memory limit of a Redis node. */
+function redisTuningProblems(redis: RedisConfig, environment: Environment | undefined): Problem[] {
+    const maxmemory = redis.tuning.maxmemory;
+    if (environment !== "production" || redis.mode !== "in-cluster" || maxmemory === undefined) return [];
+    const nodes = redis.sentinel.enabled
+        ? [["replica", redis.replica.resources] as const]
+        : [["master", redis.master.resources] as const, ...(redis.architecture === "replication" ? [["replica", redis.replica.resources] as const] : [])];
+    return nodes.flatMap(([role, resources]) => {
+        const limit = memoryLimit(resources);
+        return limit && parseRedisMemory(maxmemory) >= limit.bytes
+            ? [{ key: "redis.tuning.maxmemory", given: maxmemory, expected: `less than redis.${role}.resources.limits.memory (${limit.given}), or Redis is killed before it evicts` }]
+            : [];
+    });
+}
+
+/** The images an in-cluster store's chart runs with this config, by their key under `<store>.images`. */
+function imagesRun(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig, monitoring: boolean): [string, RegistryImage][] {
+    const images = section.images as Record<string, RegistryImage>;
+    const sentinel = store === "redis" && (section as RedisConfig).sentinel.enabled;
+    const running = [store, ...(monitoring ? ["metrics"] : []), ...(section.volumePermissions ? ["volumePermissions"] : []), ...(sentinel ? ["sentinel", "kubectl"] : [])];
+    return running.map((name) => [name, images[name]]);
+}
+
+/** Production runs no data-tier image from a moving tag (the same rule as the services' images). */
+function imageProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig, environment: Environment | undefined, monitoring: boolean): Problem[] {
+    if (section.mode !== "in-cluster") return [];
+    return imagesRun(store, section, monitoring).flatMap(([name, image]) => mutableImageProblems(`${store}.images.${name}.tag`, image, environment));
+}
+
+/** Cross-field rules of PostgreSQL; keys are config keys without the project prefix. */
+export function postgresqlProblems(pg: PostgresqlConfig, environment: Environment | undefined, monitoring = true): Problem[] {
     const problems: Problem[] = [
         ...modeProblems("postgresql", pg),
         ...passwordProblems("postgresql", pg),
-        ...modeProblems("redis", redis),
-        ...passwordProblems("redis", redis),
-        ...tuningProblems(environment, pg, redis),
+        ...imageProblems("postgresql", pg, environment, monitoring),
+        ...postgresqlTuningProblems(pg, environment),
     ];
-
     if (pg.auth.username === "postgres") {
         problems.push({ key: "postgresql.auth.username", given: "postgres", expected: "a user other than the superuser \"postgres\", which the chart gives the admin password" });
     }
@@ -398,27 +416,42 @@ export function dataTierProblems(cfg: { environment: Environment; postgresql: Po
             problems.push({ key: "postgresql.persistence.enabled", given: false, expected: "true in production, or a pod restart loses the database" });
         }
     }
-
-    if (redis.mode === "in-cluster") {
-        if (redis.sentinel.enabled && redis.architecture !== "replication") {
-            problems.push({ key: "redis.sentinel.enabled", given: true, expected: `false, because redis.architecture is "${redis.architecture}" (Sentinel needs "replication")` });
-        }
-        if (redis.sentinel.enabled && redis.sentinel.quorum > redis.replica.replicaCount) {
-            problems.push({
-                key: "redis.sentinel.quorum",
-                given: redis.sentinel.quorum,
-                expected: `at most redis.replica.replicaCount (${redis.replica.replicaCount}), the number of Sentinels`,
-            });
-        }
-        if (!redis.sentinel.enabled) {
-            problems.push(...resourceProblems("redis.master.resources", redis.master.resources, environment));
-        }
-        if (redis.architecture === "replication") {
-            problems.push(...resourceProblems("redis.replica.resources", redis.replica.resources, environment));
-        }
-        if (redis.sentinel.enabled) {
-            problems.push(...resourceProblems("redis.sentinel.resources", redis.sentinel.resources, environment));
-        }
-    }
     return problems;
+}
+
+/** The fewest Redis nodes Sentinel can fail over with in production: a majority of Sentinels must survive one node's loss. */
+export const minSentinelNodes = 3;
+
+/** Cross-field rules of Redis. */
+export function redisProblems(redis: RedisConfig, environment: Environment | undefined, monitoring = true): Problem[] {
+    const problems: Problem[] = [
+        ...modeProblems("redis", redis),
+        ...passwordProblems("redis", redis),
+        ...imageProblems("redis", redis, environment, monitoring),
+        ...redisTuningProblems(redis, environment),
+    ];
+    if (redis.mode !== "in-cluster") return problems;
+    const { sentinel, replica } = redis;
+    if (sentinel.enabled && redis.architecture !== "replication") {
+        problems.push({ key: "redis.sentinel.enabled", given: true, expected: `false, because redis.architecture is "${redis.architecture}" (Sentinel needs "replication")` });
+    }
+    if (sentinel.enabled && sentinel.quorum > replica.replicaCount) {
+        problems.push({ key: "redis.sentinel.quorum", given: sentinel.quorum, expected: `at most redis.replica.replicaCount (${replica.replicaCount}), the number of Sentinels` });
+    }
+    if (environment === "production" && sentinel.enabled && replica.replicaCount < minSentinelNodes) {
+        problems.push({
+            key: "redis.replica.replicaCount",
+            given: replica.replicaCount,
+            expected: `at least ${minSentinelNodes} with Sentinel in production: with fewer, losing one node leaves no majority of Sentinels to elect a new master, so there is nothing to fail over to`,
+        });
+    }
+    if (!sentinel.enabled) problems.push(...resourceProblems("redis.master.resources", redis.master.resources, environment));
+    if (redis.architecture === "replication") problems.push(...resourceProblems("redis.replica.resources", replica.resources, environment));
+    if (sentinel.enabled) problems.push(...resourceProblems("redis.sentinel.resources", sentinel.resources, environment));
+    return problems;
+}
+
+/** Cross-field rules of the data tier; keys are config keys without the project prefix. */
+export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig; monitoring?: boolean }): Problem[] {
+    return [...postgresqlProblems(cfg.postgresql, cfg.environment, cfg.monitoring), ...redisProblems(cfg.redis, cfg.environment, cfg.monitoring)];
 }

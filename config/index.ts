@@ -5,18 +5,19 @@
  * resolved values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DataStoreKind, maxReleaseNameLength } from "../lib/bitnami-charts";
+import { z } from "zod";
 import { secretKeys } from "../lib/secret-catalog";
-import { dataTierProblems } from "./data-tier";
-import { ConfigError, Problem, RawConfig, problemsOf, readEngineConfig } from "./problem";
+import { postgresqlProblems, redisProblems } from "./data-tier";
+import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
+import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
 import { PlatformConfig, resolveConfig } from "./resolve";
-import { monitoringProblems, serviceProblems } from "./rules";
-import { ValidatedConfig, configSchema } from "./schema";
+import { ingressConflictProblems, monitoringProblems, plainSecretProblems, serviceProblems } from "./rules";
+import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
 import { secretsProblems } from "./secrets";
 
 export * from "./schema";
 export { SecretKey, SecretsConfig, StoreConfig, RemoteRefConfig, secretKeys, secretsProblems } from "./secrets";
-export { ConfigError, Problem, RawConfig, formatProblems } from "./problem";
+export { ConfigError, Problem, RawConfig, described, formatProblems } from "./problem";
 export * from "./resolve";
 
 /** Secret keys set in plaintext, and plain keys set as secrets. */
@@ -25,11 +26,11 @@ function secretHandlingProblems(raw: RawConfig): Problem[] {
     for (const key of Object.keys(raw.values)) {
         const mustBeSecret = (secretKeys as readonly string[]).includes(key);
         if (mustBeSecret && !raw.secretKeys.has(key)) {
-            problems.push({ key, given: "a plaintext value", expected: `a secret: pulumi config set --secret ${key} <value>` });
+            problems.push({ key, given: described("a plaintext value"), expected: `a secret: pulumi config set --secret ${key} <value>` });
         } else if (!mustBeSecret && raw.secretKeys.has(key)) {
             problems.push({
                 key,
-                given: "a secret value",
+                given: described("a secret value"),
                 expected: `a plain value: secrets belong only in ${secretKeys.join(", ")}, each set with pulumi config set --secret`,
             });
         }
@@ -37,53 +38,124 @@ function secretHandlingProblems(raw: RawConfig): Problem[] {
     return problems;
 }
 
-/** The data stores' release names must fit the charts' object names; the stack name decides them. */
-function releaseNameProblems(raw: RawConfig, config: ValidatedConfig): Problem[] {
-    const instance = `${raw.project}-${raw.stack}`;
-    return (["postgresql", "redis"] as DataStoreKind[])
-        .filter((store) => config[store].mode === "in-cluster" && `${instance}-${store}`.length > maxReleaseNameLength)
-        .map((store) => ({
-            key: `${store}.mode`,
-            given: "in-cluster",
-            expected: `a stack name of at most ${maxReleaseNameLength - raw.project.length - store.length - 2} characters, because the release name "${instance}-${store}" must fit in ${maxReleaseNameLength} (the chart's object names); or mode "external"`,
-        }));
-}
+/** Whatever of the config parsed: each top-level section, and each service, on its own. */
+type ParsedConfig = Partial<Omit<ValidatedConfig, "services">> & { services: Record<string, ServiceConfig>; serviceNames: string[] };
 
-/** The rules across fields and sections, on config that passed the schema. */
-function crossFieldProblems(raw: RawConfig, config: ValidatedConfig): Problem[] {
-    const names = Object.keys(config.services);
-    const synced = (["postgresql", "redis"] as const).filter((store) => config[store].auth.passwordSource === "external-secrets");
-    return [
-        ...Object.entries(config.services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, config.environment, names)),
-        ...monitoringProblems(config.monitoring),
-        ...dataTierProblems(config),
-        ...releaseNameProblems(raw, config),
-        ...secretsProblems({
-            secrets: config.secrets,
-            enabledProviders: Object.entries(config.llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
-            vectorDbType: config.vectorDb.type,
-            setSecretKeys: new Set(secretKeys.filter((key) => key in raw.values)),
-            otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
-        }),
-        ...(config.vectorDb.type !== "none" && config.vectorDb.url === undefined
-            ? [{ key: "vectorDb.url", given: undefined, expected: `a URL, because vectorDb.type is "${config.vectorDb.type}"` }]
-            : []),
-    ];
+/** The value without the keys the issues report as unknown. */
+function withoutUnknownKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+    const copy = structuredClone(value);
+    for (const issue of issues) {
+        if (issue.code !== "unrecognized_keys") continue;
+        const parent = issue.path.reduce<unknown>((at, segment) => (at as Record<PropertyKey, unknown> | undefined)?.[segment], copy) as Record<string, unknown> | undefined;
+        for (const key of issue.keys) delete parent?.[key];
+    }
+    return copy;
 }
 
 /**
- * Validates raw stack config: schema, defaults, cross-field rules and secret handling. Pure:
- * returns the typed config or every problem found.
+ * Parses one section; its problems have key paths from the config's root. When only unknown keys
+ * failed it, the data without them is returned too, so the rules still run on the section.
+ */
+function parsedWith<T>(schema: z.ZodType<T>, value: unknown, path: string[]): { data?: T; problems: Problem[] } {
+    const parsed = schema.safeParse(value, { reportInput: true });
+    if (parsed.success) return { data: parsed.data, problems: [] };
+    const { issues } = parsed.error;
+    const problems = problemsOf(configSchema, issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })));
+    const known = issues.every((issue) => issue.code === "unrecognized_keys") ? schema.safeParse(withoutUnknownKeys(value, issues)) : undefined;
+    return { data: known?.success ? known.data : undefined, problems };
+}
+
+/** The services, each parsed on its own so one service's typo hides no other service's problems. */
+function parseServices(value: unknown): { services: Record<string, ServiceConfig>; serviceNames: string[]; problems: Problem[] } {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        return { services: {}, serviceNames: [], problems: parsedWith(configSchema.shape.services, value, ["services"]).problems };
+    }
+    const entries = Object.entries(value);
+    const problems: Problem[] = entries.length === 0 ? [{ key: "services", given: value, expected: "at least one service" }] : [];
+    const services: Record<string, ServiceConfig> = {};
+    for (const [name, service] of entries) {
+        const validName = serviceName.safeParse(name);
+        if (!validName.success) problems.push({ key: `services.${name}`, given: name, expected: validName.error.issues[0].message });
+        const parsed = parsedWith(serviceSchema, service, ["services", name]);
+        problems.push(...parsed.problems);
+        if (parsed.data && validName.success) services[name] = parsed.data;
+    }
+    return { services, serviceNames: entries.map(([name]) => name).filter((name) => serviceName.safeParse(name).success), problems };
+}
+
+/** Parses every section on its own: the problems of all of them, and the sections that parsed. */
+function parseConfig(plain: Record<string, unknown>): { parsed: ParsedConfig; problems: Problem[] } {
+    const shape = configSchema.shape;
+    const unknown = Object.keys(plain).filter((key) => !(key in shape));
+    const problems = problemsOf(configSchema, unknown.length > 0 ? [{ code: "unrecognized_keys", keys: unknown, path: [], input: plain, message: "" }] : []);
+    const { services, serviceNames, problems: serviceProblemsFound } = parseServices(plain.services);
+    problems.push(...serviceProblemsFound);
+    const parsed: ParsedConfig = { services, serviceNames };
+    for (const [key, schema] of Object.entries(shape)) {
+        if (key === "services") continue;
+        const section = parsedWith(schema as z.ZodType, plain[key], [key]);
+        problems.push(...section.problems);
+        if (section.data !== undefined) (parsed as Record<string, unknown>)[key] = section.data;
+    }
+    return { parsed, problems };
+}
+
+/** Secrets pasted into the plain settings outside the services: the providers' default models, the vector DB index. */
+function plainSettingProblems(config: ParsedConfig): Problem[] {
+    return [
+        ...Object.entries(config.llm?.providers ?? {}).flatMap(([name, provider]) =>
+            provider.defaultModel === undefined ? [] : plainSecretProblems(`llm.providers.${name}.defaultModel`, "defaultModel", provider.defaultModel)),
+        ...(config.vectorDb?.index === undefined ? [] : plainSecretProblems("vectorDb.index", "index", config.vectorDb.index)),
+    ];
+}
+
+/** The rules across fields and sections, on every section that parsed. */
+function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
+    const { environment, services } = config;
+    const monitoring = config.monitoring?.enabled ?? true;
+    const problems = [
+        ...Object.entries(services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, environment, config.serviceNames)),
+        ...ingressConflictProblems(services),
+        ...checkNameProblems(services),
+        ...(config.monitoring ? monitoringProblems(config.monitoring) : []),
+        ...(config.postgresql ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
+        ...(config.redis ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
+        ...(config.namespace ? namespaceNameProblems(raw, config.namespace) : []),
+        ...plainSettingProblems(config),
+        ...(config.vectorDb && config.vectorDb.type !== "none" && config.vectorDb.url === undefined
+            ? [{ key: "vectorDb.url", given: undefined, expected: `a URL, because vectorDb.type is "${config.vectorDb.type}"` }]
+            : []),
+    ];
+    const { secrets, llm, vectorDb, postgresql, redis } = config;
+    if (secrets) problems.push(...secretObjectNameProblems(raw, secrets));
+    if (secrets && llm && vectorDb && postgresql && redis) {
+        const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.auth.passwordSource === "external-secrets");
+        problems.push(...secretsProblems({
+            secrets,
+            enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
+            vectorDbType: vectorDb.type,
+            setSecretKeys: new Set(secretKeys.filter((key) => key in raw.values)),
+            otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
+        }));
+    }
+    return problems;
+}
+
+/**
+ * Validates raw stack config: schema, defaults, cross-field rules and secret handling, all in one
+ * pass: each section is parsed on its own and the rules run on every section that parsed, so a
+ * typo in one place hides no problem elsewhere. Pure: returns the typed config or every problem
+ * found, sorted by key path.
  */
 export function validateConfig(raw: RawConfig): { config: ValidatedConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
-    const problems = secretHandlingProblems(raw);
     const plain = Object.fromEntries(Object.entries(raw.values).filter(([key]) => !(secretKeys as readonly string[]).includes(key) && !raw.secretKeys.has(key)));
-    const parsed = configSchema.safeParse(plain, { reportInput: true });
-    if (!parsed.success) {
-        return { problems: [...problems, ...problemsOf(configSchema, parsed.error.issues)] };
-    }
-    problems.push(...crossFieldProblems(raw, parsed.data));
-    return problems.length > 0 ? { problems } : { config: parsed.data, problems: [] };
+    const { parsed, problems } = parseConfig(plain);
+    problems.push(...secretHandlingProblems(raw), ...crossFieldProblems(raw, parsed));
+    if (problems.length > 0) return { problems: sortProblems(problems) };
+    // Every section parsed; the whole schema's own checks (e.g. at least one service) passed above.
+    const config: Record<string, unknown> = { ...parsed };
+    delete config.serviceNames;
+    return { config: config as ValidatedConfig, problems: [] };
 }
 
 /** Reads, validates and resolves this stack's config; throws a ConfigError listing every problem. */

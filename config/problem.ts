@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../lib/secret-detection";
 
 /**
  * One thing wrong with the stack config. All problems are collected and reported together, so a
@@ -13,33 +14,172 @@ import { z } from "zod";
 export interface Problem {
     /** The config key, without the project prefix, e.g. "services.api.autoscaling.minReplicas". */
     key: string;
-    /** What the stack file holds there. */
+    /** What the stack file holds there (a `Description` when the program words it itself). */
     given: unknown;
     /** What would be accepted. */
     expected: string;
 }
 
-function describe(value: unknown): string {
+/** A given value the program describes in its own words ("a secret value"), printed as is. */
+export class Description {
+    constructor(readonly text: string) {}
+}
+
+/** The program's own description of a given value, printed without quotes and never redacted. */
+export function described(text: string): Description {
+    return new Description(text);
+}
+
+/**
+ * Thresholds of the "looks random" heuristic for messages. Lower than the ConfigMap policy's: a
+ * harmless value described by its length costs little, a printed key costs a rotation.
+ */
+const messageEntropy = { minLength: 20, minEntropy: 3.5 } as const;
+
+/** Whether a string could be a credential: a known credential shape or a long random-looking token. */
+export function looksSecret(text: string): boolean {
+    return credentialIn(text) !== undefined || hasHighEntropyToken(text, messageEntropy);
+}
+
+/**
+ * Whether a key (a map key the user chose: an env name, a label key) could be a pasted credential.
+ * Stricter than for values, with the ConfigMap policy's thresholds: a long UPPER_SNAKE name must stay readable.
+ */
+function keyLooksSecret(key: string): boolean {
+    return credentialIn(key) !== undefined || hasHighEntropyToken(key, { minLength: 32, minEntropy: 4.3 });
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A value by its type and length, never its content: "a string of 12 characters", "a number",
+ * "an object with 2 keys (enabled, minReplicas)". Key names are shown unless they look secret.
+ */
+export function shapeOf(value: unknown): string {
+    if (value === null) return "null";
+    if (typeof value === "string") return `a string of ${plural(value.length, "character", "characters")}`;
+    if (Array.isArray(value)) return `a list of ${plural(value.length, "item", "items")}`;
+    if (typeof value === "object") {
+        const keys = Object.keys(value as object).map((k) => (keyLooksSecret(k) ? "[redacted]" : k));
+        return `an object with ${plural(keys.length, "key", "keys")}${keys.length > 0 ? ` (${keys.join(", ")})` : ""}`;
+    }
+    return `a ${typeof value}`;
+}
+
+/**
+ * The value with every string that could be secret replaced by its shape: strings under a key
+ * whose name looks secret, and strings that look like credentials.
+ */
+function redactDeep(value: unknown, underSecretKey: boolean): unknown {
+    if (typeof value === "string") return underSecretKey || looksSecret(value) ? `[redacted: ${shapeOf(value)}]` : value;
+    if (typeof value === "number" || typeof value === "boolean") return underSecretKey ? `[redacted: ${shapeOf(value)}]` : value;
+    if (Array.isArray(value)) return value.map((v) => redactDeep(v, underSecretKey));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [keyLooksSecret(k) ? "[redacted]" : k, redactDeep(v, underSecretKey || isSecretLikeKey(k))]),
+        );
+    }
+    return value;
+}
+
+/** The segments of a key that name a secret; the first (a section of the program's) never does. */
+function underSecretKey(key: string): boolean {
+    return key.split(".").slice(1).some((segment) => isSecretLikeKey(segment));
+}
+
+/**
+ * The given value of a problem as the error prints it: never a value that could be secret. Under
+ * a key whose name looks secret it is described by its type and length; elsewhere it is printed,
+ * with each string that looks like a credential described instead.
+ */
+export function describeGiven(key: string, value: unknown): string {
     if (value === undefined) return "nothing";
-    const text = JSON.stringify(value);
+    if (value instanceof Description) return value.text;
+    if (underSecretKey(key)) return shapeOf(value);
+    if (typeof value === "string" && looksSecret(value)) return shapeOf(value);
+    const text = JSON.stringify(redactDeep(value, false));
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The one error message for a config's problems, one line each. */
+/** A key path with each segment that looks like a credential (a pasted value used as a map key) hidden. */
+function safeKey(key: string): string {
+    return key
+        .split(".")
+        .map((segment) => (keyLooksSecret(segment) ? "[redacted]" : segment))
+        .join(".");
+}
+
+/** The strings of a value, for scrubbing messages that might quote them. */
+function stringsOf(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (value !== null && typeof value === "object" && !(value instanceof Description)) return Object.entries(value).flatMap(([k, v]) => [k, ...stringsOf(v)]);
+    return [];
+}
+
+/**
+ * What is expected, without any of the given value in it (a validator's message may quote its
+ * input) and without anything shaped like a credential.
+ */
+function safeExpected(problem: Problem): string {
+    let text = problem.expected;
+    for (const s of stringsOf(problem.given).filter((s) => s.length >= 4 && (looksSecret(s) || underSecretKey(problem.key)))) {
+        text = text.split(s).join("[redacted]");
+    }
+    return text
+        .split(/(\s+)/)
+        .map((word) => (credentialIn(word) !== undefined ? "[redacted]" : word))
+        .join("");
+}
+
+/** The problem as the error states it: a safe key, the given value described safely, what is expected. */
+export function safeProblem(problem: Problem): Problem {
+    return { key: safeKey(problem.key), given: described(describeGiven(problem.key, problem.given)), expected: safeExpected(problem) };
+}
+
+/** Orders key paths segment by segment, numbers (list indexes) numerically. */
+export function compareKeys(a: string, b: string): number {
+    const as = a.split(".");
+    const bs = b.split(".");
+    for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+        if (as[i] === bs[i]) continue;
+        const [na, nb] = [Number(as[i]), Number(bs[i])];
+        if (/^[0-9]+$/.test(as[i]) && /^[0-9]+$/.test(bs[i])) return na - nb;
+        return as[i] < bs[i] ? -1 : 1;
+    }
+    return as.length - bs.length;
+}
+
+/** Problems sorted by key path (stable: problems of one key keep their order). */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+    return [...problems].sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/**
+ * The one error message for a config's problems, one line each, sorted by key path. No line
+ * repeats a value that could be secret (see `describeGiven`).
+ */
 export function formatProblems(stack: string, problems: readonly Problem[]): string {
-    const lines = problems.map((p) => `  - ${p.key}: given ${describe(p.given)}; expected ${p.expected}`);
+    const lines = sortProblems(problems)
+        .map(safeProblem)
+        .map((p) => `  - ${p.key}: given ${(p.given as Description).text}; expected ${p.expected}`);
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     return `Stack config of "${stack}" has ${count}:\n${lines.join("\n")}`;
 }
 
-/** The config was invalid; `problems` lists everything wrong with it. */
+/**
+ * The config was invalid; `problems` lists everything wrong with it, sorted by key path and made
+ * safe to print (a logger that dumps the error's fields prints no secret either).
+ */
 export class ConfigError extends Error {
+    readonly problems: Problem[];
+
     constructor(
         readonly stack: string,
-        readonly problems: Problem[],
+        problems: readonly Problem[],
     ) {
         super(formatProblems(stack, problems));
         this.name = "ConfigError";
+        this.problems = sortProblems(problems).map(safeProblem);
     }
 }
 
@@ -101,7 +241,8 @@ export function problemsOf(root: z.core.$ZodType, issues: readonly z.core.$ZodIs
             const known = knownKeys(root, issue.path);
             return issue.keys.map((key) => ({
                 key: keyOf([...issue.path, key]),
-                given: (issue.input as Record<string, unknown> | undefined)?.[key],
+                // A key the program doesn't know could hold anything: a pasted password too.
+                given: described(shapeOf((issue.input as Record<string, unknown> | undefined)?.[key])),
                 expected: `no such key; known keys here: ${known.join(", ")}`,
             }));
         }

@@ -2,29 +2,69 @@
  * Cross-field rules of the application config: what a schema of single fields can't say. Each
  * rule is a pure function from parsed config to problems, tested without Pulumi.
  */
-import { isMutableTag, mutableTags } from "../lib/image";
+import { ImageRef, isMutableReference, mutableTags, parseImageReference } from "../lib/image";
 import { parseDuration, parseQuantity, podsOf } from "../lib/quantity";
-import { Problem } from "./problem";
-import { Environment, MonitoringConfig, ServiceConfig } from "./schema";
+import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
+import { secretKeys } from "../lib/secret-catalog";
+import { Problem, described, shapeOf } from "./problem";
+import type { Environment, MonitoringConfig, ServiceConfig } from "./schema";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
 export function minimumReplicas(service: ServiceConfig): number {
     return service.autoscaling.enabled ? service.autoscaling.minReplicas : service.replicas;
 }
 
+/** What production asks of every image the stack runs. */
+export const immutableInProduction = `an immutable release tag or a digest in production (mutable tags: ${mutableTags.join(", ")})`;
+
+/**
+ * An image production would run from a moving target: a mutable tag, or no tag (the runtime pulls
+ * "latest"), without a digest. One rule for every image of the stack: the services', their init
+ * containers' and checks', and the data tier's.
+ */
+export function mutableImageProblems(key: string, image: ImageRef, environment: Environment | undefined): Problem[] {
+    if (environment !== "production" || !isMutableReference(image)) return [];
+    return [{ key, given: image.tag ?? described("no tag (the runtime pulls \"latest\")"), expected: immutableInProduction }];
+}
+
 /** A service's image: a tag or a digest, and no moving tag in production. */
-function imageProblems(key: string, image: ServiceConfig["image"], environment: Environment): Problem[] {
+function imageProblems(key: string, image: ServiceConfig["image"], environment: Environment | undefined): Problem[] {
     if (image.tag === undefined && image.digest === undefined) {
         return [{ key: `${key}.image`, given: image, expected: "a tag or a digest" }];
     }
-    if (environment === "production" && image.digest === undefined && image.tag !== undefined && isMutableTag(image.tag)) {
-        return [{
-            key: `${key}.image.tag`,
-            given: image.tag,
-            expected: `an immutable release tag or a digest in production (mutable tags: ${mutableTags.join(", ")})`,
-        }];
-    }
+    return mutableImageProblems(`${key}.image.tag`, image, environment);
+}
+
+/** The helper containers' images (the dependency wait, the post-deploy check), full references, in production. */
+function helperImageProblems(key: string, service: ServiceConfig, environment: Environment | undefined): Problem[] {
+    return (["waitForDependencies", "postDeployCheck"] as const)
+        .filter((helper) => service[helper].enabled)
+        .flatMap((helper) => {
+            const reference = parseImageReference(service[helper].image);
+            return reference ? mutableImageProblems(`${key}.${helper}.image`, reference, environment).map((p) => ({ ...p, given: service[helper].image })) : [];
+        });
+}
+
+/** Why a plain value must not hold a secret, and where secrets go instead. */
+const secretPointer = `no secret: plain values land in a ConfigMap and the stack file in plaintext. Use the secret config keys (${secretKeys.join(", ")}, set with pulumi config set --secret) or secrets.source`;
+
+/**
+ * A secret pasted into a plain value: a name that says secret ("OPENAI_API_KEY") or a value shaped
+ * like a credential ("sk-…", "AKIA…", a private key). `key` is the value's config key.
+ */
+export function plainSecretProblems(key: string, name: string, value: unknown): Problem[] {
+    const credential = typeof value === "string" ? credentialIn(value) : undefined;
+    if (credential !== undefined) return [{ key, given: described(`${shapeOf(value)} shaped like ${credential}`), expected: secretPointer }];
+    if (isSecretLikeKey(name)) return [{ key, given: value, expected: `${secretPointer} (the name ${JSON.stringify(name)} says it is a secret)` }];
     return [];
+}
+
+/** Secrets pasted into a service's env, settings or extraEnv. */
+function serviceSecretProblems(key: string, service: ServiceConfig): Problem[] {
+    return [
+        ...Object.entries(service.env).flatMap(([name, value]) => plainSecretProblems(`${key}.env.${name}`, name, value)),
+        ...service.extraEnv.flatMap((entry, i) => ("value" in entry ? plainSecretProblems(`${key}.extraEnv.${i}.value`, entry.name, entry.value) : [])),
+    ];
 }
 
 /** A PodDisruptionBudget must let at least one pod go, or it blocks every drain. */
@@ -97,10 +137,53 @@ function shapeProblems(key: string, service: ServiceConfig, serviceNames: readon
     return problems;
 }
 
+/** The container's and the Service's ports: no two may share a number. */
+function portProblems(key: string, service: ServiceConfig): Problem[] {
+    if (service.metrics.enabled && service.ports.metrics === service.ports.http) {
+        return [{ key: `${key}.ports.metrics`, given: service.ports.metrics, expected: `a port other than ${key}.ports.http (${service.ports.http}): a container and a Service cannot have two ports of one number` }];
+    }
+    return [];
+}
+
+/** The preStop sleep runs inside the grace period; the process needs time to stop after it. */
+function terminationProblems(key: string, service: ServiceConfig): Problem[] {
+    const { preStopSleepSeconds: sleep, terminationGracePeriodSeconds: grace } = service;
+    if (sleep > 0 && sleep >= grace) {
+        return [{
+            key: `${key}.preStopSleepSeconds`,
+            given: sleep,
+            expected: `less than ${key}.terminationGracePeriodSeconds (${grace}): the sleep runs inside the grace period, and the process needs time to stop after it`,
+        }];
+    }
+    return [];
+}
+
+/** TLS needs a certificate: from cert-manager (an issuer) or an existing Secret; an issuer needs TLS on. */
+function tlsProblems(key: string, ingress: ServiceConfig["ingress"]): Problem[] {
+    if (!ingress.enabled) return [];
+    const issuer = ingress.certManagerClusterIssuer;
+    if (issuer !== undefined && !ingress.tls.enabled) {
+        return [{ key: `${key}.ingress.certManagerClusterIssuer`, given: issuer, expected: `nothing, because ${key}.ingress.tls.enabled is false: no certificate would ever be requested (or set tls.enabled: true)` }];
+    }
+    if (ingress.tls.enabled && issuer === undefined && ingress.tls.secretName === undefined) {
+        return [{
+            key: `${key}.ingress.tls`,
+            given: { enabled: true },
+            expected: `certManagerClusterIssuer (cert-manager writes the certificate's Secret) or tls.secretName naming an existing Secret with the certificate, because ${key}.ingress.tls.enabled is true`,
+        }];
+    }
+    return [];
+}
+
 /** Problems of one service; `key` is its config key, e.g. "services.api". */
-export function serviceProblems(key: string, service: ServiceConfig, environment: Environment, serviceNames: readonly string[]): Problem[] {
+export function serviceProblems(key: string, service: ServiceConfig, environment: Environment | undefined, serviceNames: readonly string[]): Problem[] {
     return [
         ...imageProblems(key, service.image, environment),
+        ...helperImageProblems(key, service, environment),
+        ...portProblems(key, service),
+        ...terminationProblems(key, service),
+        ...tlsProblems(key, service.ingress),
+        ...serviceSecretProblems(key, service),
         ...autoscalingProblems(key, service.autoscaling),
         ...disruptionBudgetProblems(key, service),
         ...resourceProblems(key, service.resources),
@@ -113,6 +196,28 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
 export function migrationProblems(key: string, migration: ServiceConfig["migration"]): Problem[] {
     if (!migration.enabled || migration.command !== undefined) return [];
     return [{ key: `${key}.migration.command`, given: undefined, expected: `the command to run, such as ["alembic", "upgrade", "head"], because ${key}.migration.enabled is true` }];
+}
+
+/**
+ * Two Ingresses of one stack (or two rules of one) claiming the same host and path: the ingress
+ * controller routes it to one of them, and which is not up to the stack file.
+ */
+export function ingressConflictProblems(services: Readonly<Record<string, ServiceConfig>>): Problem[] {
+    const claimed = new Map<string, string>();
+    const problems: Problem[] = [];
+    for (const [name, service] of Object.entries(services)) {
+        if (!service.ingress.enabled) continue;
+        service.ingress.hosts.forEach((host, h) =>
+            host.paths.forEach((path, p) => {
+                const route = `${host.host}${path.path}`;
+                const key = `services.${name}.ingress.hosts.${h}.paths.${p}.path`;
+                const first = claimed.get(route);
+                if (first === undefined) claimed.set(route, key);
+                else problems.push({ key, given: path.path, expected: `a host and path no other Ingress rule of the stack claims: ${first} already routes ${route}` });
+            }),
+        );
+    }
+    return problems;
 }
 
 /** Problems of the monitoring settings. */

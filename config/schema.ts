@@ -10,31 +10,40 @@ import { llmProviders } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";
 import { secretsSchema } from "./secrets";
 import {
+    annotations,
+    byteQuantity,
     cidr,
+    cpuQuantity,
     dnsLabel,
     environmentSchema,
     imageDigest,
+    imageReference,
+    imageRepository,
     imageTag,
+    ingressHost,
+    ingressPath,
     intOrPercent,
+    kubernetesName,
     labels,
     namedRawObject,
     nonNegativeInt,
+    objectName,
     port,
     positiveInt,
     promDuration,
-    quantity,
     rawObject,
+    url,
 } from "./primitives";
 
 export const namespaceSchema = z.strictObject({
     /** The namespace every object of the stack lives in. Unset: "<project>-<stack>", so review stacks never share one. */
-    name: dnsLabel.optional(),
+    name: dnsLabel("llm-platform-dev").optional(),
     /** Create the namespace (true) or use one that exists (false). */
     create: z.boolean().default(true),
     /** Extra labels on a created namespace, e.g. pod-security.kubernetes.io/enforce. */
     labels: labels.default({}),
     /** Extra annotations on a created namespace. */
-    annotations: labels.default({}),
+    annotations: annotations.default({}),
 });
 
 const peerSelector = z.strictObject({
@@ -83,7 +92,7 @@ export const vectorDbSchema = z.strictObject({
     /** Which vector database the application uses. */
     type: z.enum(["none", "pinecone", "qdrant", "weaviate"]).default("none"),
     /** Its URL (Pinecone: the index host URL). */
-    url: z.url({ error: "a URL such as \"https://qdrant.example.com:6333\"" }).optional(),
+    url: url("https://qdrant.example.com:6333").optional(),
     /** The index or collection name. */
     index: z.string().min(1).optional(),
 });
@@ -104,7 +113,7 @@ const probeSchema = (path: string, periodSeconds: number, failureThreshold: numb
         .prefault({});
 
 const resourceSet = (cpu: string, memory: string) =>
-    z.strictObject({ cpu: quantity.default(cpu), memory: quantity.default(memory) }).prefault({});
+    z.strictObject({ cpu: cpuQuantity.default(cpu), memory: byteQuantity.default(memory) }).prefault({});
 
 const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, periodSeconds: number) =>
     z
@@ -121,15 +130,15 @@ const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, peri
 /** A small helper container of the platform's own (an init container, a check): on or off, its image and time limit. */
 const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number) =>
     z
-        .strictObject({ enabled: z.boolean().default(enabled), image: z.string().min(1).default(image), timeoutSeconds: positiveInt.default(timeoutSeconds) })
+        .strictObject({ enabled: z.boolean().default(enabled), image: imageReference(image).default(image), timeoutSeconds: positiveInt.default(timeoutSeconds) })
         .prefault({});
 
 export const serviceSchema = z.strictObject({
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
-    component: dnsLabel.default("api"),
+    component: dnsLabel("api").default("api"),
     image: z.strictObject({
         /** e.g. "ghcr.io/acme/llm-orchestrator". */
-        repository: z.string().regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?$/, { error: "an image repository such as \"ghcr.io/acme/llm-orchestrator\"" }),
+        repository: imageRepository("ghcr.io/acme/llm-orchestrator"),
         /** An immutable release tag such as "1.4.2". */
         tag: imageTag("1.4.2").optional(),
         /** A content digest; when set it is what the pods run. */
@@ -137,7 +146,7 @@ export const serviceSchema = z.strictObject({
         pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
     }),
     /** Names of existing docker-registry Secrets. */
-    imagePullSecrets: z.array(z.string().min(1)).default([]),
+    imagePullSecrets: z.array(objectName("ghcr-credentials")).default([]),
     /** Pod count when autoscaling is off. */
     replicas: nonNegativeInt.default(1),
     ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),
@@ -182,21 +191,21 @@ export const serviceSchema = z.strictObject({
     service: z
         .strictObject({
             type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
-            annotations: labels.default({}),
+            annotations: annotations.default({}),
         })
         .prefault({}),
     ingress: z
         .strictObject({
             enabled: z.boolean().default(false),
-            className: z.string().min(1).default("nginx"),
+            className: objectName("nginx").default("nginx"),
             hosts: z
                 .array(
                     z.strictObject({
-                        host: z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "a host name such as \"api.example.com\"" }),
+                        host: ingressHost,
                         paths: z
                             .array(
                                 z.strictObject({
-                                    path: z.string().startsWith("/").default("/"),
+                                    path: ingressPath.default("/"),
                                     pathType: z.enum(["Prefix", "Exact", "ImplementationSpecific"]).default("Prefix"),
                                 }),
                             )
@@ -205,16 +214,16 @@ export const serviceSchema = z.strictObject({
                 )
                 .default([]),
             /** TLS for every host, from this Secret (cert-manager writes it when an issuer is set). */
-            tls: z.strictObject({ enabled: z.boolean().default(false), secretName: dnsLabel.optional() }).prefault({}),
+            tls: z.strictObject({ enabled: z.boolean().default(false), secretName: objectName("llm-example-com-tls").optional() }).prefault({}),
             /** cert-manager ClusterIssuer that issues the TLS certificate. */
-            certManagerClusterIssuer: z.string().min(1).optional(),
-            annotations: labels.default({}),
+            certManagerClusterIssuer: objectName("letsencrypt-prod").optional(),
+            annotations: annotations.default({}),
         })
         .prefault({}),
     serviceAccount: z
         .strictObject({
             /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
-            annotations: labels.default({}),
+            annotations: annotations.default({}),
             /** Mount the Kubernetes API token into the pods. */
             automountToken: z.boolean().default(false),
         })
@@ -258,7 +267,7 @@ export const serviceSchema = z.strictObject({
             podAntiAffinity: z.enum(["none", "preferred", "required"]).default("preferred"),
             /** Spread replicas across zones (topology.kubernetes.io/zone): not at all, if possible, or always. */
             zoneSpread: z.enum(["none", "preferred", "required"]).default("none"),
-            priorityClassName: z.string().min(1).optional(),
+            priorityClassName: objectName("llm-platform-critical").optional(),
         })
         .prefault({}),
     /** Escape hatches, passed to the pod spec as written. */
@@ -287,6 +296,13 @@ export const serviceSchema = z.strictObject({
         .prefault({}),
 });
 
+/**
+ * A service's name: its Deployment's, Service's (an RFC 1035 label) and ServiceMonitor's name and
+ * app.kubernetes.io/name. Its post-deploy check's Job is "<name>-check-<7 random characters>",
+ * which config/names.ts checks where the check is on.
+ */
+export const serviceName = kubernetesName("dns1035Label", "orchestrator");
+
 /** The whole stack config of the application: every key of `llm-platform:*` but the secret ones. */
 export const configSchema = z.strictObject({
     /** development, staging or production: decides the production-only rules. */
@@ -297,7 +313,7 @@ export const configSchema = z.strictObject({
     llm: llmSchema.prefault({}),
     vectorDb: vectorDbSchema.prefault({}),
     /** The workloads of the stack by name: an orchestrator API, or e.g. a backend and a frontend. */
-    services: z.record(dnsLabel, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: "at least one service" }),
+    services: z.record(serviceName, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: "at least one service" }),
     postgresql: postgresqlSchema.prefault({}),
     redis: redisSchema.prefault({}),
     /** Where the application's secrets come from, the secret manager's store, and rollouts on change. */

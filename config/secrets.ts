@@ -11,8 +11,8 @@
  */
 import { z } from "zod";
 import { SecretKey, appSecretCatalog, secretKeys } from "../lib/secret-catalog";
-import { goDuration, labels, objectName, secretDataKey, url } from "./primitives";
-import { Problem } from "./problem";
+import { annotations, goDuration, objectName, secretDataKey, url } from "./primitives";
+import { Problem, described } from "./problem";
 
 /**
  * The config keys that hold the application's secrets (lib/secret-catalog.ts). They are top-level
@@ -45,7 +45,7 @@ const storeServiceAccountSchema = z.strictObject({
     /** Create it (with `annotations`), or use one that exists. */
     create: z.boolean().default(false),
     /** Annotations of a created ServiceAccount: eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, azure.workload.identity/client-id. */
-    annotations: labels.default({}),
+    annotations: annotations.default({}),
 });
 
 /** AWS Secrets Manager. */
@@ -236,11 +236,11 @@ export function secretsProblems(input: SecretsRuleInput): Problem[] {
             if (need.required && !isSet) {
                 problems.push({ key, given: undefined, expected: `a secret, because ${need.reason}: pulumi config set --secret ${key} <value>` });
             } else if (!need.allowed && isSet) {
-                problems.push({ key, given: "a secret value", expected: unused(need) });
+                problems.push({ key, given: described("a secret value"), expected: unused(need) });
             }
         } else if (isSet) {
             const from = source === "external-secrets" ? `secrets.remoteRefs.${key}` : `secrets.existingSecret.keys.${key}`;
-            problems.push({ key, given: "a secret value", expected: `no value, because secrets.source is "${source}": the value comes from ${from}` });
+            problems.push({ key, given: described("a secret value"), expected: `no value, because secrets.source is "${source}": the value comes from ${from}` });
         }
         if (source === "external-secrets") {
             if (need.required && ref === undefined) {

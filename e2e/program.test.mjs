@@ -102,6 +102,42 @@ describe("the program's objects on the real API server", { concurrency: false },
     }
 });
 
+// Generated valid configs (tests/config-arbitraries.ts, fixed seed): "validation passed" and "the
+// API server accepts it" checked against each other on the real server.
+describe("generated valid configs on the real API server (server-side dry run)", { concurrency: false }, () => {
+    const count = Number(process.env.E2E_GENERATED_CONFIGS ?? 4);
+    let generated;
+    const namespaces = [];
+
+    before(() => {
+        const out = run("node", ["-r", "ts-node/register/transpile-only", path.join(projectRoot, "e2e", "generated-configs.ts"), String(count)], {
+            cwd: projectRoot,
+            env: { TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json") },
+        });
+        generated = JSON.parse(out.stdout);
+    });
+
+    after(() => {
+        for (const ns of namespaces) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=false"], { allowFail: true });
+    });
+
+    for (let i = 0; i < count; i++) {
+        it(`generated config ${i}: every object passes the API server's validation`, () => {
+            const config = generated.configs[i];
+            // The generated config is the whole stack config: dev's file is only the project's base, every key is set.
+            const list = render("dev", { set: config, secrets: generated.secrets });
+            assert.ok(list.items.some((o) => o.kind === "Deployment"), "no Deployment");
+            const file = path.join(fs.mkdtempSync("/tmp/llm-platform-generated-"), `generated-${i}.json`);
+            fs.writeFileSync(file, JSON.stringify(list));
+            const nsList = { ...list, items: list.items.filter((o) => o.kind === "Namespace") };
+            namespaces.push(...nsList.items.map((o) => o.metadata.name));
+            kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(nsList) });
+            const res = kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", file], { allowFail: true });
+            assert.equal(res.status, 0, `seed ${generated.seed}, config ${i} (${JSON.stringify(config)}):\n${res.stderr}`);
+        });
+    }
+});
+
 describe("pulumi up of the program with the Kubernetes and random providers", { concurrency: false }, () => {
     const why = missingForProgram();
     for (const stack of STACKS) {

@@ -1,8 +1,12 @@
 /**
- * How the ConfigMap policies recognise secrets: by the name of a key, by the known shapes of
- * credentials, and (as a heuristic) by the randomness of long strings. Findings name the key and
- * what it looks like, never the value, so a violation never copies a secret into the CLI output,
- * a PR comment or the Pulumi Cloud policy log.
+ * How secrets are recognised: by the name of a key, by the known shapes of credentials, and (as a
+ * heuristic) by the randomness of long strings. The config's error messages use it to describe a
+ * value instead of printing it, and the policy pack's ConfigMap policies to find secrets; either
+ * way a finding names the key and what the value looks like, never the value, so nothing copies a
+ * secret into the CLI output, a PR comment or the Pulumi Cloud policy log.
+ *
+ * policy/secret-detection.ts is a verbatim copy: the published policy pack is uploaded from
+ * policy/ alone, so it cannot import lib/. tests/policy.test.ts keeps the two identical.
  */
 
 /** Words that name a secret when they are a word of the key ("DB_PASSWORD", "apiKey"). */

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { formatProblems, Problem, validateConfig } from "../config";
+import { described, formatProblems, Problem, validateConfig } from "../config";
 import { problemsOf, raw, Values } from "./config-harness";
 import { parseQuantity, podsOf } from "../lib/quantity";
-import { runProgramExpectingError, stacks } from "./mocks";
+import { runProgramExpectingError, stacks, userSecrets } from "./mocks";
 
 
 const baseService = () => ({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } });
@@ -40,7 +40,7 @@ describe("config: schema", () => {
         assert.equal(
             message((v) => (v.services.api.autoscalling = { enabled: true })),
             'Stack config of "test" has 1 problem:\n' +
-                '  - services.api.autoscalling: given {"enabled":true}; expected no such key; known keys here: component, image, imagePullSecrets, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
+                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: component, image, imagePullSecrets, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
         );
     });
 
@@ -48,7 +48,7 @@ describe("config: schema", () => {
         assert.deepEqual(problems((v) => (v.replicas = 3)), [
             {
                 key: "replicas",
-                given: 3,
+                given: described("a number"),
                 expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets",
             },
         ]);
@@ -64,9 +64,9 @@ describe("config: schema", () => {
             }),
             'Stack config of "test" has 4 problems:\n' +
                 '  - environment: given "prod"; expected one of "development", "staging", "production"\n' +
-                '  - services.api.replicas: given "three"; expected a number\n' +
                 "  - services.api.ports.http: given 70000; expected a number <= 65535\n" +
-                '  - services.api.resources.limits.memory: given "4 GB"; expected a Kubernetes quantity such as "500m", "2" or "4Gi"',
+                '  - services.api.replicas: given "three"; expected a number\n' +
+                '  - services.api.resources.limits.memory: given "4 GB"; expected a quantity of bytes with a unit such as "512Mi", "4Gi" or "1G" (Ki, Mi, Gi, Ti: powers of 1024; k, M, G, T: of 1000)',
         );
     });
 
@@ -82,7 +82,7 @@ describe("config: schema", () => {
 
     it("service names must be DNS labels", () => {
         assert.deepEqual(problems((v) => (v.services = { Bad_Name: baseService() })), [
-            { key: "services.Bad_Name", given: "Bad_Name", expected: "a lowercase DNS label of at most 40 characters (a-z, 0-9, '-')" },
+            { key: "services.Bad_Name", given: "Bad_Name", expected: "a lowercase DNS label starting with a letter of at most 63 characters (a-z, 0-9, '-') such as \"orchestrator\"" },
         ]);
     });
 });
@@ -216,8 +216,8 @@ describe("config: secrets", () => {
 
     it("a key nothing would use is refused: every key has an effect", () => {
         assert.deepEqual(problems(() => undefined, ["cohereApiKey", "vectorDbApiKey"]), [
-            { key: "cohereApiKey", given: "a secret value", expected: "no value, because llm.providers.cohere.enabled is false and nothing would use it" },
-            { key: "vectorDbApiKey", given: "a secret value", expected: 'no value, because vectorDb.type is "none" and nothing would use it' },
+            { key: "cohereApiKey", given: described("a secret value"), expected: "no value, because llm.providers.cohere.enabled is false and nothing would use it" },
+            { key: "vectorDbApiKey", given: described("a secret value"), expected: 'no value, because vectorDb.type is "none" and nothing would use it' },
         ]);
     });
 
@@ -227,7 +227,7 @@ describe("config: secrets", () => {
             v.anthropicApiKey = "sk-ant-plaintext";
         });
         assert.deepEqual(found, [
-            { key: "anthropicApiKey", given: "a plaintext value", expected: "a secret: pulumi config set --secret anthropicApiKey <value>" },
+            { key: "anthropicApiKey", given: described("a plaintext value"), expected: "a secret: pulumi config set --secret anthropicApiKey <value>" },
         ]);
         assert.ok(!formatProblems("test", found).includes("sk-ant-plaintext"));
     });
@@ -236,7 +236,7 @@ describe("config: secrets", () => {
         assert.deepEqual(problems(() => undefined, ["namespace"]), [
             {
                 key: "namespace",
-                given: "a secret value",
+                given: described("a secret value"),
                 expected: "a plain value: secrets belong only in anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey, each set with pulumi config set --secret",
             },
         ]);
@@ -263,13 +263,13 @@ describe("config: a bad stack config fails before any resource is registered", (
         it(`${stack}: one error lists every problem, and no resource exists`, async () => {
             const { error, resources } = await runProgramExpectingError(stack, {
                 set: { autoscalling: { enabled: true }, networkPolicy: { enabled: "yes" } },
-                secrets: { anthropicApiKey: "k", openaiApiKey: "k", cohereApiKey: "k" },
+                secrets: userSecrets[stack],
             });
             assert.equal(
                 error.message,
                 `Stack config of "${stack}" has 2 problems:\n` +
-                    '  - networkPolicy.enabled: given "yes"; expected a boolean\n' +
-                    "  - autoscalling: given {\"enabled\":true}; expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets",
+                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets\n" +
+                    '  - networkPolicy.enabled: given "yes"; expected a boolean',
             );
             assert.deepEqual(resources, []);
         });

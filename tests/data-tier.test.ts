@@ -375,8 +375,8 @@ describe("data tier under mocks: config problems", () => {
             error.message,
             [
                 'Stack config of "staging" has 2 problems:',
-                '  - postgresql.external.host: given nothing; expected a host name, because postgresql.mode is "external"',
                 '  - postgresql.external.existingSecret: given nothing; expected the name of an existing Secret holding the password under "password", because postgresql.mode is "external"',
+                '  - postgresql.external.host: given nothing; expected a host name, because postgresql.mode is "external"',
             ].join("\n"),
         );
         assert.deepEqual(resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
@@ -401,6 +401,6 @@ describe("data tier under mocks: config problems", () => {
 
     it("a misspelt data-tier key is an error, not ignored", async () => {
         const { error } = await runProgramExpectingError("dev", { set: { redis: { architecure: "replication" } }, secrets: userSecrets.dev });
-        assert.match(error.message, /^ {2}- redis\.architecure: given "replication"; expected no such key; known keys here: mode, protect, /m);
+        assert.match(error.message, /^ {2}- redis\.architecure: given a string of 11 characters; expected no such key; known keys here: mode, protect, /m);
     });
 });

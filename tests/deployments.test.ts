@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { DeploymentsConfig, formatProblems, validateDeploymentsConfig } from "../deployments/config";
+import { DeploymentsConfig, described, formatProblems, validateDeploymentsConfig } from "../deployments/config";
 import { deploymentSettingsArgs, githubActionsPolicies, oidcSettings, policyGroupArgs, preRunCommands } from "../deployments/settings";
 import { projectRoot, promiseOf, stacks } from "./mocks";
 
@@ -94,7 +94,7 @@ describe("deployments: config", () => {
         assert.deepEqual(problemsOf((v) => (v.driftDetection.autoRemediation = true)), [
             {
                 key: "driftDetection.autoRemediation",
-                given: true,
+                given: described("a boolean"),
                 expected: "no such key; known keys here: stacks, scheduleCron, autoRemediate",
             },
         ]);

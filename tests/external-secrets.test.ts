@@ -306,7 +306,7 @@ describe("external secrets under mocks: a missing or inconsistent secrets config
         assert.equal(
             error.message,
             'Stack config of "prod" has 2 problems:\n' +
-                '  - openaiApiKey: given "a secret value"; expected no value, because secrets.source is "external-secrets": the value comes from secrets.remoteRefs.openaiApiKey\n' +
+                '  - openaiApiKey: given a secret value; expected no value, because secrets.source is "external-secrets": the value comes from secrets.remoteRefs.openaiApiKey\n' +
                 "  - secrets.remoteRefs.cohereApiKey: given nothing; expected where cohereApiKey lives in the secret manager ({key, property?, version?}), because llm.providers.cohere.enabled is true",
         );
         assert.ok(!error.message.includes("sk-plaintext-value"));
@@ -331,8 +331,8 @@ describe("external secrets under mocks: a missing or inconsistent secrets config
         assert.equal(
             error.message,
             'Stack config of "staging" has 3 problems:\n' +
-                '  - appSecretKey: given "a plaintext value"; expected a secret: pulumi config set --secret appSecretKey <value>\n' +
-                '  - appSecretKey: given "a secret value"; expected no value, because secrets.source is "external-secrets": the value comes from secrets.remoteRefs.appSecretKey\n' +
+                '  - appSecretKey: given a plaintext value; expected a secret: pulumi config set --secret appSecretKey <value>\n' +
+                '  - appSecretKey: given a secret value; expected no value, because secrets.source is "external-secrets": the value comes from secrets.remoteRefs.appSecretKey\n' +
                 '  - secrets.store.vault: given nothing; expected the vault settings, because secrets.store.provider is "vault"',
         );
         assert.deepEqual(resources, []);

@@ -452,6 +452,13 @@ describe("policy: no-load-balancer-services", () => {
     });
 });
 
+describe("policy pack: its copy of lib/secret-detection.ts", () => {
+    it("is identical to lib's, which the config uses (the published pack is uploaded from policy/ alone)", () => {
+        const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), "utf8");
+        assert.equal(read("policy/secret-detection.ts"), read("lib/secret-detection.ts"));
+    });
+});
+
 describe("policy: configmaps-no-secrets", () => {
     const configMap = (data: Record<string, string>) => ({ type: CONFIGMAP, props: { metadata: { name: "settings" }, data } });
 

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { configSchema } from "../config";
-import { projectRoot } from "./mocks";
+import { configSchema, formatProblems, validateConfig } from "../config";
+import { projectRoot, readStackConfig } from "./mocks";
 
 const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), "utf8");
 
@@ -18,8 +18,25 @@ function keysOf(schema: z.core.$ZodType): string[] {
     }
 }
 
+/** The prod stack's config with a misspelt key, a blocking PDB and a password pasted Helm-style. */
+function readmeExampleMessage(): string {
+    const values = Object.fromEntries(Object.entries(readStackConfig("prod").values).map(([k, v]) => [k.replace(/^llm-platform:/, ""), structuredClone(v)])) as Record<string, any>;
+    const orchestrator = values.services.orchestrator;
+    orchestrator.autoscalling = { enabled: true };
+    orchestrator.podDisruptionBudget.minAvailable = 5;
+    values.postgresql.auth.password = "S3cr3t-pa55word";
+    const { problems } = validateConfig({ project: "llm-platform", stack: "prod", values, secretKeys: new Set() });
+    return formatProblems("prod", problems);
+}
+
 describe("README stays true", () => {
     const readme = read("README.md");
+
+    it("the config error example is what the program prints for it", () => {
+        const block = /<!-- config-error-example -->\n```\n([\s\S]*?)\n```/.exec(readme);
+        assert.ok(block, "README lacks the config-error-example block");
+        assert.equal(block[1], readmeExampleMessage());
+    });
 
     it("documents every top-level config key", () => {
         for (const key of keysOf(configSchema)) assert.ok(readme.includes(`\`${key}`), `README lacks \`${key}\``);

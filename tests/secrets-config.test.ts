@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblems, Problem, resolveConfig, validateConfig } from "../config";
+import { described, formatProblems, Problem, resolveConfig, validateConfig } from "../config";
 import { problemsOf, raw, Values } from "./config-harness";
 
 
@@ -30,8 +30,8 @@ describe("secrets config: source pulumi (the default)", () => {
         assert.deepEqual(
             problems((v) => (v.secrets = { remoteRefs: { anthropicApiKey: { key: "k" } }, existingSecret: { name: "keys" }, store: awsStore() }), ["anthropicApiKey"]),
             [
-                { key: "secrets.remoteRefs.anthropicApiKey", given: { key: "k" }, expected: 'nothing, because secrets.source is "pulumi"' },
                 { key: "secrets.existingSecret", given: { name: "keys", keys: {} }, expected: 'nothing, because secrets.source is "pulumi"' },
+                { key: "secrets.remoteRefs.anthropicApiKey", given: { key: "k" }, expected: 'nothing, because secrets.source is "pulumi"' },
                 {
                     key: "secrets.store",
                     given: { create: true, kind: "SecretStore", provider: "aws", aws: { region: "eu-west-1" } },
@@ -72,7 +72,7 @@ describe("secrets config: source external-secrets", () => {
         assert.equal(
             formatProblems("prod", found),
             'Stack config of "prod" has 2 problems:\n' +
-                '  - anthropicApiKey: given "a secret value"; expected no value, because secrets.source is "external-secrets": the value comes from secrets.remoteRefs.anthropicApiKey\n' +
+                '  - anthropicApiKey: given a secret value; expected no value, because secrets.source is "external-secrets": the value comes from secrets.remoteRefs.anthropicApiKey\n' +
                 "  - secrets.remoteRefs.anthropicApiKey: given nothing; expected where anthropicApiKey lives in the secret manager ({key, property?, version?}), because llm.providers.anthropic.enabled is true",
         );
     });
@@ -106,9 +106,9 @@ describe("secrets config: source external-secrets", () => {
 
     it("a referenced store needs its name, and takes no provider settings", () => {
         assert.deepEqual(problems(eso({ store: { create: false, kind: "ClusterSecretStore", provider: "aws", aws: { region: "eu-west-1" } } })), [
+            { key: "secrets.store.aws", given: { region: "eu-west-1" }, expected: "nothing, because secrets.store.create is false: the existing store is referenced by kind and name only" },
             { key: "secrets.store.name", given: undefined, expected: "the name of the existing ClusterSecretStore, because secrets.store.create is false" },
             { key: "secrets.store.provider", given: "aws", expected: "nothing, because secrets.store.create is false: the existing store is referenced by kind and name only" },
-            { key: "secrets.store.aws", given: { region: "eu-west-1" }, expected: "nothing, because secrets.store.create is false: the existing store is referenced by kind and name only" },
         ]);
         assert.deepEqual(problems(eso({ store: { create: false, kind: "ClusterSecretStore", name: "org-aws" } })), []);
     });
@@ -119,11 +119,11 @@ describe("secrets config: source external-secrets", () => {
             [
                 { key: "secrets.refreshInterval", given: "hourly", expected: 'a duration such as "1h" or "15m" ("0": sync once, never refresh)' },
                 { key: "secrets.store.aws.region", given: "Ireland", expected: 'an AWS region such as "eu-west-1"' },
-                { key: "secrets.store.aws.rolle", given: "x", expected: "no such key; known keys here: region, role" },
+                { key: "secrets.store.aws.rolle", given: described("a string of 1 character"), expected: "no such key; known keys here: region, role" },
             ],
         );
         assert.deepEqual(problems(eso({ store: { provider: "azure", azure: { vaultUrl: "not a url" } } })), [
-            { key: "secrets.store.azure.vaultUrl", given: "not a url", expected: 'a URL such as "https://llm-platform-prod.vault.azure.net"' },
+            { key: "secrets.store.azure.vaultUrl", given: "not a url", expected: 'an http:// or https:// URL with a host, such as "https://llm-platform-prod.vault.azure.net"' },
         ]);
     });
 });
@@ -135,7 +135,7 @@ describe("secrets config: source existing", () => {
             { key: "secrets.existingSecret", given: undefined, expected: 'the Secret\'s name and the key of each secret in it, because secrets.source is "existing"' },
         ]);
         assert.deepEqual(problems((v) => (v.secrets = { source: "existing", existingSecret: { name: "llm-keys", keys: { openaiApiKey: "openai" } } }), ["anthropicApiKey"]), [
-            { key: "anthropicApiKey", given: "a secret value", expected: 'no value, because secrets.source is "existing": the value comes from secrets.existingSecret.keys.anthropicApiKey' },
+            { key: "anthropicApiKey", given: described("a secret value"), expected: 'no value, because secrets.source is "existing": the value comes from secrets.existingSecret.keys.anthropicApiKey' },
             { key: "secrets.existingSecret.keys.anthropicApiKey", given: undefined, expected: 'the key holding anthropicApiKey in Secret "llm-keys", because llm.providers.anthropic.enabled is true' },
             { key: "secrets.existingSecret.keys.openaiApiKey", given: "openai", expected: "no value, because llm.providers.openai.enabled is false and nothing would use it" },
         ]);
@@ -196,8 +196,8 @@ describe("secrets config: data-store passwords from the secret manager", () => {
                 v.postgresql.auth.remoteRefs.adminPassword = { key: "x" };
             }, ["anthropicApiKey"]),
             [
-                { key: "postgresql.external.existingSecret", given: "pg", expected: 'nothing, because postgresql.auth.passwordSource is "external-secrets": the program syncs the password into its own Secret' },
                 { key: "postgresql.auth.remoteRefs.adminPassword", given: { key: "x" }, expected: 'nothing, because postgresql.mode is "external": the application only needs the password of postgresql.auth.username' },
+                { key: "postgresql.external.existingSecret", given: "pg", expected: 'nothing, because postgresql.auth.passwordSource is "external-secrets": the program syncs the password into its own Secret' },
             ],
         );
     });
