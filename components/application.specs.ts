@@ -13,6 +13,7 @@ import { WorkloadPeer } from "./service-graph";
 import { NetworkPeer, PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 
 type Input<T> = pulumi.Input<T>;
+type Resource = pulumi.Resource;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -134,6 +135,20 @@ export function secretEnv(service: ServiceConfig, context: PlatformContext, appS
     if (service.connectsTo.postgresql && context.database) env.push({ name: "DATABASE_PASSWORD", secret: context.database.passwordSecret });
     if (service.connectsTo.redis && context.redis) env.push({ name: "REDIS_PASSWORD", secret: context.redis.passwordSecret });
     return [...env, ...appSecrets];
+}
+
+/**
+ * The rotated data-store passwords a service reads: a pod annotation per store with the password's
+ * generation (a new one rolls the pods, which read the password at start), and what must finish
+ * before they roll (PostgreSQL's password sync, Redis's restart). Empty for passwords never rotated.
+ */
+export function passwordRotations(service: Pick<ServiceConfig, "connectsTo">, context: Pick<PlatformContext, "database" | "redis">): { annotations: Record<string, string>; after: Resource[] } {
+    const stores = [["postgresql", service.connectsTo.postgresql ? context.database : undefined], ["redis", service.connectsTo.redis ? context.redis : undefined]] as const;
+    const rotated = stores.flatMap(([store, endpoint]) => (endpoint?.passwordRotation ? [[store, endpoint.passwordRotation] as const] : []));
+    return {
+        annotations: Object.fromEntries(rotated.map(([store, rotation]) => [`llm-platform/${store}-password-generation`, String(rotation.generation)])),
+        after: rotated.map(([, rotation]) => rotation.after),
+    };
 }
 
 /** Stakater Reloader's annotation: roll the Deployment when one of these Secrets changes. */

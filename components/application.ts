@@ -12,6 +12,7 @@ import {
     networkPolicySpec,
     PlatformContext,
     PodInputs,
+    passwordRotations,
     pdbSpec,
     podSpec,
     reloaderAnnotations,
@@ -163,7 +164,8 @@ export class Application extends pulumi.ComponentResource {
             secretEnv: podSecretEnv,
             waitScript: dependencyWaitScript(service, context),
         };
-        const migration = service.migration.enabled ? this.migration(scope, context, args, pod) : undefined;
+        const rotations = passwordRotations(service, context);
+        const migration = service.migration.enabled ? this.migration(scope, context, args, pod, rotations.after) : undefined;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata: this.metadata(scope, annotations),
             spec: {
@@ -174,16 +176,16 @@ export class Application extends pulumi.ComponentResource {
                 selector: { matchLabels: scope.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
                 template: {
-                    metadata: { labels: scope.labels },
+                    metadata: { labels: scope.labels, ...(Object.keys(rotations.annotations).length > 0 ? { annotations: rotations.annotations } : {}) },
                     spec: podSpec(service, pod),
                 },
             },
-        }, { parent: this, dependsOn: migration ? [migration.job] : [] });
+        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after] });
         return { configMap, deployment };
     }
 
     /** The migration Job the Deployment waits for: a failed migration leaves the running pods untouched. */
-    private migration(scope: Scope, context: PlatformContext, args: ApplicationArgs, pod: PodInputs): MigrationJob {
+    private migration(scope: Scope, context: PlatformContext, args: ApplicationArgs, pod: PodInputs, after: readonly pulumi.Resource[]): MigrationJob {
         const { name, service } = scope;
         return new MigrationJob(`${name}-migration`, {
             namespace: scope.namespace,
@@ -193,6 +195,7 @@ export class Application extends pulumi.ComponentResource {
             migration: service.migration,
             pod,
             networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis } : undefined,
+            after,
         }, { parent: this });
     }
 

@@ -60,11 +60,22 @@ export function dataSafetyOptions(protect: boolean, store: DataStoreKind): {
 export const passwordLength = 32;
 
 /**
+ * The keepers of a generated password of `generation`: none for generation 0, so the passwords
+ * generated before rotation existed keep their state (a change of keepers replaces a
+ * RandomPassword, from unset to anything too); any other generation replaces it once.
+ */
+export function passwordKeepers(generation: number): Record<string, string> | undefined {
+    return generation > 0 ? { rotation: String(generation) } : undefined;
+}
+
+/**
  * A generated password: letters and digits only, so it is safe in connection URLs and shells. It is
  * generated once and kept in state, so later previews and ups show no change; `result` is secret.
+ * A new `generation` (auth.rotation) generates a new one.
  */
-export function generatedPassword(name: string, opts: pulumi.CustomResourceOptions): random.RandomPassword {
-    return new random.RandomPassword(name, { length: passwordLength, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, opts);
+export function generatedPassword(name: string, generation: number, opts: pulumi.CustomResourceOptions): random.RandomPassword {
+    const keepers = passwordKeepers(generation);
+    return new random.RandomPassword(name, { length: passwordLength, special: false, minLower: 1, minUpper: 1, minNumeric: 1, ...(keepers ? { keepers } : {}) }, opts);
 }
 
 /** The cluster DNS name of a Service in a namespace. */
@@ -74,12 +85,28 @@ export function serviceHost(service: string, namespace: pulumi.Input<string>): p
 
 /** Where a data store's passwords come from. */
 export type DataStoreCredentials =
-    /** RandomPasswords kept (encrypted) in the stack's state, written into the program's Secret. */
-    | { readonly source: "generated" }
+    /**
+     * RandomPasswords kept (encrypted) in the stack's state, written into the program's Secret.
+     * `generation`: raising it generates new rotating passwords. @default 0
+     */
+    | { readonly source: "generated"; readonly generation?: number }
     /** An ExternalSecret makes ESO sync each key of the program's Secret from the manager. */
     | { readonly source: "external-secrets"; readonly sync: SecretSync; readonly remoteRefs: Readonly<Record<string, RemoteRef>> }
-    /** A Secret that exists, read by name. */
-    | { readonly source: "existing"; readonly secretName: string };
+    /**
+     * A Secret that exists, read by name. In the cluster, `keys` maps each key the chart reads to
+     * the Secret's own key. @default the chart's keys
+     */
+    | { readonly source: "existing"; readonly secretName: string; readonly keys?: Readonly<Record<string, string>> };
+
+/** The key under which the credentials Secret holds what the chart calls `chartKey`. */
+export function credentialKey(credentials: DataStoreCredentials, chartKey: string): string {
+    return credentials.source === "existing" ? (credentials.keys?.[chartKey] ?? chartKey) : chartKey;
+}
+
+/** The generation of generated passwords; 0 for any other source. */
+export function credentialsGeneration(credentials: DataStoreCredentials): number {
+    return credentials.source === "generated" ? (credentials.generation ?? 0) : 0;
+}
 
 /** A managed server the application connects to instead of an in-cluster release. */
 export interface ExternalServer {
@@ -101,7 +128,7 @@ export type DataStorePlacement<Settings> =
           readonly chart: ChartSourceSpec;
           /** The settings the chart's values are built from. */
           readonly settings: Settings;
-          readonly credentials: Exclude<DataStoreCredentials, { source: "existing" }>;
+          readonly credentials: DataStoreCredentials;
       }
     | { readonly mode: "external"; readonly server: ExternalServer; readonly credentials: Exclude<DataStoreCredentials, { source: "generated" }> };
 
@@ -129,19 +156,29 @@ export interface DataStoreCommonArgs {
      * The chart's NetworkPolicies, admitting only `clients` (and Prometheus on the metrics port).
      * @default the chart's NetworkPolicies off, as the platform's are
      */
-    readonly networkPolicy?: { readonly prometheus?: ChartNetworkPolicySpec["prometheus"] };
+    readonly networkPolicy?: {
+        readonly prometheus?: ChartNetworkPolicySpec["prometheus"];
+        /** Where the backup uploader may reach HTTPS (object storage). @default ["0.0.0.0/0"] */
+        readonly httpsEgressCidrs?: readonly string[];
+    };
     /** The selector labels of the application pods that connect to the data store. @default none */
     readonly clients?: readonly Labels[];
     /** The created secret store, which ExternalSecrets wait for. @default none: the store exists already */
     readonly secretStore?: pulumi.Resource;
 }
 
+/** A generated password: the name suffix of its RandomPassword, and whether auth.rotation renews it. */
+export interface GeneratedPasswordSpec {
+    readonly suffix: string;
+    readonly rotates: boolean;
+}
+
 /**
  * What every data store derives from its args, with defaults resolved once: the release names,
  * data safety, the chart's NetworkPolicy settings, and the credentials Secret (`generated`: for
- * generated passwords, each Secret key and the name suffix of its RandomPassword).
+ * generated passwords, each Secret key and its RandomPassword).
  */
-export function dataStoreParts(parent: pulumi.Resource, name: string, store: DataStoreKind, args: DataStoreCommonArgs & { readonly credentials: DataStoreCredentials }, generated: Readonly<Record<string, string>>) {
+export function dataStoreParts(parent: pulumi.Resource, name: string, store: DataStoreKind, args: DataStoreCommonArgs & { readonly credentials: DataStoreCredentials }, generated: Readonly<Record<string, GeneratedPasswordSpec>>) {
     const partOf = args.partOf ?? "llm-platform";
     const protect = args.protect ?? false;
     const names = releaseNames(args.instance, store);
@@ -166,8 +203,8 @@ export interface CredentialsSecretArgs {
     readonly secretName: string;
     readonly labels: Labels;
     readonly credentials: DataStoreCredentials;
-    /** For generated passwords: each Secret key and the name suffix of its RandomPassword. */
-    readonly generated: Readonly<Record<string, string>>;
+    /** For generated passwords: each Secret key and its RandomPassword. */
+    readonly generated: Readonly<Record<string, GeneratedPasswordSpec>>;
     readonly secretStore?: pulumi.Resource;
     readonly safety: ReturnType<typeof dataSafetyOptions>;
 }
@@ -195,7 +232,8 @@ export function credentialsSecret(parent: pulumi.Resource, name: string, args: C
             return { name: resource.metadata.name, resource };
         }
         case "generated": {
-            const passwords = Object.entries(args.generated).map(([key, suffix]) => [key, generatedPassword(`${name}-${suffix}`, { parent, ...args.safety.state }).result]);
+            const generation = credentials.generation ?? 0;
+            const passwords = Object.entries(args.generated).map(([key, { suffix, rotates }]) => [key, generatedPassword(`${name}-${suffix}`, rotates ? generation : 0, { parent, ...args.safety.state }).result]);
             const resource = new k8s.core.v1.Secret(`${name}-auth`, {
                 metadata: { name: args.secretName, namespace: args.namespace, labels: args.labels },
                 type: "Opaque",

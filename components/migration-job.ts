@@ -21,6 +21,8 @@ export interface MigrationJobArgs {
     readonly pod: PodInputs;
     /** The data stores, for the migration's NetworkPolicy; absent, no NetworkPolicy. */
     readonly networkPolicy?: { readonly database?: DataStoreEndpoint; readonly redis?: DataStoreEndpoint };
+    /** What must finish before the migration runs, such as the sync of a rotated database password. @default nothing */
+    readonly after?: readonly pulumi.Resource[];
 }
 
 /**
@@ -40,7 +42,7 @@ export class MigrationJob extends pulumi.ComponentResource {
         super("llm-platform:app:MigrationJob", name, {}, opts);
         const labels = standardLabels(args.identity);
         const selector = selectorLabels(args.identity);
-        const dependsOn: pulumi.Resource[] = [];
+        const dependsOn: pulumi.Resource[] = [...(args.after ?? [])];
         if (args.networkPolicy) {
             dependsOn.push(new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
                 metadata: { name: args.identity.name, namespace: args.namespace, labels },

@@ -94,8 +94,17 @@ export function postgresqlConfiguration(tuning: PostgresTuning | undefined): str
     return lines.length > 0 ? `${lines.join("\n")}\n` : undefined;
 }
 
+/** The Secret the chart reads the passwords from, and the key of each. */
+export interface PostgresqlSecretRef {
+    readonly name: string;
+    readonly keys: { readonly [K in keyof typeof postgresSecretKeys]: string };
+}
+
 /** Everything the PostgreSQL values depend on. */
-export type PostgresqlValuesInput = ChartValuesInput<PostgresqlSpec>;
+export type PostgresqlValuesInput = ChartValuesInput<PostgresqlSpec> & {
+    /** The password Secret. @default the program's, "<release>-auth", with the chart's keys */
+    readonly secret?: PostgresqlSecretRef;
+};
 
 /** A StatefulSet's NetworkPolicy values in the postgresql chart (primary.* and readReplicas.*). */
 export function postgresqlNetworkPolicy(input: Pick<PostgresqlValuesInput, "networkPolicy" | "monitoring">): Record<string, unknown> {
@@ -114,6 +123,7 @@ export function postgresqlNetworkPolicy(input: Pick<PostgresqlValuesInput, "netw
 /** The Helm values of the postgresql release. No password ever appears here: only the Secret's name. */
 export function postgresqlValues(input: PostgresqlValuesInput): Record<string, unknown> {
     const { config, names, protect, monitoring } = input;
+    const secret = input.secret ?? { name: names.secret, keys: postgresSecretKeys };
     const networkPolicy = postgresqlNetworkPolicy(input);
     const replication = config.architecture === "replication";
     const configuration = postgresqlConfiguration(config.tuning);
@@ -124,8 +134,8 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
             enablePostgresUser: true,
             username: config.auth.username,
             database: config.auth.database,
-            existingSecret: names.secret,
-            secretKeys: { ...postgresSecretKeys },
+            existingSecret: secret.name,
+            secretKeys: { ...secret.keys },
             usePasswordFiles: true,
         },
         // A pre-upgrade hook; v4.Chart runs no hooks, and the passwords never change anyway.

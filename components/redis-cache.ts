@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
+import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, credentialKey, credentialsGeneration, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 
@@ -24,16 +24,29 @@ export class RedisCache extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:RedisCache", name, {}, opts);
-        const { names, partOf, protect, safety, secret, chartNetworkPolicy } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: "password" });
+        const { names, partOf, protect, safety, secret, chartNetworkPolicy } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: { suffix: "password", rotates: true } });
         this.secretName = secret.name;
 
         if (args.mode === "external") {
             this.endpoint = externalEndpoint(args.server, secret.name);
         } else {
-            const values = redisValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy });
+            const key = credentialKey(args.credentials, redisSecretKey);
+            const generation = credentialsGeneration(args.credentials);
+            const values = redisValues({
+                config: args.settings,
+                names,
+                partOf,
+                protect,
+                monitoring: args.monitoring,
+                networkPolicy: chartNetworkPolicy,
+                ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, key } } : {}),
+                passwordGeneration: generation,
+            });
             this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
             this.podSelector = names.podSelector;
-            this.endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key: redisSecretKey });
+            const endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key });
+            // Redis reads its password at start: clients roll to a new one once the release has restarted with it.
+            this.endpoint = generation > 0 ? { ...endpoint, passwordRotation: { generation, after: this.chart } } : endpoint;
         }
         this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
     }

@@ -48,7 +48,20 @@ export function redisConfiguration(tuning: RedisTuning | undefined): string | un
 }
 
 /** Everything the Redis values depend on. */
-export type RedisValuesInput = ChartValuesInput<RedisSpec>;
+export type RedisValuesInput = ChartValuesInput<RedisSpec> & {
+    /** The password Secret and its key. @default the program's, "<release>-auth", key "redis-password" */
+    readonly secret?: { readonly name: string; readonly key: string };
+    /** The generation of a generated password (auth.rotation); above 0 it is a pod annotation, so a new one restarts Redis. @default 0 */
+    readonly passwordGeneration?: number;
+};
+
+/** The pod annotation that carries the password's generation, so a rotation restarts the pods that read it at start. */
+export const passwordGenerationAnnotation = "llm-platform/password-generation";
+
+/** The pods' annotations for a password generation: none for 0, so stacks that never rotated keep their pods. */
+export function passwordGenerationAnnotations(generation: number | undefined): Record<string, string> {
+    return (generation ?? 0) > 0 ? { [passwordGenerationAnnotation]: String(generation) } : {};
+}
 
 /** The redis chart's (single) NetworkPolicy values. */
 export function redisNetworkPolicy(input: Pick<RedisValuesInput, "networkPolicy" | "monitoring" | "config">): Record<string, unknown> {
@@ -77,18 +90,22 @@ export function redisNetworkPolicy(input: Pick<RedisValuesInput, "networkPolicy"
 export function redisValues(input: RedisValuesInput): Record<string, unknown> {
     const { config, names, protect, monitoring } = input;
     const sentinel = config.sentinel.enabled;
+    const secret = input.secret ?? { name: names.secret, key: redisSecretKey };
+    const annotations = passwordGenerationAnnotations(input.passwordGeneration);
+    const podAnnotations = Object.keys(annotations).length > 0 ? { podAnnotations: annotations } : {};
     const values: Record<string, unknown> = {
         ...releaseValues(input),
         auth: {
             enabled: true,
             sentinel: true,
-            existingSecret: names.secret,
-            existingSecretPasswordKey: redisSecretKey,
+            existingSecret: secret.name,
+            existingSecretPasswordKey: secret.key,
             usePasswordFiles: true,
         },
         master: {
             ...resourcesValues(config.master.resources),
             ...persistenceValues(config.persistence, protect),
+            ...podAnnotations,
         },
         ...(config.architecture === "replication"
             ? {
@@ -96,6 +113,7 @@ export function redisValues(input: RedisValuesInput): Record<string, unknown> {
                       replicaCount: config.replica.replicaCount,
                       ...resourcesValues(config.replica.resources),
                       ...persistenceValues(config.persistence, protect),
+                      ...podAnnotations,
                       // The master Service's kubectl sidecar runs in these pods with their token.
                       ...(sentinel ? { automountServiceAccountToken: true } : {}),
                   },

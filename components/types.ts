@@ -27,6 +27,12 @@ export interface DataStoreEndpoint {
     readonly passwordSecret: SecretKeyRef;
     /** What the client's NetworkPolicy egress rule allows. */
     readonly networkPeer: NetworkPeer;
+    /**
+     * A rotated generated password (auth.rotation above 0): its generation, which the clients'
+     * pods carry as an annotation so they roll to it, and what must finish before they do.
+     * @default none: the password was never rotated
+     */
+    readonly passwordRotation?: { readonly generation: number; readonly after: pulumi.Resource };
 }
 
 /** A PostgreSQL endpoint: a data store plus the database and user to log in as. */

@@ -2,16 +2,34 @@
  * The stack config of the data tier: `llm-platform:postgresql` and `llm-platform:redis`. Each data
  * store runs in the cluster from the pinned Bitnami chart (mode "in-cluster") or is a managed
  * service the application connects to (mode "external"). No password is ever read from here:
- * in-cluster passwords are generated, or synced from a secret manager by the External Secrets
- * Operator (`auth.passwordSource: external-secrets`); external ones stay in an existing Secret
- * named here, or are synced from the manager the same way.
+ * in-cluster passwords are generated, synced from a secret manager by the External Secrets
+ * Operator (`auth.passwordSource: external-secrets`), or read from a Secret that exists
+ * (`auth.passwordSource: existing`); external ones stay in an existing Secret named here, or are
+ * synced from the manager the same way.
  */
 import { z } from "zod";
 import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
 import { parsePostgresMemory, parseRedisMemory, postgresMemoryPattern, redisMemoryPattern } from "../lib/memory-units";
 import { parseQuantity } from "../lib/quantity";
-import { Environment, byteQuantity, cidr, cpuQuantity, hostName, imageDigest, imageRegistry, imageTag, objectName, port, repositoryPath, secretDataKey } from "./primitives";
+import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
+import {
+    Environment,
+    byteQuantity,
+    cidr,
+    cpuQuantity,
+    cronSchedule,
+    hostName,
+    imageDigest,
+    imageReferenceString,
+    imageRegistry,
+    imageTag,
+    nonNegativeInt,
+    objectName,
+    port,
+    repositoryPath,
+    secretDataKey,
+} from "./primitives";
 import { Problem } from "./problem";
 import { mutableImageProblems } from "./rules";
 import { remoteRefSchema } from "./secrets";
@@ -90,8 +108,61 @@ const externalSchema = (defaultPort: number, defaultKey: string) =>
  * "generated": in-cluster, RandomPasswords kept (encrypted) in the stack's state; in external mode
  * the password is in external.existingSecret. "external-secrets": an ExternalSecret syncs the
  * password(s) from the secret manager (secrets.store) into "<project>-<stack>-<store>-auth".
+ * "existing" (in-cluster only): a Secret something else manages, named in auth.existingSecret.
  */
-const passwordSource = z.enum(["generated", "external-secrets"]).default("generated");
+const passwordSource = z.enum(["generated", "external-secrets", "existing"]).default("generated");
+
+/**
+ * The generation of the generated passwords: raising it generates new ones (the application
+ * user's and the replication user's for PostgreSQL, the password for Redis), which the program
+ * rolls out (docs/data-tier.md, "Password rotation"). 0 is the passwords first generated.
+ */
+const rotation = nonNegativeInt.default(0);
+
+/** A dump file name in the root of the backup claim, e.g. "llm_platform-20250101T030000Z.dump". */
+const dumpFileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.dump$/, { error: "a dump file name in the claim's root such as \"llm_platform-20250101T030000Z.dump\" (letters, digits, _ . -, ending in .dump)" });
+
+const backupSchema = z
+    .strictObject({
+        /** Scheduled pg_dump backups of the application database. Unset: on in production (in-cluster), off elsewhere. */
+        enabled: z.boolean().optional(),
+        /** When the backup CronJob runs, in the cluster's time zone. */
+        schedule: cronSchedule.default("0 3 * * *"),
+        /** Dumps older than this many days are deleted after each backup. */
+        retentionDays: z.number().int().min(1).max(3650).default(7),
+        /** The backup claim "<release>-backups". */
+        storage: z
+            .strictObject({
+                size: byteQuantity.default("20Gi"),
+                /** Its StorageClass; unset, the cluster's default. */
+                storageClass: z.string().min(1).optional(),
+            })
+            .prefault({}),
+        /** A container that copies each new dump elsewhere (object storage), after the dump. */
+        upload: z
+            .strictObject({
+                /** Its image, e.g. "amazon/aws-cli:2.17.0". */
+                image: imageReferenceString,
+                /** Its command; it finds the dump at "$BACKUP_DIR/$(cat /tmp/latest-dump)". */
+                command: z.array(z.string().min(1)).min(1),
+                args: z.array(z.string()).default([]),
+                /** An existing Secret whose keys become its environment (the object store's credentials). */
+                envFromSecret: existingObjectName.optional(),
+            })
+            .optional(),
+        /** The backup containers' resources. */
+        resources: resourcesSchema.default({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
+    })
+    .prefault({});
+
+const restoreSchema = z.strictObject({
+    /** The dump to load, by file name in the claim. A new name runs a new restore. */
+    file: dumpFileName,
+    /** The claim holding it; unset, the stack's backup claim "<release>-backups". */
+    claimName: existingObjectName.optional(),
+    /** How long the restore may run. */
+    timeoutSeconds: z.number().int().min(60).default(3600),
+});
 
 const common = {
     /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
@@ -158,6 +229,21 @@ export const postgresqlSchema = z.strictObject({
             username: sqlIdentifier.default("llm_platform"),
             /** Where the passwords come from. */
             passwordSource,
+            /** The Secret holding the passwords, with passwordSource "existing" (in-cluster). */
+            existingSecret: z
+                .strictObject({
+                    name: existingObjectName,
+                    /** The key of each password in it. */
+                    keys: z
+                        .strictObject({
+                            adminPassword: secretDataKey("postgres-password").default(postgresSecretKeys.adminPasswordKey),
+                            userPassword: secretDataKey("password").default(postgresSecretKeys.userPasswordKey),
+                            replicationPassword: secretDataKey("replication-password").default(postgresSecretKeys.replicationPasswordKey),
+                        })
+                        .prefault({}),
+                })
+                .optional(),
+            rotation,
             /** Where each password lives in the secret manager, with passwordSource "external-secrets". */
             remoteRefs: z
                 .strictObject({
@@ -202,6 +288,10 @@ export const postgresqlSchema = z.strictObject({
         .prefault({}),
     /** postgresql.conf settings, on the primary and the read replicas. */
     tuning: postgresTuningSchema,
+    /** Scheduled logical backups to a claim of their own (in-cluster). */
+    backup: backupSchema,
+    /** Load a dump into this stack's database once (in-cluster). */
+    restore: restoreSchema.optional(),
 });
 
 export const redisSchema = z.strictObject({
@@ -211,6 +301,9 @@ export const redisSchema = z.strictObject({
         .strictObject({
             /** Where the password comes from. */
             passwordSource,
+            /** The Secret holding the password, with passwordSource "existing" (in-cluster). */
+            existingSecret: z.strictObject({ name: existingObjectName, key: secretDataKey("redis-password").default(redisSecretKey) }).optional(),
+            rotation,
             /** Where the password lives in the secret manager, with passwordSource "external-secrets". */
             remoteRef: remoteRefSchema.optional(),
         })
@@ -327,7 +420,7 @@ function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConf
     for (const [field, given] of Object.entries(refs)) {
         if (given === undefined) continue;
         if (!synced) {
-            problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.auth.passwordSource is "generated"` });
+            problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.auth.passwordSource is "${section.auth.passwordSource}"` });
         } else if (!(field in wanted) && !optional.includes(field)) {
             problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.mode is "external": the application only needs the password of postgresql.auth.username` });
         }
@@ -338,6 +431,51 @@ function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConf
                 problems.push({ key: keyOf(field), given: undefined, expected: `where ${what} lives in the secret manager ({key, property?, version?}), because ${store}.auth.passwordSource is "external-secrets"` });
             }
         }
+    }
+    return problems;
+}
+
+/** An existing Secret only with passwordSource "existing" (in-cluster), and rotation only of generated passwords. */
+function credentialSourceProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const { passwordSource: source, existingSecret, rotation: generation } = section.auth;
+    const external = section.mode === "external";
+    if (source === "existing" && external) {
+        problems.push({
+            key: `${store}.auth.passwordSource`,
+            given: source,
+            expected: `"generated" or "external-secrets", because ${store}.mode is "external": name its Secret in ${store}.external.existingSecret`,
+        });
+    } else if (source === "existing" && existingSecret === undefined) {
+        problems.push({ key: `${store}.auth.existingSecret`, given: undefined, expected: `the Secret holding the password${store === "redis" ? "" : "s"} ({name, ${store === "redis" ? "key?" : "keys?"}}), because ${store}.auth.passwordSource is "existing"` });
+    }
+    if (source !== "existing" && existingSecret !== undefined) {
+        problems.push({ key: `${store}.auth.existingSecret`, given: existingSecret, expected: `nothing, because ${store}.auth.passwordSource is "${source}" (set it to "existing" to read the passwords from this Secret)` });
+    }
+    if (generation > 0 && (source !== "generated" || external)) {
+        const why = external ? `${store}.mode is "external"` : `${store}.auth.passwordSource is "${source}"`;
+        problems.push({ key: `${store}.auth.rotation`, given: generation, expected: `0, because ${why}: the program rotates only the passwords it generates (rotate the others where they are kept)` });
+    }
+    return problems;
+}
+
+/** Whether the stack backs up PostgreSQL: as configured, else in production; only in the cluster. */
+export function backupEnabled(environment: Environment | undefined, pg: Pick<PostgresqlConfig, "mode" | "backup">): boolean {
+    return pg.mode === "in-cluster" && (pg.backup.enabled ?? environment === "production");
+}
+
+/** Backups and restores are of the in-cluster database; a restore needs a claim to read from. */
+function backupProblems(environment: Environment | undefined, pg: PostgresqlConfig): Problem[] {
+    const problems: Problem[] = [];
+    if (pg.mode === "external") {
+        if (pg.backup.enabled === true) {
+            problems.push({ key: "postgresql.backup.enabled", given: true, expected: "false or unset, because postgresql.mode is \"external\": back up a managed database with its provider's backups" });
+        }
+        if (pg.restore !== undefined) {
+            problems.push({ key: "postgresql.restore", given: pg.restore, expected: "nothing, because postgresql.mode is \"external\": restore a managed database with its provider's tools" });
+        }
+    } else if (pg.restore !== undefined && pg.restore.claimName === undefined && !backupEnabled(environment, pg)) {
+        problems.push({ key: "postgresql.restore.claimName", given: undefined, expected: "the claim holding the dump, because postgresql.backup is off and the stack has no backup claim" });
     }
     return problems;
 }
@@ -401,8 +539,10 @@ export function postgresqlProblems(pg: PostgresqlConfig, environment: Environmen
     const problems: Problem[] = [
         ...modeProblems("postgresql", pg),
         ...passwordProblems("postgresql", pg),
+        ...credentialSourceProblems("postgresql", pg),
         ...imageProblems("postgresql", pg, environment, monitoring),
         ...postgresqlTuningProblems(pg, environment),
+        ...backupProblems(environment, pg),
     ];
     if (pg.auth.username === "postgres") {
         problems.push({ key: "postgresql.auth.username", given: "postgres", expected: "a user other than the superuser \"postgres\", which the chart gives the admin password" });
@@ -427,6 +567,7 @@ export function redisProblems(redis: RedisConfig, environment: Environment | und
     const problems: Problem[] = [
         ...modeProblems("redis", redis),
         ...passwordProblems("redis", redis),
+        ...credentialSourceProblems("redis", redis),
         ...imageProblems("redis", redis, environment, monitoring),
         ...redisTuningProblems(redis, environment),
     ];

@@ -177,3 +177,30 @@ export const imageReference = (example: string) =>
 /** Raw Kubernetes objects handed through unchanged (escape hatches); only their shape is checked. */
 export const rawObject = z.record(z.string(), z.unknown());
 export const namedRawObject = z.looseObject({ name: z.string().min(1) });
+
+/** The ranges of the five fields of a cron schedule: minute, hour, day of month, month, day of week (0 and 7 are Sunday). */
+const cronRanges: readonly (readonly [number, number])[] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+
+/** Whether one field of a cron schedule is `*`, numbers, ranges, lists and steps within its range. */
+function cronFieldValid(field: string, [min, max]: readonly [number, number]): boolean {
+    return field.split(",").every((part) => {
+        const match = /^(\*|([0-9]+)(-([0-9]+))?)(\/([1-9][0-9]*))?$/.exec(part);
+        if (!match) return false;
+        const bounds = [match[2], match[4]].filter((v) => v !== undefined).map(Number);
+        return bounds.every((n) => n >= min && n <= max) && (bounds.length < 2 || bounds[0] <= bounds[1]);
+    });
+}
+
+/** Whether `schedule` is a standard five-field cron schedule, as a CronJob's spec.schedule takes it. */
+export function isCronSchedule(schedule: string): boolean {
+    const fields = schedule.trim().split(/\s+/);
+    return fields.length === 5 && fields.every((field, i) => cronFieldValid(field, cronRanges[i]));
+}
+
+/** A five-field cron schedule, in the cluster's time zone (UTC on most clusters). */
+export const cronSchedule = z.string().refine(isCronSchedule, { error: "a cron schedule of five fields such as \"0 3 * * *\" (minute hour day-of-month month day-of-week)" });
+
+/** A container image reference with a tag or a digest, e.g. "amazon/aws-cli:2.17.0". */
+export const imageReferenceString = z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, { error: "an image with a tag or a digest, such as \"amazon/aws-cli:2.17.0\"" });

@@ -6,8 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
+import { omit } from "../lib/objects";
 import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
-import { PostgresqlConfig, RedisConfig } from "./data-tier";
+import { PostgresqlConfig, RedisConfig, backupEnabled } from "./data-tier";
 import { Environment } from "./primitives";
 import { LlmConfig, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, ValidatedConfig, VectorDbConfig } from "./schema";
 import { RemoteRefConfig, StoreConfig, StoreProviderSettings } from "./secrets";
@@ -34,12 +35,15 @@ export interface ResolvedSync {
 
 /** Where a data store's passwords come from, resolved. */
 export type ResolvedCredentials =
-    /** RandomPasswords in state, written into the program's Secret (in-cluster only). */
-    | { readonly source: "generated" }
+    /** RandomPasswords in state, written into the program's Secret (in-cluster only); `generation` is auth.rotation. */
+    | { readonly source: "generated"; readonly generation: number }
     /** An ExternalSecret syncs each Secret key from the manager. */
     | { readonly source: "external-secrets"; readonly sync: ResolvedSync; readonly remoteRefs: Readonly<Record<string, RemoteRefConfig>> }
-    /** A Secret that exists (external mode). */
-    | { readonly source: "existing"; readonly secretName: string };
+    /**
+     * A Secret that exists. In the cluster, `keys` maps each key the chart reads (lib/bitnami-charts.ts)
+     * to the Secret's own key; in external mode the key is the server's passwordKey.
+     */
+    | { readonly source: "existing"; readonly secretName: string; readonly keys?: Readonly<Record<string, string>> };
 
 /** A managed data store the application connects to. */
 export interface ResolvedExternalServer {
@@ -58,7 +62,7 @@ export type ResolvedDataStore<Settings> =
           readonly protect: boolean;
           readonly chart: Settings extends { chart: infer C } ? C : never;
           readonly settings: Settings;
-          readonly credentials: Exclude<ResolvedCredentials, { source: "existing" }>;
+          readonly credentials: ResolvedCredentials;
       }
     | {
           readonly mode: "external";
@@ -90,6 +94,16 @@ export function resolvePostgresql(section: PostgresqlConfig, environment: Enviro
         return { mode: "external", protect, server, credentials };
     }
     const replication = section.architecture === "replication" || refs.replicationPassword !== undefined;
+    const existing = section.auth.existingSecret;
+    if (section.auth.passwordSource === "existing") {
+        const secret = must(existing, "postgresql.auth.existingSecret");
+        const keys = {
+            [postgresSecretKeys.adminPasswordKey]: secret.keys.adminPassword,
+            [postgresSecretKeys.userPasswordKey]: secret.keys.userPassword,
+            [postgresSecretKeys.replicationPasswordKey]: secret.keys.replicationPassword,
+        };
+        return { mode: "in-cluster", protect, chart: section.chart, settings: section, credentials: { source: "existing", secretName: secret.name, keys } };
+    }
     const credentials = synced
         ? {
               source: "external-secrets" as const,
@@ -100,7 +114,7 @@ export function resolvePostgresql(section: PostgresqlConfig, environment: Enviro
                   ...(replication ? { [postgresSecretKeys.replicationPasswordKey]: must(refs.replicationPassword, "postgresql.auth.remoteRefs.replicationPassword") } : {}),
               },
           }
-        : { source: "generated" as const };
+        : { source: "generated" as const, generation: section.auth.rotation };
     return { mode: "in-cluster", protect, chart: section.chart, settings: section, credentials };
 }
 
@@ -116,8 +130,39 @@ export function resolveRedis(section: RedisConfig, environment: Environment, syn
             : { source: "existing" as const, secretName: must(section.external.existingSecret, "redis.external.existingSecret") };
         return { mode: "external", protect, server, credentials };
     }
-    const credentials = synced ? { source: "external-secrets" as const, sync: must(sync, "secrets.store"), remoteRefs: { [redisSecretKey]: remoteRef() } } : { source: "generated" as const };
+    if (section.auth.passwordSource === "existing") {
+        const secret = must(section.auth.existingSecret, "redis.auth.existingSecret");
+        return { mode: "in-cluster", protect, chart: section.chart, settings: section, credentials: { source: "existing", secretName: secret.name, keys: { [redisSecretKey]: secret.key } } };
+    }
+    const credentials = synced
+        ? { source: "external-secrets" as const, sync: must(sync, "secrets.store"), remoteRefs: { [redisSecretKey]: remoteRef() } }
+        : { source: "generated" as const, generation: section.auth.rotation };
     return { mode: "in-cluster", protect, chart: section.chart, settings: section, credentials };
+}
+
+/** Scheduled logical backups of the in-cluster database, resolved (postgresql.backup). */
+export interface ResolvedBackup {
+    readonly schedule: string;
+    readonly retentionDays: number;
+    readonly storage: { readonly size: string; readonly storageClass?: string };
+    readonly upload?: { readonly image: string; readonly command: readonly string[]; readonly args: readonly string[]; readonly envFromSecret?: string };
+    readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu?: string; readonly memory?: string } };
+}
+
+/** A one-shot restore of a dump into the in-cluster database (postgresql.restore). */
+export interface ResolvedRestore {
+    readonly file: string;
+    /** The claim holding it; absent, the stack's backup claim. */
+    readonly claimName?: string;
+    readonly timeoutSeconds: number;
+}
+
+/** The backups and the restore of the PostgreSQL data store: absent when off or external. */
+export function resolvePostgresqlOperations(section: PostgresqlConfig, environment: Environment): { backup?: ResolvedBackup; restore?: ResolvedRestore } {
+    return {
+        ...(backupEnabled(environment, section) ? { backup: omit(section.backup, ["enabled"]) } : {}),
+        ...(section.mode === "in-cluster" && section.restore !== undefined ? { restore: section.restore } : {}),
+    };
 }
 
 /** The secret manager's store: referenced by kind and name, and created from its provider's settings. */
@@ -221,7 +266,7 @@ export interface PlatformConfig {
     };
     readonly secretStore?: ResolvedSecretStore;
     readonly appSecrets: ResolvedAppSecrets;
-    readonly postgresql: ResolvedDataStore<PostgresqlConfig> & { readonly database: string; readonly user: string };
+    readonly postgresql: ResolvedDataStore<PostgresqlConfig> & { readonly database: string; readonly user: string; readonly backup?: ResolvedBackup; readonly restore?: ResolvedRestore };
     readonly redis: ResolvedDataStore<RedisConfig>;
     readonly application: ResolvedApplicationSettings;
     readonly services: Readonly<Record<string, ServiceConfig>>;
@@ -251,7 +296,12 @@ export function resolveConfig(
         },
         secretStore,
         appSecrets: resolveAppSecrets(config, instance, sync, secretValues),
-        postgresql: { ...resolvePostgresql(config.postgresql, config.environment, sync), database: config.postgresql.auth.database, user: config.postgresql.auth.username },
+        postgresql: {
+            ...resolvePostgresql(config.postgresql, config.environment, sync),
+            database: config.postgresql.auth.database,
+            user: config.postgresql.auth.username,
+            ...resolvePostgresqlOperations(config.postgresql, config.environment),
+        },
         redis: resolveRedis(config.redis, config.environment, sync),
         application: {
             environment: config.environment,

@@ -78,6 +78,11 @@ export const postgresSecretKeys = {
     replicationPasswordKey: "replication-password",
 } as const;
 
+/** The user the read replicas stream as (the chart's auth.replicationUsername, which the program leaves alone). */
+export const postgresReplicationUser = "repl_user";
+/** The superuser, whose password is the Secret's adminPasswordKey (auth.enablePostgresUser). */
+export const postgresSuperuser = "postgres";
+
 /** Redis's port; the program does not change the chart's. */
 export const redisPort = 6379;
 /** Sentinel's port. */

@@ -99,3 +99,9 @@ export function imageReference(image: ImageRef): string {
 export function versionOf(image: ImageRef): string {
     return image.tag ?? image.digest ?? "";
 }
+
+/** The reference of a registry image: "<registry>/<repository>@<digest>", or ":<tag>" without a digest. */
+export function registryImageReference(image: RegistryImage): string {
+    const name = `${image.registry}/${image.repository}`;
+    return image.digest ? `${name}@${image.digest}` : `${name}:${image.tag}`;
+}

@@ -176,7 +176,7 @@ describe("config: every value that reaches a Kubernetes object is checked by the
             message((v) => { v.postgresql = { auth: { password: "hunter2hunter2" } }; v.llm = { providers: { openai: { apiKey: "sk-abcdefghijklmnopqrstuvwxyz0123456789" } } }; }),
             "Stack config of \"test\" has 2 problems:\n" +
             "  - llm.providers.openai.apiKey: given a string of 39 characters; expected no such key; known keys here: enabled, defaultModel\n" +
-            "  - postgresql.auth.password: given a string of 14 characters; expected no such key; known keys here: database, username, passwordSource, remoteRefs",
+            "  - postgresql.auth.password: given a string of 14 characters; expected no such key; known keys here: database, username, passwordSource, existingSecret, rotation, remoteRefs",
         );
     });
 
@@ -233,7 +233,7 @@ describe("config: no error repeats a value that could be secret", () => {
         const error = new ConfigError("test", validateConfig(raw(values)).problems);
         assert.ok(!JSON.stringify(error.problems).includes(secret));
         assert.deepEqual(error.problems, [
-            { key: "postgresql.auth.password", given: described("a string of 43 characters"), expected: "no such key; known keys here: database, username, passwordSource, remoteRefs" },
+            { key: "postgresql.auth.password", given: described("a string of 43 characters"), expected: "no such key; known keys here: database, username, passwordSource, existingSecret, rotation, remoteRefs" },
         ]);
     });
 });

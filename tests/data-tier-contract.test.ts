@@ -107,9 +107,11 @@ function postgresqlVariants(): Values[] {
         }),
         postgresqlSchema.parse({ initScripts: { existingConfigMap: "db-init" } }),
     ];
-    return configs.flatMap((config) =>
-        variations.map((v) => postgresqlValues({ config, names: releaseNames("llm-platform-test", "postgresql"), partOf: "llm-platform", ...v })),
-    );
+    const existingSecret = { name: "db-auth", keys: { adminPasswordKey: "admin", userPasswordKey: "app", replicationPasswordKey: "repl" } };
+    return [
+        ...configs.flatMap((config) => variations.map((v) => postgresqlValues({ config, names: releaseNames("llm-platform-test", "postgresql"), partOf: "llm-platform", ...v }))),
+        postgresqlValues({ config: configs[1], names: releaseNames("llm-platform-test", "postgresql"), partOf: "llm-platform", protect: true, secret: existingSecret }),
+    ];
 }
 
 function redisVariants(): Values[] {
@@ -131,9 +133,13 @@ function redisVariants(): Values[] {
             images: { redis: { digest }, sentinel: { digest }, metrics: { digest }, volumePermissions: { digest }, kubectl: { digest }, sysctl: { digest } },
         }),
     ];
-    return configs.flatMap((config) =>
-        variations.map((v) => redisValues({ config, names: releaseNames("llm-platform-test", "redis"), partOf: "llm-platform", ...v })),
-    );
+    return [
+        ...configs.flatMap((config) => variations.map((v) => redisValues({ config, names: releaseNames("llm-platform-test", "redis"), partOf: "llm-platform", ...v }))),
+        // An existing Secret and a rotated password (pod annotations on every Redis StatefulSet).
+        ...configs.map((config) =>
+            redisValues({ config, names: releaseNames("llm-platform-test", "redis"), partOf: "llm-platform", protect: true, secret: { name: "cache-auth", key: "token" }, passwordGeneration: 2 }),
+        ),
+    ];
 }
 
 function describeChart(chart: PinnedChart<string>, variants: () => Values[], extra: (reference: () => Values) => void): void {

@@ -208,12 +208,13 @@ describe("data tier under mocks: topology per environment", () => {
         assert.deepEqual(values.networkPolicy.extraIngress[0].ports, [{ port: 6379, protocol: "TCP" }, { port: 26379, protocol: "TCP" }]);
     });
 
-    it("with network policy on, the charts admit exactly the application's pods, and the app's egress selects the charts' pods", async () => {
+    it("with network policy on, the charts admit exactly the application's pods (and PostgreSQL the backup pods), and the app's egress selects the charts' pods", async () => {
         const run = await runStack("prod");
         const pg = chartOf(run, "postgresql").inputs.values;
         const app = run.ofType("kubernetes:apps/v1:Deployment")[0];
         const appSelector = app.inputs.spec.selector.matchLabels;
-        assert.deepEqual(pg.primary.networkPolicy.extraIngress[0], { ports: [{ port: 5432, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] });
+        const backupSelector = { "app.kubernetes.io/name": "postgresql-backup", "app.kubernetes.io/instance": "llm-platform-prod" };
+        assert.deepEqual(pg.primary.networkPolicy.extraIngress[0], { ports: [{ port: 5432, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }, { podSelector: { matchLabels: backupSelector } }] });
         assert.equal(pg.primary.networkPolicy.allowExternal, false);
         assert.deepEqual(chartOf(run, "redis").inputs.values.networkPolicy.extraIngress[0].from, [{ podSelector: { matchLabels: appSelector } }]);
 
