@@ -16,8 +16,8 @@ const dataTier = {
     networkPolicy: application.networkPolicy,
     secretStore: secretStore?.store,
 };
-const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql") });
-const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis") });
+const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql"), alerts: config.alerts.postgresql });
+const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis"), alerts: config.alerts.redis });
 
 const apps = Object.entries(config.services).map(([name, service]) => ({
     name,
@@ -30,6 +30,7 @@ const apps = Object.entries(config.services).map(([name, service]) => ({
         redis: cache.endpoint,
         appSecrets: appSecrets.envFor(service.connectsTo),
         peers: graph.peersOf(name),
+        alerts: config.alerts.services[name],
     }),
 }));
 

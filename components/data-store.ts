@@ -8,7 +8,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
 import { Labels, standardLabels } from "../lib/labels";
-import { ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import type { AlertRuleSettings } from "../config";
+import { DataStoreTarget } from "../lib/alert-catalog";
+import { ChartAlerts, ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
 import { DataStoreEndpoint } from "./types";
 
@@ -134,6 +137,16 @@ export interface DataStoreCommonArgs {
     readonly clients?: readonly Labels[];
     /** The created secret store, which ExternalSecrets wait for. @default none: the store exists already */
     readonly secretStore?: pulumi.Resource;
+    /**
+     * Alerts on the data store (in the cluster, with `monitoring`): the chart's own PrometheusRule
+     * with the catalog's rules for it, scoped to `target`. @default none
+     */
+    readonly alerts?: AlertRuleSettings & { readonly target: DataStoreTarget };
+}
+
+/** The chart's alerts from the data store's args; none without them. */
+export function chartAlerts(store: DataStoreKind, alerts: DataStoreCommonArgs["alerts"]): ChartAlerts | undefined {
+    return alerts && { labels: alerts.ruleLabels, rules: dataStoreAlertRules(store, alerts.target, alerts) };
 }
 
 /**

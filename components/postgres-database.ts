@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { postgresPort, postgresSecretKeys, postgresqlPrimaryService, postgresqlReadService } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, dataStoreParts, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
+import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, chartAlerts, dataStoreParts, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
 import { PostgresqlSpec, postgresqlValues } from "./postgres-database.values";
 import { PostgresEndpoint } from "./types";
 
@@ -46,7 +46,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         if (args.mode === "external") {
             this.endpoint = { ...externalEndpoint(args.server, secret.name), ...login };
         } else {
-            const values = postgresqlValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy });
+            const values = postgresqlValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy, alerts: chartAlerts("postgresql", args.alerts) });
             this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
             this.podSelector = names.podSelector;
             const primary = postgresqlPrimaryService(names, args.settings.architecture);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
+import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, chartAlerts, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 
@@ -30,7 +30,7 @@ export class RedisCache extends pulumi.ComponentResource {
         if (args.mode === "external") {
             this.endpoint = externalEndpoint(args.server, secret.name);
         } else {
-            const values = redisValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy });
+            const values = redisValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy, alerts: chartAlerts("redis", args.alerts) });
             this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
             this.podSelector = names.podSelector;
             this.endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key: redisSecretKey });
