@@ -1,5 +1,5 @@
 import { loadConfig } from "./config";
-import { AppSecrets, Application, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
+import { AppSecrets, Application, Dashboards, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
 
 const config = loadConfig();
 const { identity, application } = config;
@@ -34,11 +34,14 @@ const apps = Object.entries(config.services).map(([name, service]) => ({
     }),
 }));
 
+const dashboards = config.dashboards && new Dashboards("dashboards", { ...identity, ...config.dashboards, namespace: namespace.name });
+
 export const namespaceName = namespace.name;
 export const services = Object.fromEntries(
     apps.map(({ name, app }) => [name, { url: app.url, serviceName: app.serviceName, portForward: app.portForwardCommand, logs: app.logsCommand }]),
 );
 export const appSecretName = appSecrets.secretName;
+export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const secretSource = { source: config.appSecrets.kind, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 const { endpoint: pg } = database;
 export const dataStores = {

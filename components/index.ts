@@ -16,3 +16,6 @@ export * from "./postgres-database.values";
 export * from "./postgres-database";
 export * from "./redis-cache.values";
 export * from "./redis-cache";
+export * from "./alerts.specs";
+export * from "./dashboards.specs";
+export * from "./dashboards";

@@ -264,8 +264,6 @@ export interface ResolvedDashboards {
     readonly labels: Labels;
     /** The folder annotation. */
     readonly annotations: Labels;
-    /** Dashboard uids start with it, so two stacks in one Grafana never collide ("<project>-<stack>"). */
-    readonly uidPrefix: string;
     readonly services: readonly ServiceTarget[];
     readonly postgresql?: DataStoreTarget;
     readonly redis?: DataStoreTarget;
@@ -333,7 +331,6 @@ export function resolveDashboards(config: ValidatedConfig, stack: { project: str
     return {
         labels: { [dashboards.sidecarLabel.name]: dashboards.sidecarLabel.value },
         annotations: { [dashboards.folderAnnotation]: dashboards.folder ?? stack.project },
-        uidPrefix: instance,
         services: Object.values(targets.services),
         postgresql: targets.postgresql,
         redis: targets.redis,

@@ -112,7 +112,7 @@ const elsewhere = "someone-else";
 
 const servicePod = (s: ServiceTarget) => `${s.name}-5d8f7c9b4-x2k4q`;
 /** The service's container series: the container is named after the service, the pods after its Deployment. */
-const containerOf = (s: ServiceTarget, extra: Matchers = {}): Matchers => ({ namespace: s.namespace, container: s.name, pod: { re: `${regexLiteral(s.name)}-[a-z0-9]+-[a-z0-9]+` }, ...extra });
+export const serviceContainerMatchers = (s: ServiceTarget, extra: Matchers = {}): Matchers => ({ namespace: s.namespace, container: s.name, pod: { re: `${regexLiteral(s.name)}-[a-z0-9]+-[a-z0-9]+` }, ...extra });
 const containerLabels = (s: ServiceTarget, namespace = s.namespace) => ({ namespace, pod: servicePod(s), container: s.name });
 const byPod = (s: ServiceTarget) => ({ namespace: s.namespace, pod: servicePod(s) });
 
@@ -203,7 +203,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "{{ $labels.pod }} in {{ $labels.namespace }} was throttled in {{ printf \"%.1f\" $value }}% of its CPU periods over 5 minutes: its CPU limit slows requests down.",
         action: "Compare CPU usage with the limit (dashboard: saturation row); raise `resources.limits.cpu`, or lower the HPA's CPU target so it scales out before pods hit the limit.",
         expr: (s, t) =>
-            `100 * sum by (namespace, pod) (rate(${selector("container_cpu_cfs_throttled_periods_total", containerOf(s))}[5m])) / sum by (namespace, pod) (rate(${selector("container_cpu_cfs_periods_total", containerOf(s))}[5m])) > ${t}`,
+            `100 * sum by (namespace, pod) (rate(${selector("container_cpu_cfs_throttled_periods_total", serviceContainerMatchers(s))}[5m])) / sum by (namespace, pod) (rate(${selector("container_cpu_cfs_periods_total", serviceContainerMatchers(s))}[5m])) > ${t}`,
         cases: (s, t) => {
             const share = (percent: number) => [series("container_cpu_cfs_periods_total", containerLabels(s), perMinute(600)), series("container_cpu_cfs_throttled_periods_total", containerLabels(s), perMinute((600 * percent) / 100))];
             return { firing: { series: share((t + 100) / 2), labels: byPod(s), value: (t + 100) / 2 }, quiet: { series: share(t / 2) } };
@@ -220,7 +220,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "{{ $labels.pod }} in {{ $labels.namespace }} uses {{ printf \"%.1f\" $value }}% of its memory limit: it is about to be OOM-killed.",
         action: "Look for a leak or a load change (dashboard: memory per pod); raise `resources.limits.memory` (and requests) if the usage is legitimate.",
         expr: (s, t) =>
-            `100 * max by (namespace, pod) (${selector("container_memory_working_set_bytes", containerOf(s))}) / max by (namespace, pod) (${selector("kube_pod_container_resource_limits", containerOf(s, { resource: "memory" }))}) > ${t}`,
+            `100 * max by (namespace, pod) (${selector("container_memory_working_set_bytes", serviceContainerMatchers(s))}) / max by (namespace, pod) (${selector("kube_pod_container_resource_limits", serviceContainerMatchers(s, { resource: "memory" }))}) > ${t}`,
         cases: (s, t) => {
             const use = (percent: number) => [
                 series("container_memory_working_set_bytes", containerLabels(s), gauge(percent * 10_000_000)),
@@ -239,7 +239,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "A container of {{ $labels.pod }} in {{ $labels.namespace }} restarted in the last 15 minutes after the kernel killed it for exceeding its memory limit.",
         action: "See ServiceMemoryNearLimit: raise `resources.limits.memory` or find the leak; `kubectl -n <namespace> describe pod <pod>` shows the last termination.",
         expr: (s) =>
-            `sum by (namespace, pod) (increase(${selector(restarts, containerOf(s))}[15m])) > 0 and on (namespace, pod) max by (namespace, pod) (${selector("kube_pod_container_status_last_terminated_reason", containerOf(s, { reason: "OOMKilled" }))}) == 1`,
+            `sum by (namespace, pod) (increase(${selector(restarts, serviceContainerMatchers(s))}[15m])) > 0 and on (namespace, pod) max by (namespace, pod) (${selector("kube_pod_container_status_last_terminated_reason", serviceContainerMatchers(s, { reason: "OOMKilled" }))}) == 1`,
         cases: (s, _t, at) => {
             const restartedWith = (reason: string) => [
                 series(restarts, containerLabels(s), stepAt(at - 5, 0, 1)),
@@ -259,7 +259,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         summary: "{{ $labels.pod }} is restarting repeatedly",
         description: "{{ $labels.pod }} in {{ $labels.namespace }} restarted {{ printf \"%.0f\" $value }} times in 15 minutes.",
         action: "`kubectl -n <namespace> logs <pod> --previous` for the crash; check the liveness probe (a slow start needs the startup probe), the config and the data stores it connects to.",
-        expr: (s, t) => `sum by (namespace, pod) (increase(${selector(restarts, containerOf(s))}[15m])) >= ${t}`,
+        expr: (s, t) => `sum by (namespace, pod) (increase(${selector(restarts, serviceContainerMatchers(s))}[15m])) >= ${t}`,
         cases: (s, t, at) => {
             const perMin = Math.ceil(t / 15) + 1;
             return {
@@ -351,7 +351,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
 // Data stores
 
 /** The exporter series of a release: the chart's metrics Services are "<release>[-primary|-read]-metrics". */
-const exporterOf = (d: DataStoreTarget): Matchers => ({ namespace: d.namespace, service: { re: `${regexLiteral(d.release)}(-.+)?-metrics` } });
+export const exporterMatchers = (d: DataStoreTarget): Matchers => ({ namespace: d.namespace, service: { re: `${regexLiteral(d.release)}(-.+)?-metrics` } });
 const exporterLabels = (d: DataStoreTarget, pod = `${d.release}-0`, namespace = d.namespace) => ({ namespace, pod, service: `${d.release}-metrics` });
 const storePod = (d: DataStoreTarget, pod = `${d.release}-0`) => ({ namespace: d.namespace, pod });
 
@@ -365,7 +365,7 @@ function downAlert<S extends "postgresql" | "redis">(scope: S, name: string, met
         summary: `${product} {{ $labels.pod }} is down`,
         description: `The exporter of {{ $labels.pod }} in {{ $labels.namespace }} cannot reach ${product}.`,
         action: `\`kubectl -n <namespace> get pods -l app.kubernetes.io/name=${scope}\`, then \`logs\` and \`describe\` of the pod: crash, full volume, failed probe, or the password Secret out of step with the data.`,
-        expr: (d) => `min by (namespace, pod) (${selector(metric, exporterOf(d))}) == 0`,
+        expr: (d) => `min by (namespace, pod) (${selector(metric, exporterMatchers(d))}) == 0`,
         cases: (d) => ({
             firing: { series: [series(metric, exporterLabels(d), gauge(0))], labels: storePod(d), value: 0 },
             quiet: { series: [series(metric, exporterLabels(d), gauge(1)), series(metric, exporterLabels(d, undefined, elsewhere), gauge(0))] },
@@ -385,7 +385,7 @@ export const postgresqlAlerts: readonly AlertDefinition<"postgresql">[] = [
         summary: "PostgreSQL {{ $labels.pod }} is running out of connections",
         description: "{{ $labels.pod }} in {{ $labels.namespace }} has {{ printf \"%.1f\" $value }}% of max_connections in use; new connections fail at 100%.",
         action: "Find who holds the connections (`SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3`); size the services' connection pools to fit max_connections across all replicas (HPA maximum × pool size).",
-        expr: (d, t) => `100 * sum by (namespace, pod) (${selector("pg_stat_database_numbackends", exporterOf(d))}) / max by (namespace, pod) (${selector("pg_settings_max_connections", exporterOf(d))}) > ${t}`,
+        expr: (d, t) => `100 * sum by (namespace, pod) (${selector("pg_stat_database_numbackends", exporterMatchers(d))}) / max by (namespace, pod) (${selector("pg_settings_max_connections", exporterMatchers(d))}) > ${t}`,
         cases: (d, t) => {
             const used = (percent: number) => [
                 series("pg_settings_max_connections", exporterLabels(d), gauge(100)),
@@ -407,7 +407,7 @@ export const postgresqlAlerts: readonly AlertDefinition<"postgresql">[] = [
         action: "Check the replica's disk and CPU, and long-running queries on it that hold replay back (`pg_stat_activity`); on the primary, `pg_stat_replication` shows the replica's state.",
         appliesTo: (d) => d.replication,
         expr: (d, t) =>
-            `max by (namespace, pod) (${selector("pg_replication_lag_seconds", exporterOf(d))}) > ${t} and on (namespace, pod) max by (namespace, pod) (${selector("pg_replication_is_replica", exporterOf(d))}) == 1`,
+            `max by (namespace, pod) (${selector("pg_replication_lag_seconds", exporterMatchers(d))}) > ${t} and on (namespace, pod) max by (namespace, pod) (${selector("pg_replication_is_replica", exporterMatchers(d))}) == 1`,
         cases: (d, t) => {
             const replica = exporterLabels(d, `${d.release}-read-0`);
             return {
@@ -435,7 +435,7 @@ export const postgresqlAlerts: readonly AlertDefinition<"postgresql">[] = [
         summary: "PostgreSQL {{ $labels.pod }} detects deadlocks",
         description: "{{ $labels.pod }} in {{ $labels.namespace }} detected {{ printf \"%.0f\" $value }} deadlocks in 10 minutes; each aborts a transaction.",
         action: "PostgreSQL logs both statements of each deadlock (`kubectl -n <namespace> logs <pod>`); make the application take locks in one order, or retry the aborted transactions.",
-        expr: (d, t) => `sum by (namespace, pod) (increase(${selector("pg_stat_database_deadlocks", exporterOf(d))}[10m])) > ${t}`,
+        expr: (d, t) => `sum by (namespace, pod) (increase(${selector("pg_stat_database_deadlocks", exporterMatchers(d))}[10m])) > ${t}`,
         cases: (d, t) => ({
             firing: { series: [series("pg_stat_database_deadlocks", { ...exporterLabels(d), datname: "llm" }, perMinute(t + 1))], labels: storePod(d), value: 10 * (t + 1) },
             quiet: { series: [series("pg_stat_database_deadlocks", { ...exporterLabels(d), datname: "llm" }, gauge(t + 5))] },
@@ -449,13 +449,13 @@ export const redisAlerts: readonly AlertDefinition<"redis">[] = [
         name: "RedisMemoryNearMax",
         scope: "redis",
         category: "saturation",
-        threshold: { unit: "percent", defaults: everywhere(90), meaning: "used memory as a share of maxmemory (when maxmemory is set)" },
+        threshold: { unit: "percent", defaults: everywhere(90), meaning: "used memory as a share of maxmemory; none without maxmemory" },
         for: everywhere("5m"),
         severity: "warning",
         summary: "Redis {{ $labels.pod }} is close to maxmemory",
         description: "{{ $labels.pod }} in {{ $labels.namespace }} uses {{ printf \"%.1f\" $value }}% of maxmemory: it starts evicting keys (or refusing writes) at 100%.",
         action: "Check what grows (`redis-cli --bigkeys`, keys without TTL); raise maxmemory and the memory limit together, or shorten the TTLs.",
-        expr: (d, t) => `100 * max by (namespace, pod) (${selector("redis_memory_used_bytes", exporterOf(d))}) / max by (namespace, pod) (${selector("redis_memory_max_bytes", exporterOf(d))} > 0) > ${t}`,
+        expr: (d, t) => `100 * max by (namespace, pod) (${selector("redis_memory_used_bytes", exporterMatchers(d))}) / max by (namespace, pod) (${selector("redis_memory_max_bytes", exporterMatchers(d))} > 0) > ${t}`,
         cases: (d, t) => {
             const used = (percent: number, max: number) => [series("redis_memory_used_bytes", exporterLabels(d), gauge(percent * 10_000_000)), series("redis_memory_max_bytes", exporterLabels(d), gauge(max))];
             // maxmemory 0 is "no limit": no alert, however much is used.
@@ -472,7 +472,7 @@ export const redisAlerts: readonly AlertDefinition<"redis">[] = [
         summary: "Redis {{ $labels.pod }} evicts keys",
         description: "{{ $labels.pod }} in {{ $labels.namespace }} evicted {{ printf \"%.0f\" $value }} keys in 5 minutes because it reached maxmemory.",
         action: "See RedisMemoryNearMax: cached data is being dropped before its TTL, so hit rates fall and the services do more work.",
-        expr: (d, t) => `sum by (namespace, pod) (increase(${selector("redis_evicted_keys_total", exporterOf(d))}[5m])) > ${t}`,
+        expr: (d, t) => `sum by (namespace, pod) (increase(${selector("redis_evicted_keys_total", exporterMatchers(d))}[5m])) > ${t}`,
         cases: (d, t) => ({
             firing: { series: [series("redis_evicted_keys_total", exporterLabels(d), perMinute(t + 10))], labels: storePod(d), value: 5 * (t + 10) },
             quiet: { series: [series("redis_evicted_keys_total", exporterLabels(d), gauge(t + 100))] },
@@ -488,7 +488,7 @@ export const redisAlerts: readonly AlertDefinition<"redis">[] = [
         summary: "Redis {{ $labels.pod }} rejects connections",
         description: "{{ $labels.pod }} in {{ $labels.namespace }} rejected {{ printf \"%.0f\" $value }} connections in 5 minutes (maxclients reached).",
         action: "Count the clients (`redis-cli client list`, dashboard: connected clients); fix a connection leak or size the services' pools to fit maxclients across all replicas.",
-        expr: (d, t) => `sum by (namespace, pod) (increase(${selector("redis_rejected_connections_total", exporterOf(d))}[5m])) > ${t}`,
+        expr: (d, t) => `sum by (namespace, pod) (increase(${selector("redis_rejected_connections_total", exporterMatchers(d))}[5m])) > ${t}`,
         cases: (d, t) => ({
             firing: { series: [series("redis_rejected_connections_total", exporterLabels(d), perMinute(t + 10))], labels: storePod(d), value: 5 * (t + 10) },
             quiet: { series: [series("redis_rejected_connections_total", exporterLabels(d), gauge(t + 100))] },

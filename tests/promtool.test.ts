@@ -13,9 +13,9 @@ import { stringify } from "yaml";
 import { alertRules } from "../components/alerts.specs";
 import { AlertDefinition, alertCatalog } from "../lib/alert-catalog";
 import { defaultRuleSettings, testSubjects } from "./alert-fixtures";
-import { runStack } from "./mocks";
+import { ProgramRun, runStack } from "./mocks";
 import { describeWithTool } from "./toolchain";
-import { casesOf, ruleFilesOf, ruleTestFile } from "./rule-files";
+import { casesOf, dashboardRuleFilesOf, ruleFilesOf, ruleTestFile } from "./rule-files";
 
 /** Runs promtool; its output, or an error holding its output when it fails. */
 function runPromtool(promtool: string, args: readonly string[], cwd: string): string {
@@ -36,15 +36,32 @@ function writeYaml(dir: string, file: string, content: unknown): string {
     return file;
 }
 
-describeWithTool("promtool", "promtool check rules: every rule file the stacks deploy", (promtool) => {
+function checkRules(promtool: string, files: Record<string, unknown>, lint: string): void {
+    const dir = tempDir();
+    const names = Object.entries(files).map(([file, content]) => writeYaml(dir, file, content));
+    const out = runPromtool(promtool, ["check", "rules", `--lint=${lint}`, ...(lint === "none" ? [] : ["--lint-fatal"]), ...names], dir);
+    for (const name of names) assert.match(out, new RegExp(`Checking ${name}\\s+SUCCESS`), out);
+}
+
+describeWithTool("promtool", "promtool check rules: every rule file the stacks deploy, and every dashboard query", (promtool) => {
     for (const stack of ["staging", "prod"] as const) {
-        it(`${stack}: the services' PrometheusRules and the charts' rules (as Helm renders them) pass, with no lint finding`, async () => {
-            const files = ruleFilesOf(await runStack(stack));
-            assert.ok(Object.keys(files).length >= 3, `rule files: ${Object.keys(files).join(", ")}`);
-            const dir = tempDir();
-            const names = Object.entries(files).map(([file, content]) => writeYaml(dir, file, content));
-            const out = runPromtool(promtool, ["check", "rules", "--lint=all", "--lint-fatal", ...names], dir);
-            for (const name of names) assert.match(out, new RegExp(`Checking ${name}\\s+SUCCESS`), out);
+        describe(stack, () => {
+            let run: ProgramRun;
+            before(async () => {
+                run = await runStack(stack);
+            });
+
+            it("the services' PrometheusRules and the charts' rules (as Helm renders them) pass, with no lint finding", () => {
+                const files = ruleFilesOf(run);
+                assert.ok(Object.keys(files).length >= 3, `rule files: ${Object.keys(files).join(", ")}`);
+                checkRules(promtool, files, "all");
+            });
+
+            it("every dashboard panel's query parses (as a recording rule)", () => {
+                const files = dashboardRuleFilesOf(run);
+                assert.ok(Object.keys(files).length >= 2, `dashboards: ${Object.keys(files).join(", ")}`);
+                checkRules(promtool, files, "none");
+            });
         });
     }
 });

@@ -36,6 +36,33 @@ export function ruleFilesOf(run: ProgramRun): Record<string, { groups: RuleGroup
     return files;
 }
 
+/** The dashboards a run deploys (ConfigMaps holding dashboard JSON), parsed, by ConfigMap name. */
+export function dashboardsOf(run: ProgramRun): Record<string, { uid: string; panels: { id: number; type: string; title: string; targets?: { expr: string; refId: string }[] }[] }> {
+    return Object.fromEntries(
+        run
+            .ofType("kubernetes:core/v1:ConfigMap")
+            .filter((c) => c.inputs.metadata?.name?.startsWith("grafana-dashboard-"))
+            .map((c) => [c.inputs.metadata.name, JSON.parse(Object.values(c.inputs.data as Record<string, string>)[0])]),
+    );
+}
+
+/** Every dashboard panel's query as a recording rule, so promtool parses each, by file name. */
+export function dashboardRuleFilesOf(run: ProgramRun): Record<string, { groups: { name: string; rules: { record: string; expr: string }[] }[] }> {
+    return Object.fromEntries(
+        Object.entries(dashboardsOf(run)).map(([name, dashboard]) => [
+            `${name}.queries.yaml`,
+            {
+                groups: [
+                    {
+                        name,
+                        rules: dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((t) => ({ record: `dashboard:panel_${panel.id}_${t.refId}`, expr: t.expr }))),
+                    },
+                ],
+            },
+        ]),
+    );
+}
+
 /** An annotation template expanded as Prometheus does, for the forms the catalog allows. */
 export function expandTemplate(template: string, labels: Readonly<Record<string, string>>, value: number): string {
     return template
