@@ -63,6 +63,11 @@ export interface ApplicationArgs {
      */
     readonly alerts?: AlertRuleSettings & { readonly target: ServiceTarget };
     /**
+     * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the
+     * ServiceMonitor and PrometheusRule wait for. @default none: the cluster has the CRDs
+     */
+    readonly monitoringStack?: pulumi.Resource;
+    /**
      * Roll the pods when a Secret they read changes in the cluster, through Stakater Reloader
      * (which must be installed): the Deployment is annotated with those Secrets' names. Secrets
      * synced by ESO keep their names, so without it a rotated value reaches the pods only at their
@@ -145,13 +150,14 @@ export class Application extends pulumi.ComponentResource {
     /** The ServiceMonitor (for a service with metrics) and the PrometheusRule, when enabled. */
     private observability(scope: Scope, args: ApplicationArgs, svc: k8s.core.v1.Service): void {
         const { name, namespace, service } = scope;
+        const crds = args.monitoringStack ? [args.monitoringStack] : [];
         if (args.monitoring && service.metrics.enabled) {
             new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
                 metadata: { name, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
                 spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
-            }, { parent: this, dependsOn: [svc] });
+            }, { parent: this, dependsOn: [svc, ...crds] });
         }
         if (args.alerts) {
             new k8s.apiextensions.CustomResource(`${name}-rules`, {
@@ -159,7 +165,7 @@ export class Application extends pulumi.ComponentResource {
                 kind: "PrometheusRule",
                 metadata: { name, namespace, labels: { ...scope.labels, ...args.alerts.ruleLabels } },
                 spec: servicePrometheusRuleSpec(args.alerts.target, args.alerts),
-            }, { parent: this });
+            }, { parent: this, dependsOn: crds });
         }
     }
 

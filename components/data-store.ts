@@ -142,6 +142,11 @@ export interface DataStoreCommonArgs {
      * with the catalog's rules for it, scoped to `target`. @default none
      */
     readonly alerts?: AlertRuleSettings & { readonly target: DataStoreTarget };
+    /**
+     * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the chart's
+     * ServiceMonitor and PrometheusRule need. @default none: the cluster has the CRDs
+     */
+    readonly monitoringStack?: pulumi.Resource;
 }
 
 /** The chart's alerts from the data store's args; none without them. */
@@ -250,6 +255,8 @@ export interface BitnamiChartArgs {
     readonly values: Record<string, unknown>;
     /** The password Secret the chart reads by name, which must exist before its pods start. */
     readonly secret?: pulumi.Resource;
+    /** What else the chart waits for, e.g. the release that installs the CRDs of its ServiceMonitor. @default nothing */
+    readonly after?: readonly pulumi.Resource[];
     /** Data safety options for the chart, from dataSafetyOptions. */
     readonly safety: pulumi.ComponentResourceOptions;
 }
@@ -259,6 +266,6 @@ export function bitnamiChart(name: string, args: BitnamiChartArgs, parent: pulum
     return new k8s.helm.v4.Chart(
         name,
         { ...chartLocation(args.source), name: args.release, namespace: args.namespace, values: args.values },
-        { parent, dependsOn: args.secret ? [args.secret] : [], ...args.safety },
+        { parent, dependsOn: [...(args.secret ? [args.secret] : []), ...(args.after ?? [])], ...args.safety },
     );
 }

@@ -19,3 +19,5 @@ export * from "./redis-cache";
 export * from "./alerts.specs";
 export * from "./dashboards.specs";
 export * from "./dashboards";
+export * from "./monitoring-stack.values";
+export * from "./monitoring-stack";

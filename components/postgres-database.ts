@@ -47,7 +47,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             this.endpoint = { ...externalEndpoint(args.server, secret.name), ...login };
         } else {
             const values = postgresqlValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy, alerts: chartAlerts("postgresql", args.alerts) });
-            this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
+            this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after: args.monitoringStack && [args.monitoringStack], safety: safety.chart }, this);
             this.podSelector = names.podSelector;
             const primary = postgresqlPrimaryService(names, args.settings.architecture);
             if (args.settings.architecture === "replication") {

@@ -31,7 +31,7 @@ export class RedisCache extends pulumi.ComponentResource {
             this.endpoint = externalEndpoint(args.server, secret.name);
         } else {
             const values = redisValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy, alerts: chartAlerts("redis", args.alerts) });
-            this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
+            this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after: args.monitoringStack && [args.monitoringStack], safety: safety.chart }, this);
             this.podSelector = names.podSelector;
             this.endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key: redisSecretKey });
         }

@@ -6,8 +6,10 @@
 import { z } from "zod";
 import { AlertDefinition, ThresholdUnit, alertCatalog, severities } from "../lib/alert-catalog";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
+import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
-import { labels, url } from "./primitives";
+import { chartSchema } from "./data-tier";
+import { dnsLabel, labels, url } from "./primitives";
 import { Problem } from "./problem";
 
 /** A Prometheus metric name. */
@@ -78,14 +80,28 @@ export const dashboardsSchema = z
     })
     .prefault({});
 
+export const monitoringStackSchema = z
+    .strictObject({
+        /** Install kube-prometheus-stack (for clusters without a Prometheus, e.g. dev clusters). */
+        enabled: z.boolean().default(false),
+        /** Its namespace (networkPolicy.prometheus.namespaceSelector must select it). */
+        namespace: dnsLabel("monitoring").default("monitoring"),
+        /** Create the namespace (true) or use one that exists (false). */
+        createNamespace: z.boolean().default(true),
+        /** Where the chart comes from: the pinned version, a mirror, or a local directory. */
+        chart: chartSchema(kubePrometheusStackChart),
+    })
+    .prefault({});
+
 export type AlertsConfig = z.infer<typeof alertsSchema>;
+export type MonitoringStackConfig = z.infer<typeof monitoringStackSchema>;
 export type DashboardsConfig = z.infer<typeof dashboardsSchema>;
 export type HttpMetricsConfig = z.infer<typeof httpMetricsSchema>;
 
-/** Alerts or dashboards asked for while monitoring (the exporters and ServiceMonitors) is off. */
-export function observabilityProblems(monitoring: { enabled: boolean; alerts: AlertsConfig; dashboards: DashboardsConfig }): Problem[] {
+/** Alerts, dashboards or the monitoring stack asked for while monitoring (the exporters and ServiceMonitors) is off. */
+export function observabilityProblems(monitoring: { enabled: boolean; alerts: AlertsConfig; dashboards: DashboardsConfig; stack: MonitoringStackConfig }): Problem[] {
     if (monitoring.enabled) return [];
-    return (["alerts", "dashboards"] as const)
+    return (["alerts", "dashboards", "stack"] as const)
         .filter((key) => monitoring[key].enabled === true)
         .map((key) => ({ key: `monitoring.${key}.enabled`, given: true, expected: "false or unset while monitoring.enabled is false: without the exporters and ServiceMonitors there is nothing to watch" }));
 }

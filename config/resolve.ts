@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSettings } from "../lib/alert-catalog";
 import { postgresSecretKeys, redisSecretKey, releaseNames } from "../lib/bitnami-charts";
 import { Labels } from "../lib/labels";
+import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
 import { PostgresqlConfig, RedisConfig } from "./data-tier";
 import { Environment } from "./primitives";
@@ -231,6 +232,34 @@ export interface PlatformConfig {
     readonly alerts: ResolvedAlerts;
     /** The Grafana dashboards; absent, none. */
     readonly dashboards?: ResolvedDashboards;
+    /** kube-prometheus-stack, installed by the program; absent, the cluster has its own Prometheus. */
+    readonly monitoringStack?: ResolvedMonitoringStack;
+}
+
+/** The kube-prometheus-stack release and how it finds the stack's objects. */
+export interface ResolvedMonitoringStack {
+    readonly namespace: string;
+    readonly createNamespace: boolean;
+    readonly chart: { readonly repository: string; readonly name: string; readonly version: string; readonly path?: string };
+    readonly release: string;
+    /** Its Prometheus selects ServiceMonitors and PrometheusRules with these labels (monitoring.labels). */
+    readonly selectorLabels: Labels;
+    /** Its Grafana sidecar loads ConfigMaps with this label, into the folder this annotation names. */
+    readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
+}
+
+/** The monitoring stack, when monitoring.stack.enabled. */
+export function resolveMonitoringStack(monitoring: ValidatedConfig["monitoring"]): ResolvedMonitoringStack | undefined {
+    const { stack, dashboards } = monitoring;
+    if (!monitoring.enabled || !stack.enabled) return undefined;
+    return {
+        namespace: stack.namespace,
+        createNamespace: stack.createNamespace,
+        chart: stack.chart,
+        release: kubePrometheusStackRelease,
+        selectorLabels: monitoring.labels,
+        dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
+    };
 }
 
 /** How a stack's alerts are labelled and linked, and each alert's settings. */
@@ -375,5 +404,6 @@ export function resolveConfig(
         services: config.services,
         alerts: resolveAlerts(config, instance, namespaceName),
         dashboards: resolveDashboards(config, stack, namespaceName),
+        monitoringStack: resolveMonitoringStack(config.monitoring),
     };
 }

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { llmProviders } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";
-import { alertsSchema, dashboardsSchema, httpMetricsSchema } from "./monitoring";
+import { alertsSchema, dashboardsSchema, httpMetricsSchema, monitoringStackSchema } from "./monitoring";
 import { secretsSchema } from "./secrets";
 import {
     annotations,
@@ -80,6 +80,8 @@ export const monitoringSchema = z.strictObject({
     dashboards: dashboardsSchema,
     /** The names of the services' HTTP metrics, which alerts and dashboards query. */
     httpMetrics: httpMetricsSchema,
+    /** Optional: install kube-prometheus-stack, for clusters that have no Prometheus. */
+    stack: monitoringStackSchema,
 });
 
 const providerSchema = z.strictObject({
