@@ -1,5 +1,5 @@
 import { loadConfig } from "./config";
-import { AppSecrets, Application, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
+import { AppSecrets, Application, Dashboards, MonitoringStack, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
 
 const config = loadConfig();
 const { identity, application } = config;
@@ -8,6 +8,7 @@ const namespace = new PlatformNamespace("namespace", config.namespace);
 const secretStore = config.secretStore && new SecretStore("secret-store", { ...config.secretStore, ...identity, namespace: namespace.name });
 const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, ...identity, namespace: namespace.name, secretStore: secretStore?.store });
 
+const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", { ...identity, ...config.monitoringStack });
 const graph = serviceGraph(config.services, identity);
 const dataTier = {
     ...identity,
@@ -15,9 +16,10 @@ const dataTier = {
     monitoring: application.monitoring,
     networkPolicy: application.networkPolicy,
     secretStore: secretStore?.store,
+    monitoringStack: monitoringStack && monitoringStack.chart,
 };
-const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql") });
-const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis") });
+const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql"), alerts: config.alerts.postgresql });
+const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis"), alerts: config.alerts.redis });
 
 const apps = Object.entries(config.services).map(([name, service]) => ({
     name,
@@ -30,14 +32,19 @@ const apps = Object.entries(config.services).map(([name, service]) => ({
         redis: cache.endpoint,
         appSecrets: appSecrets.envFor(service.connectsTo),
         peers: graph.peersOf(name),
+        alerts: config.alerts.services[name],
+        monitoringStack: dataTier.monitoringStack,
     }),
 }));
+
+const dashboards = config.dashboards && new Dashboards("dashboards", { ...identity, ...config.dashboards, namespace: namespace.name });
 
 export const namespaceName = namespace.name;
 export const services = Object.fromEntries(
     apps.map(({ name, app }) => [name, { url: app.url, serviceName: app.serviceName, portForward: app.portForwardCommand, logs: app.logsCommand }]),
 );
 export const appSecretName = appSecrets.secretName;
+export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const secretSource = { source: config.appSecrets.kind, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 const { endpoint: pg } = database;
 export const dataStores = {

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
+import type { AlertRuleSettings, Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
+import { ServiceTarget } from "../lib/alert-catalog";
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, standardLabels } from "../lib/labels";
 import {
@@ -21,6 +22,7 @@ import {
     serviceMonitorSpec,
     serviceUrl,
 } from "./application.specs";
+import { servicePrometheusRuleSpec } from "./alerts.specs";
 import { MigrationJob } from "./migration-job";
 import { PostDeployCheck } from "./post-deploy-check";
 import { ServicePeers, checkIdentity, migrationIdentity, serviceIdentity } from "./service-graph";
@@ -56,6 +58,16 @@ export interface ApplicationArgs {
     readonly peers?: ServicePeers;
     /** Prometheus scraping through a ServiceMonitor; undefined creates none. @default undefined */
     readonly monitoring?: MonitoringConfig;
+    /**
+     * A PrometheusRule with the catalog's service alerts (lib/alert-catalog.ts) that apply to
+     * `target`, labelled for Prometheus's ruleSelector; undefined creates none. @default undefined
+     */
+    readonly alerts?: AlertRuleSettings & { readonly target: ServiceTarget };
+    /**
+     * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the
+     * ServiceMonitor and PrometheusRule wait for. @default none: the cluster has the CRDs
+     */
+    readonly monitoringStack?: pulumi.Resource;
     /**
      * Roll the pods when a Secret they read changes in the cluster, through Stakater Reloader
      * (which must be installed): the Deployment is annotated with those Secrets' names. Secrets
@@ -108,14 +120,7 @@ export class Application extends pulumi.ComponentResource {
         this.scaling(scope, deployment);
         const check = checkIdentity(name, stack);
         if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, selectorLabels(check));
-        if (args.monitoring && service.metrics.enabled) {
-            new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "ServiceMonitor",
-                metadata: { name, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
-                spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
-            }, { parent: this, dependsOn: [svc] });
-        }
+        this.observability(scope, args, svc);
         if (service.postDeployCheck.enabled) {
             new PostDeployCheck(`${name}-check`, {
                 namespace,
@@ -141,6 +146,28 @@ export class Application extends pulumi.ComponentResource {
     /** Object metadata: the service's name, namespace and labels. */
     private metadata(scope: Scope, annotations?: pulumi.Input<Record<string, string>>) {
         return { name: scope.name, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
+    }
+
+    /** The ServiceMonitor (for a service with metrics) and the PrometheusRule, when enabled. */
+    private observability(scope: Scope, args: ApplicationArgs, svc: k8s.core.v1.Service): void {
+        const { name, namespace, service } = scope;
+        const crds = args.monitoringStack ? [args.monitoringStack] : [];
+        if (args.monitoring && service.metrics.enabled) {
+            new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
+                spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
+            }, { parent: this, dependsOn: [svc, ...crds] });
+        }
+        if (args.alerts) {
+            new k8s.apiextensions.CustomResource(`${name}-rules`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: { name, namespace, labels: { ...scope.labels, ...args.alerts.ruleLabels } },
+                spec: servicePrometheusRuleSpec(args.alerts.target, args.alerts),
+            }, { parent: this, dependsOn: crds });
+        }
     }
 
     /** The ServiceAccount, the ConfigMap and the Deployment. */

@@ -7,6 +7,7 @@
 import { PinnedChart, ReleaseNames } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
 import { Labels } from "../lib/labels";
+import { AlertRule, chartRules } from "./alerts.specs";
 
 /** Where a chart comes from (the resolved `chart` block of a data-tier config section). */
 export interface ChartSourceSpec {
@@ -118,6 +119,22 @@ export function metricsValues(monitoring: ScrapeSettings | undefined, labelsKey:
     };
 }
 
+/** A data store's alerts, as the chart's PrometheusRule carries them. */
+export interface ChartAlerts {
+    /** Labels of the PrometheusRule: what Prometheus's ruleSelector matches. */
+    readonly labels: Labels;
+    readonly rules: readonly AlertRule[];
+}
+
+/**
+ * The chart's `metrics.prometheusRule` values: on, with the rule selector's labels (named
+ * `labelsKey`, as the charts differ) and the rules as template literals, since the charts render
+ * them with `tpl`.
+ */
+export function prometheusRuleValues(alerts: ChartAlerts, labelsKey: "labels" | "additionalLabels"): Record<string, unknown> {
+    return { enabled: true, [labelsKey]: { ...alerts.labels }, rules: chartRules(alerts.rules) };
+}
+
 /** Who may reach a data store's pods when the platform's NetworkPolicies are on. */
 export interface ChartNetworkPolicySpec {
     /** The selector labels of the application's pods that connect to the data store. */
@@ -201,6 +218,8 @@ export interface ChartValuesInput<Spec> {
     readonly monitoring?: ScrapeSettings;
     /** The chart's NetworkPolicies; undefined turns them off. */
     readonly networkPolicy?: ChartNetworkPolicySpec;
+    /** The chart's PrometheusRule (which needs the exporter, so `monitoring`); undefined creates none. */
+    readonly alerts?: ChartAlerts;
 }
 
 /** The values that fix the release's names, labels and topology, so hosts and selectors are known before it renders. */

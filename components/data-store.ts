@@ -8,7 +8,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
 import { Labels, standardLabels } from "../lib/labels";
-import { ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import type { AlertRuleSettings } from "../config";
+import { DataStoreTarget } from "../lib/alert-catalog";
+import { ChartAlerts, ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
 import { DataStoreEndpoint } from "./types";
 
@@ -165,6 +168,21 @@ export interface DataStoreCommonArgs {
     readonly clients?: readonly Labels[];
     /** The created secret store, which ExternalSecrets wait for. @default none: the store exists already */
     readonly secretStore?: pulumi.Resource;
+    /**
+     * Alerts on the data store (in the cluster, with `monitoring`): the chart's own PrometheusRule
+     * with the catalog's rules for it, scoped to `target`. @default none
+     */
+    readonly alerts?: AlertRuleSettings & { readonly target: DataStoreTarget };
+    /**
+     * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the chart's
+     * ServiceMonitor and PrometheusRule need. @default none: the cluster has the CRDs
+     */
+    readonly monitoringStack?: pulumi.Resource;
+}
+
+/** The chart's alerts from the data store's args; none without them. */
+export function chartAlerts(store: DataStoreKind, alerts: DataStoreCommonArgs["alerts"]): ChartAlerts | undefined {
+    return alerts && { labels: alerts.ruleLabels, rules: dataStoreAlertRules(store, alerts.target, alerts) };
 }
 
 /** A generated password: the name suffix of its RandomPassword, and whether auth.rotation renews it. */
@@ -275,6 +293,8 @@ export interface BitnamiChartArgs {
     readonly values: Record<string, unknown>;
     /** The password Secret the chart reads by name, which must exist before its pods start. */
     readonly secret?: pulumi.Resource;
+    /** What else the chart waits for, e.g. the release that installs the CRDs of its ServiceMonitor. @default nothing */
+    readonly after?: readonly pulumi.Resource[];
     /** Data safety options for the chart, from dataSafetyOptions. */
     readonly safety: pulumi.ComponentResourceOptions;
 }
@@ -284,6 +304,6 @@ export function bitnamiChart(name: string, args: BitnamiChartArgs, parent: pulum
     return new k8s.helm.v4.Chart(
         name,
         { ...chartLocation(args.source), name: args.release, namespace: args.namespace, values: args.values },
-        { parent, dependsOn: args.secret ? [args.secret] : [], ...args.safety },
+        { parent, dependsOn: [...(args.secret ? [args.secret] : []), ...(args.after ?? [])], ...args.safety },
     );
 }

@@ -19,3 +19,8 @@ export * from "./postgres-task";
 export * from "./postgres-database";
 export * from "./redis-cache.values";
 export * from "./redis-cache";
+export * from "./alerts.specs";
+export * from "./dashboards.specs";
+export * from "./dashboards";
+export * from "./monitoring-stack.values";
+export * from "./monitoring-stack";

@@ -3,7 +3,19 @@ import * as k8s from "@pulumi/kubernetes";
 import { postgresPort, postgresReplicationUser, postgresSecretKeys, postgresSuperuser, postgresqlPrimaryService, postgresqlReadService } from "../lib/bitnami-charts";
 import { registryImageReference } from "../lib/image";
 import { Labels, selectorLabels } from "../lib/labels";
-import { DataStoreCommonArgs, DataStorePlacement, GeneratedPasswordSpec, bitnamiChart, credentialKey, credentialsGeneration, dataStoreParts, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
+import {
+    DataStoreCommonArgs,
+    DataStorePlacement,
+    GeneratedPasswordSpec,
+    bitnamiChart,
+    chartAlerts,
+    credentialKey,
+    credentialsGeneration,
+    dataStoreParts,
+    externalEndpoint,
+    releaseEndpoint,
+    serviceHost,
+} from "./data-store";
 import { PostgresBackup } from "./postgres-backup";
 import { PostgresqlSpec, postgresqlValues } from "./postgres-database.values";
 import {
@@ -100,16 +112,16 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             protect,
             monitoring: args.monitoring,
             networkPolicy: chartNetworkPolicy,
+            alerts: chartAlerts("postgresql", args.alerts),
             ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, keys } } : {}),
         });
-        const chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
+        const after = args.monitoringStack && [args.monitoringStack];
+        const chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after, safety: safety.chart }, this);
         this.chart = chart;
         this.podSelector = names.podSelector;
         const replication = args.settings.architecture === "replication";
+        this.readHost = replication ? serviceHost(postgresqlReadService(names), args.namespace) : undefined;
         const primary = postgresqlPrimaryService(names, args.settings.architecture);
-        if (replication) {
-            this.readHost = serviceHost(postgresqlReadService(names), args.namespace);
-        }
         const endpoint = releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: keys.userPasswordKey });
 
         const jobs: JobsInput = {
@@ -122,8 +134,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         };
         this.backup = args.backup && this.backups(name, jobs, args.backup, protect, args.networkPolicy?.httpsEgressCidrs);
         this.restore = args.restore && this.restoreJob(name, jobs, args.restore, chart);
-        const after = [chart, ...(secret.resource ? [secret.resource] : [])];
-        const sync = generation > 0 ? this.passwordSync(name, jobs, { generation, replication, keys, secretName: secret.name, after }) : undefined;
+        const sync = generation > 0
+            ? this.passwordSync(name, jobs, { generation, replication, keys, secretName: secret.name, after: [chart, ...(secret.resource ? [secret.resource] : [])] })
+            : undefined;
         this.endpoint = {
             ...endpoint,
             ...login,

@@ -13,6 +13,7 @@ import {
     imagesValues,
     mergeValues,
     metricsValues,
+    prometheusRuleValues,
     releaseValues,
     persistenceValues,
     resourcesValues,
@@ -159,7 +160,10 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
               }
             : {}),
         volumePermissions: { enabled: config.volumePermissions },
-        metrics: metricsValues(monitoring, "labels"),
+        metrics: {
+            ...metricsValues(monitoring, "labels"),
+            ...(input.alerts && monitoring ? { prometheusRule: prometheusRuleValues(input.alerts, "labels") } : {}),
+        },
     };
     return mergeValues(values, imagesValues(config.images, postgresqlChart, config.imagePullSecrets));
 }

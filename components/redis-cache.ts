@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, credentialKey, credentialsGeneration, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
+import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 
@@ -39,10 +39,15 @@ export class RedisCache extends pulumi.ComponentResource {
                 protect,
                 monitoring: args.monitoring,
                 networkPolicy: chartNetworkPolicy,
+                alerts: chartAlerts("redis", args.alerts),
                 ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, key } } : {}),
                 passwordGeneration: generation,
             });
-            this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
+            this.chart = bitnamiChart(
+                `${name}-chart`,
+                { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after: args.monitoringStack && [args.monitoringStack], safety: safety.chart },
+                this,
+            );
             this.podSelector = names.podSelector;
             const endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key });
             // Redis reads its password at start: clients roll to a new one once the release has restarted with it.

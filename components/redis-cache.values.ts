@@ -4,7 +4,19 @@
  */
 import { RegistryImage } from "../lib/image";
 import { redisChart, redisPort, redisSecretKey, sentinelPort } from "../lib/bitnami-charts";
-import { ChartValuesInput, PersistenceSpec, ResourcesSpec, clientIngress, imagesValues, mergeValues, metricsValues, persistenceValues, releaseValues, resourcesValues } from "./chart-values";
+import {
+    ChartValuesInput,
+    PersistenceSpec,
+    ResourcesSpec,
+    clientIngress,
+    imagesValues,
+    mergeValues,
+    metricsValues,
+    persistenceValues,
+    prometheusRuleValues,
+    releaseValues,
+    resourcesValues,
+} from "./chart-values";
 
 /** The in-cluster settings of the redis config section that the values depend on. */
 export interface RedisSpec {
@@ -136,7 +148,10 @@ export function redisValues(input: RedisValuesInput): Record<string, unknown> {
         ...(redisConfiguration(config.tuning) === undefined ? {} : { commonConfiguration: redisConfiguration(config.tuning) }),
         networkPolicy: redisNetworkPolicy(input),
         volumePermissions: { enabled: config.volumePermissions },
-        metrics: metricsValues(monitoring, "additionalLabels"),
+        metrics: {
+            ...metricsValues(monitoring, "additionalLabels"),
+            ...(input.alerts && monitoring ? { prometheusRule: prometheusRuleValues(input.alerts, "additionalLabels") } : {}),
+        },
     };
     return mergeValues(values, imagesValues(config.images, redisChart, config.imagePullSecrets));
 }

@@ -53,7 +53,8 @@ const imageSchema = (chartImage: RegistryImage) => {
         .prefault({});
 };
 
-const chartSchema = (chart: PinnedChart<string>) =>
+/** Where a pinned chart comes from: its repository, name and version, or a local directory. */
+export const chartSchema = (chart: Pick<PinnedChart<string>, "repository" | "name" | "version">) =>
     z
         .strictObject({
             /** An OCI registry path (oci://…) or a Helm repository URL (https://…) holding the chart, e.g. an internal mirror. */

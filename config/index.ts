@@ -10,6 +10,7 @@ import { secretKeys } from "../lib/secret-catalog";
 import { postgresqlProblems, redisProblems } from "./data-tier";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
 import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
+import { observabilityProblems } from "./monitoring";
 import { PlatformConfig, resolveConfig } from "./resolve";
 import { ingressConflictProblems, monitoringProblems, plainSecretProblems, serviceProblems } from "./rules";
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
@@ -117,7 +118,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
         ...Object.entries(services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, environment, config.serviceNames)),
         ...ingressConflictProblems(services),
         ...checkNameProblems(services),
-        ...(config.monitoring ? monitoringProblems(config.monitoring) : []),
+        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring)] : []),
         ...(config.postgresql ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
         ...(config.redis ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...(config.namespace ? namespaceNameProblems(raw, config.namespace) : []),

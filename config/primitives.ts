@@ -7,13 +7,13 @@
  */
 import { isIP } from "net";
 import { z } from "zod";
+import { Environment, environments } from "../lib/environments";
 import { digestPattern, isRepository, parseImageReference, registryPattern, repositoryPathPattern, tagPattern } from "../lib/image";
 import { byteQuantityPattern, cpuQuantityPattern, parseDuration, promDurationPattern } from "../lib/quantity";
 
-/** The environments, which decide the production-only rules and defaults. */
-export const environments = ["development", "staging", "production"] as const;
+/** The environments, which decide the production-only rules and defaults (lib/environments.ts). */
 export const environmentSchema = z.enum(environments);
-export type Environment = (typeof environments)[number];
+export { Environment, environments };
 
 /** The largest int32, the type of most Kubernetes counts (replicas, seconds, thresholds). */
 export const int32Max = 2_147_483_647;

@@ -5,7 +5,10 @@
  * component re-checks a rule. Runs only on config that passed validation.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
+import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSettings } from "../lib/alert-catalog";
+import { postgresSecretKeys, redisSecretKey, releaseNames } from "../lib/bitnami-charts";
+import { Labels } from "../lib/labels";
+import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { omit } from "../lib/objects";
 import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
 import { PostgresqlConfig, RedisConfig, backupEnabled } from "./data-tier";
@@ -270,6 +273,142 @@ export interface PlatformConfig {
     readonly redis: ResolvedDataStore<RedisConfig>;
     readonly application: ResolvedApplicationSettings;
     readonly services: Readonly<Record<string, ServiceConfig>>;
+    /** The alerts of each subject that has them; absent, none. */
+    readonly alerts: ResolvedAlerts;
+    /** The Grafana dashboards; absent, none. */
+    readonly dashboards?: ResolvedDashboards;
+    /** kube-prometheus-stack, installed by the program; absent, the cluster has its own Prometheus. */
+    readonly monitoringStack?: ResolvedMonitoringStack;
+}
+
+/** The kube-prometheus-stack release and how it finds the stack's objects. */
+export interface ResolvedMonitoringStack {
+    readonly namespace: string;
+    readonly createNamespace: boolean;
+    readonly chart: { readonly repository: string; readonly name: string; readonly version: string; readonly path?: string };
+    readonly release: string;
+    /** Its Prometheus selects ServiceMonitors and PrometheusRules with these labels (monitoring.labels). */
+    readonly selectorLabels: Labels;
+    /** Its Grafana sidecar loads ConfigMaps with this label, into the folder this annotation names. */
+    readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
+}
+
+/** The monitoring stack, when monitoring.stack.enabled. */
+export function resolveMonitoringStack(monitoring: ValidatedConfig["monitoring"]): ResolvedMonitoringStack | undefined {
+    const { stack, dashboards } = monitoring;
+    if (!monitoring.enabled || !stack.enabled) return undefined;
+    return {
+        namespace: stack.namespace,
+        createNamespace: stack.createNamespace,
+        chart: stack.chart,
+        release: kubePrometheusStackRelease,
+        selectorLabels: monitoring.labels,
+        dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
+    };
+}
+
+/** How a stack's alerts are labelled and linked, and each alert's settings. */
+export interface AlertRuleSettings {
+    /** Labels of the PrometheusRule objects: what Prometheus's ruleSelector matches (monitoring.labels, as the ServiceMonitors'). */
+    readonly ruleLabels: Labels;
+    /** Labels on every alert (monitoring.alerts.labels). */
+    readonly alertLabels: Labels;
+    /** Each alert's runbook_url is "<runbookBaseUrl>#<anchor>". */
+    readonly runbookBaseUrl: string;
+    /** Every alert of the catalog by name: enabled, for, severity, threshold. */
+    readonly settings: Readonly<Record<string, AlertSettings>>;
+}
+
+/** The alerts of one subject: what they are scoped to, and the stack's settings. */
+export interface SubjectAlerts<Target> extends AlertRuleSettings {
+    readonly target: Target;
+}
+
+/** The alerts of a stack, per subject. */
+export interface ResolvedAlerts {
+    readonly services: Readonly<Record<string, SubjectAlerts<ServiceTarget> | undefined>>;
+    /** In-cluster stores with their exporter only. */
+    readonly postgresql?: SubjectAlerts<DataStoreTarget>;
+    readonly redis?: SubjectAlerts<DataStoreTarget>;
+}
+
+/** The Grafana dashboards of a stack and what they show. */
+export interface ResolvedDashboards {
+    /** The sidecar's label, on every dashboard ConfigMap. */
+    readonly labels: Labels;
+    /** The folder annotation. */
+    readonly annotations: Labels;
+    readonly services: readonly ServiceTarget[];
+    readonly postgresql?: DataStoreTarget;
+    readonly redis?: DataStoreTarget;
+}
+
+/** What the alerts and dashboards of a stack watch: its services, and its in-cluster data stores with exporters. */
+function observedTargets(config: ValidatedConfig, instance: string, namespace: string) {
+    const services = Object.fromEntries(
+        Object.entries(config.services).map(([name, s]): [string, ServiceTarget] => [
+            name,
+            {
+                namespace,
+                name,
+                http: config.monitoring.httpMetrics,
+                has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: s.podDisruptionBudget.enabled, postDeployCheck: s.postDeployCheck.enabled },
+            },
+        ]),
+    );
+    const store = (kind: "postgresql" | "redis"): DataStoreTarget | undefined =>
+        config[kind].mode === "in-cluster" ? { namespace, release: releaseNames(instance, kind).release, replication: config[kind].architecture === "replication" } : undefined;
+    return { services, postgresql: store("postgresql"), redis: store("redis") };
+}
+
+/** Each alert's settings: the catalog's defaults for the environment, then the stack's overrides. */
+export function alertSettings(config: ValidatedConfig): Record<string, AlertSettings> {
+    return Object.fromEntries(
+        alertCatalog.map((alert) => {
+            const defaults = defaultSettings(alert, config.environment);
+            const override = (config.monitoring.alerts.rules as Record<string, Partial<AlertSettings> | undefined>)[alert.name] ?? {};
+            return [
+                alert.name,
+                {
+                    enabled: override.enabled ?? defaults.enabled,
+                    for: override.for ?? defaults.for,
+                    severity: override.severity ?? defaults.severity,
+                    ...(defaults.threshold === undefined ? {} : { threshold: override.threshold ?? defaults.threshold }),
+                },
+            ];
+        }),
+    );
+}
+
+/** The alerts: on with monitoring, unless monitoring.alerts.enabled says otherwise; by default off in development. */
+export function resolveAlerts(config: ValidatedConfig, instance: string, namespace: string): ResolvedAlerts {
+    const { monitoring } = config;
+    const enabled = monitoring.enabled && (monitoring.alerts.enabled ?? config.environment !== "development");
+    if (!enabled) return { services: {} };
+    const common: AlertRuleSettings = { ruleLabels: monitoring.labels, alertLabels: monitoring.alerts.labels, runbookBaseUrl: monitoring.alerts.runbookBaseUrl, settings: alertSettings(config) };
+    const targets = observedTargets(config, instance, namespace);
+    const forTarget = <T>(target: T | undefined) => target && { ...common, target };
+    return {
+        services: Object.fromEntries(Object.entries(targets.services).map(([name, target]) => [name, forTarget(target)])),
+        postgresql: forTarget(targets.postgresql),
+        redis: forTarget(targets.redis),
+    };
+}
+
+/** The dashboards: on with monitoring, unless monitoring.dashboards.enabled says otherwise. */
+export function resolveDashboards(config: ValidatedConfig, stack: { project: string; stack: string }, namespace: string): ResolvedDashboards | undefined {
+    const { monitoring } = config;
+    const { dashboards } = monitoring;
+    if (!monitoring.enabled || dashboards.enabled === false) return undefined;
+    const instance = `${stack.project}-${stack.stack}`;
+    const targets = observedTargets(config, instance, namespace);
+    return {
+        labels: { [dashboards.sidecarLabel.name]: dashboards.sidecarLabel.value },
+        annotations: { [dashboards.folderAnnotation]: dashboards.folder ?? stack.project },
+        services: Object.values(targets.services),
+        postgresql: targets.postgresql,
+        redis: targets.redis,
+    };
 }
 
 /** Resolves validated config for a stack; `secretValues` are the secret config values that are set. */
@@ -283,6 +422,7 @@ export function resolveConfig(
     const secretStore = config.secrets.store && resolveSecretStore(config.secrets.store, instance, config.secrets.refreshInterval);
     const sync = secretStore && { store: { kind: secretStore.kind, name: secretStore.name }, refreshInterval: secretStore.refreshInterval };
     const llm: LlmConfig = config.llm;
+    const namespaceName = config.namespace.name ?? instance;
     return {
         project: stack.project,
         stack: stack.stack,
@@ -290,7 +430,7 @@ export function resolveConfig(
         identity,
         namespace: {
             ...config.namespace,
-            name: config.namespace.name ?? instance,
+            name: namespaceName,
             defaultDeny: config.networkPolicy.enabled,
             partOf: stack.project,
         },
@@ -312,5 +452,8 @@ export function resolveConfig(
             reloadOnSecretChange: config.secrets.rolloutOnChange === "reloader",
         },
         services: config.services,
+        alerts: resolveAlerts(config, instance, namespaceName),
+        dashboards: resolveDashboards(config, stack, namespaceName),
+        monitoringStack: resolveMonitoringStack(config.monitoring),
     };
 }

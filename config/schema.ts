@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { llmProviders } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";
+import { alertsSchema, dashboardsSchema, httpMetricsSchema, monitoringStackSchema } from "./monitoring";
 import { secretsSchema } from "./secrets";
 import {
     annotations,
@@ -71,8 +72,16 @@ export const monitoringSchema = z.strictObject({
     interval: promDuration.default("30s"),
     /** How long a scrape may take; at most the interval. */
     scrapeTimeout: promDuration.default("10s"),
-    /** Labels the Prometheus serviceMonitorSelector matches. */
+    /** Labels the Prometheus serviceMonitorSelector and ruleSelector match (ServiceMonitors and PrometheusRules). */
     labels: labels.default({ release: "kube-prometheus-stack" }),
+    /** Alerts as PrometheusRules: on or off, runbooks, extra labels, per-alert thresholds. */
+    alerts: alertsSchema,
+    /** Grafana dashboards as ConfigMaps for the Grafana sidecar. */
+    dashboards: dashboardsSchema,
+    /** The names of the services' HTTP metrics, which alerts and dashboards query. */
+    httpMetrics: httpMetricsSchema,
+    /** Optional: install kube-prometheus-stack, for clusters that have no Prometheus. */
+    stack: monitoringStackSchema,
 });
 
 const providerSchema = z.strictObject({

@@ -84,10 +84,16 @@ const networkPolicy = {
 const resources = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } };
 const digest = `sha256:${"c".repeat(64)}`;
 
+/** A rule as the chart's metrics.prometheusRule.rules takes it (its keys are the PrometheusRule CRD's, not the chart's). */
+const alerts = {
+    labels: { release: "kube-prometheus-stack" },
+    rules: [{ alert: "Down", expr: "up == 0", for: "1m", labels: { severity: "critical" }, annotations: { summary: "{{ $labels.pod }} is down", description: "down", runbook_url: "https://runbooks.example.com#down" } }],
+};
+
 /** Every combination of what the program can set, so each key it can write is checked. */
 const variations = [
     { protect: false, monitoring: undefined, networkPolicy: undefined },
-    { protect: true, monitoring, networkPolicy },
+    { protect: true, monitoring, networkPolicy, alerts },
 ];
 
 function postgresqlVariants(): Values[] {

@@ -1,0 +1,42 @@
+/**
+ * The Helm values of kube-prometheus-stack, as a pure function: its Prometheus selects the stack's
+ * ServiceMonitors and PrometheusRules by the labels they carry (monitoring.labels), in every
+ * namespace, and its Grafana's sidecar loads the dashboard ConfigMaps from every namespace, into
+ * the folder their annotation names.
+ */
+import { Labels } from "../lib/labels";
+
+/** What the values depend on. */
+export interface MonitoringStackValuesInput {
+    /** The labels of the program's ServiceMonitors and PrometheusRules. */
+    readonly selectorLabels: Labels;
+    /** The Grafana dashboard sidecar's label and folder annotation. */
+    readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
+}
+
+export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Record<string, unknown> {
+    const matchLabels = { ...input.selectorLabels };
+    return {
+        prometheus: {
+            prometheusSpec: {
+                // An empty namespace selector is every namespace; the label selectors are the stack's.
+                serviceMonitorSelector: { matchLabels },
+                serviceMonitorNamespaceSelector: {},
+                ruleSelector: { matchLabels },
+                ruleNamespaceSelector: {},
+            },
+        },
+        grafana: {
+            sidecar: {
+                dashboards: {
+                    enabled: true,
+                    label: input.dashboards.label,
+                    labelValue: input.dashboards.labelValue,
+                    searchNamespace: "ALL",
+                    folderAnnotation: input.dashboards.folderAnnotation,
+                    provider: { foldersFromFilesStructure: true },
+                },
+            },
+        },
+    };
+}

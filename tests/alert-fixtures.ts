@@ -1,0 +1,28 @@
+/** The subjects and settings the alert tests build rules for. */
+import { AlertRuleSettings, validateConfig } from "../config";
+import { alertSettings } from "../config/resolve";
+import { AlertSubjects } from "../lib/alert-catalog";
+import { Environment } from "../lib/environments";
+import { defaultHttpMetrics } from "../lib/metric-catalog";
+import { raw, Values } from "./config-harness";
+
+/** A service with everything that has alerts, and data stores with replicas. */
+export const testSubjects: AlertSubjects = {
+    service: { namespace: "llm-platform", name: "orchestrator", http: defaultHttpMetrics, has: { metrics: true, autoscaling: true, disruptionBudget: true, postDeployCheck: true } },
+    postgresql: { namespace: "llm-platform", release: "llm-platform-prod-postgresql", replication: true },
+    redis: { namespace: "llm-platform", release: "llm-platform-prod-redis", replication: true },
+};
+
+export const base = (): Values => ({
+    environment: "production",
+    services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
+    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
+    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
+});
+
+/** The settings of every alert for an environment, with the catalog's defaults. */
+export function defaultRuleSettings(environment: Environment, extra: Partial<AlertRuleSettings> = {}): AlertRuleSettings {
+    const config = validateConfig(raw({ ...base(), environment })).config!;
+    return { ruleLabels: { release: "kube-prometheus-stack" }, alertLabels: {}, runbookBaseUrl: "https://runbooks.example.com/llm", settings: alertSettings(config), ...extra };
+}
+

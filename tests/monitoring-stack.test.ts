@@ -1,0 +1,71 @@
+import { strict as assert } from "assert";
+import { kubePrometheusStackValues } from "../components/monitoring-stack.values";
+import { kubePrometheusStackChart } from "../lib/monitoring-chart";
+import { base } from "./alert-fixtures";
+import { problemsOf } from "./config-harness";
+import { runStack } from "./mocks";
+
+const withStack = (stack: Record<string, unknown> = {}) => ({ monitoring: { enabled: true, stack: { enabled: true, ...stack } } });
+
+describe("monitoring stack (kube-prometheus-stack), optional", () => {
+    it("its Prometheus selects the stack's ServiceMonitors and PrometheusRules by monitoring.labels in every namespace; its Grafana loads the dashboards", () => {
+        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" } }) as any;
+        assert.deepEqual(values.prometheus.prometheusSpec, {
+            serviceMonitorSelector: { matchLabels: { team: "llm" } },
+            serviceMonitorNamespaceSelector: {},
+            ruleSelector: { matchLabels: { team: "llm" } },
+            ruleNamespaceSelector: {},
+        });
+        assert.deepEqual(values.grafana.sidecar.dashboards, {
+            enabled: true,
+            label: "grafana_dashboard",
+            labelValue: "1",
+            searchNamespace: "ALL",
+            folderAnnotation: "grafana_folder",
+            provider: { foldersFromFilesStructure: true },
+        });
+    });
+
+    it("off by default: no stack installs it", async () => {
+        const run = await runStack("staging");
+        assert.equal(run.ofType("llm-platform:observability:MonitoringStack").length, 0);
+    });
+
+    it("dev with monitoring and monitoring.stack on: the pinned chart in the monitoring namespace, and every ServiceMonitor and PrometheusRule waits for it", async () => {
+        const run = await runStack("dev", { set: { monitoring: { enabled: true, alerts: { enabled: true }, stack: { enabled: true } } } });
+        const namespace = run.one("kubernetes:core/v1:Namespace", "monitoring-stack-namespace");
+        assert.equal(namespace.inputs.metadata.name, "monitoring");
+        const chart = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart");
+        assert.deepEqual(
+            { chart: chart.inputs.chart, version: chart.inputs.version, repo: chart.inputs.repositoryOpts.repo, name: chart.inputs.name, namespace: chart.inputs.namespace },
+            { chart: "kube-prometheus-stack", version: kubePrometheusStackChart.version, repo: "https://prometheus-community.github.io/helm-charts", name: "kube-prometheus-stack", namespace: "monitoring" },
+        );
+        assert.ok(chart.options.dependsOn.includes(namespace.urn));
+        const monitor = run.one("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "orchestrator-servicemonitor");
+        assert.ok(monitor.options.dependsOn.includes(chart.urn), "the ServiceMonitor waits for the CRDs");
+        assert.ok(run.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "orchestrator-rules").options.dependsOn.includes(chart.urn), "the PrometheusRule waits for the CRDs");
+        for (const store of ["postgresql-chart", "redis-chart"]) {
+            assert.ok(run.one("kubernetes:helm.sh/v4:Chart", store).options.dependsOn.includes(chart.urn), `${store} waits for the CRDs of its ServiceMonitor`);
+        }
+        assert.equal(run.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata?.name?.startsWith("grafana-dashboard-")).length, 2, "dev sees its dashboards");
+    });
+
+    it("its chart source is overridable like the Bitnami charts': a mirror, another version, or a local directory; the namespace may exist", async () => {
+        const run = await runStack("dev", { set: withStack({ namespace: "observability", createNamespace: false, chart: { path: "/charts/kube-prometheus-stack" } }) });
+        const chart = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart");
+        assert.equal(chart.inputs.chart, "/charts/kube-prometheus-stack");
+        assert.equal(chart.inputs.version, undefined);
+        assert.equal(chart.inputs.namespace, "observability");
+        assert.equal(run.ofType("kubernetes:core/v1:Namespace").filter((n) => n.name.startsWith("monitoring-stack")).length, 0);
+    });
+
+    it("asked for with monitoring off is an error", () => {
+        assert.deepEqual(problemsOf(base, (v) => (v.monitoring = { enabled: false, stack: { enabled: true } })), [
+            {
+                key: "monitoring.stack.enabled",
+                given: true,
+                expected: "false or unset while monitoring.enabled is false: without the exporters and ServiceMonitors there is nothing to watch",
+            },
+        ]);
+    });
+});

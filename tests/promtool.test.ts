@@ -1,0 +1,89 @@
+/**
+ * The alerts and dashboard queries through Prometheus's own rule engine: `promtool check rules` on
+ * every rule file the stacks deploy (and on the dashboards' queries as recording rules), and
+ * `promtool test rules` with each alert's cases from the catalog: one test that it fires, one that
+ * it stays quiet.
+ */
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { alertRules } from "../components/alerts.specs";
+import { AlertDefinition, alertCatalog } from "../lib/alert-catalog";
+import { defaultRuleSettings, testSubjects } from "./alert-fixtures";
+import { ProgramRun, runStack } from "./mocks";
+import { describeWithTool } from "./toolchain";
+import { casesOf, dashboardRuleFilesOf, ruleFilesOf, ruleTestFile } from "./rule-files";
+
+/** Runs promtool; its output, or an error holding its output when it fails. */
+function runPromtool(promtool: string, args: readonly string[], cwd: string): string {
+    try {
+        return execFileSync(promtool, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+        const e = error as { stdout?: string; stderr?: string };
+        throw new Error(`promtool ${args.join(" ")} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: error });
+    }
+}
+
+function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-rules-"));
+}
+
+function writeYaml(dir: string, file: string, content: unknown): string {
+    fs.writeFileSync(path.join(dir, file), stringify(content, { lineWidth: 0 }));
+    return file;
+}
+
+function checkRules(promtool: string, files: Record<string, unknown>, lint: string): void {
+    const dir = tempDir();
+    const names = Object.entries(files).map(([file, content]) => writeYaml(dir, file, content));
+    const out = runPromtool(promtool, ["check", "rules", `--lint=${lint}`, ...(lint === "none" ? [] : ["--lint-fatal"]), ...names], dir);
+    for (const name of names) assert.match(out, new RegExp(`Checking ${name}\\s+SUCCESS`), out);
+}
+
+describeWithTool("promtool", "promtool check rules: every rule file the stacks deploy, and every dashboard query", (promtool) => {
+    for (const stack of ["staging", "prod"] as const) {
+        describe(stack, () => {
+            let run: ProgramRun;
+            before(async () => {
+                run = await runStack(stack);
+            });
+
+            it("the services' PrometheusRules and the charts' rules (as Helm renders them) pass, with no lint finding", () => {
+                const files = ruleFilesOf(run);
+                assert.ok(Object.keys(files).length >= 3, `rule files: ${Object.keys(files).join(", ")}`);
+                checkRules(promtool, files, "all");
+            });
+
+            it("every dashboard panel's query parses (as a recording rule)", () => {
+                const files = dashboardRuleFilesOf(run);
+                assert.ok(Object.keys(files).length >= 2, `dashboards: ${Object.keys(files).join(", ")}`);
+                checkRules(promtool, files, "none");
+            });
+        });
+    }
+});
+
+describeWithTool("promtool", "promtool test rules: each alert fires on its firing case and stays quiet on the other", (promtool) => {
+    const settings = defaultRuleSettings("production", { alertLabels: { team: "platform" } });
+    let dir: string;
+    before(() => {
+        dir = tempDir();
+    });
+
+    for (const alert of alertCatalog as readonly AlertDefinition<"service">[]) {
+        const subject = testSubjects[alert.scope];
+        const [rule] = alertRules([alert], subject, settings);
+        const threshold = settings.settings[alert.name].threshold ?? 0;
+        for (const kind of ["firing", "quiet"] as const) {
+            it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}`, () => {
+                const cases = casesOf(alert, subject, rule, threshold);
+                const ruleFile = writeYaml(dir, `${alert.name}.rules.yaml`, { groups: [{ name: alert.name, rules: [rule] }] });
+                const testFile = writeYaml(dir, `${alert.name}.${kind}.test.yaml`, ruleTestFile(rule, cases[kind], cases.at, ruleFile));
+                assert.match(runPromtool(promtool, ["test", "rules", testFile], dir), /SUCCESS/);
+            });
+        }
+    }
+});
