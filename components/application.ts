@@ -9,7 +9,6 @@ import {
     hpaSpec,
     ingressAnnotations,
     ingressSpec,
-    networkPolicySpec,
     PlatformContext,
     PodInputs,
     pdbSpec,
@@ -21,6 +20,7 @@ import {
     serviceUrl,
 } from "./application.specs";
 import { MigrationJob } from "./migration-job";
+import { serviceNetworkPolicySpec } from "./network-policies";
 import { PostDeployCheck } from "./post-deploy-check";
 import { ServicePeers, checkIdentity, migrationIdentity, serviceIdentity } from "./service-graph";
 import { DataStoreEndpoint, PostgresEndpoint } from "./types";
@@ -123,7 +123,7 @@ export class Application extends pulumi.ComponentResource {
                 image: service.postDeployCheck.image,
                 timeoutSeconds: service.postDeployCheck.timeoutSeconds,
                 checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },
-                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http } : undefined,
+                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http, dns: args.networkPolicy.dns } : undefined,
                 after: [deployment, svc],
                 formerParent: this,
             }, { parent: this });
@@ -192,7 +192,7 @@ export class Application extends pulumi.ComponentResource {
             service,
             migration: service.migration,
             pod,
-            networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis } : undefined,
+            networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis, dns: args.networkPolicy.dns } : undefined,
         }, { parent: this });
     }
 
@@ -237,7 +237,7 @@ export class Application extends pulumi.ComponentResource {
         const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [check] : [])];
         new k8s.networking.v1.NetworkPolicy(`${scope.name}-netpol`, {
             metadata: this.metadata(scope),
-            spec: networkPolicySpec(service, policy, {
+            spec: serviceNetworkPolicySpec(service, policy, {
                 selector: scope.selector,
                 database: context.database,
                 redis: context.redis,
