@@ -1,16 +1,15 @@
 /**
  * The decisions behind an Application's Kubernetes objects, as pure functions of typed inputs:
- * pod and container specs, probes, HPA, PDB, NetworkPolicy, ServiceMonitor, Ingress and the
- * ConfigMap's data. application.ts turns their results into resources (and wires names and
+ * pod and container specs, probes, HPA, PDB, ServiceMonitor, Ingress and the ConfigMap's data
+ * (its NetworkPolicy: network-policies.ts). application.ts turns their results into resources (and wires names and
  * dependencies between them), so each rule is tested here without mocks.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
+import type { Environment, MonitoringConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
-import { WorkloadPeer } from "./service-graph";
-import { NetworkPeer, PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
+import { PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 
 type Input<T> = pulumi.Input<T>;
 type Resource = pulumi.Resource;
@@ -18,9 +17,6 @@ type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
-type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
-type NetworkPolicyIngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
-type NetworkPolicyEgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 
 /** The UID and GID the containers run as. */
 export const runAsUser = 1000;
@@ -317,83 +313,6 @@ export function pdbSpec(pdb: ServiceConfig["podDisruptionBudget"], selector: Lab
         // Pods that never became ready must not hold up a node drain.
         unhealthyPodEvictionPolicy: "AlwaysAllow",
     };
-}
-
-const dnsEgress: NetworkPolicyEgressRule = {
-    ports: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-    ],
-};
-
-/** The peers a NetworkPolicy rule allows for a data store. */
-export function peersOf(peer: NetworkPeer): NetworkPolicyPeer[] {
-    return peer.kind === "pods" ? [{ podSelector: { matchLabels: peer.podSelector } }] : peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-}
-
-/** The port of a URL, with the scheme's default. */
-export function portOfUrl(url: string): number {
-    const parsed = new URL(url);
-    return parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
-}
-
-/** Egress to DNS and to the data stores a service connects to. */
-export function dataStoreEgress(service: Pick<ServiceConfig, "connectsTo">, stores: { database?: DataStoreEndpoint; redis?: DataStoreEndpoint }): NetworkPolicyEgressRule[] {
-    const egress: NetworkPolicyEgressRule[] = [dnsEgress];
-    for (const store of [service.connectsTo.postgresql ? stores.database : undefined, service.connectsTo.redis ? stores.redis : undefined]) {
-        if (store) egress.push({ to: peersOf(store.networkPeer), ports: [{ protocol: "TCP", port: store.port }] });
-    }
-    return egress;
-}
-
-/** What a service's NetworkPolicy must allow beyond its own config. */
-export interface NetworkPolicyInputs {
-    selector: Labels;
-    database?: DataStoreEndpoint;
-    redis?: DataStoreEndpoint;
-    vectorDb: VectorDbConfig;
-    /** Services of the stack this one calls. */
-    calls: readonly WorkloadPeer[];
-    /** Pods that call this service on its http port (other services, the post-deploy check). */
-    calledBy: readonly Labels[];
-    monitoringEnabled: boolean;
-}
-
-/**
- * The NetworkPolicy of a service. With both policy types listed, everything not allowed here is
- * denied: ingress only from the ingress controller (http), Prometheus (metrics) and the stack's
- * own callers; egress only to DNS, the data stores, the services it calls and HTTPS APIs.
- */
-export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyConfig, inputs: NetworkPolicyInputs): k8s.types.input.networking.v1.NetworkPolicySpec {
-    const http = [{ protocol: "TCP", port: service.ports.http }];
-    // The API server drops empty selectors and rule lists, so a spec that holds them differs from
-    // the stored object on every apply (seen in the e2e as a NetworkPolicy generation bump).
-    const fromSelector = (p: NetworkPolicyConfig["ingressController"]): NetworkPolicyPeer => ({
-        namespaceSelector: { matchLabels: p.namespaceSelector },
-        ...(Object.keys(p.podSelector).length > 0 ? { podSelector: { matchLabels: p.podSelector } } : {}),
-    });
-    const ingress: NetworkPolicyIngressRule[] = [];
-    if (service.ingress.enabled) ingress.push({ from: [fromSelector(policy.ingressController)], ports: http });
-    if (service.service.type !== "ClusterIP") ingress.push({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: http });
-    if (inputs.calledBy.length > 0) ingress.push({ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: http });
-    if (service.metrics.enabled && inputs.monitoringEnabled) {
-        ingress.push({ from: [fromSelector(policy.prometheus)], ports: [{ protocol: "TCP", port: service.ports.metrics }] });
-    }
-
-    const egress = dataStoreEgress(service, inputs);
-    for (const peer of inputs.calls) {
-        egress.push({ to: [{ podSelector: { matchLabels: peer.selector } }], ports: [{ protocol: "TCP", port: peer.port }] });
-    }
-    const apiPorts = new Set<number>();
-    if (service.connectsTo.llmProviders) apiPorts.add(443);
-    if (service.connectsTo.vectorDb && inputs.vectorDb.type !== "none" && inputs.vectorDb.url) apiPorts.add(portOfUrl(inputs.vectorDb.url));
-    if (apiPorts.size > 0) {
-        egress.push({
-            to: policy.httpsEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-            ports: [...apiPorts].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port })),
-        });
-    }
-    return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ...(ingress.length > 0 ? { ingress } : {}), egress };
 }
 
 /** The ServiceMonitor spec (monitoring.coreos.com/v1) scraping a service's metrics port. */

@@ -10,7 +10,6 @@ import {
     hpaSpec,
     ingressAnnotations,
     ingressSpec,
-    networkPolicySpec,
     PlatformContext,
     PodInputs,
     passwordRotations,
@@ -24,6 +23,7 @@ import {
 } from "./application.specs";
 import { servicePrometheusRuleSpec } from "./alerts.specs";
 import { MigrationJob } from "./migration-job";
+import { serviceNetworkPolicySpec } from "./network-policies";
 import { PostDeployCheck } from "./post-deploy-check";
 import { ServicePeers, checkIdentity, migrationIdentity, serviceIdentity } from "./service-graph";
 import { DataStoreEndpoint, PostgresEndpoint } from "./types";
@@ -129,7 +129,7 @@ export class Application extends pulumi.ComponentResource {
                 image: service.postDeployCheck.image,
                 timeoutSeconds: service.postDeployCheck.timeoutSeconds,
                 checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },
-                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http } : undefined,
+                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http, dns: args.networkPolicy.dns } : undefined,
                 after: [deployment, svc],
                 formerParent: this,
             }, { parent: this });
@@ -221,7 +221,7 @@ export class Application extends pulumi.ComponentResource {
             service,
             migration: service.migration,
             pod,
-            networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis } : undefined,
+            networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis, dns: args.networkPolicy.dns } : undefined,
             after,
         }, { parent: this });
     }
@@ -267,7 +267,7 @@ export class Application extends pulumi.ComponentResource {
         const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [check] : [])];
         new k8s.networking.v1.NetworkPolicy(`${scope.name}-netpol`, {
             metadata: this.metadata(scope),
-            spec: networkPolicySpec(service, policy, {
+            spec: serviceNetworkPolicySpec(service, policy, {
                 selector: scope.selector,
                 database: context.database,
                 redis: context.redis,

@@ -1,6 +1,7 @@
 export * from "./types";
 export * from "./service-graph";
 export * from "./application.specs";
+export * from "./network-policies";
 export * from "./application";
 export * from "./post-deploy-check";
 export * from "./migration-job.specs";

@@ -1,15 +1,14 @@
 /**
  * The decisions behind a service's migration Job, as pure functions: its pod (the service's own,
- * running the migration command instead of the server), its Job spec, the name derived from what
- * it runs, and its NetworkPolicy.
+ * running the migration command instead of the server), its Job spec, and the name derived from
+ * what it runs. Its NetworkPolicy is in network-policies.ts.
  */
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import type { MigrationConfig, ServiceConfig } from "../config";
 import { Labels } from "../lib/labels";
 import { omit } from "../lib/objects";
-import { PodInputs, dataStoreEgress, podSpec } from "./application.specs";
-import { DataStoreEndpoint } from "./types";
+import { PodInputs, podSpec } from "./application.specs";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -73,13 +72,4 @@ export const migrationHashLength = 10;
 export function migrationJobName(serviceName: string, resolvedSpec: unknown): string {
     const hash = createHash("sha256").update(JSON.stringify(resolvedSpec)).digest("hex").slice(0, migrationHashLength);
     return `${serviceName}-migrate-${hash}`;
-}
-
-/** The migration's NetworkPolicy: DNS and the data stores the service connects to out; nothing in. */
-export function migrationNetworkPolicySpec(
-    service: Pick<ServiceConfig, "connectsTo">,
-    selector: Labels,
-    stores: { database?: DataStoreEndpoint; redis?: DataStoreEndpoint },
-): k8s.types.input.networking.v1.NetworkPolicySpec {
-    return { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"], egress: dataStoreEgress(service, stores) };
 }

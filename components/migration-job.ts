@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MigrationConfig, ServiceConfig } from "../config";
 import { WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { PodInputs } from "./application.specs";
-import { migrationJobAnnotations, migrationJobName, migrationJobSpec, migrationNetworkPolicySpec, migrationPodSpec } from "./migration-job.specs";
-import { DataStoreEndpoint } from "./types";
+import { migrationJobAnnotations, migrationJobName, migrationJobSpec, migrationPodSpec } from "./migration-job.specs";
+import { DataStores, PeerSelector, migrationNetworkPolicySpec } from "./network-policies";
 
 export interface MigrationJobArgs {
     /** Namespace of the Job and its NetworkPolicy. */
@@ -19,8 +19,8 @@ export interface MigrationJobArgs {
     readonly migration: MigrationConfig;
     /** The service's pod inputs: its ConfigMap, ServiceAccount, secret env and dependency wait. */
     readonly pod: PodInputs;
-    /** The data stores, for the migration's NetworkPolicy; absent, no NetworkPolicy. */
-    readonly networkPolicy?: { readonly database?: DataStoreEndpoint; readonly redis?: DataStoreEndpoint };
+    /** The data stores and the cluster DNS, for the migration's NetworkPolicy; absent, no NetworkPolicy. */
+    readonly networkPolicy?: DataStores & { readonly dns: PeerSelector };
     /** What must finish before the migration runs, such as the sync of a rotated database password. @default nothing */
     readonly after?: readonly pulumi.Resource[];
 }
@@ -46,7 +46,7 @@ export class MigrationJob extends pulumi.ComponentResource {
         if (args.networkPolicy) {
             dependsOn.push(new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
                 metadata: { name: args.identity.name, namespace: args.namespace, labels },
-                spec: migrationNetworkPolicySpec(args.service, selector, args.networkPolicy),
+                spec: migrationNetworkPolicySpec(args.service, selector, args.networkPolicy, args.networkPolicy.dns),
             }, { parent: this }));
         }
         const spec = migrationJobSpec(args.migration, labels, migrationPodSpec(args.service, args.migration, args.pod));

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, managedBy } from "../lib/labels";
+import { PeerSelector, namespacePolicies } from "./network-policies";
 
 export interface PlatformNamespaceArgs {
     /** The namespace's name. */
@@ -11,15 +12,26 @@ export interface PlatformNamespaceArgs {
     readonly labels?: Labels;
     /** Extra annotations on a created namespace. @default {} */
     readonly annotations?: Record<string, string>;
-    /** Deny all pod traffic in the namespace that a NetworkPolicy does not allow. @default false */
+    /**
+     * Deny the pod traffic that a NetworkPolicy does not allow: for every pod of a created
+     * namespace, for the stack's own pods only in one that exists. @default false
+     */
     readonly defaultDeny?: boolean;
     /** app.kubernetes.io/part-of of the objects created. */
     readonly partOf: string;
+    /** app.kubernetes.io/instance of the stack's pods: selects them, and names its policies, in a shared namespace. */
+    readonly instance: string;
+    /**
+     * With the default-deny, admit this peer (the ingress controller) to cert-manager's ACME
+     * HTTP-01 solver pods on the solver port. @default no solver policy
+     */
+    readonly acmeSolverIngressFrom?: PeerSelector;
 }
 
 /**
- * The stack's namespace, created or adopted by name, and its default-deny NetworkPolicy: with it,
- * a pod receives and sends only what some NetworkPolicy allows, whoever created the pod.
+ * The stack's namespace, created or adopted by name, and its namespace-level NetworkPolicies
+ * (network-policies.ts `namespacePolicies`): the default-deny, with which a pod receives and sends
+ * only what some NetworkPolicy allows, and the ACME solver's allowance.
  */
 export class PlatformNamespace extends pulumi.ComponentResource {
     /** The namespace's name; depending on it orders objects after the namespace exists. */
@@ -44,10 +56,13 @@ export class PlatformNamespace extends pulumi.ComponentResource {
         }
 
         if (args.defaultDeny ?? false) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
-                metadata: { name: "default-deny", namespace: this.name, labels },
-                spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-            }, { parent: this });
+            const policies = namespacePolicies({ created: create, instance: args.instance, partOf: args.partOf, acmeSolverIngressFrom: args.acmeSolverIngressFrom });
+            for (const policy of policies) {
+                new k8s.networking.v1.NetworkPolicy(`${name}-${policy.suffix}`, {
+                    metadata: { name: policy.name, namespace: this.name, labels },
+                    spec: policy.spec,
+                }, { parent: this });
+            }
         }
         this.registerOutputs({ name: this.name });
     }

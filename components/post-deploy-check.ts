@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+import { PeerSelector, checkNetworkPolicySpec } from "./network-policies";
 
 export interface PostDeployCheckArgs {
     /** Namespace of the Job and its NetworkPolicy. */
@@ -16,8 +17,8 @@ export interface PostDeployCheckArgs {
     readonly timeoutSeconds: number;
     /** What the rollout deployed: a new value makes a new Job, so every rollout is checked once. */
     readonly checked: Readonly<Record<string, pulumi.Input<string>>>;
-    /** The checked service's pods and port, for the check's NetworkPolicy; absent, no NetworkPolicy. */
-    readonly networkPolicy?: { readonly target: Labels; readonly port: number };
+    /** The checked service's pods and port and the cluster DNS, for the check's NetworkPolicy; absent, no NetworkPolicy. */
+    readonly networkPolicy?: { readonly target: Labels; readonly port: number; readonly dns: PeerSelector };
     /** What must exist before the check runs: the Deployment and the Service. */
     readonly after: readonly pulumi.Resource[];
     /** The resource the check's objects were children of before this component existed (aliases). */
@@ -27,18 +28,6 @@ export interface PostDeployCheckArgs {
 /** The check's command: the URL must answer 2xx within the retries. */
 export function readinessCheckCommand(url: pulumi.Input<string>, timeoutSeconds: number): pulumi.Input<string>[] {
     return ["curl", "--fail", "--silent", "--show-error", "--retry", "10", "--retry-all-errors", "--retry-delay", "3", "--max-time", "5", "--retry-max-time", String(timeoutSeconds), url];
-}
-
-/** The check's NetworkPolicy: DNS, and the checked service's pods on its port; no ingress. */
-export function checkNetworkPolicySpec(check: Labels, target: Labels, port: number): k8s.types.input.networking.v1.NetworkPolicySpec {
-    return {
-        podSelector: { matchLabels: check },
-        policyTypes: ["Ingress", "Egress"],
-        egress: [
-            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-            { to: [{ podSelector: { matchLabels: target } }], ports: [{ protocol: "TCP", port }] },
-        ],
-    };
 }
 
 /**
@@ -58,7 +47,7 @@ export class PostDeployCheck extends pulumi.ComponentResource {
         if (args.networkPolicy) {
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
                 metadata: { name: args.identity.name, namespace: args.namespace, labels },
-                spec: checkNetworkPolicySpec(selector, args.networkPolicy.target, args.networkPolicy.port),
+                spec: checkNetworkPolicySpec(selector, args.networkPolicy.target, args.networkPolicy.port, args.networkPolicy.dns),
             }, { parent: this, aliases });
         }
         const job = new k8s.batch.v1.Job(name, {

@@ -18,6 +18,8 @@ export { Environment, environments };
 /** The largest int32, the type of most Kubernetes counts (replicas, seconds, thresholds). */
 export const int32Max = 2_147_483_647;
 export const port = z.number().int().min(1).max(65535);
+/** The protocols a Service port and a NetworkPolicy port take. */
+export const networkProtocol = z.enum(["TCP", "UDP", "SCTP"]);
 export const positiveInt = z.number().int().min(1).max(int32Max);
 export const nonNegativeInt = z.number().int().min(0).max(int32Max);
 

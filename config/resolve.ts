@@ -266,6 +266,9 @@ export interface PlatformConfig {
         /** A default-deny NetworkPolicy, with the platform's NetworkPolicies on. */
         readonly defaultDeny: boolean;
         readonly partOf: string;
+        readonly instance: string;
+        /** Where cert-manager's HTTP-01 solver pods are reached from, when the stack needs them. */
+        readonly acmeSolverIngressFrom?: NetworkPolicyConfig["ingressController"];
     };
     readonly secretStore?: ResolvedSecretStore;
     readonly appSecrets: ResolvedAppSecrets;
@@ -411,6 +414,21 @@ export function resolveDashboards(config: ValidatedConfig, stack: { project: str
     };
 }
 
+/** The Ingress annotations by which cert-manager issues a certificate for it. */
+const certManagerIssuerAnnotations = ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"];
+
+/**
+ * Whether cert-manager will run HTTP-01 solver pods in the namespace: the platform's
+ * NetworkPolicies are on, the stack solves ACME challenges over HTTP, and some service's Ingress
+ * names an issuer. (A non-ACME issuer runs no solver; the program can't tell them apart by name.)
+ */
+export function needsAcmeHttp01Solver(config: Pick<ValidatedConfig, "networkPolicy" | "services">): boolean {
+    if (!config.networkPolicy.enabled || config.networkPolicy.acmeChallenge !== "http01") return false;
+    return Object.values(config.services).some(
+        ({ ingress }) => ingress.enabled && (ingress.certManagerClusterIssuer !== undefined || certManagerIssuerAnnotations.some((key) => key in ingress.annotations)),
+    );
+}
+
 /** Resolves validated config for a stack; `secretValues` are the secret config values that are set. */
 export function resolveConfig(
     config: ValidatedConfig,
@@ -433,6 +451,8 @@ export function resolveConfig(
             name: namespaceName,
             defaultDeny: config.networkPolicy.enabled,
             partOf: stack.project,
+            instance,
+            acmeSolverIngressFrom: needsAcmeHttp01Solver(config) ? config.networkPolicy.ingressController : undefined,
         },
         secretStore,
         appSecrets: resolveAppSecrets(config, instance, sync, secretValues),

@@ -26,6 +26,7 @@ import {
     intOrPercent,
     kubernetesName,
     labels,
+    networkProtocol,
     namedRawObject,
     nonNegativeInt,
     objectName,
@@ -54,6 +55,30 @@ const peerSelector = z.strictObject({
     podSelector: labels.default({}),
 });
 
+/** A peer of an extra NetworkPolicy rule: in-cluster workloads by labels, or an IP block. */
+const extraPeer = z
+    .strictObject({
+        /** Labels of the peer's namespace; unset with a podSelector: the stack's namespace. */
+        namespaceSelector: labels.optional(),
+        /** Labels of the peer's pods; unset with a namespaceSelector: every pod there. */
+        podSelector: labels.optional(),
+        /** An IP block instead of workloads, e.g. an SMTP relay outside the cluster. */
+        cidr: cidr("10.40.0.0/16").optional(),
+    })
+    .refine((p) => (p.cidr === undefined) !== (p.namespaceSelector === undefined && p.podSelector === undefined), {
+        error: "a peer is either a cidr or a namespaceSelector and/or podSelector, not both or neither",
+    });
+
+const extraPorts = z.array(z.strictObject({ port, protocol: networkProtocol.default("TCP") })).min(1);
+
+/** Extra allowances, per stack (every service) or per service: egress to and ingress from peers. */
+export const extraNetworkRulesSchema = z.strictObject({
+    /** Egress to workloads or IP blocks the program doesn't know about, on the given ports. */
+    extraEgress: z.array(z.strictObject({ to: z.array(extraPeer).min(1), ports: extraPorts })).default([]),
+    /** Ingress from more peers; `ports` unset: the service's http port. */
+    extraIngress: z.array(z.strictObject({ from: z.array(extraPeer).min(1), ports: extraPorts.optional() })).default([]),
+});
+
 export const networkPolicySchema = z.strictObject({
     /** Default-deny NetworkPolicies with only the traffic the platform needs allowed. */
     enabled: z.boolean().default(true),
@@ -61,8 +86,17 @@ export const networkPolicySchema = z.strictObject({
     ingressController: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "ingress-nginx" } }),
     /** Where scrapes (on the metrics port) may come from. */
     prometheus: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" } }),
+    /** The cluster DNS every pod may query on port 53. */
+    dns: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "kube-system" }, podSelector: { "k8s-app": "kube-dns" } }),
     /** Address ranges the LLM and vector DB APIs may be reached at, on 443 only. */
     httpsEgressCidrs: z.array(cidr("0.0.0.0/0")).default(["0.0.0.0/0"]),
+    /** Left out of httpsEgressCidrs: the cloud metadata address by default. */
+    httpsEgressExcept: z.array(cidr("169.254.169.254/32")).default(["169.254.169.254/32"]),
+    /** The cluster's pod and service CIDRs, also left out of httpsEgressCidrs: in-cluster traffic goes by the rules. */
+    clusterCidrs: z.array(cidr("10.0.0.0/8")).default([]),
+    /** How cert-manager solves ACME challenges: http01 admits the ingress controller to its solver pods; dns01 opens nothing. */
+    acmeChallenge: z.enum(["http01", "dns01"]).default("http01"),
+    ...extraNetworkRulesSchema.shape,
 });
 
 export const monitoringSchema = z.strictObject({
@@ -229,6 +263,8 @@ export const serviceSchema = z.strictObject({
             annotations: annotations.default({}),
         })
         .prefault({}),
+    /** This service's own extra NetworkPolicy allowances, added to the stack's. */
+    networkPolicy: extraNetworkRulesSchema.prefault({}),
     serviceAccount: z
         .strictObject({
             /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
@@ -340,3 +376,4 @@ export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type LlmConfig = z.infer<typeof llmSchema>;
 export type VectorDbConfig = z.infer<typeof vectorDbSchema>;
 export type { Environment } from "./primitives";
+export type ExtraNetworkRules = z.infer<typeof extraNetworkRulesSchema>;

@@ -1,23 +1,20 @@
 import { strict as assert } from "assert";
-import { networkPolicySchema, monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
+import { monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
 import {
     affinity,
     configMapData,
     dependencyWaitScript,
     hpaSpec,
     ingressSpec,
-    networkPolicySpec,
     pdbSpec,
     PlatformContext,
     podSpec,
-    portOfUrl,
     secretEnv,
     serviceMonitorSpec,
     serviceUrl,
     topologySpreadConstraints,
 } from "../components/application.specs";
 import { AppSecretEntry, secretEnvFor } from "../components/app-secrets";
-import { serviceGraph } from "../components/service-graph";
 import { labelValue, selectorLabels, standardLabels } from "../lib/labels";
 import { PostgresEndpoint, DataStoreEndpoint } from "../components/types";
 
@@ -261,63 +258,6 @@ describe("scheduling", () => {
         ]);
         assert.equal(topologySpreadConstraints(service({ scheduling: { zoneSpread: "preferred" } }).scheduling, selector)![0].whenUnsatisfiable, "ScheduleAnyway");
         assert.equal(topologySpreadConstraints(service().scheduling, selector), undefined);
-    });
-});
-
-describe("network policy", () => {
-    const policy = networkPolicySchema.parse({});
-    const inputs = { selector, database, redis, vectorDb: context().vectorDb, calls: [], calledBy: [], monitoringEnabled: true };
-
-    it("ingress only from the ingress controller on http and Prometheus on metrics", () => {
-        const spec = networkPolicySpec(service({ ingress: { enabled: true, hosts: [{ host: "a.example.com" }] } }), policy, inputs);
-        assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
-        assert.deepEqual(spec.ingress, [
-            {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
-                ports: [{ protocol: "TCP", port: 8080 }],
-            },
-            {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
-                ports: [{ protocol: "TCP", port: 9090 }],
-            },
-        ]);
-    });
-
-    it("egress only to DNS, the data stores' pods or hosts on their ports, and HTTPS APIs", () => {
-        const spec = networkPolicySpec(service(), policy, inputs);
-        assert.deepEqual(spec.egress, [
-            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-            { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "postgresql" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
-            { to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 6380 }] },
-            { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6333 }] },
-        ]);
-    });
-
-    it("a frontend calling the api: egress to the api pods, and the api admits it", () => {
-        const services = {
-            api: service(),
-            web: service({ component: "frontend", connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false, services: ["api"] } }),
-        };
-        const graph = serviceGraph(services, { instance: "i", partOf: "p" });
-        const web = graph.peersOf("web");
-        const api = graph.peersOf("api");
-        const apiSelector = { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "i" };
-        const webSelector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "i" };
-        assert.deepEqual(web, { calls: [{ selector: apiSelector, port: 8080 }], calledBy: [] });
-        assert.deepEqual(api, { calls: [], calledBy: [webSelector] });
-        const webSpec = networkPolicySpec(services.web, policy, { ...inputs, selector: webSelector, ...web });
-        assert.deepEqual(webSpec.egress, [
-            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-            { to: [{ podSelector: { matchLabels: apiSelector } }], ports: [{ protocol: "TCP", port: 8080 }] },
-        ]);
-        const apiSpec = networkPolicySpec(services.api, policy, { ...inputs, ...api });
-        assert.deepEqual((apiSpec.ingress as any[])[0], { from: [{ podSelector: { matchLabels: webSelector } }], ports: [{ protocol: "TCP", port: 8080 }] });
-    });
-
-    it("URL ports default by scheme", () => {
-        assert.equal(portOfUrl("https://x.example.com"), 443);
-        assert.equal(portOfUrl("http://weaviate.example.com"), 80);
-        assert.equal(portOfUrl("http://weaviate.example.com:8081"), 8081);
     });
 });
 

@@ -104,13 +104,14 @@ describe("migration: network isolation", () => {
         redis: { host: "r", port: 6379, passwordSecret: { name: "s", key: "k" }, networkPeer: { kind: "external" as const, cidrs: ["10.0.0.0/8"] } },
     };
 
-    it("its NetworkPolicy admits nothing and lets it reach only DNS and the data stores the service connects to", () => {
-        const spec: Values = migrationNetworkPolicySpec(service({ connectsTo: { redis: false } }), { m: "1" }, stores);
+    it("its NetworkPolicy admits nothing and lets it reach only the cluster DNS and the data stores the service connects to", () => {
+        const dns = { namespaceSelector: { "kubernetes.io/metadata.name": "kube-system" }, podSelector: { "k8s-app": "kube-dns" } };
+        const spec: Values = migrationNetworkPolicySpec(service({ connectsTo: { redis: false } }), { m: "1" }, stores, dns);
         assert.deepEqual(spec.podSelector, { matchLabels: { m: "1" } });
         assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
         assert.ok(!("ingress" in spec));
         assert.deepEqual(spec.egress, [
-            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            { to: [{ namespaceSelector: { matchLabels: dns.namespaceSelector }, podSelector: { matchLabels: dns.podSelector } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
             { to: [{ podSelector: { matchLabels: pgPods } }], ports: [{ protocol: "TCP", port: 5432 }] },
         ]);
     });

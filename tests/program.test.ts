@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { fakeSecretValue, ProgramRun, RecordedResource, runProgram, runStack, stacks, userSecrets } from "./mocks";
+import { fakeSecretValue, ProgramRun, readStackConfig, RecordedResource, runProgram, runStack, stacks, userSecrets } from "./mocks";
 
 const T = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -220,7 +220,11 @@ describe("program: environment differences", () => {
                 [[{ "app.kubernetes.io/name": "orchestrator-check", "app.kubernetes.io/instance": `llm-platform-${stack}` }], [8080]],
                 [[{ "kubernetes.io/metadata.name": "monitoring" }], [9090]],
             ]);
-            assert.deepEqual(spec.egress[0], { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] });
+            assert.deepEqual(spec.egress[0], {
+                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            });
+            assert.deepEqual(spec.egress.at(-1).to, [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }]);
             assert.deepEqual(spec.egress.at(-1).ports, [{ protocol: "TCP", port: 443 }, ...(stack === "staging" ? [{ protocol: "TCP", port: 6333 }] : [])]);
         });
 
@@ -237,6 +241,57 @@ describe("program: environment differences", () => {
             ]);
         });
     }
+});
+
+describe("program: network isolation on real clusters (#15)", () => {
+    const solverOf = (r: ProgramRun) => r.resources.filter((x) => x.type === T.networkPolicy && x.name === "namespace-acme-solver");
+
+    for (const stack of ["staging", "prod"] as const) {
+        it(`${stack}: the ACME issuer's HTTP-01 solver pods admit the ingress controller on 8089 (the namespace-wide deny blocked them)`, async () => {
+            const [solver] = solverOf(await run(stack));
+            assert.ok(solver, "no NetworkPolicy for cert-manager's solver pods");
+            assert.deepEqual(solver.inputs.spec, {
+                podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 8089 }] }],
+            });
+        });
+    }
+
+    it("prod with DNS-01 challenges: no solver policy", async () => {
+        assert.deepEqual(solverOf(await runStack("prod", { set: { networkPolicy: { acmeChallenge: "dns01" } } })), []);
+    });
+
+    it("a namespace the program did not create: the default-deny selects only the stack's pods and is named after the stack", async () => {
+        const r = await runStack("prod", { set: { namespace: { name: "shared-team", create: false } } });
+        const deny = r.one(T.networkPolicy, "namespace-default-deny").inputs;
+        assert.equal(deny.metadata.name, "llm-platform-prod-default-deny");
+        assert.deepEqual(deny.spec.podSelector.matchExpressions.map((e: any) => [e.key, e.values[0]]), [
+            ["app.kubernetes.io/part-of", "llm-platform"],
+            ["app.kubernetes.io/instance", "llm-platform-prod"],
+        ]);
+        assert.deepEqual(solverOf(r), []);
+    });
+
+    it("extra egress and ingress from config, per stack and per service, reach the service's policy", async () => {
+        const services = structuredClone(readStackConfig("prod").values["llm-platform:services"]) as any;
+        services.orchestrator.networkPolicy = { extraEgress: [{ to: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 25 }] }] };
+        const r = await runStack("prod", {
+            set: {
+                services,
+                networkPolicy: {
+                    extraEgress: [{ to: [{ namespaceSelector: { "kubernetes.io/metadata.name": "search" }, podSelector: { app: "opensearch" } }], ports: [{ port: 9200 }] }],
+                    extraIngress: [{ from: [{ namespaceSelector: { team: "batch" } }] }],
+                },
+            },
+        });
+        const spec = r.one(T.networkPolicy, "orchestrator-netpol").inputs.spec;
+        assert.deepEqual(spec.egress.slice(-2).map((rule: any) => [rule.to[0].ipBlock?.cidr ?? rule.to[0].podSelector.matchLabels.app, rule.ports[0].port]), [
+            ["opensearch", 9200],
+            ["10.40.0.0/16", 25],
+        ]);
+        assert.deepEqual(spec.ingress.at(-1), { from: [{ namespaceSelector: { matchLabels: { team: "batch" } } }], ports: [{ protocol: "TCP", port: 8080 }] });
+    });
 });
 
 describe("program: several services in one stack", () => {

@@ -23,6 +23,8 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
     staging: () => runStack("staging"),
     prod: () => runStack("prod"),
     pr: () => runProgram("pr", { secrets: { anthropicApiKey: fakeSecretValue("anthropicApiKey") } }),
+    /** A namespace shared with other workloads (not created): the default-deny selects only the stack's pods (#15). */
+    "prod-shared-namespace": () => runStack("prod", { set: { namespace: { name: "shared-team", create: false } } }),
     /** Managed data stores with existing Secrets; the app's keys from an existing Secret. */
     "prod-external-data-existing-secrets": () =>
         runStack("prod", {

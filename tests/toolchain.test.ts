@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "./mocks";
+import { combinedTable } from "./network-matrix";
 import { describeWithTool } from "./toolchain";
 
 const fixtures = path.join(projectRoot, "tests", "fixtures", "toolchain");
@@ -19,26 +20,6 @@ function run(tool: string, args: string[]): { status: number | null; out: string
     const r = spawnSync(tool, args, { cwd: fixtures, encoding: "utf8", timeout: 30_000 });
     if (r.error) throw r.error;
     return { status: r.status, out: r.stdout + r.stderr };
-}
-
-/** One connectivity table of `cyclonus analyze --mode probe`: from "ns/pod" to "ns/pod" to the cell ("." allowed, "X" blocked). */
-function parseProbeTable(lines: string[]): Map<string, Map<string, string>> {
-    const rows = lines.filter((l) => l.startsWith("|")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
-    const [header, ...body] = rows;
-    const table = new Map<string, Map<string, string>>();
-    for (const [from, ...cells] of body) {
-        table.set(from, new Map(cells.map((cell, i) => [header[i + 1].toLowerCase(), cell])));
-    }
-    return table;
-}
-
-/** The "Combined" (ingress and egress) table of the first probe in cyclonus's output. */
-function combinedTable(output: string): Map<string, Map<string, string>> {
-    const lines = output.split("\n");
-    const start = lines.indexOf("Combined:");
-    assert.ok(start >= 0, `no "Combined:" table in cyclonus's output:\n${output}`);
-    const end = lines.findIndex((l, i) => i > start && l.trim() === "");
-    return parseProbeTable(lines.slice(start + 1, end));
 }
 
 describeWithTool("promtool", "toolchain: promtool", (promtool) => {

@@ -1,0 +1,268 @@
+/**
+ * Every NetworkPolicy a stack creates, as pure decisions: which pods may talk to which, on which
+ * ports, in both directions. The services' policies, the post-deploy checks' and migrations', the
+ * namespace's default-deny and cert-manager's HTTP-01 solver policy are built here from the same
+ * labels and selectors as everything else (lib/labels.ts, service-graph.ts); the components only
+ * register what these functions return. The data stores' charts get their peers from
+ * service-graph.ts through chart-values.ts. docs/network.md shows the result per stack.
+ *
+ * Each rule is its own function, so a new allowance is one more function in the list of
+ * `serviceIngressRules` or `serviceEgressRules`.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type { ExtraNetworkRules, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
+import { releaseNames } from "../lib/bitnami-charts";
+import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
+import { Labels } from "../lib/labels";
+import { WorkloadPeer } from "./service-graph";
+import { DataStoreEndpoint, NetworkPeer } from "./types";
+
+type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+type NetworkPolicyIngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
+type NetworkPolicyEgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
+type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
+
+/** Pods in other namespaces, by their namespace's labels and their own ({} for every pod there). */
+export type PeerSelector = NetworkPolicyConfig["ingressController"];
+
+/** The data stores a workload may connect to. */
+export interface DataStores {
+    readonly database?: DataStoreEndpoint;
+    readonly redis?: DataStoreEndpoint;
+}
+
+const tcp = (port: number): NetworkPolicyPort => ({ protocol: "TCP", port });
+
+/**
+ * A peer selected by namespace and pod labels. The API server drops an empty pod selector, so a
+ * spec that held one would differ from the stored object on every apply.
+ */
+export function selectorPeer(peer: PeerSelector): NetworkPolicyPeer {
+    return {
+        namespaceSelector: { matchLabels: peer.namespaceSelector },
+        ...(Object.keys(peer.podSelector).length > 0 ? { podSelector: { matchLabels: peer.podSelector } } : {}),
+    };
+}
+
+/** DNS: port 53 (UDP and TCP) of the cluster DNS pods only, not of every address. */
+export function dnsEgress(dns: PeerSelector): NetworkPolicyEgressRule {
+    return { to: [selectorPeer(dns)], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] };
+}
+
+/** The blocks HTTPS egress leaves out: the configured exceptions (the metadata address) and the cluster's CIDRs. */
+export function excludedBlocks(policy: Pick<NetworkPolicyConfig, "httpsEgressExcept" | "clusterCidrs">): string[] {
+    return [...new Set([...policy.httpsEgressExcept, ...policy.clusterCidrs])];
+}
+
+/**
+ * ipBlock peers for `cidrs` without the `excluded` blocks. The API server accepts an `except`
+ * entry only strictly inside its cidr, so each block lists the exclusions it contains, and a
+ * block that an exclusion covers whole is dropped.
+ */
+export function ipBlockPeers(cidrs: readonly string[], excluded: readonly string[]): NetworkPolicyPeer[] {
+    return cidrs
+        .filter((cidr) => !excluded.some((block) => cidrCovers(block, cidr)))
+        .map((cidr) => {
+            const except = excluded.filter((block) => cidrStrictlyContains(cidr, block));
+            return { ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } };
+        });
+}
+
+/** The peers a NetworkPolicy rule allows for a data store: its pods, or its addresses. */
+export function dataStorePeers(peer: NetworkPeer): NetworkPolicyPeer[] {
+    return peer.kind === "pods" ? [{ podSelector: { matchLabels: peer.podSelector } }] : peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** The port of a URL, with the scheme's default. */
+export function portOfUrl(url: string): number {
+    const parsed = new URL(url);
+    return parsed.port ? Number(parsed.port) : parsed.protocol === "http:" ? 80 : 443;
+}
+
+/** Egress to DNS and to the data stores a workload connects to. */
+export function dataStoreEgress(service: Pick<ServiceConfig, "connectsTo">, stores: DataStores, dns: PeerSelector): NetworkPolicyEgressRule[] {
+    const egress: NetworkPolicyEgressRule[] = [dnsEgress(dns)];
+    for (const store of [service.connectsTo.postgresql ? stores.database : undefined, service.connectsTo.redis ? stores.redis : undefined]) {
+        if (store) egress.push({ to: dataStorePeers(store.networkPeer), ports: [tcp(store.port)] });
+    }
+    return egress;
+}
+
+/** A peer of an extra rule from config: an IP block, or workloads by labels (the stack's namespace without a namespaceSelector). */
+export function extraPeer(peer: ExtraNetworkRules["extraEgress"][number]["to"][number]): NetworkPolicyPeer {
+    if (peer.cidr !== undefined) return { ipBlock: { cidr: peer.cidr } };
+    // An empty selector matches everything and the API server stores it as {}, without matchLabels.
+    const selector = (labels: Labels) => (Object.keys(labels).length > 0 ? { matchLabels: labels } : {});
+    return {
+        ...(peer.namespaceSelector !== undefined ? { namespaceSelector: selector(peer.namespaceSelector) } : {}),
+        ...(peer.podSelector !== undefined && (Object.keys(peer.podSelector).length > 0 || peer.namespaceSelector === undefined)
+            ? { podSelector: selector(peer.podSelector) }
+            : {}),
+    };
+}
+
+/** The extra egress rules of config, as they are. */
+export function extraEgressRules(rules: ExtraNetworkRules["extraEgress"]): NetworkPolicyEgressRule[] {
+    return rules.map((rule) => ({ to: rule.to.map(extraPeer), ports: rule.ports.map((p) => ({ protocol: p.protocol, port: p.port })) }));
+}
+
+/** The extra ingress rules of config; a rule without ports opens `defaultPort` (the http port). */
+export function extraIngressRules(rules: ExtraNetworkRules["extraIngress"], defaultPort: number): NetworkPolicyIngressRule[] {
+    return rules.map((rule) => ({
+        from: rule.from.map(extraPeer),
+        ports: rule.ports ? rule.ports.map((p) => ({ protocol: p.protocol, port: p.port })) : [tcp(defaultPort)],
+    }));
+}
+
+/** What a service's NetworkPolicy must allow beyond its own config. */
+export interface ServicePolicyInputs extends DataStores {
+    readonly selector: Labels;
+    readonly vectorDb: VectorDbConfig;
+    /** Services of the stack this one calls. */
+    readonly calls: readonly WorkloadPeer[];
+    /** Pods that call this service on its http port (other services, the post-deploy check). */
+    readonly calledBy: readonly Labels[];
+    readonly monitoringEnabled: boolean;
+}
+
+type IngressRuleOf = (service: ServiceConfig, policy: NetworkPolicyConfig, inputs: ServicePolicyInputs) => NetworkPolicyIngressRule[];
+type EgressRuleOf = (service: ServiceConfig, policy: NetworkPolicyConfig, inputs: ServicePolicyInputs) => NetworkPolicyEgressRule[];
+
+/** The ingress controller to the http port, when the service has an Ingress. */
+export const ingressControllerIngress: IngressRuleOf = (service, policy) =>
+    service.ingress.enabled ? [{ from: [selectorPeer(policy.ingressController)], ports: [tcp(service.ports.http)] }] : [];
+
+/** Any address to the http port, when the Service is reachable from outside the cluster (NodePort, LoadBalancer). */
+export const externalServiceIngress: IngressRuleOf = (service) =>
+    service.service.type !== "ClusterIP" ? [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(service.ports.http)] }] : [];
+
+/** The stack's callers (other services, the post-deploy check) to the http port. */
+export const callerIngress: IngressRuleOf = (service, _policy, inputs) =>
+    inputs.calledBy.length > 0 ? [{ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: [tcp(service.ports.http)] }] : [];
+
+/** Prometheus to the metrics port, when metrics and monitoring are on. */
+export const prometheusIngress: IngressRuleOf = (service, policy, inputs) =>
+    service.metrics.enabled && inputs.monitoringEnabled ? [{ from: [selectorPeer(policy.prometheus)], ports: [tcp(service.ports.metrics)] }] : [];
+
+/** The stack's and the service's extra ingress from config. */
+export const configuredIngress: IngressRuleOf = (service, policy) =>
+    extraIngressRules([...policy.extraIngress, ...service.networkPolicy.extraIngress], service.ports.http);
+
+/** The ingress rules of a service, in order. */
+export const serviceIngressRules: readonly IngressRuleOf[] = [ingressControllerIngress, externalServiceIngress, callerIngress, prometheusIngress, configuredIngress];
+
+/** DNS and the data stores the service connects to. */
+export const dataStoreEgressOf: EgressRuleOf = (service, policy, inputs) => dataStoreEgress(service, inputs, policy.dns);
+
+/** The services of the stack it calls, on their http ports. */
+export const callEgress: EgressRuleOf = (_service, _policy, inputs) =>
+    inputs.calls.map((peer) => ({ to: [{ podSelector: { matchLabels: peer.selector } }], ports: [tcp(peer.port)] }));
+
+/**
+ * The LLM and vector DB APIs: the configured CIDRs on 443 (and the vector DB URL's port), without
+ * the metadata address and the cluster's own blocks.
+ */
+export const apiEgress: EgressRuleOf = (service, policy, inputs) => {
+    const ports = new Set<number>();
+    if (service.connectsTo.llmProviders) ports.add(443);
+    if (service.connectsTo.vectorDb && inputs.vectorDb.type !== "none" && inputs.vectorDb.url) ports.add(portOfUrl(inputs.vectorDb.url));
+    const to = ipBlockPeers(policy.httpsEgressCidrs, excludedBlocks(policy));
+    if (ports.size === 0 || to.length === 0) return [];
+    return [{ to, ports: [...ports].sort((a, b) => a - b).map(tcp) }];
+};
+
+/** The stack's and the service's extra egress from config. */
+export const configuredEgress: EgressRuleOf = (service, policy) => extraEgressRules([...policy.extraEgress, ...service.networkPolicy.extraEgress]);
+
+/** The egress rules of a service, in order. */
+export const serviceEgressRules: readonly EgressRuleOf[] = [dataStoreEgressOf, callEgress, apiEgress, configuredEgress];
+
+/**
+ * The NetworkPolicy of a service. With both policy types listed, everything not allowed here is
+ * denied: ingress only from the ingress controller (http), Prometheus (metrics), the stack's own
+ * callers and configured peers; egress only to the cluster DNS, the data stores, the services it
+ * calls, the HTTPS APIs and configured peers.
+ */
+export function serviceNetworkPolicySpec(service: ServiceConfig, policy: NetworkPolicyConfig, inputs: ServicePolicyInputs): NetworkPolicySpec {
+    const ingress = serviceIngressRules.flatMap((rule) => rule(service, policy, inputs));
+    const egress = serviceEgressRules.flatMap((rule) => rule(service, policy, inputs));
+    // The API server drops an empty rule list, so a spec that held one would differ on every apply.
+    return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ...(ingress.length > 0 ? { ingress } : {}), egress };
+}
+
+/** A post-deploy check's NetworkPolicy: the cluster DNS and the checked service's pods on its port out; nothing in. */
+export function checkNetworkPolicySpec(check: Labels, target: Labels, port: number, dns: PeerSelector): NetworkPolicySpec {
+    return {
+        podSelector: { matchLabels: check },
+        policyTypes: ["Ingress", "Egress"],
+        egress: [dnsEgress(dns), { to: [{ podSelector: { matchLabels: target } }], ports: [tcp(port)] }],
+    };
+}
+
+/** A migration's NetworkPolicy: the cluster DNS and the data stores the service connects to out; nothing in. */
+export function migrationNetworkPolicySpec(service: Pick<ServiceConfig, "connectsTo">, selector: Labels, stores: DataStores, dns: PeerSelector): NetworkPolicySpec {
+    return { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"], egress: dataStoreEgress(service, stores, dns) };
+}
+
+/** cert-manager's ACME HTTP-01 solver pods: the label cert-manager gives them and the port they serve the token on. */
+export const acmeHttp01Solver = { labels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
+
+/** The solver pods admit the ingress controller on the solver port; they call nothing. */
+export function acmeSolverPolicySpec(ingressController: PeerSelector): NetworkPolicySpec {
+    return {
+        podSelector: { matchLabels: { ...acmeHttp01Solver.labels } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [selectorPeer(ingressController)], ports: [tcp(acmeHttp01Solver.port)] }],
+    };
+}
+
+/**
+ * The pods of one stack: its part-of label and its instance, or one of its data stores' releases
+ * (the charts label their pods with the release as instance).
+ */
+export function stackPodSelector(stack: { readonly instance: string; readonly partOf: string }): k8s.types.input.meta.v1.LabelSelector {
+    const instances = [stack.instance, releaseNames(stack.instance, "postgresql").release, releaseNames(stack.instance, "redis").release];
+    return {
+        matchExpressions: [
+            { key: "app.kubernetes.io/part-of", operator: "In", values: [stack.partOf] },
+            { key: "app.kubernetes.io/instance", operator: "In", values: instances },
+        ],
+    };
+}
+
+/** What decides the namespace-level policies of a stack. */
+export interface NamespacePolicyInputs {
+    /** The program created the namespace (it belongs to the stack alone). */
+    readonly created: boolean;
+    readonly instance: string;
+    readonly partOf: string;
+    /** Admit this peer to cert-manager's HTTP-01 solver pods; unset, no solver policy. */
+    readonly acmeSolverIngressFrom?: PeerSelector;
+}
+
+/** A NetworkPolicy to create: the suffix of its resource name, its object name and its spec. */
+export interface NamedPolicy {
+    readonly suffix: string;
+    readonly name: string;
+    readonly spec: NetworkPolicySpec;
+}
+
+/**
+ * The namespace-level policies. In a namespace the program created, the default-deny selects
+ * every pod ("default-deny", as before) and the solver pods, which the deny cuts off from the
+ * ingress controller, get their own policy. In a namespace it did not create (shared with other
+ * workloads), the deny selects only this stack's pods and is named after the stack, so neither
+ * other workloads nor a second stack's deny are touched; the solver pods are not denied there, so
+ * no solver policy is made for them (it would select other tenants' solvers too).
+ */
+export function namespacePolicies(inputs: NamespacePolicyInputs): NamedPolicy[] {
+    const deny: NamedPolicy = inputs.created
+        ? { suffix: "default-deny", name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }
+        : { suffix: "default-deny", name: `${inputs.instance}-default-deny`, spec: { podSelector: stackPodSelector(inputs), policyTypes: ["Ingress", "Egress"] } };
+    const solver: NamedPolicy[] =
+        inputs.created && inputs.acmeSolverIngressFrom
+            ? [{ suffix: "acme-solver", name: `${inputs.instance}-acme-http01-solver`, spec: acmeSolverPolicySpec(inputs.acmeSolverIngressFrom) }]
+            : [];
+    return [deny, ...solver];
+}

@@ -1,0 +1,178 @@
+/**
+ * The connectivity matrix of a stack, computed by cyclonus (an offline NetworkPolicy simulator
+ * nobody here wrote) from the NetworkPolicy objects the program registers, plus a model of the
+ * policies the Bitnami charts render from the values the program gives them (under mocks a
+ * v4.Chart's children are not rendered, so those policies don't exist as recorded objects).
+ *
+ * The cluster model: the stack's namespace with its services' pods, checks, migrations, data
+ * stores and a cert-manager HTTP-01 solver pod; ingress-nginx, monitoring (Prometheus),
+ * kube-system (kube-dns), a namespace "other" with a random pod; "internet" and "metadata" pods at
+ * an Internet address and 169.254.169.254, so that ipBlock rules are probed; in a namespace the
+ * program did not create, a co-tenant pod beside the stack's.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ProgramRun, RecordedResource } from "./mocks";
+
+type Values = Record<string, any>;
+type Labels = Record<string, string>;
+
+/** One connectivity table of `cyclonus analyze --mode probe`: from "ns/pod" to "ns/pod" to the cell ("." allowed, "X" blocked, "N" no such port). */
+export function parseProbeTable(lines: string[]): Map<string, Map<string, string>> {
+    const rows = lines.filter((l) => l.startsWith("|")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+    const [header, ...body] = rows;
+    const table = new Map<string, Map<string, string>>();
+    for (const [from, ...cells] of body) {
+        table.set(from, new Map(cells.map((cell, i) => [header[i + 1].toLowerCase(), cell])));
+    }
+    return table;
+}
+
+/** The "Combined" (ingress and egress) table of the first probe in cyclonus's output. */
+export function combinedTable(output: string): Map<string, Map<string, string>> {
+    const lines = output.split("\n");
+    const start = lines.indexOf("Combined:");
+    assert.ok(start >= 0, `no "Combined:" table in cyclonus's output:\n${output}`);
+    const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+    return parseProbeTable(lines.slice(start + 1, end));
+}
+
+/** A probe: a protocol and port, named for the tables. */
+export interface Probe {
+    readonly name: string;
+    readonly protocol: "TCP" | "UDP";
+    readonly port: number;
+}
+
+/** The ports the matrix probes. */
+export const probes: readonly Probe[] = [
+    { name: "http", protocol: "TCP", port: 8080 },
+    { name: "metrics", protocol: "TCP", port: 9090 },
+    { name: "dns", protocol: "UDP", port: 53 },
+    { name: "postgresql", protocol: "TCP", port: 5432 },
+    { name: "redis", protocol: "TCP", port: 6379 },
+    { name: "acme-solver", protocol: "TCP", port: 8089 },
+    { name: "https", protocol: "TCP", port: 443 },
+];
+
+interface Pod {
+    Namespace: string;
+    Name: string;
+    Labels: Labels;
+    IP: string;
+    Containers: { Name: string; Port: number; PortName: string; Protocol: string }[];
+}
+
+const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+
+function pod(namespace: string, name: string, labels: Labels, ip: string, ports: readonly Probe[]): Pod {
+    return { Namespace: namespace, Name: name, Labels: labels, IP: ip, Containers: ports.map((p) => ({ Name: `${p.name}-${p.port}`, Port: p.port, PortName: p.name, Protocol: p.protocol })) };
+}
+
+const probe = (name: string) => probes.find((p) => p.name === name)!;
+
+/** The pods of the stack: one per Deployment and Job, from their pod templates, on every probed port they could serve. */
+function stackPods(run: ProgramRun, namespace: string): Pod[] {
+    const pods: Pod[] = [];
+    let n = 10;
+    for (const r of [...run.ofType("kubernetes:apps/v1:Deployment"), ...run.ofType("kubernetes:batch/v1:Job")]) {
+        const labels: Labels = r.inputs.spec.template.metadata.labels;
+        pods.push(pod(namespace, labels["app.kubernetes.io/name"], labels, `10.1.0.${n++}`, [probe("http"), probe("metrics")]));
+    }
+    for (const chart of run.ofType(CHART)) {
+        const values: Values = chart.inputs.values;
+        const store = values.nameOverride as string;
+        const labels = { "app.kubernetes.io/name": store, "app.kubernetes.io/instance": values.fullnameOverride, "app.kubernetes.io/part-of": values.commonLabels["app.kubernetes.io/part-of"] };
+        pods.push(pod(namespace, store, labels, `10.1.0.${n++}`, [probe(store)]));
+    }
+    return pods;
+}
+
+/**
+ * The NetworkPolicy the Bitnami chart renders from the values the program passes, modelled on the
+ * charts' networkpolicy.yaml (postgresql primary, redis): the release's pods admit, on the store's
+ * port, the pods labelled "<fullname>-client" and the release's own (allowExternal: false), plus
+ * `extraIngress`; Redis opens its exporter's port to `metrics.ingressNS*MatchLabels`; egress
+ * without allowExternalEgress is DNS and the release's pods. A modelled policy, not a rendered one.
+ */
+export function modelledChartPolicy(chart: RecordedResource, namespace: string): Values | undefined {
+    const values: Values = chart.inputs.values;
+    const store = values.nameOverride as "postgresql" | "redis";
+    const policy: Values = store === "postgresql" ? values.primary.networkPolicy : values.networkPolicy;
+    if (!policy?.enabled) return undefined;
+    const release = { "app.kubernetes.io/name": store, "app.kubernetes.io/instance": values.fullnameOverride };
+    const port = store === "postgresql" ? 5432 : 6379;
+    const ingress: Values[] = [];
+    ingress.push({ ports: [{ port }], ...(policy.allowExternal ? {} : { from: [{ podSelector: { matchLabels: { [`${values.fullnameOverride}-client`]: "true" } } }, { podSelector: { matchLabels: release } }] }) });
+    if (store === "redis" && values.metrics?.enabled) {
+        const ns = policy.metrics?.ingressNSMatchLabels ?? {};
+        const pods = policy.metrics?.ingressNSPodMatchLabels ?? {};
+        ingress.push({ ports: [{ port: 9121 }], ...(policy.metrics?.allowExternal ? {} : { from: [{ namespaceSelector: { matchLabels: ns }, ...(Object.keys(pods).length ? { podSelector: { matchLabels: pods } } : {}) }] }) });
+    }
+    ingress.push(...(policy.extraIngress ?? []));
+    const egress = policy.allowExternalEgress ? [{}] : [{ ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] }, { to: [{ podSelector: { matchLabels: release } }] }];
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: `${values.fullnameOverride}-modelled`, namespace },
+        spec: { podSelector: { matchLabels: release }, policyTypes: ["Ingress", "Egress"], ingress, egress },
+    };
+}
+
+/** What the matrix of a stack is built from. */
+export interface MatrixInput {
+    readonly run: ProgramRun;
+    /** Put a co-tenant pod in the stack's namespace (a namespace the program did not create). */
+    readonly coTenant: boolean;
+}
+
+/** The cells of a stack's matrix: probe name -> "from" pod -> "to" pod -> cell. */
+export type Matrix = Map<string, Map<string, Map<string, string>>>;
+
+/** Builds the cluster model and the policies of a stack, runs cyclonus once per probe, and returns the Combined tables. */
+export function connectivityMatrix(cyclonus: string, input: MatrixInput): Matrix {
+    const namespace = input.run.outputs.namespaceName as string;
+    const pods: Pod[] = [
+        ...stackPods(input.run, namespace),
+        pod(namespace, "acme-solver", { "acme.cert-manager.io/http01-solver": "true" }, "10.1.1.1", [probe("acme-solver")]),
+        pod("ingress-nginx", "controller", { "app.kubernetes.io/name": "ingress-nginx" }, "10.2.0.1", [probe("http")]),
+        pod("monitoring", "prometheus", { "app.kubernetes.io/name": "prometheus" }, "10.3.0.1", [probe("http")]),
+        pod("kube-system", "kube-dns", { "k8s-app": "kube-dns" }, "10.4.0.1", [probe("dns")]),
+        pod("other", "random", { app: "random" }, "10.5.0.1", probes),
+        pod("internet", "api", {}, "93.184.216.34", [probe("https")]),
+        pod("metadata", "metadata", {}, "169.254.169.254", [probe("https")]),
+        ...(input.coTenant ? [pod(namespace, "co-tenant", { app: "co-tenant" }, "10.1.2.1", probes)] : []),
+    ];
+    const namespaces = Object.fromEntries([...new Set(pods.map((p) => p.Namespace))].map((ns) => [ns, { "kubernetes.io/metadata.name": ns }]));
+    const policies = [
+        ...input.run.ofType(NP).map((r) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: r.inputs.metadata.name, namespace }, spec: r.inputs.spec })),
+        ...input.run.ofType(CHART).flatMap((chart) => modelledChartPolicy(chart, namespace) ?? []),
+    ];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "network-matrix-"));
+    try {
+        fs.mkdirSync(path.join(dir, "policies"));
+        // JSON is YAML, which is what cyclonus reads; an empty directory is no policy at all.
+        policies.forEach((p, i) => fs.writeFileSync(path.join(dir, "policies", `${i}.yaml`), JSON.stringify(p)));
+        const matrix: Matrix = new Map();
+        for (const p of probes) {
+            const model = path.join(dir, `${p.name}.json`);
+            fs.writeFileSync(model, JSON.stringify({ Probes: [{ Protocol: p.protocol, Port: p.port }], Resources: { Namespaces: namespaces, Pods: pods } }));
+            const r = spawnSync(cyclonus, ["analyze", "--mode", "probe", "--policy-path", path.join(dir, "policies"), "--probe-path", model], { encoding: "utf8", timeout: 30_000 });
+            if (r.error) throw r.error;
+            assert.equal(r.status, 0, r.stdout + r.stderr);
+            matrix.set(p.name, combinedTable(r.stdout));
+        }
+        return matrix;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** One cell: "." allowed, "X" blocked. */
+export function cell(matrix: Matrix, probeName: string, from: string, to: string): string | undefined {
+    return matrix.get(probeName)?.get(from)?.get(to);
+}
