@@ -5,6 +5,7 @@ import {
     AppSecrets,
     appSecretsSource,
     Application,
+    DestroyGuard,
     PlatformNamespace,
     PostgresDatabase,
     RedisCache,
@@ -84,6 +85,16 @@ const apps = Object.entries(config.services).map(([name, service]) => {
         reloadOnSecretChange: config.secrets.rolloutOnChange === "reloader",
     })] as const;
 });
+
+// In production, a destroy deletes nothing while the guard is protected (docs/data-tier.md).
+if (config.environment === "production") {
+    new DestroyGuard("destroy-guard", {
+        namespace: namespace.name,
+        guards: [namespace, ...(secretStore ? [secretStore] : []), appSecrets, database, cache, ...apps.map(([, app]) => app)],
+        protect: dataSafety(config.environment, config.postgresql) || dataSafety(config.environment, config.redis),
+        labels: standardLabels({ name: "destroy-guard", instance: config.instance, component: "destroy-guard", partOf }),
+    });
+}
 
 export const namespaceName = namespace.name;
 export const services = Object.fromEntries(

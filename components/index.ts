@@ -8,3 +8,4 @@ export * from "./secret-store";
 export * from "./platform-namespace";
 export * from "./postgres-database";
 export * from "./redis-cache";
+export * from "./destroy-guard";
