@@ -31,7 +31,8 @@ _tc_add "$TOOLCHAIN_CACHE/plugins/resource-kubernetes-v$PULUMI_KUBERNETES_VERSIO
 _tc_add "$TOOLCHAIN_CACHE/plugins/resource-random-v$PULUMI_RANDOM_VERSION/bin" provider-random pulumi-resource-random
 _tc_add "$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION/bin" kubernetes kube-apiserver
 _tc_add "$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin" kwok kwok
-_tc_add "$TOOLCHAIN_CACHE/etcd/bin" etcd etcd
+_tc_add "$TOOLCHAIN_CACHE/helm-v$HELM_VERSION/bin" helm helm
+_tc_add "$(etcd_bin_dir)" etcd etcd
 export PATH="${_tc_path#:}:$PATH"
 TOOLCHAIN_MISSING="${TOOLCHAIN_MISSING# }"
 export TOOLCHAIN_MISSING PULUMI_CLI_VERSION
