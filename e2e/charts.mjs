@@ -35,3 +35,9 @@ export function renderCharts(charts) {
     }
     return items;
 }
+
+// CLI for bench/run.sh: `node e2e/charts.mjs <charts.json>` prints what the charts render as a v1/List.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+    const charts = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items: renderCharts(charts) }) + "\n");
+}
