@@ -255,10 +255,15 @@ describe("pulumi up of the program with the Kubernetes and random providers", { 
             });
 
             after(() => {
-                if (ws && production()) {
-                    change("postgresql", { protect: false });
-                    change("redis", { protect: false });
-                    ws.pulumi(["up", "--yes", "--skip-preview", "-s", stack], { allowFail: true });
+                if (ws && production() && steps.done.get("destroy") !== true) {
+                    // The guard and the data tier are protected: the deliberate path, whatever failed.
+                    try {
+                        change("postgresql", { protect: false });
+                        change("redis", { protect: false });
+                        ws.pulumi(["up", "--yes", "--skip-preview", "-s", stack], { allowFail: true });
+                    } catch (err) {
+                        console.log(`# ${stack}: unprotecting for the cleanup failed: ${err.message.split("\n")[0]}`);
+                    }
                 }
                 ws?.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack], { allowFail: true });
                 ws?.cleanup();
