@@ -73,7 +73,7 @@ row() {
   ROWS+=("| $1 | $(fmt "$2") | $3 |")
 }
 # Deletes a namespace and waits until it is gone: the next step must find the cluster as it expects.
-delete_namespace() { kubectl delete namespace "$1" --ignore-not-found --wait=true --timeout=300s >/dev/null; }
+delete_namespace() { [[ -z $1 ]] || kubectl delete namespace "$1" --ignore-not-found --wait=true --timeout=300s >/dev/null; }
 
 # A scratch copy of a project with node_modules linked.
 scratch() { # $1 = source dir, $2 = name, rest = files
