@@ -25,7 +25,7 @@ fi
 _tc_cli="$(cat "$TOOLCHAIN_CACHE/pulumi-cli-version-for-v$PULUMI_VERSION" 2>/dev/null || echo "$PULUMI_VERSION")"
 PULUMI_CLI_VERSION="$_tc_cli"
 _tc_add "$TOOLCHAIN_CACHE/pulumi-v$_tc_cli/bin" pulumi pulumi
-_tc_lang="$(ls -d "$TOOLCHAIN_CACHE/pulumi-language-nodejs-v$_tc_cli-$(cat "$_tc_here"/pulumi-language-nodejs/*.go | sha256sum | cut -c1-12)" 2>/dev/null)"
+_tc_lang="$(ls -d "$TOOLCHAIN_CACHE/pulumi-language-nodejs-v$_tc_cli-$(cat "$_tc_here"/pulumi-language-nodejs/*.go | sha256sum | cut -c1-12)" 2>/dev/null || true)"
 _tc_add "${_tc_lang:-/nonexistent}/bin" language-nodejs pulumi-language-nodejs
 _tc_add "$TOOLCHAIN_CACHE/plugins/resource-kubernetes-v$PULUMI_KUBERNETES_VERSION/bin" provider-kubernetes pulumi-resource-kubernetes
 _tc_add "$TOOLCHAIN_CACHE/plugins/resource-random-v$PULUMI_RANDOM_VERSION/bin" provider-random pulumi-resource-random
