@@ -1,5 +1,5 @@
 import { loadConfig } from "./config";
-import { AppSecrets, Application, Dashboards, MonitoringStack, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
+import { AppSecrets, Application, Dashboards, DestroyGuard, MonitoringStack, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
 
 const config = loadConfig();
 const { identity, application } = config;
@@ -10,14 +10,8 @@ const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, ...iden
 
 const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", { ...identity, ...config.monitoringStack });
 const graph = serviceGraph(config.services, identity);
-const dataTier = {
-    ...identity,
-    namespace: namespace.name,
-    monitoring: application.monitoring,
-    networkPolicy: application.networkPolicy,
-    secretStore: secretStore?.store,
-    monitoringStack: monitoringStack && monitoringStack.chart,
-};
+const { monitoring, networkPolicy } = application;
+const dataTier = { ...identity, namespace: namespace.name, monitoring, networkPolicy, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
 const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql"), alerts: config.alerts.postgresql });
 const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis"), alerts: config.alerts.redis });
 
@@ -39,15 +33,15 @@ const apps = Object.entries(config.services).map(([name, service]) => ({
 
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...identity, ...config.dashboards, namespace: namespace.name });
 
+const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, ...apps.map(({ app }) => app)];
+const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...identity, ...config.destroyGuard, namespace: namespace.name, guards: guarded });
+
 export const namespaceName = namespace.name;
 export const services = Object.fromEntries(
     apps.map(({ name, app }) => [name, { url: app.url, serviceName: app.serviceName, portForward: app.portForwardCommand, logs: app.logsCommand }]),
 );
 export const appSecretName = appSecrets.secretName;
+export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const secretSource = { source: config.appSecrets.kind, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
-const { endpoint: pg } = database;
-export const dataStores = {
-    postgresql: { host: pg.host, readHost: database.readHost, port: pg.port, database: pg.database, user: pg.user, passwordSecret: pg.passwordSecret },
-    redis: { host: cache.endpoint.host, port: cache.endpoint.port, passwordSecret: cache.endpoint.passwordSecret },
-};
+export const dataStores = { postgresql: database.connection, redis: cache.connection };

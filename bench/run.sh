@@ -40,15 +40,17 @@ export PULUMI_BACKEND_URL="file://$WORK/state" PULUMI_CONFIG_PASSPHRASE="bench" 
 mkdir -p "$WORK/state"
 
 now_ms() { date +%s%3N; }
-# time_ms CMD... : prints the wall time of one run in ms (the command's output goes to $WORK/last.log)
+# time_ms CMD... : prints the wall time of one run in ms (the command's output goes to $WORK/last.log).
+# A failed run prints FAILED and is recorded in $WORK/failed: the script then exits 1 after the table.
 time_ms() {
   local s e
   s=$(now_ms)
   if ! "$@" >"$WORK/last.log" 2>&1; then
     e=$(now_ms)
-    echo "bench: failed: $*" >&2
+    echo "bench: FAILED after $((e - s)) ms: $*" >&2
     tail -n 30 "$WORK/last.log" >&2
-    awk -v ms="$((e - s))" 'BEGIN { printf "failed after %.2f s\n", ms / 1000 }'
+    echo "$*" >>"$WORK/failed"
+    echo "FAILED"
     return 0
   fi
   e=$(now_ms)
@@ -60,13 +62,18 @@ median_ms() {
   local -a t=()
   local i
   for ((i = 0; i < n; i++)); do t+=("$(time_ms "$@")"); done
-  if printf '%s\n' "${t[@]}" | grep -q failed; then printf '%s\n' "${t[@]}" | grep -m1 failed; return; fi
+  if printf '%s\n' "${t[@]}" | grep -q FAILED; then echo FAILED; return; fi
   printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (n + 1) / 2 ))p"
 }
 fmt() { [[ $1 =~ ^[0-9]+$ ]] && awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }' || echo "$1"; }
 
 declare -a ROWS=()
-row() { ROWS+=("| $1 | $(fmt "$2") | $3 |"); }
+row() {
+  [[ $2 == FAILED ]] && echo "$1" >>"$WORK/failed"
+  ROWS+=("| $1 | $(fmt "$2") | $3 |")
+}
+# Deletes a namespace and waits until it is gone: the next step must find the cluster as it expects.
+delete_namespace() { [[ -z $1 ]] || kubectl delete namespace "$1" --ignore-not-found --wait=true --timeout=300s >/dev/null; }
 
 # A scratch copy of a project with node_modules linked.
 scratch() { # $1 = source dir, $2 = name, rest = files
@@ -101,24 +108,31 @@ fi
 
 # The objects the program produces (rendered under the unit tests' mocks) for the API floor.
 render_args() { node e2e/stack-overrides.mjs "$1"; } # render.ts's config arguments, one a line
-render() { # $1 = stack -> $WORK/$1.json
+render() { # $1 = stack -> $WORK/$1.json: the program's objects and what its charts render (helm template)
   local -a extra
   mapfile -t extra < <(render_args "$1")
-  node -r ts-node/register/transpile-only e2e/render.ts "$1" "${extra[@]}" >"$WORK/$1.json" 2>"$WORK/$1.render.log"
+  RENDER_CHARTS="$WORK/$1.charts.json" node -r ts-node/register/transpile-only e2e/render.ts "$1" "${extra[@]}" >"$WORK/$1.program.json" 2>"$WORK/$1.render.log" &&
+    node e2e/charts.mjs "$WORK/$1.charts.json" >"$WORK/$1.charts-objects.json" 2>>"$WORK/$1.render.log" &&
+    jq -s '{apiVersion: "v1", kind: "List", items: (.[0].items + .[1].items)}' "$WORK/$1.program.json" "$WORK/$1.charts-objects.json" >"$WORK/$1.json"
 }
 
 kubectl apply --server-side -f e2e/fixtures/crds.yaml >/dev/null
 kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+kubectl apply --server-side -f e2e/fixtures/prerequisites.yaml >/dev/null
 declare -A api_floor=()
 for stack in dev prod; do
   if ! render "$stack"; then
-    row "API floor ($stack): \`kubectl apply --server-side --dry-run=server\`" "failed" "render failed: $(tail -n 1 "$WORK/$stack.render.log")"
+    row "API floor ($stack): \`kubectl apply --server-side --dry-run=server\`" "FAILED" "render failed: $(tail -n 1 "$WORK/$stack.render.log")"
     continue
   fi
   n=$(jq '.items | length' "$WORK/$stack.json")
+  n_charts=$(jq '.items | length' "$WORK/$stack.charts-objects.json")
+  mapfile -t namespaces < <(jq -r '.items[] | select(.kind == "Namespace") | .metadata.name' "$WORK/$stack.json")
   jq '{apiVersion, kind, items: [.items[] | select(.kind == "Namespace")]}' "$WORK/$stack.json" | kubectl apply --server-side -f - >/dev/null
   api_floor[$stack]=$(median_ms "$RUNS" kubectl apply --server-side --dry-run=server -f "$WORK/$stack.json")
-  row "API floor ($stack): \`kubectl apply --server-side --dry-run=server\` of the same $n objects" "${api_floor[$stack]}" "median of $RUNS"
+  # The namespaces were created for the dry run only: the stack's own pulumi up creates them.
+  for ns in "${namespaces[@]}"; do delete_namespace "$ns"; done
+  row "API floor ($stack): \`kubectl apply --server-side --dry-run=server\` of the same $n objects ($n_charts of them from the charts)" "${api_floor[$stack]}" "median of $RUNS"
 done
 
 # ---------------------------------------------------------------- the program
@@ -135,13 +149,22 @@ for stack in dev prod; do
     if [[ $arg == secret:* ]]; then arg="${arg#secret:}"; printf '%s' "${arg#*=}" | pulumi -C "$p" --non-interactive config set -s "$stack" --secret "${arg%%=*}"
     else jq -j 'if type == "string" then . else tojson end' <<<"${arg#*=}" | pulumi -C "$p" --non-interactive config set -s "$stack" "${arg%%=*}"; fi
   done < <(render_args "$stack")
+  delete_namespace "$(jq -r '.items[] | select(.kind == "Namespace") | .metadata.name' "$WORK/$stack.json" | head -1)"
   row "$stack: cold \`pulumi preview\`" "$(time_ms pulumi -C "$p" --non-interactive preview -s "$stack")" "new stack, nothing deployed"
   row "$stack: \`pulumi up\`" "$(time_ms pulumi -C "$p" --non-interactive up --yes --skip-preview -s "$stack")" "creates everything, waits for readiness"
   noop[$stack]=$(median_ms "$RUNS" pulumi -C "$p" --non-interactive preview -s "$stack" --expect-no-changes)
   row "$stack: no-op \`pulumi preview\`" "${noop[$stack]}" "median of $RUNS"
   row "$stack: no-op \`pulumi preview\`, ts-node type-checking" \
     "$(PULUMI_NODEJS_TRANSPILE_ONLY=false median_ms 1 pulumi -C "$p" --non-interactive preview -s "$stack" --expect-no-changes)" "Pulumi.yaml's transpileOnly overridden"
+  if [[ $stack == prod ]]; then
+    # prod's destroy guard refuses a destroy while data safety is on (docs/data-tier.md).
+    for store in postgresql redis; do
+      render_args "$stack" | sed -n "s/^$store=//p" | jq -j '.protect = false | tojson' | pulumi -C "$p" --non-interactive config set -s "$stack" "$store"
+    done
+    pulumi -C "$p" --non-interactive up --yes --skip-preview -s "$stack" >/dev/null 2>&1 || true
+  fi
   pulumi -C "$p" --non-interactive destroy --yes --skip-preview -s "$stack" >/dev/null 2>&1 || true
+  delete_namespace "$(jq -r '.items[] | select(.kind == "Namespace") | .metadata.name' "$WORK/$stack.json" | head -1)"
 done
 
 # ---------------------------------------------------------------- start-up and unit tests
@@ -173,5 +196,11 @@ if [[ -n "${noop[prod]:-}" && "${noop[prod]}" =~ ^[0-9]+$ && -n "$engine_floor" 
 else
   echo "Goal (no-op preview of prod <= 1.5 x (engine floor + API floor)): not measurable here: ${TOOLCHAIN_MISSING:-a measurement failed}"
 fi
-exit
+if [[ -s "$WORK/failed" ]]; then
+  echo
+  echo "bench: FAILED: these measurements failed (their output is above, on stderr):"
+  sed 's/^/  - /' "$WORK/failed"
+  exit 1
+fi
+exit 0
 }

@@ -25,3 +25,4 @@ export * from "./dashboards.specs";
 export * from "./dashboards";
 export * from "./monitoring-stack.values";
 export * from "./monitoring-stack";
+export * from "./destroy-guard";

@@ -72,6 +72,12 @@ const generatedPasswords: Readonly<Record<string, GeneratedPasswordSpec>> = {
 export class PostgresDatabase extends pulumi.ComponentResource {
     /** Where and as whom the application connects. */
     public readonly endpoint: PostgresEndpoint;
+
+    /** What the stack outputs show of the connection: host, read host, port, database, user and the password's Secret key. */
+    get connection() {
+        const { host, port, database, user, passwordSecret } = this.endpoint;
+        return { host, readHost: this.readHost, port, database, user, passwordSecret };
+    }
     /** The Secret with the passwords (keys "postgres-password", "password", "replication-password"; external: the configured one). */
     public readonly secretName: pulumi.Output<string>;
     /** The read replicas' host, with replication in the cluster. */

@@ -121,6 +121,15 @@ export function postgresqlNetworkPolicy(input: Pick<PostgresqlValuesInput, "netw
     return { enabled: true, allowExternal: false, allowExternalEgress: false, extraIngress };
 }
 
+/**
+ * A StatefulSet's update strategy as the API server stores it. The postgresql chart's default is
+ * `rollingUpdate: {}`, which the Kubernetes provider drops on update while the server fills in
+ * `partition: 0`: after any update of the StatefulSet, every preview showed
+ * `~ spec.updateStrategy: + rollingUpdate: {}` (issue #10). The redis chart renders no
+ * `rollingUpdate` at all, so its StatefulSets need nothing.
+ */
+export const statefulSetUpdateStrategy = { type: "RollingUpdate", rollingUpdate: { partition: 0 } } as const;
+
 /** The Helm values of the postgresql release. No password ever appears here: only the Secret's name. */
 export function postgresqlValues(input: PostgresqlValuesInput): Record<string, unknown> {
     const { config, names, protect, monitoring } = input;
@@ -144,6 +153,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
         primary: {
             ...resourcesValues(config.primary.resources),
             ...persistenceValues(config.persistence, protect),
+            updateStrategy: statefulSetUpdateStrategy,
             networkPolicy,
             ...initdbValues(config),
             ...extended,
@@ -154,6 +164,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
                       replicaCount: config.readReplicas.replicaCount,
                       ...resourcesValues(config.readReplicas.resources),
                       ...persistenceValues(config.persistence, protect),
+                      updateStrategy: statefulSetUpdateStrategy,
                       networkPolicy,
                       ...extended,
                   },

@@ -15,6 +15,12 @@ export type RedisCacheArgs = DataStoreCommonArgs & DataStorePlacement<RedisSpec>
 export class RedisCache extends pulumi.ComponentResource {
     /** Where the application connects: the master (with Sentinel, the Service that follows it). */
     public readonly endpoint: DataStoreEndpoint;
+
+    /** What the stack outputs show of the connection: host, port and the password's Secret key. */
+    get connection() {
+        const { host, port, passwordSecret } = this.endpoint;
+        return { host, port, passwordSecret };
+    }
     /** The Secret with the password (key "redis-password"; external: the configured one). */
     public readonly secretName: pulumi.Output<string>;
     /** The labels of the chart's pods, in the cluster. */

@@ -276,6 +276,11 @@ export interface PlatformConfig {
     readonly redis: ResolvedDataStore<RedisConfig>;
     readonly application: ResolvedApplicationSettings;
     readonly services: Readonly<Record<string, ServiceConfig>>;
+    /**
+     * In production, a guard every component depends on, so `pulumi destroy` must delete it first:
+     * protected (with data safety on for either store), the destroy fails before deleting anything.
+     */
+    readonly destroyGuard?: { readonly protect: boolean };
     /** The alerts of each subject that has them; absent, none. */
     readonly alerts: ResolvedAlerts;
     /** The Grafana dashboards; absent, none. */
@@ -472,6 +477,10 @@ export function resolveConfig(
             reloadOnSecretChange: config.secrets.rolloutOnChange === "reloader",
         },
         services: config.services,
+        destroyGuard:
+            config.environment === "production"
+                ? { protect: dataSafety(config.environment, config.postgresql) || dataSafety(config.environment, config.redis) }
+                : undefined,
         alerts: resolveAlerts(config, instance, namespaceName),
         dashboards: resolveDashboards(config, stack, namespaceName),
         monitoringStack: resolveMonitoringStack(config.monitoring),

@@ -4,10 +4,11 @@
 // host exist, so the engine side of the e2e is proven even where the provider
 // plugins can't be built.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { Workspace, exists, kubectl, kubectlJson, projectRoot, rolloutStatus } from "./lib.mjs";
+import { Workspace, deleteNamespace, exists, kubectl, kubectlJson, projectRoot, rolloutStatus } from "./lib.mjs";
 
 const NS = `e2e-engine-${process.pid}`;
 const API_KEY = `sk-e2e-${process.pid}-plaintext-canary`;
@@ -21,6 +22,7 @@ describe("engine e2e: pulumi CLI + Node.js language host + file backend + local 
 
     before(() => {
         ws = new Workspace(path.join(projectRoot, "e2e", "fixtures", "engine"));
+        ws.useResourceTimeouts();
         ws.initStack("dev");
         ws.setConfig("namespace", NS);
         ws.setConfig("replicas", "1");
@@ -47,6 +49,14 @@ describe("engine e2e: pulumi CLI + Node.js language host + file backend + local 
         rolloutStatus("deployment", "api", NS);
         const ready = kubectlJson(["get", "deployment", "api", "-n", NS]);
         assert.equal(ready.status.readyReplicas, 1);
+    });
+
+    it("the harness's per-resource timeouts reach every resource (a stack transform)", () => {
+        const resources = JSON.parse(ws.stackExport()).deployment.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        assert.ok(resources.length >= 5);
+        for (const r of resources) {
+            assert.deepEqual(r.customTimeouts, { create: 300, update: 300, delete: 180 }, r.urn);
+        }
     });
 
     it("a second preview has no changes (--expect-no-changes)", () => {
@@ -127,8 +137,37 @@ describe("engine e2e: pulumi CLI + Node.js language host + file backend + local 
         assert.equal(Buffer.from(secret.data.DATABASE_PASSWORD, "base64").toString(), password);
     });
 
+    it("a protected destroy guard that depends on every component: destroy refuses before deleting anything", () => {
+        ws.setConfig("guard", "protected");
+        ws.up();
+        assert.ok(exists("configmap", "destroy-guard", NS));
+        const urns = () => JSON.parse(ws.stackExport()).deployment.resources.map((r) => r.urn).sort();
+        const before = urns();
+        const guardUrn = before.find((u) => u.endsWith("::destroy-guard"));
+        // With and without the preview (the issue's destroy ran --skip-preview, and deleted the app).
+        for (const args of [["destroy", "--yes", "--skip-preview"], ["destroy", "--yes"]]) {
+            const res = ws.pulumi([...args, "-s", "dev"], { allowFail: true });
+            assert.notEqual(res.status, 0, `${args.join(" ")} succeeded`);
+            assert.match(res.stdout + res.stderr, /unable to delete resource "([^"]+)"\s+as it is currently marked for protection/);
+            assert.ok((res.stdout + res.stderr).includes(guardUrn), "the refusal names the guard");
+            assert.deepEqual(urns(), before, `${args.join(" ")}: the state lost resources`);
+            for (const [kind, name] of [["deployment", "api"], ["configmap", "settings"], ["secret", "credentials"], ["configmap", "destroy-guard"]]) {
+                assert.ok(exists(kind, name, NS), `${args.join(" ")} deleted ${kind}/${name}`);
+            }
+        }
+        rolloutStatus("deployment", "api", NS);
+    });
+
+    it("the deliberate path: the guard unprotected through `pulumi up`, then destroy goes through", () => {
+        ws.setConfig("guard", "unprotected");
+        ws.up();
+        const guard = JSON.parse(ws.stackExport()).deployment.resources.find((r) => r.urn.endsWith("::destroy-guard"));
+        assert.equal(guard.protect ?? false, false);
+    });
+
     it("pulumi destroy removes everything but the retained namespace", () => {
         ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", "dev"]);
+        assert.ok(!exists("configmap", "destroy-guard", NS));
         assert.ok(!exists("deployment", "api", NS));
         assert.ok(!exists("configmap", "settings", NS));
         assert.ok(!exists("secret", "credentials", NS));
@@ -137,3 +176,55 @@ describe("engine e2e: pulumi CLI + Node.js language host + file backend + local 
         ws.pulumi(["stack", "rm", "--yes", "-s", "dev"]);
     });
 });
+
+describe("the harness's time limit: cancel, report, unlock, clean up", { concurrency: false, skip }, () => {
+    const ns = `${NS}-slow`;
+    /** @type {Workspace} */
+    let ws;
+
+    before(() => {
+        ws = new Workspace(path.join(projectRoot, "e2e", "fixtures", "engine"));
+        ws.initStack("slow");
+        ws.setConfig("namespace", ns);
+        ws.setConfig("replicas", "1");
+        ws.setConfig("greeting", "hello");
+        ws.setConfig("imageTag", "1.0.0");
+        ws.setConfig("apiKey", API_KEY, { secret: true });
+        ws.setConfig("slowSeconds", "600");
+    });
+
+    after(() => {
+        ws?.pulumiUnlimited(["stack", "rm", "--force", "--yes", "-s", "slow"]);
+        ws?.cleanup();
+        deleteNamespace(ns);
+    });
+
+    it("a pulumi up over the limit is cancelled, names the resource still waiting, leaves no lock and no process", () => {
+        assert.throws(
+            () => ws.pulumi(["up", "--yes", "--skip-preview", "-s", "slow"], { timeoutMs: 20_000, graceMs: 15_000 }),
+            (err) => {
+                assert.match(err.message, /did not finish within 20 s and was cancelled/);
+                assert.match(err.message, /Still waiting: [^\n]*pulumi-nodejs:dynamic:Resource slow creating/);
+                assert.match(err.message, /Lock: released/);
+                return true;
+            },
+        );
+        assert.deepEqual(ws.locks(), []);
+        assert.deepEqual(processesIn(ws.dir), [], "processes left running in the workspace");
+        // The stack is usable again: no lock in the way of the next command.
+        ws.pulumi(["stack", "export", "-s", "slow"]);
+    });
+});
+
+/** Processes whose working directory is under `dir` (the CLI, language host and program run in the project). */
+function processesIn(dir) {
+    const found = [];
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+            if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) found.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ")}`);
+        } catch {
+            // gone, or not ours to read
+        }
+    }
+    return found;
+}

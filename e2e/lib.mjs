@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
 export const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -18,9 +19,8 @@ export function run(cmd, args, { cwd, env, input, allowFail = false, timeoutMs =
         maxBuffer: 256 * 1024 * 1024,
         timeout: timeoutMs,
     });
-    const out = { status: res.status, stdout: res.stdout ?? "", stderr: res.stderr ?? "", ms: Date.now() - started };
+    const out = { status: res.status, signal: res.signal, pid: res.pid, stdout: res.stdout ?? "", stderr: res.stderr ?? "", ms: Date.now() - started };
     if (!allowFail && res.status !== 0) {
-        const tail = (s) => s.split("\n").slice(-60).join("\n");
         throw new Error(
             `${cmd} ${args.join(" ")} exited ${res.status ?? res.signal} after ${out.ms} ms\n--- stdout\n${tail(out.stdout)}\n--- stderr\n${tail(out.stderr)}`,
         );
@@ -75,12 +75,79 @@ export class Workspace {
         };
     }
 
+    /**
+     * Runs the pulumi CLI under the harness's time limit (`timeoutMs`, default
+     * E2E_PULUMI_TIMEOUT_S or 20 min). At the limit, pulumi is cancelled the way Ctrl-C cancels it:
+     * SIGINT to its process group (the CLI, the language host, the program, the plugins), SIGKILL
+     * `graceMs` later if it is still running. Then the stack's lock is removed (`pulumi cancel`),
+     * every process left in the group is killed, and the error names the resources that were
+     * still waiting, so the next test starts from a usable stack. The resources' own waits are
+     * bounded first by the per-resource timeouts of `useResourceTimeouts`.
+     */
     pulumi(args, opts = {}) {
-        return run("pulumi", ["--non-interactive", "--color=never", ...args], {
-            cwd: this.project,
-            ...opts,
-            env: { ...this.env, ...(opts.env ?? {}) },
-        });
+        const limitMs = opts.timeoutMs ?? Number(process.env.E2E_PULUMI_TIMEOUT_S ?? 1200) * 1000;
+        const graceMs = opts.graceMs ?? 120_000;
+        const res = run(
+            "timeout",
+            ["--signal=INT", `--kill-after=${Math.ceil(graceMs / 1000)}s`, `${Math.ceil(limitMs / 1000)}s`,
+                "pulumi", "--non-interactive", "--color=never", ...args],
+            { cwd: this.project, ...opts, allowFail: true, timeoutMs: limitMs + graceMs + 60_000, env: { ...this.env, ...(opts.env ?? {}) } },
+        );
+        killGroup(res.pid);
+        // timeout(1) exits 124 when it sent the signal, 137 when it had to kill.
+        if (res.status === 124 || res.status === 137 || res.status === null) {
+            const waiting = stillWaiting(res.stdout);
+            const stack = args[args.indexOf("-s") + 1] ?? this.stack;
+            const cancel = this.pulumiUnlimited(["cancel", "--yes", "-s", stack]);
+            const locks = this.locks();
+            throw new Error(
+                `pulumi ${args.join(" ")} did not finish within ${limitMs / 1000} s and was cancelled (SIGINT${res.status === 137 ? ", then SIGKILL" : ""}).\n` +
+                    `Still waiting: ${waiting.length ? waiting.join("; ") : "(no resource in progress in the output)"}\n` +
+                    `Lock: ${locks.length ? `still held: ${locks.join(", ")}` : "released"}${cancel.status === 0 ? " (pulumi cancel)" : ""}\n` +
+                    `--- stdout\n${tail(res.stdout)}\n--- stderr\n${tail(res.stderr)}`,
+            );
+        }
+        if (!opts.allowFail && res.status !== 0) {
+            throw new Error(`pulumi ${args.join(" ")} exited ${res.status} after ${res.ms} ms\n--- stdout\n${tail(res.stdout)}\n--- stderr\n${tail(res.stderr)}`);
+        }
+        return res;
+    }
+
+    /** A short pulumi command, without the time-limit machinery. */
+    pulumiUnlimited(args) {
+        return run("pulumi", ["--non-interactive", "--color=never", ...args], { cwd: this.project, allowFail: true, env: this.env, timeoutMs: 60_000 });
+    }
+
+    /** The lock files of this workspace's file backend. */
+    locks() {
+        const dir = path.join(this.state, ".pulumi", "locks");
+        return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".json")).map(String) : [];
+    }
+
+    /**
+     * Runs the project through a wrapper entry point that gives every resource Pulumi's
+     * per-resource `customTimeouts` (a stack transform, so the charts' objects get them too). The
+     * Kubernetes provider then fails a resource that never becomes ready with its own message
+     * ("... timed out waiting for ...") instead of the harness having to kill pulumi.
+     */
+    useResourceTimeouts({ create = "5m", update = "5m", del = "3m" } = {}) {
+        const pulumiYaml = path.join(this.project, "Pulumi.yaml");
+        const project = parseYaml(fs.readFileSync(pulumiYaml, "utf8"));
+        const main = project.main ?? "index.ts";
+        const wrapper = "e2e-main.ts";
+        fs.writeFileSync(
+            path.join(this.project, wrapper),
+            [
+                "// Written by the e2e harness (e2e/lib.mjs useResourceTimeouts): per-resource timeouts, then the program.",
+                'import * as pulumi from "@pulumi/pulumi";',
+                `const customTimeouts = ${JSON.stringify({ create, update, delete: del })};`,
+                "pulumi.runtime.registerResourceTransform((args) => ({ props: args.props, opts: pulumi.mergeOptions(args.opts, { customTimeouts }) }));",
+                `module.exports = require(${JSON.stringify("./" + main.replace(/\.ts$/, ""))});`,
+                "",
+            ].join("\n"),
+        );
+        fs.writeFileSync(pulumiYaml, stringifyYaml({ ...project, main: wrapper }));
+        return { create, update, delete: del };
     }
 
     /** `pulumi stack init` (the stack file, if the project has one, is picked up by name). */
@@ -126,6 +193,69 @@ export class Workspace {
     cleanup() {
         if (process.env.E2E_KEEP_WORKDIR !== "1") fs.rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+function tail(s) {
+    return s.split("\n").slice(-60).join("\n");
+}
+
+/** Kills what is left of a process group the harness started (an orphaned language host, say). */
+export function killGroup(pgid) {
+    if (!pgid) return;
+    try {
+        process.kill(-pgid, "SIGKILL");
+    } catch {
+        // ESRCH: nothing left
+    }
+}
+
+/**
+ * The resources still in progress at the end of pulumi's non-interactive output: the last line
+ * of each resource says "creating", "updating", "deleting"… and what it waits for.
+ */
+export function stillWaiting(stdout) {
+    const last = new Map();
+    const line = /^\s*[-+~<>=]*[+~\-]?\s*(\S+:\S+)\s+(\S+)\s+(creating|updating|deleting|replacing|reading|refreshing|importing|discarding|created|updated|deleted|replaced|read|refreshed|imported|discarded|failed|creating failed|updating failed|deleting failed)\b(.*)$/;
+    for (const l of stdout.split("\n")) {
+        const m = line.exec(l);
+        if (m) last.set(`${m[1]} ${m[2]}`, `${m[3]}${m[4]}`.trim());
+    }
+    return [...last].filter(([, status]) => /^\w+ing\b/.test(status) && !/failed/.test(status)).map(([res, status]) => `${res} ${status}`);
+}
+
+/**
+ * Tests that depend on earlier ones: `steps.step(name, fn)` records whether `fn` succeeded,
+ * `steps.needs([names], fn)` fails at once, naming the step, when one of them did not. A test is
+ * never allowed to pass against the leftovers of a failed step.
+ */
+export class Steps {
+    constructor() {
+        this.done = new Map();
+    }
+
+    step(name, fn) {
+        return async (t) => {
+            this.done.set(name, false);
+            await fn(t);
+            this.done.set(name, true);
+        };
+    }
+
+    needs(names, name, fn) {
+        return this.step(name, async (t) => {
+            const missing = names.filter((n) => this.done.get(n) !== true);
+            if (missing.length) {
+                throw new Error(`not run: it needs ${missing.map((n) => `"${n}"`).join(", ")}, which did not succeed`);
+            }
+            await fn(t);
+        });
+    }
+}
+
+/** Deletes a namespace and waits until it is gone, so the next step starts from a verified state. */
+export function deleteNamespace(ns, timeout = "300s") {
+    kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", `--timeout=${timeout}`]);
+    if (exists("namespace", ns)) throw new Error(`namespace ${ns} still exists after ${timeout}`);
 }
 
 /** Waits until `kubectl rollout status` reports the workload rolled out. */

@@ -1,77 +1,179 @@
 // The project's own program against the local API server.
 //
-// 1. "API server accepts": the objects the program produces for dev and
-//    staging (rendered under the unit tests' mocks by e2e/render.ts) are
-//    server-side applied to the real API server (schema validation, defaulting,
-//    Pod Security admission of the namespace's labels), exist with the expected
-//    spec, the Deployments roll out to Ready on kwok's node, and a second apply
-//    changes nothing. Needs only the cluster.
-// 2. "pulumi up": the real engine with the Kubernetes and random provider
-//    plugins: up, no-op preview, a config change, secrets not in plaintext,
-//    destroy. Needs the provider plugins; skipped, with the reason, where
+// 1. "API server accepts": the objects the program produces for each stack (rendered under the
+//    unit tests' mocks by e2e/render.ts), and what its charts render (`helm template` of the same
+//    chart, release and values, e2e/charts.mjs), are server-side applied to the real API server
+//    (schema validation, defaulting, Pod Security admission of the namespace's labels), exist
+//    with the expected spec, the Deployments and StatefulSets roll out Ready on kwok's node, the
+//    charts' claims bind and the Ingresses get an address from the cluster's stand-ins, and a
+//    second apply changes nothing. Needs only the cluster (and helm for the charts' part).
+// 2. "pulumi up": the real engine with the Kubernetes and random provider plugins, for dev,
+//    staging and prod: up, no-op preview, a scaling change, a StatefulSet update followed by a
+//    no-op preview, secrets not in plaintext, and destroy (in prod: refused, deleting nothing,
+//    then the deliberate path). Needs the provider plugins; skipped, saying so, where
 //    scripts/toolchain/build.sh could not build them (see docs/e2e.md).
+//
+// Each stack starts from a verified cluster state: its namespace is deleted, and waited for,
+// before and after. A test that needs an earlier one fails, naming it, when that one failed.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 
-import { Workspace, exists, kubectl, kubectlJson, missingForProgram, projectRoot, rolloutStatus, run } from "./lib.mjs";
-import { PROJECT, stackOverrides } from "./stack-overrides.mjs";
+import { missingForCharts, renderCharts } from "./charts.mjs";
+import { Steps, Workspace, deleteNamespace, exists, kubectl, kubectlJson, missingForProgram, projectRoot, rolloutStatus, run } from "./lib.mjs";
+import { PROJECT, deepMerge, stackOverrides } from "./stack-overrides.mjs";
 
-const STACKS = (process.env.E2E_STACKS ?? "dev,staging").split(",").filter(Boolean);
+const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(Boolean);
+const FIXTURES = path.join(projectRoot, "e2e", "fixtures");
 
+/** What a platform team installs before the program (README "Prerequisites"), as the e2e's cluster gets it. */
+function installPrerequisites() {
+    kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "crds.yaml")]);
+    kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+    kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
+}
+
+/** The program's objects for a stack, and its charts' inputs. */
 function render(stack, overrides = stackOverrides(stack)) {
     const args = ["-r", "ts-node/register/transpile-only", path.join(projectRoot, "e2e", "render.ts"), stack];
     for (const [k, v] of Object.entries(overrides.set)) args.push(`${k}=${JSON.stringify(v)}`);
     for (const [k, v] of Object.entries(overrides.secrets)) args.push(`secret:${k}=${v}`);
-    const out = run("node", args, { cwd: projectRoot, env: { TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json") } });
-    return JSON.parse(out.stdout);
+    const chartsFile = path.join(fs.mkdtempSync("/tmp/llm-platform-render-"), "charts.json");
+    const out = run("node", args, { cwd: projectRoot, env: { TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json"), RENDER_CHARTS: chartsFile } });
+    return { list: JSON.parse(out.stdout), charts: JSON.parse(fs.readFileSync(chartsFile, "utf8")) };
 }
 
-describe("the program's objects on the real API server", { concurrency: false }, () => {
-    before(() => {
-        kubectl(["apply", "--server-side", "-f", path.join(projectRoot, "e2e", "fixtures", "crds.yaml")]);
-        kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+/** The namespace a stack deploys to: its namespace.name, else <project>-<stack>. */
+function stackNamespace(stack) {
+    const cfg = parseYaml(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")).config ?? {};
+    return cfg[`${PROJECT}:namespace`]?.name ?? `${PROJECT}-${stack}`;
+}
+
+const workloads = (items) => items.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
+
+/** Polls `check` until it returns true or `seconds` pass; fails with `what`. */
+async function eventually(what, seconds, check) {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+        if (check()) return;
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+}
+
+/** Every PVC in the namespace is Bound (the provisioner stand-in made their volumes). */
+async function claimsBound(namespace, expected) {
+    await eventually(`${expected} PVCs Bound in ${namespace}`, 60, () => {
+        const pvcs = kubectlJson(["get", "pvc", "-n", namespace]).items;
+        return pvcs.length >= expected && pvcs.every((p) => p.status.phase === "Bound");
     });
+}
+
+/** Every Ingress in the namespace has an address (the ingress controller stand-in published it). */
+async function ingressesAddressed(namespace) {
+    await eventually(`Ingress addresses in ${namespace}`, 30, () =>
+        kubectlJson(["get", "ingress", "-n", namespace]).items.every((i) => (i.status?.loadBalancer?.ingress ?? []).length > 0),
+    );
+}
+
+/** How many claims the StatefulSets will make. */
+function expectedClaims(items) {
+    return items.filter((o) => o.kind === "StatefulSet").reduce((n, s) => n + (s.spec.volumeClaimTemplates?.length ?? 0) * (s.spec.replicas ?? 1), 0);
+}
+
+describe("the cluster's stand-ins for what real clusters have", { concurrency: false }, () => {
+    const ns = `e2e-stand-ins-${process.pid}`;
+    before(() => kubectl(["create", "namespace", ns]));
+    after(() => deleteNamespace(ns));
+
+    it("a StatefulSet's claim of the default StorageClass binds, and the pod becomes Ready", async () => {
+        // Shaped like the Bitnami charts' claim templates: no storageClassName, the default class.
+        const labels = { app: "stand-in-check" };
+        const sts = {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            metadata: { name: "db", namespace: ns },
+            spec: {
+                serviceName: "db",
+                replicas: 1,
+                selector: { matchLabels: labels },
+                template: { metadata: { labels }, spec: { containers: [{ name: "db", image: "registry.invalid/db:1", volumeMounts: [{ name: "data", mountPath: "/data" }] }] } },
+                volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+            },
+        };
+        kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(sts) });
+        await claimsBound(ns, 1);
+        const pvc = kubectlJson(["get", "pvc", "data-db-0", "-n", ns]);
+        assert.equal(pvc.spec.storageClassName, "standard");
+        assert.equal(kubectlJson(["get", "pv", pvc.spec.volumeName]).spec.capacity.storage, "1Gi");
+        rolloutStatus("statefulset", "db", ns, "120s");
+    });
+
+    it("an Ingress of the nginx class gets an address", async () => {
+        const ing = {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
+            metadata: { name: "web", namespace: ns },
+            spec: { ingressClassName: "nginx", rules: [{ host: "web.e2e.invalid", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
+        };
+        kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(ing) });
+        await ingressesAddressed(ns);
+        assert.deepEqual(kubectlJson(["get", "ingress", "web", "-n", ns]).status.loadBalancer.ingress, [{ ip: "127.0.0.1" }]);
+    });
+
+    it("the PriorityClass prod references exists, as a platform team creates it (a documented prerequisite)", () => {
+        installPrerequisites();
+        assert.ok(exists("priorityclass", "llm-platform-critical"));
+    });
+});
+
+describe("the program's objects on the real API server", { concurrency: false }, () => {
+    before(installPrerequisites);
 
     for (const stack of STACKS) {
         describe(stack, { concurrency: false }, () => {
-            let list;
+            const steps = new Steps();
+            let items;
             let file;
             let namespaces = [];
 
             before(() => {
-                list = render(stack);
+                const { list, charts } = render(stack);
+                const why = missingForCharts();
+                if (charts.length > 0 && why) console.log(`# ${stack}: the charts' objects are not applied: ${why}`);
+                const chartItems = charts.length > 0 && !why ? renderCharts(charts) : [];
+                items = [...list.items, ...chartItems];
                 file = path.join(fs.mkdtempSync("/tmp/llm-platform-render-"), `${stack}.json`);
-                fs.writeFileSync(file, JSON.stringify(list));
-                namespaces = list.items.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
-                // Start from a clean slate (a previous run's namespace may still be terminating).
-                for (const ns of namespaces) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
+                fs.writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+                namespaces = items.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
+                for (const ns of namespaces) deleteNamespace(ns);
             });
 
             after(() => {
-                for (const ns of namespaces) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=false"], { allowFail: true });
+                for (const ns of namespaces) deleteNamespace(ns);
             });
 
-            it("renders Kubernetes objects", () => {
-                assert.ok(list.items.length > 0, "no objects");
-                assert.ok(list.items.some((o) => o.kind === "Deployment"), "no Deployment");
-            });
+            it("renders Kubernetes objects, the charts' included", steps.step("render", () => {
+                assert.ok(items.length > 0, "no objects");
+                assert.ok(items.some((o) => o.kind === "Deployment"), "no Deployment");
+                if (stack !== "dev" && !missingForCharts()) assert.ok(items.some((o) => o.kind === "StatefulSet"), "the charts rendered no StatefulSet");
+            }));
 
-            it("the API server validates every object (server-side apply, --dry-run=server)", () => {
+            it("the API server validates every object (server-side apply, --dry-run=server)", steps.needs(["render"], "dry run", () => {
                 // Namespaces must exist before a dry run of namespaced objects can pass.
-                const nsList = { ...list, items: list.items.filter((o) => o.kind === "Namespace") };
+                const nsList = { apiVersion: "v1", kind: "List", items: items.filter((o) => o.kind === "Namespace") };
                 kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(nsList) });
                 kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", file]);
-            });
+            }));
 
-            it("applies, every object exists with the spec the program set, and the Deployments roll out to Ready", () => {
+            it("applies; every object exists with the spec the program set; the workloads roll out Ready", steps.needs(["dry run"], "apply", async () => {
                 kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", file]);
                 const liveList = kubectlJson(["get", "-f", file]);
                 const liveItems = liveList.kind === "List" ? liveList.items : [liveList];
-                assert.equal(liveItems.length, list.items.length);
-                for (const [i, o] of list.items.entries()) {
+                assert.equal(liveItems.length, items.length);
+                for (const [i, o] of items.entries()) {
                     const live = liveItems[i];
                     assert.equal(live.kind, o.kind);
                     assert.equal(live.metadata.name, o.metadata.name);
@@ -85,19 +187,40 @@ describe("the program's objects on the real API server", { concurrency: false },
                             o.spec.template.spec.containers.map((c) => c.image),
                         );
                     }
+                    if (o.kind === "StatefulSet" && o.spec.updateStrategy?.rollingUpdate !== undefined) {
+                        // A rendered rollingUpdate map must be what the server stores: `{}` came back
+                        // as `{partition: 0}`, a perpetual diff through the provider (issue #10).
+                        assert.deepEqual(live.spec.updateStrategy, o.spec.updateStrategy, `${o.metadata.name} updateStrategy`);
+                    }
                     if (o.kind === "ConfigMap") assert.deepEqual(live.data ?? {}, o.data ?? {});
                 }
-                for (const o of list.items.filter((x) => x.kind === "Deployment" || x.kind === "StatefulSet")) {
+                for (const o of workloads(items)) {
                     rolloutStatus(o.kind.toLowerCase(), o.metadata.name, o.metadata.namespace, "180s");
                     const live = kubectlJson(["get", o.kind.toLowerCase(), o.metadata.name, "-n", o.metadata.namespace]);
                     assert.ok((live.status.readyReplicas ?? 0) >= 1, `${o.kind}/${o.metadata.name} has no ready replica`);
                 }
-            });
+                // The post-deploy check Jobs complete on kwok's node: the provider waits for that in part 2.
+                for (const o of items.filter((x) => x.kind === "Job")) {
+                    kubectl(["wait", "--for=condition=Complete", `job/${o.metadata.name}`, "-n", o.metadata.namespace, "--timeout=120s"]);
+                }
+            }));
 
-            it("a second apply of the same objects changes nothing (kubectl diff --server-side)", () => {
+            it("the charts' claims bind (provisioner stand-in)", steps.needs(["apply"], "claims", async (t) => {
+                const expected = expectedClaims(items);
+                if (expected === 0) return t.skip(`${stack} renders no claim (${stack === "dev" ? "external data stores" : missingForCharts() || "no persistence"})`);
+                for (const ns of namespaces) await claimsBound(ns, expected);
+            }));
+
+            it("the Ingresses get an address (ingress controller stand-in)", steps.needs(["apply"], "ingress", async (t) => {
+                const ingresses = items.filter((o) => o.kind === "Ingress");
+                if (ingresses.length === 0) return t.skip(`${stack} renders no Ingress`);
+                for (const ns of new Set(ingresses.map((o) => o.metadata.namespace))) await ingressesAddressed(ns);
+            }));
+
+            it("a second apply of the same objects changes nothing (kubectl diff --server-side)", steps.needs(["apply"], "diff", () => {
                 const res = kubectl(["diff", "--server-side", "--field-manager=e2e", "-f", file], { allowFail: true });
                 assert.equal(res.status, 0, `kubectl diff found changes:\n${res.stdout}\n${res.stderr}`);
-            });
+            }));
         });
     }
 });
@@ -141,68 +264,147 @@ describe("generated valid configs on the real API server (server-side dry run)",
 describe("pulumi up of the program with the Kubernetes and random providers", { concurrency: false }, () => {
     const why = missingForProgram();
     for (const stack of STACKS) {
-        describe(stack, { concurrency: false, skip: why || false }, () => {
+        describe(stack, { concurrency: false, skip: why ? `not run: ${why}` : false }, () => {
+            const steps = new Steps();
             /** @type {Workspace} */
             let ws;
             const overrides = why ? { set: {}, secrets: {} } : stackOverrides(stack);
-            let namespace;
+            const stackConfig = why ? {} : parseYaml(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")).config ?? {};
+            const namespace = why ? "" : stackNamespace(stack);
+            const current = (key) => overrides.set[key] ?? stackConfig[`${PROJECT}:${key}`];
+            /** Sets `key` to its current value with `patch` merged in (whole objects: the program reads them as JSON). */
+            const change = (key, patch) => {
+                overrides.set[key] = deepMerge(current(key) ?? {}, patch);
+                ws.setConfig(key, JSON.stringify(overrides.set[key]));
+            };
+            const service = () => Object.keys(current("services") ?? {})[0];
+            const inCluster = (store) => (current(store)?.mode ?? "in-cluster") === "in-cluster";
+            const production = () => current("environment") === "production";
 
             before(() => {
+                installPrerequisites();
+                deleteNamespace(namespace);
                 ws = new Workspace(projectRoot); // the whole project but node_modules and .git
+                ws.useResourceTimeouts();
                 ws.initStack(stack);
-                for (const [k, v] of Object.entries(overrides.set)) ws.setConfig(k, typeof v === "string" ? v : JSON.stringify(v), { path: false });
+                for (const [k, v] of Object.entries(overrides.set)) ws.setConfig(k, typeof v === "string" ? v : JSON.stringify(v));
                 for (const [k, v] of Object.entries(overrides.secrets)) ws.setConfig(k, v, { secret: true });
             });
 
             after(() => {
+                if (ws && production() && steps.done.get("destroy") !== true) {
+                    // The guard and the data tier are protected: the deliberate path, whatever failed.
+                    try {
+                        change("postgresql", { protect: false });
+                        change("redis", { protect: false });
+                        ws.pulumi(["up", "--yes", "--skip-preview", "-s", stack], { allowFail: true });
+                    } catch (err) {
+                        console.log(`# ${stack}: unprotecting for the cleanup failed: ${err.message.split("\n")[0]}`);
+                    }
+                }
                 ws?.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack], { allowFail: true });
                 ws?.cleanup();
+                if (namespace) deleteNamespace(namespace);
             });
 
-            it("pulumi up succeeds, every object exists, the Deployment rolls out", () => {
+            it("pulumi up succeeds; every workload rolls out, claims bind, Ingresses get an address", steps.step("up", async () => {
                 ws.up();
-                namespace = ws.outputs().namespaceName;
-                assert.ok(exists("namespace", namespace));
-                for (const d of kubectlJson(["get", "deployments", "-n", namespace]).items) {
-                    rolloutStatus("deployment", d.metadata.name, namespace, "180s");
+                assert.equal(ws.outputs().namespaceName, namespace);
+                for (const kind of ["deployment", "statefulset"]) {
+                    for (const o of kubectlJson(["get", kind, "-n", namespace]).items) rolloutStatus(kind, o.metadata.name, namespace, "180s");
                 }
-            });
+                const sts = kubectlJson(["get", "statefulsets", "-n", namespace]).items;
+                if (stack !== "dev") assert.ok(sts.length > 0, "no StatefulSet: the charts did not install");
+                await claimsBound(namespace, expectedClaims(sts));
+                await ingressesAddressed(namespace);
+            }));
 
-            it("a second preview has no changes", () => {
+            it("a second preview has no changes", steps.needs(["up"], "no-op", () => {
                 ws.pulumi(["preview", "--expect-no-changes", "-s", stack]);
-            });
+            }));
 
-            it("a replicas change previews as exactly that change and up applies it", () => {
-                const svc = Object.keys((parseYaml(ws.stackFile()).config ?? {})[`${PROJECT}:services`] ?? { orchestrator: {} })[0];
-                if (stack !== "dev") return; // staging autoscales: replicas are the HPA's
-                ws.setConfig(`services.${svc}.replicas`, "2", { path: true });
-                const steps = ws.previewSteps();
-                assert.deepEqual(steps.map((s) => s.op), ["update"]);
-                assert.match(steps[0].urn, /Deployment/);
+            it("a scaling change previews as exactly that change, and up applies it", steps.needs(["up"], "scaling", () => {
+                const svc = service();
+                const autoscaling = current("services")[svc].autoscaling;
+                if (autoscaling?.enabled) {
+                    // The HPA owns the replica count: its minimum is the change.
+                    const min = (autoscaling.minReplicas ?? 2) + 1;
+                    change("services", { [svc]: { autoscaling: { minReplicas: min } } });
+                    const steps = ws.previewSteps();
+                    assert.deepEqual(steps.map((s) => [s.op, s.urn.split("::")[2].split("$").pop()]), [["update", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"]]);
+                    ws.up();
+                    assert.equal(kubectlJson(["get", "hpa", "-n", namespace]).items[0].spec.minReplicas, min);
+                } else {
+                    change("services", { [svc]: { replicas: 2 } });
+                    const steps = ws.previewSteps();
+                    assert.deepEqual(steps.map((s) => [s.op, s.urn.split("::")[2].split("$").pop()]), [["update", "kubernetes:apps/v1:Deployment"]]);
+                    ws.up();
+                    rolloutStatus("deployment", svc, namespace, "180s");
+                    assert.equal(kubectlJson(["get", "deployment", svc, "-n", namespace]).status.readyReplicas, 2);
+                }
+            }));
+
+            it("a StatefulSet update, then a preview with no changes (no perpetual updateStrategy diff)", steps.needs(["up"], "statefulset update", (t) => {
+                if (!inCluster("postgresql")) return t.skip(`${stack} runs PostgreSQL in external mode: no StatefulSet`);
+                const pg = current("postgresql");
+                const workload = pg.architecture === "replication" ? "readReplicas" : "primary";
+                const resources = { requests: { cpu: "300m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
+                change("postgresql", { [workload]: { resources } });
+                const updated = ws.previewSteps().filter((s) => !s.urn.includes("helm.sh/v4:Chart"));
+                assert.ok(updated.length > 0, "the resources change previews no update");
+                for (const s of updated) {
+                    assert.equal(s.op, "update", s.urn);
+                    assert.match(s.urn, /apps\/v1:StatefulSet/);
+                }
                 ws.up();
-                rolloutStatus("deployment", svc, namespace, "180s");
-            });
+                ws.pulumi(["preview", "--expect-no-changes", "-s", stack]);
+            }));
 
-            it("neither the stack export nor the stack file holds a secret in plaintext", () => {
+            it("neither the stack export nor the stack file holds a secret in plaintext", steps.needs(["up"], "plaintext", () => {
                 const exported = ws.stackExport();
                 const stackFile = ws.stackFile();
+                const state = JSON.parse(exported);
+                assert.ok(state.deployment.resources.length > 10, "the state holds almost nothing");
                 for (const v of Object.values(overrides.secrets)) {
                     assert.ok(!exported.includes(v), "stack export holds a secret");
                     assert.ok(!stackFile.includes(v), "the stack file holds a secret");
                 }
-                const state = JSON.parse(exported);
-                for (const r of state.deployment.resources ?? []) {
+                for (const r of state.deployment.resources) {
                     if (r.type === "random:index/randomPassword:RandomPassword") {
                         assert.equal(r.outputs?.result?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
                     }
                 }
-            });
+            }));
 
-            it("pulumi destroy removes everything but what is retained", () => {
-                ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack]);
-                const left = kubectl(["get", "deployments,services,configmaps,secrets", "-n", namespace, "-o", "name", "--ignore-not-found"], { allowFail: true });
-                assert.doesNotMatch(left.stdout, /deployment/);
-            });
+            if (stack !== "prod") {
+                it("pulumi destroy removes the program's objects", steps.needs(["up"], "destroy", () => {
+                    ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack]);
+                    const left = kubectl(["get", "deployments,services,configmaps,ingresses,networkpolicies,statefulsets", "-n", namespace, "-o", "name", "--ignore-not-found"], { allowFail: true });
+                    assert.doesNotMatch(left.stdout, /deployment|statefulset|ingress|networkpolic/);
+                }));
+            } else {
+                it("pulumi destroy refuses at the guard and deletes nothing", steps.needs(["up"], "destroy refused", () => {
+                    const kinds = "deployments,services,ingresses,hpa,pdb,configmaps,networkpolicies,statefulsets,externalsecrets,secrets";
+                    const objects = () => kubectl(["get", kinds, "-n", namespace, "-o", "name"]).stdout.split("\n").filter(Boolean).sort();
+                    const urns = () => JSON.parse(ws.stackExport()).deployment.resources.map((r) => r.urn).sort();
+                    const [objectsBefore, urnsBefore] = [objects(), urns()];
+                    assert.ok(objectsBefore.some((o) => o.startsWith("networkpolicy")), "no NetworkPolicy to protect");
+                    const res = ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack], { allowFail: true });
+                    assert.notEqual(res.status, 0, "destroy of prod succeeded");
+                    assert.match(res.stdout + res.stderr, /unable to delete resource "[^"]*::destroy-guard"\s+as it is currently marked for protection/);
+                    assert.deepEqual(urns(), urnsBefore, "the state lost resources");
+                    assert.deepEqual(objects(), objectsBefore, "objects were deleted");
+                }));
+
+                it("the deliberate path: data safety off, up, destroy", steps.needs(["destroy refused"], "destroy", () => {
+                    change("postgresql", { protect: false });
+                    change("redis", { protect: false });
+                    ws.up();
+                    ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", stack]);
+                    const left = kubectl(["get", "deployments,ingresses,networkpolicies,statefulsets", "-n", namespace, "-o", "name", "--ignore-not-found"], { allowFail: true });
+                    assert.doesNotMatch(left.stdout, /deployment|statefulset|ingress|networkpolic/);
+                }));
+            }
         });
     }
 });

@@ -7,10 +7,13 @@
  *
  * `key=json` pairs override stack config (keys without the project prefix), like the e2e's
  * `pulumi config set`; `secret:key=value` sets a secret one. What can't be rendered this way (Helm charts and releases, which the
- * provider expands itself) is listed on stderr. The e2e applies the result with server-side apply
+ * provider expands itself) is listed on stderr; with RENDER_CHARTS=<file>, the helm.v4.Charts'
+ * inputs (chart, release name, namespace, values) are written there, for `helm template`
+ * (e2e/charts.mjs) to render what the provider would. The e2e applies the result with server-side apply
  * to prove the API server accepts what the program produces, and the benchmark uses it for the
  * "API floor" (`kubectl apply --server-side --dry-run=server`).
  */
+import * as fs from "fs";
 import { runProgram } from "../tests/mocks";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -59,8 +62,13 @@ async function main(): Promise<void> {
     }
     const run = await runProgram(stack, { set, secrets });
     const items: Record<string, any>[] = [];
+    const charts: Record<string, unknown>[] = [];
     for (const r of run.resources) {
         if (!r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:index:") || r.type.startsWith("pulumi:")) continue;
+        if (r.type === "kubernetes:helm.sh/v4:Chart") {
+            const { chart, name, namespace, values, version } = plain(r.inputs) as Record<string, unknown>;
+            charts.push({ resource: r.name, chart, release: name, namespace, values: values ?? {}, version });
+        }
         if (notAnObject.test(r.type)) {
             console.error(`render: not rendered (the provider expands it): ${r.type} ${r.name}`);
             continue;
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     // Namespaces first, then the rest in registration order.
     items.sort((a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"));
     process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1) + "\n");
+    if (process.env.RENDER_CHARTS) fs.writeFileSync(process.env.RENDER_CHARTS, JSON.stringify(charts, null, 1));
 }
 
 main().then(

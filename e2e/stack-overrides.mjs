@@ -52,7 +52,7 @@ export function stackOverrides(stack) {
     return { set, secrets };
 }
 
-function deepMerge(base, over) {
+export function deepMerge(base, over) {
     if (!isObject(base) || !isObject(over)) return over;
     const out = { ...base };
     for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);

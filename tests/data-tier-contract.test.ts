@@ -213,9 +213,21 @@ describeChart(postgresqlChart, postgresqlVariants, (reference) => {
         assert.equal(keys.userPasswordKey, postgresSecretKeys.userPasswordKey);
         assert.equal(keys.replicationPasswordKey, postgresSecretKeys.replicationPasswordKey);
     });
+
+    it("both StatefulSets' default update strategy has the empty rollingUpdate map the program pins to partition 0", () => {
+        for (const workload of ["primary", "readReplicas"]) {
+            assert.deepEqual(reference()[workload].updateStrategy, { type: "RollingUpdate", rollingUpdate: {} }, workload);
+        }
+    });
 });
 
-describeChart(redisChart, redisVariants, () => undefined);
+describeChart(redisChart, redisVariants, (reference) => {
+    it("no StatefulSet's default update strategy has a rollingUpdate map, so none needs pinning", () => {
+        for (const workload of ["master", "replica"]) {
+            assert.deepEqual(reference()[workload].updateStrategy, { type: "RollingUpdate" }, workload);
+        }
+    });
+});
 
 describe("data tier contract: the key check itself", () => {
     it("reports misspelt keys and values of another type, and passes free-form maps", () => {

@@ -298,6 +298,20 @@ describe("data tier: PostgreSQL values", () => {
         assert.equal(values.primary.resources, undefined, "the primary keeps the chart's preset when it has no resources");
     });
 
+    it("every StatefulSet's update strategy is what the API server stores (partition 0), so no update leaves a perpetual diff", () => {
+        // The chart's default `rollingUpdate: {}` is dropped by the provider on update and filled
+        // in with `partition: 0` by the server: the next preview showed `+ rollingUpdate: {}`.
+        const stored = { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+        const values = pgValues({ architecture: "replication" });
+        assert.deepEqual(values.primary.updateStrategy, stored);
+        assert.deepEqual(values.readReplicas.updateStrategy, stored);
+        assert.deepEqual(pgValues().primary.updateStrategy, stored);
+        // The redis chart renders `type: RollingUpdate` with no rollingUpdate map: nothing to pin.
+        const redisReplication = redisVals({ architecture: "replication", sentinel: { enabled: true } });
+        assert.equal(redisReplication.master.updateStrategy, undefined);
+        assert.equal(redisReplication.replica.updateStrategy, undefined);
+    });
+
     it("persistence off is an emptyDir", () => {
         assert.deepEqual(pgValues({ persistence: { enabled: false } }).primary.persistence, { enabled: false, size: "8Gi", storageClass: "" });
     });

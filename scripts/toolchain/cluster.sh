@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane on loopback, for the e2e tests and benchmarks:
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (which
-# simulates a node and makes its pods Running/Ready), all as plain processes.
+# simulates a node and makes its pods Running/Ready), all as plain processes,
+# plus stand-ins (stand-ins.mjs) for what every real cluster has and this one
+# would lack: an ingress controller that publishes Ingress addresses (the
+# IngressClass "nginx", the default) and a volume provisioner (the default
+# StorageClass "standard"), so the Kubernetes provider's awaits run for real.
 #
 # Usage: scripts/toolchain/cluster.sh start|stop|status|kubeconfig
 #   start       starts everything (idempotent), waits until a node is Ready
@@ -39,7 +43,9 @@ KWOK_STAGES="${KWOK_STAGES:-$HERE/../../e2e/fixtures/kwok-stages.yaml}"
 
 KUBE_BIN="$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION/bin"
 KWOK_BIN="$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin"
-ETCD_BIN="$TOOLCHAIN_CACHE/etcd/bin"
+ETCD_BIN="$(etcd_bin_dir)"
+STAND_INS="$HERE/stand-ins.mjs"
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok stand-ins)
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -154,7 +160,33 @@ status:
 EOF
 }
 
+# The classes the stand-ins serve, as a cluster with ingress-nginx and a default
+# StorageClass has them (names from stand-ins.mjs).
+stand_in_classes() {
+  cat <<EOF
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+  annotations:
+    ingressclass.kubernetes.io/is-default-class: "true"
+spec:
+  controller: llm-platform.local/ingress-stand-in
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: llm-platform.local/hostpath
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+EOF
+}
+
 start() {
+  command -v node >/dev/null || die "node is missing (the stand-ins run on it): source scripts/node.sh"
   for b in "$KUBE_BIN/kube-apiserver" "$KUBE_BIN/kube-controller-manager" "$KUBE_BIN/kube-scheduler" \
     "$KUBE_BIN/kubectl" "$KWOK_BIN/kwok" "$ETCD_BIN/etcd"; do
     [[ -x "$b" ]] || die "$b is missing: run scripts/toolchain/build.sh etcd kubernetes kwok"
@@ -204,6 +236,10 @@ start() {
     --cidr 10.244.0.0/16 --node-ip 127.0.0.1 \
     --server-address "127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds 40
 
+  spawn stand-ins node "$STAND_INS" --server "https://127.0.0.1:$API_PORT" \
+    --ca "$p/ca.crt" --cert "$p/admin.crt" --key "$p/admin.key" --volume-dir "$STATE/volumes"
+  stand_in_classes | kubectl_ apply -f - >/dev/null
+
   node_manifest | kubectl_ apply -f - >/dev/null
   wait_for "node $NODE_NAME Ready" kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
   wait_for "the default ServiceAccount" kubectl_ -n default get serviceaccount default
@@ -213,7 +249,7 @@ start() {
 
 stop() {
   local c pid
-  for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  for c in stand-ins kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
     local f="$STATE/run/$c.pid"
     [[ -s "$f" ]] || continue
     pid="$(cat "$f")"
@@ -226,12 +262,12 @@ stop() {
     rm -f "$f"
   done
   # Throw away the cluster's data: every start is a fresh cluster.
-  rm -rf "$STATE/etcd"
+  rm -rf "$STATE/etcd" "$STATE/volumes"
 }
 
 status() {
   local c rc=0
-  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+  for c in "${COMPONENTS[@]}"; do
     if running "$c"; then echo "$c: running (pid $(cat "$STATE/run/$c.pid"))"; else echo "$c: stopped"; rc=1; fi
   done
   return $rc

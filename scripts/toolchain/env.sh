@@ -25,13 +25,14 @@ fi
 _tc_cli="$(cat "$TOOLCHAIN_CACHE/pulumi-cli-version-for-v$PULUMI_VERSION" 2>/dev/null || echo "$PULUMI_VERSION")"
 PULUMI_CLI_VERSION="$_tc_cli"
 _tc_add "$TOOLCHAIN_CACHE/pulumi-v$_tc_cli/bin" pulumi pulumi
-_tc_lang="$(ls -d "$TOOLCHAIN_CACHE/pulumi-language-nodejs-v$_tc_cli-$(cat "$_tc_here"/pulumi-language-nodejs/*.go | sha256sum | cut -c1-12)" 2>/dev/null)"
+_tc_lang="$(ls -d "$TOOLCHAIN_CACHE/pulumi-language-nodejs-v$_tc_cli-$(cat "$_tc_here"/pulumi-language-nodejs/*.go | sha256sum | cut -c1-12)" 2>/dev/null || true)"
 _tc_add "${_tc_lang:-/nonexistent}/bin" language-nodejs pulumi-language-nodejs
 _tc_add "$TOOLCHAIN_CACHE/plugins/resource-kubernetes-v$PULUMI_KUBERNETES_VERSION/bin" provider-kubernetes pulumi-resource-kubernetes
 _tc_add "$TOOLCHAIN_CACHE/plugins/resource-random-v$PULUMI_RANDOM_VERSION/bin" provider-random pulumi-resource-random
 _tc_add "$TOOLCHAIN_CACHE/kubernetes-v$KUBERNETES_VERSION/bin" kubernetes kube-apiserver
 _tc_add "$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin" kwok kwok
-_tc_add "$TOOLCHAIN_CACHE/etcd/bin" etcd etcd
+_tc_add "$TOOLCHAIN_CACHE/helm-v$HELM_VERSION/bin" helm helm
+_tc_add "$(etcd_bin_dir)" etcd etcd
 _tc_add "$TOOLCHAIN_CACHE/promtool-v$PROMETHEUS_VERSION/bin" promtool promtool
 _tc_add "$TOOLCHAIN_CACHE/cyclonus-v$CYCLONUS_VERSION/bin" cyclonus cyclonus
 _tc_add "$TOOLCHAIN_CACHE/actionlint-v$ACTIONLINT_VERSION/bin" actionlint actionlint

@@ -31,7 +31,12 @@ PULUMI_CLI_FALLBACK_VERSION="${PULUMI_CLI_FALLBACK_VERSION:-3.259.0}"
 
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-1.34.4}"
 KWOK_VERSION="${KWOK_VERSION:-0.7.0}"
-ETCD_VERSION="${ETCD_VERSION:-3.5.21}" # only when Debian's etcd-server is missing
+# helm: only `helm template`, to render the charts' objects for the e2e and the benchmark's API floor.
+HELM_VERSION="${HELM_VERSION:-3.19.2}"
+# etcd is built from source: Debian's etcd-server (3.4) lacks RequestWatchProgress, so the API
+# server's watch cache lags and kwok's pods report Ready 15-100 s late. ETCD_FROM_DEBIAN=1 uses
+# Debian's anyway.
+ETCD_VERSION="${ETCD_VERSION:-3.5.21}"
 # promtool, from the github.com/prometheus/prometheus module (v0.3XX.Y is
 # Prometheus 3.XX.Y). The proxy refuses some of v0.316.0's dependencies
 # (github.com/google/pprof, client_golang/exp, hashicorp/nomad/api pseudo-versions).
@@ -44,4 +49,7 @@ ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-1.7.12}"
 NODE_VERSION="${NODE_VERSION:-24.21.0}"
 
 TOOLCHAIN_CACHE="${LLM_PLATFORM_TOOLCHAIN:-$HOME/.cache/llm-platform/toolchain}"
+etcd_bin_dir() {
+  if [[ "${ETCD_FROM_DEBIAN:-0}" == 1 ]]; then echo "$TOOLCHAIN_CACHE/etcd/bin"; else echo "$TOOLCHAIN_CACHE/etcd-v$ETCD_VERSION/bin"; fi
+}
 NODE_PREFIX="${LLM_PLATFORM_NODE_PREFIX:-$HOME/.cache/llm-platform/node-$NODE_VERSION}"

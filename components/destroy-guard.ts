@@ -1,0 +1,49 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "../lib/labels";
+
+export interface DestroyGuardArgs {
+    /** The namespace of the guard's ConfigMap. */
+    readonly namespace: pulumi.Input<string>;
+    /** app.kubernetes.io/instance of the platform. */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of of the platform. */
+    readonly partOf: string;
+    /**
+     * Everything the guard protects: the stack's components (a component stands for every
+     * resource in it; absent ones are skipped). The guard depends on each of them, so the engine
+     * must delete it first.
+     */
+    readonly guards: readonly (pulumi.Resource | undefined)[];
+    /** Protect the guard: a destroy then fails before it deletes anything. */
+    readonly protect: boolean;
+}
+
+/** What the guard's ConfigMap says to someone who finds it in the cluster. */
+export const destroyGuardNote =
+    "While this object is protected in the Pulumi stack, `pulumi destroy` deletes nothing. " +
+    "To tear the stack down on purpose, see docs/data-tier.md#tearing-down-production.";
+
+/**
+ * A protected ConfigMap that depends on every other resource of the stack. A destroy deletes
+ * dependents before what they depend on, so the engine's first delete is the guard's, which fails
+ * because it is protected, before any other object is touched. Without it, a destroy of prod
+ * deleted the application, its Ingress and every NetworkPolicy and only then stopped at the
+ * protected data tier (issue #10): an outage.
+ */
+export class DestroyGuard extends pulumi.ComponentResource {
+    /** The guard ConfigMap's name. */
+    public readonly configMapName: pulumi.Output<string>;
+
+    constructor(name: string, args: DestroyGuardArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:core:DestroyGuard", name, {}, opts);
+        const labels = standardLabels({ name: "destroy-guard", instance: args.instance, component: "destroy-guard", partOf: args.partOf });
+        const guards = args.guards.filter((guard): guard is pulumi.Resource => guard !== undefined);
+        const configMap = new k8s.core.v1.ConfigMap(name, {
+            metadata: { name, namespace: args.namespace, labels },
+            data: { note: destroyGuardNote },
+        }, { parent: this, dependsOn: guards, protect: args.protect });
+        this.configMapName = configMap.metadata.name;
+        this.registerOutputs({ configMapName: this.configMapName });
+    }
+}

@@ -1,0 +1,51 @@
+/**
+ * The production destroy guard (issue #10): a protected ConfigMap that depends on every other
+ * resource, so `pulumi destroy` must delete it first and fails before deleting anything. The engine
+ * side of that promise is tested with the real engine in e2e/engine.test.mjs.
+ */
+import { strict as assert } from "assert";
+import { destroyGuardNote } from "../components/destroy-guard";
+import { RecordedResource, readStackConfig, runStack } from "./mocks";
+
+const configMapType = "kubernetes:core/v1:ConfigMap";
+const guardOf = (resources: RecordedResource[]) => resources.filter((r) => r.type === configMapType && r.name === "destroy-guard");
+
+/** What the engine deletes: custom resources and remote components such as v4.Chart (local components hold only state). */
+function deletable(resources: RecordedResource[]): RecordedResource[] {
+    return resources.filter((r) => !r.type.startsWith("pulumi:") && !r.type.startsWith("llm-platform:"));
+}
+
+/** The prod stack file's section of a data store, with data safety set. */
+function prodSection(store: "postgresql" | "redis", protect: boolean): Record<string, unknown> {
+    return { ...(readStackConfig("prod").values[`llm-platform:${store}`] as Record<string, unknown>), protect };
+}
+
+describe("destroy guard", () => {
+    it("prod: a protected guard depends on every other resource, so a destroy must delete it first and stops there", async () => {
+        const run = await runStack("prod");
+        const [guard] = guardOf(run.resources);
+        assert.ok(guard, "no destroy guard in prod");
+        assert.equal(guard.options.protect, true);
+        assert.equal(guard.inputs.data.note, destroyGuardNote);
+        const unguarded = deletable(run.resources)
+            .filter((r) => r !== guard && !guard.options.dependsOn.includes(r.urn))
+            .map((r) => `${r.type} ${r.name}`);
+        assert.deepEqual(unguarded, []);
+        assert.ok(guard.options.dependsOn.some((urn) => urn.includes("helm.sh/v4:Chart")), "the charts are guarded");
+    });
+
+    it("prod with data safety off for both stores: the guard stays, unprotected, so `pulumi up` then `pulumi destroy` tears down", async () => {
+        const one = await runStack("prod", { set: { redis: prodSection("redis", false) } });
+        assert.equal(guardOf(one.resources)[0].options.protect, true, "still protected while PostgreSQL is");
+        const off = await runStack("prod", { set: { postgresql: prodSection("postgresql", false), redis: prodSection("redis", false) } });
+        const [guard] = guardOf(off.resources);
+        assert.ok(guard, "the guard is kept (a protected resource removed from the program would fail the up)");
+        assert.equal(guard.options.protect, false);
+    });
+
+    it("dev and staging: no guard", async () => {
+        for (const stack of ["dev", "staging"] as const) {
+            assert.deepEqual(guardOf((await runStack(stack)).resources), [], stack);
+        }
+    });
+});
