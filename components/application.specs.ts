@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
+import { writableVolumeName } from "../lib/objects";
 import { WorkloadPeer } from "./service-graph";
 import { NetworkPeer, PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 
@@ -21,34 +22,43 @@ type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type NetworkPolicyIngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
 type NetworkPolicyEgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 
-/** The UID and GID the containers run as. */
-export const runAsUser = 1000;
-/** Where the writable emptyDir volumes are mounted, since the root filesystem is read-only. */
-export const writableMounts = { tmp: "/tmp", cache: "/cache" } as const;
+/** Who a container runs as and what it may write: a service's resolved securityContext config. */
+export type ContainerSecurity = Pick<ServiceConfig["securityContext"], "runAsUser" | "runAsGroup" | "fsGroup" | "readOnlyRootFilesystem" | "addCapabilities">;
 
-/** The container securityContext every container of the platform runs with. */
-export function restrictedContainerSecurityContext(): k8s.types.input.core.v1.SecurityContext {
+/** The platform's own containers (dependency wait, post-deploy check): UID and GID 1000, read-only root, nothing added. */
+export const platformSecurity: ContainerSecurity = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, addCapabilities: [] };
+
+/** The container securityContext: "restricted" unless the service runs as root or adds capabilities the namespace's level allows. */
+export function restrictedContainerSecurityContext(security: ContainerSecurity = platformSecurity): k8s.types.input.core.v1.SecurityContext {
     return {
-        runAsNonRoot: true,
-        runAsUser,
-        runAsGroup: runAsUser,
+        runAsNonRoot: security.runAsUser !== 0,
+        runAsUser: security.runAsUser,
+        runAsGroup: security.runAsGroup,
         allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
+        readOnlyRootFilesystem: security.readOnlyRootFilesystem,
         privileged: false,
-        capabilities: { drop: ["ALL"] },
+        capabilities: { drop: ["ALL"], ...(security.addCapabilities.length > 0 ? { add: [...security.addCapabilities] } : {}) },
         seccompProfile: { type: "RuntimeDefault" },
     };
 }
 
-/** The pod securityContext (Pod Security Standards "restricted"). */
-export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecurityContext {
+/** The pod securityContext (Pod Security Standards "restricted" unless the service runs as root). */
+export function restrictedPodSecurityContext(security: ContainerSecurity = platformSecurity): k8s.types.input.core.v1.PodSecurityContext {
     return {
-        runAsNonRoot: true,
-        runAsUser,
-        runAsGroup: runAsUser,
-        fsGroup: runAsUser,
+        runAsNonRoot: security.runAsUser !== 0,
+        runAsUser: security.runAsUser,
+        runAsGroup: security.runAsGroup,
+        fsGroup: security.fsGroup,
         fsGroupChangePolicy: "OnRootMismatch",
         seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** The writable emptyDirs of a service and where they are mounted. */
+export function writableVolumes(security: Pick<ServiceConfig["securityContext"], "writablePaths">): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+    return {
+        volumes: security.writablePaths.map((w) => ({ name: writableVolumeName(w.path), emptyDir: { sizeLimit: w.sizeLimit } })),
+        mounts: security.writablePaths.map((w) => ({ name: writableVolumeName(w.path), mountPath: w.path })),
     };
 }
 
@@ -92,9 +102,11 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         METRICS_PORT: String(service.ports.metrics),
         METRICS_PATH: service.metrics.path,
         WORKFLOW_TIMEOUT_SECONDS: String(service.settings.workflowTimeoutSeconds),
-        TMPDIR: writableMounts.tmp,
-        XDG_CACHE_HOME: writableMounts.cache,
     };
+    // Where the preset's writable directories are, for the libraries that honour these variables.
+    const writable = new Set(service.securityContext.writablePaths.map((w) => w.path));
+    if (writable.has("/tmp")) data.TMPDIR = "/tmp";
+    if (writable.has("/cache")) data.XDG_CACHE_HOME = "/cache";
     if (service.connectsTo.postgresql && context.database) {
         data.DATABASE_HOST = context.database.host;
         data.DATABASE_PORT = String(context.database.port);
@@ -230,10 +242,11 @@ export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
     initContainers.push(...(service.extraInitContainers as Container[]));
     const ports = [{ name: "http", containerPort: service.ports.http, protocol: "TCP" }];
     if (service.metrics.enabled) ports.push({ name: "metrics", containerPort: service.ports.metrics, protocol: "TCP" });
+    const writable = writableVolumes(service.securityContext);
     return {
         serviceAccountName: inputs.serviceAccountName,
         automountServiceAccountToken: service.serviceAccount.automountToken,
-        securityContext: restrictedPodSecurityContext(),
+        securityContext: restrictedPodSecurityContext(service.securityContext),
         terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
         imagePullSecrets: service.imagePullSecrets.length ? service.imagePullSecrets.map((name) => ({ name })) : undefined,
         priorityClassName: scheduling.priorityClassName,
@@ -253,19 +266,11 @@ export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
                 resources: { requests: service.resources.requests, limits: service.resources.limits },
                 ...probes(service),
                 lifecycle: service.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: service.preStopSleepSeconds } } } : undefined,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [
-                    { name: "tmp", mountPath: writableMounts.tmp },
-                    { name: "cache", mountPath: writableMounts.cache },
-                    ...(service.extraVolumeMounts as unknown as k8s.types.input.core.v1.VolumeMount[]),
-                ],
+                securityContext: restrictedContainerSecurityContext(service.securityContext),
+                volumeMounts: [...writable.mounts, ...(service.extraVolumeMounts as unknown as k8s.types.input.core.v1.VolumeMount[])],
             },
         ],
-        volumes: [
-            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
-            { name: "cache", emptyDir: { sizeLimit: "1Gi" } },
-            ...(service.extraVolumes as k8s.types.input.core.v1.Volume[]),
-        ],
+        volumes: [...writable.volumes, ...(service.extraVolumes as k8s.types.input.core.v1.Volume[])],
     };
 }
 

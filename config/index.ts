@@ -11,7 +11,7 @@ import { postgresqlProblems, redisProblems } from "./data-tier";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
 import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
 import { PlatformConfig, resolveConfig } from "./resolve";
-import { ingressConflictProblems, monitoringProblems, plainSecretProblems, serviceProblems } from "./rules";
+import { ingressConflictProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "./rules";
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
 import { secretsProblems } from "./secrets";
 
@@ -109,6 +109,15 @@ function plainSettingProblems(config: ParsedConfig): Problem[] {
     ];
 }
 
+/** The services held to the platform-wide settings: the namespace's Pod Security level. */
+function platformServiceProblems(config: ParsedConfig): Problem[] {
+    const level = podSecurityLevel(config.namespace);
+    return [
+        ...(config.namespace ? namespaceSecurityProblems(config.namespace) : []),
+        ...Object.entries(config.services).flatMap(([name, service]) => serviceSecurityProblems(`services.${name}`, service, level)),
+    ];
+}
+
 /** The rules across fields and sections, on every section that parsed. */
 function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
     const { environment, services } = config;
@@ -122,6 +131,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
         ...(config.redis ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...(config.namespace ? namespaceNameProblems(raw, config.namespace) : []),
         ...plainSettingProblems(config),
+        ...platformServiceProblems(config),
         ...(config.vectorDb && config.vectorDb.type !== "none" && config.vectorDb.url === undefined
             ? [{ key: "vectorDb.url", given: undefined, expected: `a URL, because vectorDb.type is "${config.vectorDb.type}"` }]
             : []),

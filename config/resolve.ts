@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
+import { podSecurityEnforceLabel } from "../lib/pod-security";
 import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
 import { PostgresqlConfig, RedisConfig } from "./data-tier";
 import { Environment } from "./primitives";
@@ -189,6 +190,11 @@ function resolveAppSecrets(
     }
 }
 
+/** A created namespace's labels: the configured ones, and the Pod Security level namespace.podSecurity sets. */
+export function namespaceLabels(namespace: ValidatedConfig["namespace"]): Record<string, string> {
+    return namespace.podSecurity === undefined ? namespace.labels : { ...namespace.labels, [podSecurityEnforceLabel]: namespace.podSecurity };
+}
+
 /** What every service is told about the platform and how it is watched and isolated. */
 export interface ResolvedApplicationSettings {
     readonly environment: Environment;
@@ -244,7 +250,9 @@ export function resolveConfig(
         environment: config.environment,
         identity,
         namespace: {
-            ...config.namespace,
+            create: config.namespace.create,
+            annotations: config.namespace.annotations,
+            labels: namespaceLabels(config.namespace),
             name: config.namespace.name ?? instance,
             defaultDeny: config.networkPolicy.enabled,
             partOf: stack.project,

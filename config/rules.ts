@@ -4,10 +4,12 @@
  */
 import { ImageRef, isMutableReference, mutableTags, parseImageReference } from "../lib/image";
 import { parseDuration, parseQuantity, podsOf } from "../lib/quantity";
+import { writableVolumeName } from "../lib/objects";
+import { PodSecurityLevel, addableCapabilities, podSecurityEnforceLabel, podSecurityLevels } from "../lib/pod-security";
 import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
 import { secretKeys } from "../lib/secret-catalog";
 import { Problem, described, shapeOf } from "./problem";
-import type { Environment, MonitoringConfig, ServiceConfig } from "./schema";
+import type { Environment, MonitoringConfig, NamespaceConfig, ServiceConfig } from "./schema";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
 export function minimumReplicas(service: ServiceConfig): number {
@@ -226,4 +228,50 @@ export function monitoringProblems(monitoring: MonitoringConfig): Problem[] {
         return [{ key: "monitoring.scrapeTimeout", given: monitoring.scrapeTimeout, expected: `at most monitoring.interval (${monitoring.interval})` }];
     }
     return [];
+}
+
+/** The Pod Security level the stack's pods are held to: namespace.podSecurity, else the namespace's enforce label, else "restricted". */
+export function podSecurityLevel(namespace: Pick<NamespaceConfig, "podSecurity" | "labels"> | undefined): PodSecurityLevel {
+    const label = namespace?.labels[podSecurityEnforceLabel];
+    const labelled = podSecurityLevels.find((level) => level === label);
+    return namespace?.podSecurity ?? labelled ?? "restricted";
+}
+
+/** namespace.podSecurity sets the enforce label, so a different one in namespace.labels contradicts it. */
+export function namespaceSecurityProblems(namespace: NamespaceConfig): Problem[] {
+    const label = namespace.labels[podSecurityEnforceLabel];
+    if (namespace.podSecurity === undefined || label === undefined || label === namespace.podSecurity) return [];
+    return [{ key: `namespace.labels.${podSecurityEnforceLabel}`, given: label, expected: `nothing, or "${namespace.podSecurity}" as namespace.podSecurity sets it` }];
+}
+
+const lowerLevel = (what: string) => `, or namespace.podSecurity: baseline (privileged) for an image that needs ${what}`;
+
+/** A service's security settings against the namespace's Pod Security level, its privileged ports and its writable paths. */
+export function serviceSecurityProblems(key: string, service: ServiceConfig, level: PodSecurityLevel): Problem[] {
+    const security = service.securityContext;
+    const problems: Problem[] = [];
+    if (security.runAsUser === 0 && level === "restricted") {
+        problems.push({ key: `${key}.securityContext.runAsUser`, given: 0, expected: `a non-zero UID: Pod Security "restricted" refuses root${lowerLevel("root")}` });
+    }
+    const allowed = addableCapabilities(level);
+    for (const [i, capability] of security.addCapabilities.entries()) {
+        if (allowed && !allowed.includes(capability)) {
+            problems.push({ key: `${key}.securityContext.addCapabilities.${i}`, given: capability, expected: `one of ${allowed.join(", ")} (what Pod Security "${level}" lets a container add)${level === "restricted" ? lowerLevel("more") : ", or namespace.podSecurity: privileged"}` });
+        }
+    }
+    const bindsLow = security.runAsUser !== 0 && !security.addCapabilities.includes("NET_BIND_SERVICE");
+    for (const name of ["http", "metrics"] as const) {
+        if (bindsLow && service.ports[name] < 1024 && (name === "http" || service.metrics.enabled)) {
+            problems.push({ key: `${key}.ports.${name}`, given: service.ports[name], expected: `a port of 1024 or above: a non-root process cannot bind below 1024 (or securityContext.addCapabilities: [NET_BIND_SERVICE], for a binary that carries that file capability)` });
+        }
+    }
+    const seen = new Map<string, string>();
+    const extraVolumes = new Set(service.extraVolumes.map((v) => v.name));
+    security.writablePaths.forEach((w, i) => {
+        const name = writableVolumeName(w.path);
+        const clash = seen.get(name) ?? (extraVolumes.has(name) ? `${key}.extraVolumes` : undefined);
+        if (clash !== undefined) problems.push({ key: `${key}.securityContext.writablePaths.${i}.path`, given: w.path, expected: `a path whose volume name ("${name}") ${clash} does not already use` });
+        seen.set(name, `${key}.securityContext.writablePaths.${i}`);
+    });
+    return problems;
 }

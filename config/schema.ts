@@ -6,12 +6,15 @@
  * (Values the program derives, such as the namespace name, are resolved in resolve.ts.)
  */
 import { z } from "zod";
+import { podSecurityLevels } from "../lib/pod-security";
 import { llmProviders } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";
 import { secretsSchema } from "./secrets";
 import {
+    absolutePath,
     annotations,
     byteQuantity,
+    capabilityName,
     cidr,
     cpuQuantity,
     dnsLabel,
@@ -44,6 +47,12 @@ export const namespaceSchema = z.strictObject({
     labels: labels.default({}),
     /** Extra annotations on a created namespace. */
     annotations: annotations.default({}),
+    /**
+     * The Pod Security level the namespace enforces (its pod-security.kubernetes.io/enforce label)
+     * and the services' security settings are held to. Unset: the label as `labels` sets it, else
+     * "restricted"; lower it only for images that need root or extra capabilities.
+     */
+    podSecurity: z.enum(podSecurityLevels).optional(),
 });
 
 const peerSelector = z.strictObject({
@@ -127,6 +136,45 @@ const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, peri
         })
         .prefault({});
 
+/** A writable emptyDir of a container whose root filesystem is read-only. */
+const writablePath = z.strictObject({ path: absolutePath("/var/cache/nginx"), sizeLimit: byteQuantity.default("256Mi") });
+type WritablePath = z.infer<typeof writablePath>;
+
+/**
+ * The security presets: "restricted" is what every service ran with before presets existed (UID
+ * 1000, writable /tmp and /cache); "web-server" fits nginx-unprivileged-style images (UID 101,
+ * writable nginx cache, run and tmp directories).
+ */
+export const securityPresets = {
+    restricted: { uid: 1000, writablePaths: [{ path: "/tmp", sizeLimit: "256Mi" }, { path: "/cache", sizeLimit: "1Gi" }] },
+    "web-server": { uid: 101, writablePaths: [{ path: "/tmp", sizeLimit: "256Mi" }, { path: "/var/cache/nginx", sizeLimit: "256Mi" }, { path: "/var/run", sizeLimit: "16Mi" }] },
+} as const satisfies Record<string, { uid: number; writablePaths: readonly WritablePath[] }>;
+
+const securityContextSchema = z
+    .strictObject({
+        /** The starting point the other keys override. */
+        preset: z.enum(["restricted", "web-server"]).default("restricted"),
+        /** The UID the pod and its container run as; 0 (root) needs namespace.podSecurity baseline or privileged. */
+        runAsUser: nonNegativeInt.optional(),
+        /** The GID; unset, the UID. */
+        runAsGroup: nonNegativeInt.optional(),
+        /** The group owning mounted volumes; unset, the GID. */
+        fsGroup: nonNegativeInt.optional(),
+        /** A read-only root filesystem: the writable paths are emptyDirs. */
+        readOnlyRootFilesystem: z.boolean().default(true),
+        /** Writable emptyDirs; set, they replace the preset's. */
+        writablePaths: z.array(writablePath).optional(),
+        /** Capabilities added after dropping ALL: "restricted" allows only NET_BIND_SERVICE. */
+        addCapabilities: z.array(capabilityName).default([]),
+    })
+    .transform((c) => {
+        const preset = securityPresets[c.preset];
+        const runAsUser = c.runAsUser ?? preset.uid;
+        const runAsGroup = c.runAsGroup ?? runAsUser;
+        return { ...c, runAsUser, runAsGroup, fsGroup: c.fsGroup ?? runAsGroup, writablePaths: c.writablePaths ?? preset.writablePaths.map((w) => ({ ...w })) };
+    })
+    .prefault({});
+
 /** A small helper container of the platform's own (an init container, a check): on or off, its image and time limit. */
 const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number) =>
     z
@@ -147,6 +195,8 @@ export const serviceSchema = z.strictObject({
     }),
     /** Names of existing docker-registry Secrets. */
     imagePullSecrets: z.array(objectName("ghcr-credentials")).default([]),
+    /** The pod's and the container's security settings, within what namespace.podSecurity allows. */
+    securityContext: securityContextSchema,
     /** Pod count when autoscaling is off. */
     replicas: nonNegativeInt.default(1),
     ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),

@@ -1,0 +1,125 @@
+/**
+ * The knobs the seed charts had (issue #12): each one's objects, and where it can be wrong, its
+ * failing config with the exact message. The defaults' objects are the state-snapshot test's.
+ */
+import { strict as assert } from "assert";
+import { formatProblems } from "../config";
+import { namespaceLabels } from "../config/resolve";
+import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
+import { configMapData, podSpec, PlatformContext } from "../components/application.specs";
+import { podSecurityViolations, PodSpecLike } from "../lib/pod-security";
+import { problemsOf, Values } from "./config-harness";
+
+const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
+    serviceSchema.parse({ image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, ...overrides });
+const selector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "llm-platform-test" };
+const podInputs = { name: "web", selector, configMapName: "web-config-x", serviceAccountName: "web", secretEnv: [] };
+const context: PlatformContext = { environment: "staging", llmProviders: [], vectorDb: { type: "none" } };
+const base = (): Values => ({
+    environment: "staging",
+    services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
+    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
+    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
+});
+const message = (edit: (v: Values) => void): string => formatProblems("test", problemsOf(base, edit));
+const asPod = (spec: unknown) => spec as PodSpecLike;
+
+describe("security context: overridable within the namespace's Pod Security level", () => {
+    it("the web-server preset runs nginx-unprivileged: UID 101, writable nginx cache, run and tmp, and passes \"restricted\"", () => {
+        const pod = podSpec(service({ securityContext: { preset: "web-server" }, connectsTo: { postgresql: false, redis: false } }), podInputs) as any;
+        assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
+        assert.equal(pod.containers[0].securityContext.runAsUser, 101);
+        assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
+        assert.deepEqual(pod.volumes, [
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            { name: "var-cache-nginx", emptyDir: { sizeLimit: "256Mi" } },
+            { name: "var-run", emptyDir: { sizeLimit: "16Mi" } },
+        ]);
+        assert.deepEqual(pod.containers[0].volumeMounts.map((m: any) => m.mountPath), ["/tmp", "/var/cache/nginx", "/var/run"]);
+        assert.deepEqual(podSecurityViolations(asPod(pod), "restricted"), []);
+    });
+
+    it("UID, GID, fsGroup, a writable root and the writable paths override the preset", () => {
+        const pod = podSpec(service({ securityContext: { runAsUser: 2000, fsGroup: 3000, readOnlyRootFilesystem: false, writablePaths: [{ path: "/data" }] } }), podInputs) as any;
+        assert.deepEqual([pod.securityContext.runAsUser, pod.securityContext.runAsGroup, pod.securityContext.fsGroup], [2000, 2000, 3000]);
+        assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, false);
+        assert.deepEqual(pod.volumes, [{ name: "data", emptyDir: { sizeLimit: "256Mi" } }]);
+    });
+
+    it("TMPDIR and XDG_CACHE_HOME are set only where /tmp and /cache are writable", () => {
+        assert.deepEqual([configMapData(service(), context).TMPDIR, configMapData(service(), context).XDG_CACHE_HOME], ["/tmp", "/cache"]);
+        const web = configMapData(service({ securityContext: { preset: "web-server" } }), context);
+        assert.deepEqual([web.TMPDIR, web.XDG_CACHE_HOME], ["/tmp", undefined]);
+    });
+
+    it("the default pod, with its init container, passes \"restricted\"", () => {
+        const pod = podSpec(service(), { ...podInputs, waitScript: "true" });
+        assert.deepEqual(podSecurityViolations(asPod(pod), "restricted"), []);
+    });
+
+    it("a root pod with an added capability passes \"baseline\", not \"restricted\"", () => {
+        const root = podSpec(service({ securityContext: { runAsUser: 0, addCapabilities: ["CHOWN"] } }), podInputs);
+        assert.deepEqual(podSecurityViolations(asPod(root), "baseline"), []);
+        assert.deepEqual(podSecurityViolations(asPod(root), "restricted"), [
+            "the pod runs as UID 0",
+            "container \"web\" does not set runAsNonRoot: true",
+            "container \"web\" runs as UID 0",
+            "container \"web\" adds CHOWN",
+        ]);
+    });
+
+    it("the check sees what \"baseline\" refuses: host namespaces, hostPath, privileged, capabilities beyond the default set", () => {
+        const pod: PodSpecLike = {
+            hostNetwork: true,
+            volumes: [{ name: "host", hostPath: { path: "/" } }],
+            containers: [{ name: "c", securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } }, ports: [{ hostPort: 80 }] }],
+        };
+        assert.deepEqual(podSecurityViolations(pod, "baseline"), [
+            "hostNetwork: true",
+            "volume \"host\" is a hostPath",
+            "container \"c\" is privileged",
+            "container \"c\" uses a hostPort",
+            "container \"c\" adds SYS_ADMIN",
+        ]);
+        assert.deepEqual(podSecurityViolations(pod, "privileged"), []);
+    });
+
+    it("namespace.podSecurity sets the enforce label of a created namespace; unset, the labels are as written", () => {
+        assert.deepEqual(namespaceLabels(namespaceSchema.parse({ podSecurity: "baseline" })), { "pod-security.kubernetes.io/enforce": "baseline" });
+        assert.deepEqual(namespaceLabels(namespaceSchema.parse({ labels: { a: "b" } })), { a: "b" });
+    });
+
+    it("root, capabilities and low ports are refused under \"restricted\", naming the way out", () => {
+        assert.equal(
+            message((v) => { v.services.api.securityContext = { runAsUser: 0, addCapabilities: ["NET_ADMIN"] }; v.services.api.ports = { http: 80 }; }),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - services.api.securityContext.addCapabilities.0: given \"NET_ADMIN\"; expected one of NET_BIND_SERVICE (what Pod Security \"restricted\" lets a container add), or namespace.podSecurity: baseline (privileged) for an image that needs more\n" +
+            "  - services.api.securityContext.runAsUser: given 0; expected a non-zero UID: Pod Security \"restricted\" refuses root, or namespace.podSecurity: baseline (privileged) for an image that needs root",
+        );
+        assert.equal(
+            message((v) => { v.services.api.ports = { http: 80 }; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - services.api.ports.http: given 80; expected a port of 1024 or above: a non-root process cannot bind below 1024 (or securityContext.addCapabilities: [NET_BIND_SERVICE], for a binary that carries that file capability)",
+        );
+    });
+
+    it("a stock nginx (root, port 80) is accepted once the stack lowers its level to baseline", () => {
+        assert.deepEqual(problemsOf(base, (v) => {
+            v.namespace = { podSecurity: "baseline" };
+            v.services.api.securityContext = { runAsUser: 0, addCapabilities: ["CHOWN", "SETUID", "SETGID"] };
+            v.services.api.ports = { http: 80 };
+        }), []);
+    });
+
+    it("a label contradicting namespace.podSecurity, and two writable paths of one volume name, are refused", () => {
+        assert.equal(
+            message((v) => {
+                v.namespace = { podSecurity: "baseline", labels: { "pod-security.kubernetes.io/enforce": "restricted" } };
+                v.services.api.securityContext = { writablePaths: [{ path: "/var/run" }, { path: "/var-run" }] };
+            }),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - namespace.labels.pod-security.kubernetes.io/enforce: given \"restricted\"; expected nothing, or \"baseline\" as namespace.podSecurity sets it\n" +
+            "  - services.api.securityContext.writablePaths.1.path: given \"/var-run\"; expected a path whose volume name (\"var-run\") services.api.securityContext.writablePaths.0 does not already use",
+        );
+    });
+});
