@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
-import { writableVolumeName } from "../lib/objects";
+import { compact, writableVolumeName } from "../lib/objects";
+import type { CheckTarget } from "./post-deploy-check";
 import { WorkloadPeer } from "./service-graph";
 import { NetworkPeer, PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 
@@ -62,23 +63,50 @@ export function writableVolumes(security: Pick<ServiceConfig["securityContext"],
     };
 }
 
-function httpProbe(probe: ServiceConfig["probes"]["liveness"]): Probe {
+type ProbeConfig = ServiceConfig["probes"]["liveness"];
+
+/** A probe's port as a number: "http" and "metrics" are the service's ports (gRPC probes take numbers only). */
+export function probePort(probe: Pick<ProbeConfig, "port">, ports: ServiceConfig["ports"]): number {
+    return typeof probe.port === "number" ? probe.port : probe.port === "metrics" ? ports.metrics : ports.http;
+}
+
+/** One probe of the container, or undefined when it is off. */
+export function probeOf(probe: ProbeConfig, ports: ServiceConfig["ports"]): Probe | undefined {
+    if (!probe.enabled) return undefined;
+    const headers = Object.entries(probe.headers).map(([name, value]) => ({ name, value }));
+    const action: Probe =
+        probe.type === "tcp"
+            ? { tcpSocket: { port: probe.port } }
+            : probe.type === "exec"
+              ? { exec: { command: [...(probe.command ?? [])] } }
+              : probe.type === "grpc"
+                ? { grpc: { port: probePort(probe, ports), ...(probe.service === undefined ? {} : { service: probe.service }) } }
+                : { httpGet: { path: probe.path, port: probe.port, ...(headers.length > 0 ? { httpHeaders: headers } : {}) } };
     return {
-        httpGet: { path: probe.path, port: "http" },
+        ...action,
         initialDelaySeconds: probe.initialDelaySeconds,
         periodSeconds: probe.periodSeconds,
         timeoutSeconds: probe.timeoutSeconds,
         failureThreshold: probe.failureThreshold,
+        ...(probe.successThreshold === undefined ? {} : { successThreshold: probe.successThreshold }),
     };
 }
 
-/** Liveness, readiness and startup probes, all on the http port. */
+/** Liveness, readiness and startup probes, each as configured (HTTP on the http port by default), or none when off. */
 export function probes(service: ServiceConfig): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
-    return {
-        livenessProbe: httpProbe(service.probes.liveness),
-        readinessProbe: httpProbe(service.probes.readiness),
-        startupProbe: httpProbe(service.probes.startup),
-    };
+    const { liveness, readiness, startup } = service.probes;
+    return compact({
+        livenessProbe: probeOf(liveness, service.ports),
+        readinessProbe: probeOf(readiness, service.ports),
+        startupProbe: probeOf(startup, service.ports),
+    });
+}
+
+/** What the post-deploy check calls: the readiness probe's HTTP endpoint, or for TCP and gRPC its port, through the Service. */
+export function checkTarget(service: ServiceConfig, host: pulumi.Input<string>): CheckTarget {
+    const readiness = service.probes.readiness;
+    if (readiness.type === "http") return { kind: "http", url: pulumi.interpolate`http://${host}:${service.ports.http}${readiness.path}`, headers: readiness.headers };
+    return { kind: "tcp", host, port: service.ports.http };
 }
 
 /** What the application is told, beyond its own settings, about the rest of the platform. */

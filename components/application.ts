@@ -4,6 +4,7 @@ import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig,
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, standardLabels } from "../lib/labels";
 import {
+    checkTarget,
     configMapData,
     dependencyWaitScript,
     hpaSpec,
@@ -119,7 +120,7 @@ export class Application extends pulumi.ComponentResource {
             new PostDeployCheck(`${name}-check`, {
                 namespace,
                 identity: check,
-                url: pulumi.interpolate`http://${svc.metadata.name}.${namespace}.svc:${service.ports.http}${service.probes.readiness.path}`,
+                target: checkTarget(service, pulumi.interpolate`${svc.metadata.name}.${namespace}.svc`),
                 image: service.postDeployCheck.image,
                 timeoutSeconds: service.postDeployCheck.timeoutSeconds,
                 checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },

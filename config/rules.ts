@@ -191,7 +191,39 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...resourceProblems(key, service.resources),
         ...shapeProblems(key, service, serviceNames),
         ...migrationProblems(key, service.migration),
+        ...probeProblems(key, service),
     ];
+}
+
+/** The probes: a command for exec, a port the container has, one success for liveness and startup; a check the readiness probe can guide. */
+export function probeProblems(key: string, service: ServiceConfig): Problem[] {
+    const problems: Problem[] = [];
+    const portNames = ["http", ...(service.metrics.enabled ? ["metrics"] : [])];
+    for (const [name, probe] of Object.entries(service.probes)) {
+        const at = `${key}.probes.${name}`;
+        if (!probe.enabled) continue;
+        if (probe.type === "exec" && probe.command === undefined) problems.push({ key: `${at}.command`, given: undefined, expected: `the command to run, because ${at}.type is "exec"` });
+        if (probe.type !== "exec" && typeof probe.port === "string" && !portNames.includes(probe.port)) {
+            problems.push({ key: `${at}.port`, given: probe.port, expected: `a port number or a port of the container (${portNames.join(", ")})` });
+        }
+        if (name !== "readiness" && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
+            problems.push({ key: `${at}.successThreshold`, given: probe.successThreshold, expected: `1: Kubernetes requires it of ${name} probes` });
+        }
+    }
+    return [...problems, ...checkProbeProblems(key, service)];
+}
+
+/** The post-deploy check calls what the readiness probe checks, through the Service's http port. */
+function checkProbeProblems(key: string, service: ServiceConfig): Problem[] {
+    const readiness = service.probes.readiness;
+    if (!service.postDeployCheck.enabled) return [];
+    if (!readiness.enabled || readiness.type === "exec") {
+        return [{ key: `${key}.postDeployCheck.enabled`, given: true, expected: `false, because ${key}.probes.readiness is ${readiness.enabled ? "an exec probe, which only the kubelet can run" : "off"}: the check calls what the readiness probe checks` }];
+    }
+    if (readiness.port !== "http" && readiness.port !== service.ports.http) {
+        return [{ key: `${key}.probes.readiness.port`, given: readiness.port, expected: `"http" (${service.ports.http}), because ${key}.postDeployCheck calls the readiness probe through the Service's http port` }];
+    }
+    return [];
 }
 
 /** A migration needs something to run. */

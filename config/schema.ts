@@ -23,6 +23,7 @@ import {
     imageReference,
     imageRepository,
     imageTag,
+    httpHeaderName,
     ingressHost,
     ingressPath,
     intOrPercent,
@@ -32,6 +33,7 @@ import {
     nonNegativeInt,
     objectName,
     port,
+    portNameOrNumber,
     positiveInt,
     promDuration,
     rawObject,
@@ -112,12 +114,26 @@ export const defaultCpuTarget = 70;
 const probeSchema = (path: string, periodSeconds: number, failureThreshold: number) =>
     z
         .strictObject({
-            /** HTTP path probed on the http port. */
+            /** Off: no such probe. */
+            enabled: z.boolean().default(true),
+            /** How the kubelet probes: an HTTP GET, a TCP connect, a command in the container, or gRPC health. */
+            type: z.enum(["http", "tcp", "exec", "grpc"]).default("http"),
+            /** HTTP path probed (http). */
             path: z.string().startsWith("/").default(path),
+            /** The port probed (http, tcp, grpc): "http", "metrics" or a number. */
+            port: portNameOrNumber.default("http"),
+            /** Request headers (http). */
+            headers: z.record(httpHeaderName, z.string()).default({}),
+            /** The command (exec); required then. */
+            command: z.array(z.string().min(1)).min(1).optional(),
+            /** The gRPC health service name (grpc); unset, the server's overall health. */
+            service: z.string().min(1).optional(),
             initialDelaySeconds: nonNegativeInt.default(0),
             periodSeconds: positiveInt.default(periodSeconds),
             timeoutSeconds: positiveInt.default(3),
             failureThreshold: positiveInt.default(failureThreshold),
+            /** Successes in a row that count as passing: only readiness may ask more than 1. */
+            successThreshold: positiveInt.optional(),
         })
         .prefault({});
 

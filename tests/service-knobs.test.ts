@@ -6,7 +6,8 @@ import { strict as assert } from "assert";
 import { formatProblems } from "../config";
 import { namespaceLabels } from "../config/resolve";
 import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
-import { configMapData, podSpec, PlatformContext } from "../components/application.specs";
+import { checkTarget, configMapData, podSpec, PlatformContext, probes } from "../components/application.specs";
+import { checkCommand } from "../components/post-deploy-check";
 import { podSecurityViolations, PodSpecLike } from "../lib/pod-security";
 import { problemsOf, Values } from "./config-harness";
 
@@ -120,6 +121,54 @@ describe("security context: overridable within the namespace's Pod Security leve
             "Stack config of \"test\" has 2 problems:\n" +
             "  - namespace.labels.pod-security.kubernetes.io/enforce: given \"restricted\"; expected nothing, or \"baseline\" as namespace.podSecurity sets it\n" +
             "  - services.api.securityContext.writablePaths.1.path: given \"/var-run\"; expected a path whose volume name (\"var-run\") services.api.securityContext.writablePaths.0 does not already use",
+        );
+    });
+});
+
+describe("probes: off, HTTP (path, port, headers), TCP, exec or gRPC, with every timing", () => {
+    it("each probe can be off; the others stay", () => {
+        const p = probes(service({ probes: { liveness: { enabled: false }, startup: { enabled: false } } }));
+        assert.deepEqual(Object.keys(p), ["readinessProbe"]);
+    });
+
+    it("HTTP with a port and headers, TCP, exec and gRPC (named ports become numbers for gRPC)", () => {
+        const p = probes(service({
+            probes: {
+                liveness: { type: "tcp", port: 8081, periodSeconds: 20 },
+                readiness: { path: "/ready", port: "metrics", headers: { "X-Probe": "1" }, successThreshold: 2 },
+                startup: { type: "grpc", service: "app", failureThreshold: 60 },
+            },
+        }));
+        assert.deepEqual(p.livenessProbe, { tcpSocket: { port: 8081 }, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 });
+        assert.deepEqual(p.readinessProbe, {
+            httpGet: { path: "/ready", port: "metrics", httpHeaders: [{ name: "X-Probe", value: "1" }] },
+            initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 2,
+        });
+        assert.deepEqual(p.startupProbe, { grpc: { port: 8080, service: "app" }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 });
+        const exec = probes(service({ probes: { liveness: { type: "exec", command: ["cat", "/tmp/healthy"] } } }));
+        assert.deepEqual(exec.livenessProbe?.valueOf(), { exec: { command: ["cat", "/tmp/healthy"] }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
+    });
+
+    it("the post-deploy check follows the readiness probe: curl with its headers for HTTP, a TCP connect for TCP and gRPC", () => {
+        const http = checkTarget(service({ probes: { readiness: { headers: { Host: "web.local" } } } }), "web.ns.svc");
+        assert.equal(http.kind, "http");
+        assert.deepEqual(checkCommand({ kind: "http", url: "http://web.ns.svc:8080/health/ready", headers: { Host: "web.local" } }, 60).slice(-3), ["--header", "Host: web.local", "http://web.ns.svc:8080/health/ready"]);
+        assert.deepEqual(checkTarget(service({ probes: { readiness: { type: "grpc" } } }), "web.ns.svc"), { kind: "tcp", host: "web.ns.svc", port: 8080 });
+        assert.deepEqual(checkCommand({ kind: "tcp", host: "web.ns.svc", port: 8080 }, 60).slice(0, 2), ["sh", "-c"]);
+    });
+
+    it("an exec probe without a command, a port the container lacks, liveness asking two successes, and a check of an exec readiness probe are refused", () => {
+        assert.equal(
+            message((v) => {
+                v.services.api.metrics = { enabled: false };
+                v.services.api.postDeployCheck = { enabled: true };
+                v.services.api.probes = { liveness: { type: "exec", successThreshold: 2 }, readiness: { type: "exec", command: ["true"] }, startup: { port: "metrics" } };
+            }),
+            "Stack config of \"test\" has 4 problems:\n" +
+            "  - services.api.postDeployCheck.enabled: given true; expected false, because services.api.probes.readiness is an exec probe, which only the kubelet can run: the check calls what the readiness probe checks\n" +
+            "  - services.api.probes.liveness.command: given nothing; expected the command to run, because services.api.probes.liveness.type is \"exec\"\n" +
+            "  - services.api.probes.liveness.successThreshold: given 2; expected 1: Kubernetes requires it of liveness probes\n" +
+            "  - services.api.probes.startup.port: given \"metrics\"; expected a port number or a port of the container (http)",
         );
     });
 });
