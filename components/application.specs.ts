@@ -270,6 +270,7 @@ export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
     initContainers.push(...(service.extraInitContainers as Container[]));
     const ports = [{ name: "http", containerPort: service.ports.http, protocol: "TCP" }];
     if (service.metrics.enabled) ports.push({ name: "metrics", containerPort: service.ports.metrics, protocol: "TCP" });
+    for (const extra of service.service.extraPorts) ports.push({ name: extra.name, containerPort: extra.targetPort ?? extra.port, protocol: extra.protocol });
     const writable = writableVolumes(service.securityContext);
     return {
         serviceAccountName: inputs.serviceAccountName,
@@ -299,6 +300,21 @@ export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
             },
         ],
         volumes: [...writable.volumes, ...(service.extraVolumes as k8s.types.input.core.v1.Volume[])],
+    };
+}
+
+/** The Service spec: http, metrics when on, the extra ports; node ports and the external traffic settings as configured. */
+export function serviceSpec(service: ServiceConfig, selector: Labels): k8s.types.input.core.v1.ServiceSpec {
+    const { nodePort, externalTrafficPolicy, loadBalancerSourceRanges, extraPorts } = service.service;
+    const ports: k8s.types.input.core.v1.ServicePort[] = [{ name: "http", port: service.ports.http, targetPort: "http", protocol: "TCP", ...(nodePort === undefined ? {} : { nodePort }) }];
+    if (service.metrics.enabled) ports.push({ name: "metrics", port: service.ports.metrics, targetPort: "metrics", protocol: "TCP" });
+    for (const extra of extraPorts) ports.push(compact({ name: extra.name, port: extra.port, targetPort: extra.name, protocol: extra.protocol, nodePort: extra.nodePort }));
+    return {
+        type: service.service.type,
+        selector,
+        ports,
+        ...(externalTrafficPolicy === undefined ? {} : { externalTrafficPolicy }),
+        ...(loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: [...loadBalancerSourceRanges] } : {}),
     };
 }
 
@@ -384,6 +400,9 @@ export interface NetworkPolicyInputs {
  */
 export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyConfig, inputs: NetworkPolicyInputs): k8s.types.input.networking.v1.NetworkPolicySpec {
     const http = [{ protocol: "TCP", port: service.ports.http }];
+    // The Service's other ports, on the container's port numbers: open to the same clients as http.
+    const served = [...http, ...service.service.extraPorts.map((p) => ({ protocol: p.protocol, port: p.targetPort ?? p.port }))];
+    const external = service.service.loadBalancerSourceRanges.length > 0 ? service.service.loadBalancerSourceRanges : ["0.0.0.0/0"];
     // The API server drops empty selectors and rule lists, so a spec that holds them differs from
     // the stored object on every apply (seen in the e2e as a NetworkPolicy generation bump).
     const fromSelector = (p: NetworkPolicyConfig["ingressController"]): NetworkPolicyPeer => ({
@@ -392,8 +411,8 @@ export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyC
     });
     const ingress: NetworkPolicyIngressRule[] = [];
     if (service.ingress.enabled) ingress.push({ from: [fromSelector(policy.ingressController)], ports: http });
-    if (service.service.type !== "ClusterIP") ingress.push({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: http });
-    if (inputs.calledBy.length > 0) ingress.push({ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: http });
+    if (service.service.type !== "ClusterIP") ingress.push({ from: external.map((cidr) => ({ ipBlock: { cidr } })), ports: served });
+    if (inputs.calledBy.length > 0) ingress.push({ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: served });
     if (service.metrics.enabled && inputs.monitoringEnabled) {
         ingress.push({ from: [fromSelector(policy.prometheus)], ports: [{ protocol: "TCP", port: service.ports.metrics }] });
     }

@@ -19,6 +19,7 @@ import {
     SecretEnv,
     secretEnv,
     serviceMonitorSpec,
+    serviceSpec,
     serviceUrl,
 } from "./application.specs";
 import { MigrationJob } from "./migration-job";
@@ -146,10 +147,13 @@ export class Application extends pulumi.ComponentResource {
     /** The ServiceAccount, the ConfigMap and the Deployment. */
     private workload(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
         const { name, service } = scope;
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: this.metadata(scope, service.serviceAccount.annotations),
-            automountServiceAccountToken: service.serviceAccount.automountToken,
-        }, { parent: this });
+        const { serviceAccount: account } = service;
+        const serviceAccountName = account.create
+            ? new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+                metadata: { ...this.metadata(scope, account.annotations), name: account.name ?? name },
+                automountServiceAccountToken: account.automountToken,
+            }, { parent: this }).metadata.name
+            : pulumi.output(account.name ?? name);
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace: scope.namespace, labels: scope.labels },
             data: configMapData(service, context),
@@ -160,7 +164,7 @@ export class Application extends pulumi.ComponentResource {
             name,
             selector: scope.selector,
             configMapName: configMap.metadata.name,
-            serviceAccountName: serviceAccount.metadata.name,
+            serviceAccountName,
             secretEnv: podSecretEnv,
             waitScript: dependencyWaitScript(service, context),
         };
@@ -200,11 +204,9 @@ export class Application extends pulumi.ComponentResource {
     /** The Service, and the Ingress when enabled. */
     private exposure(scope: Scope): k8s.core.v1.Service {
         const { name, service } = scope;
-        const ports = [{ name: "http", port: service.ports.http, targetPort: "http", protocol: "TCP" }];
-        if (service.metrics.enabled) ports.push({ name: "metrics", port: service.ports.metrics, targetPort: "metrics", protocol: "TCP" });
         const svc = new k8s.core.v1.Service(`${name}-service`, {
             metadata: this.metadata(scope, service.service.annotations),
-            spec: { type: service.service.type, selector: scope.selector, ports },
+            spec: serviceSpec(service, scope.selector),
         }, { parent: this });
         if (service.ingress.enabled) {
             new k8s.networking.v1.Ingress(`${name}-ingress`, {

@@ -194,7 +194,7 @@ export const portNameOrNumber = z.union([
 ]);
 
 /** A Service's nodePort: the API server's default range 30000-32767. */
-export const nodePort = z.number().int().min(30000).max(32767);
+export const nodePort = z.number().refine((v) => Number.isInteger(v) && v >= 30000 && v <= 32767, { error: "a node port from 30000 to 32767 (the API server's default --service-node-port-range)" });
 
 /** An environment variable name in UPPER_SNAKE_CASE. */
 export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });

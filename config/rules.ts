@@ -192,7 +192,44 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...shapeProblems(key, service, serviceNames),
         ...migrationProblems(key, service.migration),
         ...probeProblems(key, service),
+        ...exposureProblems(key, service),
+        ...serviceAccountProblems(key, service.serviceAccount),
     ];
+}
+
+/** An existing ServiceAccount needs its name; annotations only reach one the program creates. */
+export function serviceAccountProblems(key: string, account: ServiceConfig["serviceAccount"]): Problem[] {
+    if (account.create) return [];
+    const at = `${key}.serviceAccount`;
+    const problems: Problem[] = [];
+    if (account.name === undefined) problems.push({ key: `${at}.name`, given: undefined, expected: `the name of the existing ServiceAccount, because ${at}.create is false` });
+    if (Object.keys(account.annotations).length > 0) problems.push({ key: `${at}.annotations`, given: account.annotations, expected: `nothing, because ${at}.create is false: annotate the existing ServiceAccount where it is managed` });
+    return problems;
+}
+
+/** The Service: node ports and external traffic settings only where the type has them; no two ports of one name or number. */
+export function exposureProblems(key: string, service: ServiceConfig): Problem[] {
+    const svc = service.service;
+    const at = `${key}.service`;
+    const problems: Problem[] = [];
+    const external = svc.type !== "ClusterIP";
+    if (!external && svc.nodePort !== undefined) problems.push({ key: `${at}.nodePort`, given: svc.nodePort, expected: `nothing, because ${at}.type is "ClusterIP" (NodePort and LoadBalancer have node ports)` });
+    if (!external && svc.externalTrafficPolicy !== undefined) problems.push({ key: `${at}.externalTrafficPolicy`, given: svc.externalTrafficPolicy, expected: `nothing, because ${at}.type is "ClusterIP"` });
+    if (svc.type !== "LoadBalancer" && svc.loadBalancerSourceRanges.length > 0) problems.push({ key: `${at}.loadBalancerSourceRanges`, given: svc.loadBalancerSourceRanges, expected: `nothing, because ${at}.type is "${svc.type}"` });
+    const names = new Map<string, string>([["http", `${key}.ports.http`], ...(service.metrics.enabled ? [["metrics", `${key}.ports.metrics`] as [string, string]] : [])]);
+    const numbers = new Map<number, string>([[service.ports.http, `${key}.ports.http`], ...(service.metrics.enabled ? [[service.ports.metrics, `${key}.ports.metrics`] as [number, string]] : [])]);
+    const nodePorts = new Map<number, string>(svc.nodePort === undefined ? [] : [[svc.nodePort, `${at}.nodePort`]]);
+    svc.extraPorts.forEach((extra, i) => {
+        const here = `${at}.extraPorts.${i}`;
+        for (const [value, seen, field] of [[extra.name, names, "name"], [extra.port, numbers, "port"], [extra.nodePort, nodePorts, "nodePort"]] as const) {
+            if (value === undefined) continue;
+            const first = (seen as Map<unknown, string>).get(value);
+            if (first !== undefined) problems.push({ key: `${here}.${field}`, given: value, expected: `a ${field} that ${first} does not already use` });
+            (seen as Map<unknown, string>).set(value, `${here}.${field}`);
+        }
+        if (!external && extra.nodePort !== undefined) problems.push({ key: `${here}.nodePort`, given: extra.nodePort, expected: `nothing, because ${at}.type is "ClusterIP" (NodePort and LoadBalancer have node ports)` });
+    });
+    return problems;
 }
 
 /** The probes: a command for exec, a port the container has, one success for liveness and startup; a check the readiness probe can guide. */

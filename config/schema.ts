@@ -32,6 +32,7 @@ import {
     namedRawObject,
     nonNegativeInt,
     objectName,
+    nodePort,
     port,
     portNameOrNumber,
     positiveInt,
@@ -257,7 +258,27 @@ export const serviceSchema = z.strictObject({
     service: z
         .strictObject({
             type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
+            /** Annotations, e.g. a cloud load balancer's settings. */
             annotations: annotations.default({}),
+            /** A fixed node port for the http port (NodePort, LoadBalancer); unset, the cluster picks one. */
+            nodePort: nodePort.optional(),
+            /** Local keeps the client's source address and routes only to nodes with a pod (NodePort, LoadBalancer). */
+            externalTrafficPolicy: z.enum(["Cluster", "Local"]).optional(),
+            /** The client ranges a LoadBalancer admits; the NetworkPolicy admits the same. Empty: any. */
+            loadBalancerSourceRanges: z.array(cidr("203.0.113.0/24")).default([]),
+            /** More ports of the Service and the container, beside http and metrics. */
+            extraPorts: z
+                .array(
+                    z.strictObject({
+                        name: kubernetesName("dns1123Label", "grpc", 15),
+                        port,
+                        /** The container's port; unset, `port`. */
+                        targetPort: port.optional(),
+                        protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+                        nodePort: nodePort.optional(),
+                    }),
+                )
+                .default([]),
         })
         .prefault({}),
     ingress: z
@@ -288,6 +309,10 @@ export const serviceSchema = z.strictObject({
         .prefault({}),
     serviceAccount: z
         .strictObject({
+            /** Create the service's own ServiceAccount (true), or run as an existing one named by `name` (false). */
+            create: z.boolean().default(true),
+            /** The ServiceAccount's name: the created one's (unset: the service's name), or the existing one's (required then). */
+            name: objectName("llm-orchestrator").optional(),
             /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
             annotations: annotations.default({}),
             /** Mount the Kubernetes API token into the pods. */

@@ -6,7 +6,9 @@ import { strict as assert } from "assert";
 import { formatProblems } from "../config";
 import { namespaceLabels } from "../config/resolve";
 import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
-import { checkTarget, configMapData, podSpec, PlatformContext, probes } from "../components/application.specs";
+import { checkTarget, configMapData, networkPolicySpec, podSpec, PlatformContext, probes, serviceSpec } from "../components/application.specs";
+import { networkPolicySchema } from "../config/schema";
+import { readStackConfig, runStack } from "./mocks";
 import { checkCommand } from "../components/post-deploy-check";
 import { podSecurityViolations, PodSpecLike } from "../lib/pod-security";
 import { problemsOf, Values } from "./config-harness";
@@ -169,6 +171,93 @@ describe("probes: off, HTTP (path, port, headers), TCP, exec or gRPC, with every
             "  - services.api.probes.liveness.command: given nothing; expected the command to run, because services.api.probes.liveness.type is \"exec\"\n" +
             "  - services.api.probes.liveness.successThreshold: given 2; expected 1: Kubernetes requires it of liveness probes\n" +
             "  - services.api.probes.startup.port: given \"metrics\"; expected a port number or a port of the container (http)",
+        );
+    });
+});
+
+describe("Service: ClusterIP, NodePort or LoadBalancer, node ports, extra ports, annotations, externalTrafficPolicy; the NetworkPolicy follows", () => {
+    const lb = service({
+        service: {
+            type: "LoadBalancer",
+            nodePort: 30080,
+            externalTrafficPolicy: "Local",
+            loadBalancerSourceRanges: ["203.0.113.0/24"],
+            annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+            extraPorts: [{ name: "grpc", port: 9000, targetPort: 9001, nodePort: 30090 }],
+        },
+    });
+
+    it("the Service carries the node ports, the extra port by name, the traffic policy and the source ranges; the container the extra port", () => {
+        assert.deepEqual(serviceSpec(lb, selector), {
+            type: "LoadBalancer",
+            selector,
+            ports: [
+                { name: "http", port: 8080, targetPort: "http", protocol: "TCP", nodePort: 30080 },
+                { name: "metrics", port: 9090, targetPort: "metrics", protocol: "TCP" },
+                { name: "grpc", port: 9000, targetPort: "grpc", protocol: "TCP", nodePort: 30090 },
+            ],
+            externalTrafficPolicy: "Local",
+            loadBalancerSourceRanges: ["203.0.113.0/24"],
+        });
+        assert.deepEqual((podSpec(lb, podInputs) as any).containers[0].ports[2], { name: "grpc", containerPort: 9001, protocol: "TCP" });
+    });
+
+    it("the NetworkPolicy admits the source ranges on the http and extra ports (the pods' port numbers)", () => {
+        const spec = networkPolicySpec(lb, networkPolicySchema.parse({}), { selector, vectorDb: { type: "none" }, calls: [], calledBy: [], monitoringEnabled: false });
+        assert.deepEqual(spec.ingress, [{ from: [{ ipBlock: { cidr: "203.0.113.0/24" } }], ports: [{ protocol: "TCP", port: 8080 }, { protocol: "TCP", port: 9001 }] }]);
+    });
+
+    it("a node port outside the API server's range is refused", () => {
+        assert.equal(
+            message((v) => { v.services.api.service = { type: "NodePort", nodePort: 29999 }; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - services.api.service.nodePort: given 29999; expected a node port from 30000 to 32767 (the API server's default --service-node-port-range)",
+        );
+    });
+
+    it("node ports, a traffic policy and source ranges where the type has none, and a port used twice, are refused", () => {
+        assert.equal(
+            message((v) => { v.services.api.service = { nodePort: 30080, externalTrafficPolicy: "Local", loadBalancerSourceRanges: ["10.0.0.0/8"], extraPorts: [{ name: "metrics", port: 8080 }, { name: "x", port: 9000, nodePort: 30001 }] }; }),
+            "Stack config of \"test\" has 6 problems:\n" +
+            "  - services.api.service.externalTrafficPolicy: given \"Local\"; expected nothing, because services.api.service.type is \"ClusterIP\"\n" +
+            "  - services.api.service.extraPorts.0.name: given \"metrics\"; expected a name that services.api.ports.metrics does not already use\n" +
+            "  - services.api.service.extraPorts.0.port: given 8080; expected a port that services.api.ports.http does not already use\n" +
+            "  - services.api.service.extraPorts.1.nodePort: given 30001; expected nothing, because services.api.service.type is \"ClusterIP\" (NodePort and LoadBalancer have node ports)\n" +
+            "  - services.api.service.loadBalancerSourceRanges: given [\"10.0.0.0/8\"]; expected nothing, because services.api.service.type is \"ClusterIP\"\n" +
+            "  - services.api.service.nodePort: given 30080; expected nothing, because services.api.service.type is \"ClusterIP\" (NodePort and LoadBalancer have node ports)",
+        );
+    });
+});
+
+describe("ServiceAccount: created (with workload-identity annotations) or an existing one by name", () => {
+    const stagingServices = () => structuredClone(readStackConfig("staging").values["llm-platform:services"]) as Values;
+
+    it("an existing ServiceAccount: none is created, the pods run as it, the token automount as configured", async () => {
+        const services = stagingServices();
+        services.orchestrator.serviceAccount = { create: false, name: "shared-runner" };
+        const run = await runStack("staging", { set: { services } });
+        assert.deepEqual(run.ofType("kubernetes:core/v1:ServiceAccount").filter((sa) => sa.name === "orchestrator-sa"), []);
+        const pod = run.one("kubernetes:apps/v1:Deployment", "orchestrator-deployment").inputs.spec.template.spec;
+        assert.equal(pod.serviceAccountName, "shared-runner");
+        assert.equal(pod.automountServiceAccountToken, false);
+    });
+
+    it("a created ServiceAccount may be named and annotated", async () => {
+        const services = stagingServices();
+        services.orchestrator.serviceAccount = { name: "orchestrator-runner", annotations: { "iam.gke.io/gcp-service-account": "app@p.iam.gserviceaccount.com" } };
+        const run = await runStack("staging", { set: { services } });
+        const sa = run.one("kubernetes:core/v1:ServiceAccount", "orchestrator-sa");
+        assert.equal(sa.inputs.metadata.name, "orchestrator-runner");
+        assert.deepEqual(sa.inputs.metadata.annotations, { "iam.gke.io/gcp-service-account": "app@p.iam.gserviceaccount.com" });
+        assert.equal(run.one("kubernetes:apps/v1:Deployment", "orchestrator-deployment").inputs.spec.template.spec.serviceAccountName, "orchestrator-runner");
+    });
+
+    it("an existing ServiceAccount needs its name, and takes no annotations", () => {
+        assert.equal(
+            message((v) => { v.services.api.serviceAccount = { create: false, annotations: { a: "b" } }; }),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - services.api.serviceAccount.annotations: given {\"a\":\"b\"}; expected nothing, because services.api.serviceAccount.create is false: annotate the existing ServiceAccount where it is managed\n" +
+            "  - services.api.serviceAccount.name: given nothing; expected the name of the existing ServiceAccount, because services.api.serviceAccount.create is false",
         );
     });
 });
