@@ -15,6 +15,7 @@ const dataTier = {
     monitoring: application.monitoring,
     networkPolicy: application.networkPolicy,
     secretStore: secretStore?.store,
+    clusterDomain: application.clusterDomain,
 };
 const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql") });
 const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis") });

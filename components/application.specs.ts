@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
+import { appSecretCatalog, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
 import { compact, writableVolumeName } from "../lib/objects";
 import type { CheckTarget } from "./post-deploy-check";
 import { WorkloadPeer } from "./service-graph";
@@ -117,6 +118,44 @@ export interface PlatformContext {
     /** The enabled LLM providers, with their default models. */
     llmProviders: readonly { readonly name: string; readonly defaultModel?: string }[];
     vectorDb: VectorDbConfig;
+    /** Vault's address, when the secret store is Vault. */
+    vaultAddress?: string;
+}
+
+/** The optional application settings: rate limiting, tracing, Vault; none unless enabled. */
+export function featureSettings(settings: ServiceConfig["settings"], vaultAddress: string | undefined): Record<string, string> {
+    const data: Record<string, string> = {};
+    if (settings.rateLimiting.enabled) {
+        data.RATE_LIMIT_ENABLED = "true";
+        data.RATE_LIMIT_REQUESTS_PER_MINUTE = String(settings.rateLimiting.requestsPerMinute);
+    }
+    const { tracing, vault } = settings;
+    if (tracing.enabled && tracing.otlpEndpoint !== undefined) {
+        data.TRACING_ENABLED = "true";
+        data.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.otlpEndpoint;
+        data.OTEL_TRACES_SAMPLER = "parentbased_traceidratio";
+        data.OTEL_TRACES_SAMPLER_ARG = String(tracing.sampleRatio);
+    }
+    if (vault.enabled && vaultAddress !== undefined) {
+        data.VAULT_ADDR = vaultAddress;
+        if (vault.role !== undefined) data.VAULT_ROLE = vault.role;
+        if (vault.path !== undefined) data.VAULT_PATH = vault.path;
+    }
+    return data;
+}
+
+/** The vector DB's settings under its generic names, and under the provider's own when asked. */
+export function vectorDbSettings(vectorDb: VectorDbConfig): Record<string, string> {
+    if (vectorDb.type === "none") return {};
+    const names = vectorDbProviderEnv[vectorDb.type];
+    const data: Record<string, string> = { VECTOR_DB_TYPE: vectorDb.type };
+    if (vectorDb.url) data.VECTOR_DB_URL = vectorDb.url;
+    if (vectorDb.index) data.VECTOR_DB_INDEX = vectorDb.index;
+    if (vectorDb.providerEnvNames) {
+        if (vectorDb.url) data[names.url] = vectorDb.url;
+        if (vectorDb.index) data[names.index] = vectorDb.index;
+    }
+    return data;
 }
 
 /** The non-secret settings of a service, as its ConfigMap's data. */
@@ -152,13 +191,12 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
             if (provider.defaultModel) data[`${provider.name.toUpperCase()}_DEFAULT_MODEL`] = provider.defaultModel;
         }
     }
-    if (service.connectsTo.vectorDb && context.vectorDb.type !== "none") {
-        data.VECTOR_DB_TYPE = context.vectorDb.type;
-        if (context.vectorDb.url) data.VECTOR_DB_URL = context.vectorDb.url;
-        if (context.vectorDb.index) data.VECTOR_DB_INDEX = context.vectorDb.index;
-    }
-    return { ...data, ...service.env };
+    if (service.connectsTo.vectorDb) Object.assign(data, vectorDbSettings(context.vectorDb));
+    return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...service.env };
 }
+
+/** The generic vector DB key's variable, from the catalog. */
+const vectorDbKeyEnv = appSecretCatalog.find((e) => e.audience === "vectorDb")?.env;
 
 /** An environment variable read from a Secret key. */
 export interface SecretEnv {
@@ -173,7 +211,12 @@ export function secretEnv(service: ServiceConfig, context: PlatformContext, appS
     const env: SecretEnv[] = [];
     if (service.connectsTo.postgresql && context.database) env.push({ name: "DATABASE_PASSWORD", secret: context.database.passwordSecret });
     if (service.connectsTo.redis && context.redis) env.push({ name: "REDIS_PASSWORD", secret: context.redis.passwordSecret });
-    return [...env, ...appSecrets];
+    // The vector DB key under the provider's own name too, from the same Secret key.
+    const vectorDb = context.vectorDb;
+    const providerKeys = vectorDb.type !== "none" && vectorDb.providerEnvNames
+        ? appSecrets.filter((e) => e.name === vectorDbKeyEnv).map((e) => ({ ...e, name: vectorDbProviderEnv[vectorDb.type as VectorDbType].apiKey }))
+        : [];
+    return [...env, ...appSecrets, ...providerKeys];
 }
 
 /** Stakater Reloader's annotation: roll the Deployment when one of these Secrets changes. */
@@ -391,6 +434,8 @@ export interface NetworkPolicyInputs {
     /** Pods that call this service on its http port (other services, the post-deploy check). */
     calledBy: readonly Labels[];
     monitoringEnabled: boolean;
+    /** Vault's address, opened for services that read Vault themselves. */
+    vaultAddress?: string;
 }
 
 /**
@@ -421,6 +466,13 @@ export function networkPolicySpec(service: ServiceConfig, policy: NetworkPolicyC
     for (const peer of inputs.calls) {
         egress.push({ to: [{ podSelector: { matchLabels: peer.selector } }], ports: [{ protocol: "TCP", port: peer.port }] });
     }
+    // Tracing and Vault go wherever their URLs point (often in the cluster): their ports, to any destination.
+    const tracing = service.settings.tracing;
+    const toolPorts = [
+        ...(tracing.enabled && tracing.otlpEndpoint ? [portOfUrl(tracing.otlpEndpoint)] : []),
+        ...(service.settings.vault.enabled && inputs.vaultAddress ? [portOfUrl(inputs.vaultAddress)] : []),
+    ];
+    if (toolPorts.length > 0) egress.push({ ports: [...new Set(toolPorts)].map((port) => ({ protocol: "TCP", port })) });
     const apiPorts = new Set<number>();
     if (service.connectsTo.llmProviders) apiPorts.add(443);
     if (service.connectsTo.vectorDb && inputs.vectorDb.type !== "none" && inputs.vectorDb.url) apiPorts.add(portOfUrl(inputs.vectorDb.url));
@@ -483,8 +535,8 @@ export function ingressAnnotations(ingress: ServiceConfig["ingress"]): Record<st
 }
 
 /** The URL a service is reached at from outside, or inside the cluster without an Ingress. */
-export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string): string {
+export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string, clusterDomain = "cluster.local"): string {
     const host = service.ingress.enabled ? service.ingress.hosts[0] : undefined;
     if (host) return `${service.ingress.tls.enabled ? "https" : "http"}://${host.host}${host.paths[0]?.path ?? "/"}`;
-    return `http://${serviceName}.${namespace}.svc.cluster.local:${service.ports.http}`;
+    return `http://${serviceName}.${namespace}.svc.${clusterDomain}:${service.ports.http}`;
 }

@@ -43,6 +43,10 @@ export interface ApplicationArgs {
     readonly environment: Environment;
     /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */
     readonly llmProviders?: readonly { readonly name: string; readonly defaultModel?: string }[];
+    /** The cluster's DNS domain, in the service's cluster-local URL. @default "cluster.local" */
+    readonly clusterDomain?: string;
+    /** Vault's address, for services that read Vault themselves (VAULT_ADDR). @default none */
+    readonly vaultAddress?: string;
     /** The vector database (VECTOR_DB_*). */
     readonly vectorDb: VectorDbConfig;
     /** Where PostgreSQL is, for services that connect to it. @default none */
@@ -100,6 +104,7 @@ export class Application extends pulumi.ComponentResource {
             environment: args.environment,
             llmProviders: args.llmProviders ?? [],
             vectorDb: args.vectorDb,
+            vaultAddress: args.vaultAddress,
             database: args.database,
             redis: args.redis,
         };
@@ -133,7 +138,7 @@ export class Application extends pulumi.ComponentResource {
 
         this.serviceName = svc.metadata.name;
         this.deploymentName = deployment.metadata.name;
-        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, name, ns));
+        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, name, ns, args.clusterDomain));
         this.portForwardCommand = pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${svc.metadata.name} ${service.ports.http}`;
         this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
         this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
@@ -248,6 +253,7 @@ export class Application extends pulumi.ComponentResource {
                 calls: args.peers?.calls ?? [],
                 calledBy,
                 monitoringEnabled: args.monitoring !== undefined,
+                vaultAddress: args.vaultAddress,
             }),
         }, { parent: this });
     }

@@ -51,9 +51,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             this.podSelector = names.podSelector;
             const primary = postgresqlPrimaryService(names, args.settings.architecture);
             if (args.settings.architecture === "replication") {
-                this.readHost = serviceHost(postgresqlReadService(names), args.namespace);
+                this.readHost = serviceHost(postgresqlReadService(names), args.namespace, args.clusterDomain);
             }
-            const endpoint = releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: postgresSecretKeys.userPasswordKey });
+            const endpoint = releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: postgresSecretKeys.userPasswordKey }, args.clusterDomain);
             this.endpoint = { ...endpoint, ...login, ...(this.readHost ? { readHost: this.readHost } : {}) };
         }
         this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName, readHost: this.readHost });

@@ -33,7 +33,7 @@ export class RedisCache extends pulumi.ComponentResource {
             const values = redisValues({ config: args.settings, names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy });
             this.chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, safety: safety.chart }, this);
             this.podSelector = names.podSelector;
-            this.endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key: redisSecretKey });
+            this.endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key: redisSecretKey }, args.clusterDomain);
         }
         this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
     }

@@ -207,6 +207,10 @@ export interface ResolvedApplicationSettings {
     readonly monitoring?: MonitoringConfig;
     /** Roll pods when a Secret they read changes (Stakater Reloader). */
     readonly reloadOnSecretChange: boolean;
+    /** The cluster's DNS domain. */
+    readonly clusterDomain: string;
+    /** Vault's address when the secret store is Vault, for services that read it themselves. */
+    readonly vaultAddress?: string;
 }
 
 /** The whole config the program is built from, resolved. */
@@ -268,6 +272,8 @@ export function resolveConfig(
             networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,
             monitoring: config.monitoring.enabled ? config.monitoring : undefined,
             reloadOnSecretChange: config.secrets.rolloutOnChange === "reloader",
+            clusterDomain: config.clusterDomain,
+            vaultAddress: config.secrets.store?.vault?.server,
         },
         services: config.services,
     };

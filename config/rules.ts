@@ -299,6 +299,18 @@ export function monitoringProblems(monitoring: MonitoringConfig): Problem[] {
     return [];
 }
 
+/** Tracing needs its endpoint; Vault settings need Vault as the stack's secret store. */
+export function featureProblems(key: string, settings: ServiceConfig["settings"], vaultStore: boolean): Problem[] {
+    const problems: Problem[] = [];
+    if (settings.tracing.enabled && settings.tracing.otlpEndpoint === undefined) {
+        problems.push({ key: `${key}.settings.tracing.otlpEndpoint`, given: undefined, expected: `the OTLP endpoint's URL, such as "http://otel-collector.observability:4317", because ${key}.settings.tracing.enabled is true` });
+    }
+    if (settings.vault.enabled && !vaultStore) {
+        problems.push({ key: `${key}.settings.vault.enabled`, given: true, expected: "false, unless secrets.store.provider is \"vault\" (its server is VAULT_ADDR)" });
+    }
+    return problems;
+}
+
 /** The Pod Security level the stack's pods are held to: namespace.podSecurity, else the namespace's enforce label, else "restricted". */
 export function podSecurityLevel(namespace: Pick<NamespaceConfig, "podSecurity" | "labels"> | undefined): PodSecurityLevel {
     const label = namespace?.labels[podSecurityEnforceLabel];

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { podSecurityLevels } from "../lib/pod-security";
-import { llmProviders } from "../lib/secret-catalog";
+import { llmProviders, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";
 import { secretsSchema } from "./secrets";
 import {
@@ -17,6 +17,7 @@ import {
     capabilityName,
     cidr,
     cpuQuantity,
+    hostName,
     dnsLabel,
     environmentSchema,
     imageDigest,
@@ -102,11 +103,13 @@ export const llmSchema = z.strictObject({
 
 export const vectorDbSchema = z.strictObject({
     /** Which vector database the application uses. */
-    type: z.enum(["none", "pinecone", "qdrant", "weaviate"]).default("none"),
+    type: z.enum(["none", ...(Object.keys(vectorDbProviderEnv) as VectorDbType[])]).default("none"),
     /** Its URL (Pinecone: the index host URL). */
     url: url("https://qdrant.example.com:6333").optional(),
     /** The index or collection name. */
     index: z.string().min(1).optional(),
+    /** Also the provider's own names (PINECONE_API_KEY, QDRANT_URL, WEAVIATE_URL, …) beside the generic VECTOR_DB_*. */
+    providerEnvNames: z.boolean().default(false),
 });
 
 /** The HPA's CPU utilization target when a stack sets no target. */
@@ -322,9 +325,18 @@ export const serviceSchema = z.strictObject({
     /** Application settings, delivered through the ConfigMap. */
     settings: z
         .strictObject({
-            logLevel: z.enum(["debug", "info", "warning", "error"]).default("info"),
+            /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
+            logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
             logFormat: z.enum(["json", "text"]).default("json"),
             workflowTimeoutSeconds: positiveInt.default(300),
+            /** Request rate limiting in the application (RATE_LIMIT_*). */
+            rateLimiting: z.strictObject({ enabled: z.boolean().default(false), requestsPerMinute: positiveInt.default(60) }).prefault({}),
+            /** OpenTelemetry tracing (OTEL_*) to an OTLP endpoint, whose port the NetworkPolicy opens. */
+            tracing: z
+                .strictObject({ enabled: z.boolean().default(false), otlpEndpoint: url("http://otel-collector.observability:4317").optional(), sampleRatio: z.number().min(0).max(1).default(1) })
+                .prefault({}),
+            /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH. */
+            vault: z.strictObject({ enabled: z.boolean().default(false), role: z.string().min(1).optional(), path: z.string().min(1).optional() }).prefault({}),
         })
         .prefault({}),
     /** Extra non-secret settings for the ConfigMap (UPPER_SNAKE_CASE names). */
@@ -409,6 +421,8 @@ export const configSchema = z.strictObject({
     redis: redisSchema.prefault({}),
     /** Where the application's secrets come from, the secret manager's store, and rollouts on change. */
     secrets: secretsSchema.prefault({}),
+    /** The cluster's DNS domain (kubelet --cluster-domain), in every in-cluster host name the program writes. */
+    clusterDomain: hostName.default("cluster.local"),
 });
 
 /** The stack config after validation and defaults, without secret values. */

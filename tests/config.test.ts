@@ -49,7 +49,7 @@ describe("config: schema", () => {
             {
                 key: "replicas",
                 given: described("a number"),
-                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets",
+                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, clusterDomain",
             },
         ]);
     });
@@ -268,7 +268,7 @@ describe("config: a bad stack config fails before any resource is registered", (
             assert.equal(
                 error.message,
                 `Stack config of "${stack}" has 2 problems:\n` +
-                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets\n" +
+                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, clusterDomain\n" +
                     '  - networkPolicy.enabled: given "yes"; expected a boolean',
             );
             assert.deepEqual(resources, []);

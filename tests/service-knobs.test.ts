@@ -6,7 +6,8 @@ import { strict as assert } from "assert";
 import { formatProblems } from "../config";
 import { namespaceLabels } from "../config/resolve";
 import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
-import { checkTarget, configMapData, networkPolicySpec, podSpec, PlatformContext, probes, serviceSpec } from "../components/application.specs";
+import { checkTarget, configMapData, networkPolicySpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../components/application.specs";
+import { vectorDbSchema } from "../config/schema";
 import { networkPolicySchema } from "../config/schema";
 import { readStackConfig, runStack } from "./mocks";
 import { checkCommand } from "../components/post-deploy-check";
@@ -17,7 +18,7 @@ const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
     serviceSchema.parse({ image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, ...overrides });
 const selector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "llm-platform-test" };
 const podInputs = { name: "web", selector, configMapName: "web-config-x", serviceAccountName: "web", secretEnv: [] };
-const context: PlatformContext = { environment: "staging", llmProviders: [], vectorDb: { type: "none" } };
+const context: PlatformContext = { environment: "staging", llmProviders: [], vectorDb: { type: "none", providerEnvNames: false } };
 const base = (): Values => ({
     environment: "staging",
     services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
@@ -203,7 +204,7 @@ describe("Service: ClusterIP, NodePort or LoadBalancer, node ports, extra ports,
     });
 
     it("the NetworkPolicy admits the source ranges on the http and extra ports (the pods' port numbers)", () => {
-        const spec = networkPolicySpec(lb, networkPolicySchema.parse({}), { selector, vectorDb: { type: "none" }, calls: [], calledBy: [], monitoringEnabled: false });
+        const spec = networkPolicySpec(lb, networkPolicySchema.parse({}), { selector, vectorDb: { type: "none", providerEnvNames: false }, calls: [], calledBy: [], monitoringEnabled: false });
         assert.deepEqual(spec.ingress, [{ from: [{ ipBlock: { cidr: "203.0.113.0/24" } }], ports: [{ protocol: "TCP", port: 8080 }, { protocol: "TCP", port: 9001 }] }]);
     });
 
@@ -259,5 +260,59 @@ describe("ServiceAccount: created (with workload-identity annotations) or an exi
             "  - services.api.serviceAccount.annotations: given {\"a\":\"b\"}; expected nothing, because services.api.serviceAccount.create is false: annotate the existing ServiceAccount where it is managed\n" +
             "  - services.api.serviceAccount.name: given nothing; expected the name of the existing ServiceAccount, because services.api.serviceAccount.create is false",
         );
+    });
+});
+
+describe("application settings: log levels, feature flags, provider vector DB names, Vault, cluster domain", () => {
+    it("log levels trace and warn are accepted, and warning as written", () => {
+        for (const level of ["trace", "warn", "warning"]) assert.equal(configMapData(service({ settings: { logLevel: level } }), context).LOG_LEVEL, level);
+    });
+
+    it("rate limiting and tracing reach the ConfigMap only when on; the OTLP port is opened", () => {
+        const traced = service({ settings: { rateLimiting: { enabled: true, requestsPerMinute: 120 }, tracing: { enabled: true, otlpEndpoint: "http://otel.observability:4317", sampleRatio: 0.1 } } });
+        const data = configMapData(traced, context);
+        assert.deepEqual(
+            [data.RATE_LIMIT_ENABLED, data.RATE_LIMIT_REQUESTS_PER_MINUTE, data.TRACING_ENABLED, data.OTEL_EXPORTER_OTLP_ENDPOINT, data.OTEL_TRACES_SAMPLER_ARG],
+            ["true", "120", "true", "http://otel.observability:4317", "0.1"],
+        );
+        assert.equal(configMapData(service(), context).TRACING_ENABLED, undefined);
+        const spec = networkPolicySpec(traced, networkPolicySchema.parse({}), { selector, vectorDb: context.vectorDb, calls: [], calledBy: [], monitoringEnabled: false });
+        assert.ok((spec.egress as any[]).some((rule: any) => rule.to === undefined && rule.ports?.[0]?.port === 4317));
+    });
+
+    it("the vector DB's provider names beside the generic ones, its key from the same Secret key", () => {
+        const vectorDb = vectorDbSchema.parse({ type: "qdrant", url: "https://q.example.com:6333", index: "docs", providerEnvNames: true });
+        const data = configMapData(service(), { ...context, vectorDb });
+        assert.deepEqual([data.VECTOR_DB_URL, data.QDRANT_URL, data.QDRANT_COLLECTION], ["https://q.example.com:6333", "https://q.example.com:6333", "docs"]);
+        const key = { name: "VECTOR_DB_API_KEY", secret: { name: "app", key: "vector-db-api-key" } };
+        assert.deepEqual(secretEnv(service(), { ...context, vectorDb }, [key]), [key, { name: "QDRANT_API_KEY", secret: { name: "app", key: "vector-db-api-key" } }]);
+    });
+
+    it("Vault's address, role and path for services that read Vault; its port opened", () => {
+        const reader = service({ settings: { vault: { enabled: true, role: "app", path: "secret/data/app" } } });
+        const data = configMapData(reader, { ...context, vaultAddress: "https://vault.example.com:8200" });
+        assert.deepEqual([data.VAULT_ADDR, data.VAULT_ROLE, data.VAULT_PATH], ["https://vault.example.com:8200", "app", "secret/data/app"]);
+        const spec = networkPolicySpec(reader, networkPolicySchema.parse({}), { selector, vectorDb: context.vectorDb, calls: [], calledBy: [], monitoringEnabled: false, vaultAddress: "https://vault.example.com:8200" });
+        assert.ok((spec.egress as any[]).some((rule: any) => rule.to === undefined && rule.ports?.[0]?.port === 8200));
+    });
+
+    it("the cluster domain is in the in-cluster URLs", () => {
+        assert.equal(serviceUrl(service(), "web", "ns", "corp.internal"), "http://web.ns.svc.corp.internal:8080");
+    });
+
+    it("tracing without an endpoint, and Vault settings without a Vault store, are refused", () => {
+        assert.equal(
+            message((v) => { v.services.api.settings = { tracing: { enabled: true }, vault: { enabled: true } }; }),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - services.api.settings.tracing.otlpEndpoint: given nothing; expected the OTLP endpoint's URL, such as \"http://otel-collector.observability:4317\", because services.api.settings.tracing.enabled is true\n" +
+            "  - services.api.settings.vault.enabled: given true; expected false, unless secrets.store.provider is \"vault\" (its server is VAULT_ADDR)",
+        );
+    });
+
+    it("a stack's cluster domain reaches the data stores' host names", async () => {
+        const run = await runStack("staging", { set: { clusterDomain: "corp.internal" } });
+        const data = run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.name === "orchestrator-config")!.inputs.data;
+        assert.match(data.DATABASE_HOST, /\.svc\.corp\.internal$/);
+        assert.match(data.REDIS_HOST, /\.svc\.corp\.internal$/);
     });
 });
