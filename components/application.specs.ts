@@ -372,10 +372,14 @@ export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentNam
             metrics.push({ type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization: target } } });
         }
     }
+    metrics.push(...(autoscaling.metrics as k8s.types.input.autoscaling.v2.MetricSpec[]));
     const rules = (p: ServiceConfig["autoscaling"]["behavior"]["scaleUp"]) => ({
         stabilizationWindowSeconds: p.stabilizationWindowSeconds,
-        selectPolicy: "Max",
-        policies: [{ type: "Percent", value: p.percent, periodSeconds: p.periodSeconds }],
+        selectPolicy: p.selectPolicy,
+        policies: [
+            { type: "Percent", value: p.percent, periodSeconds: p.periodSeconds },
+            ...(p.pods ? [{ type: "Pods", value: p.pods.value, periodSeconds: p.pods.periodSeconds }] : []),
+        ],
     });
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },

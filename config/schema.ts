@@ -153,6 +153,10 @@ const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, peri
             percent: positiveInt.default(percent),
             /** The period of that policy, in seconds. */
             periodSeconds: positiveInt.max(1800).default(periodSeconds),
+            /** A Pods policy beside it: at most `value` pods per `periodSeconds`. */
+            pods: z.strictObject({ value: positiveInt, periodSeconds: positiveInt.max(1800).default(periodSeconds) }).optional(),
+            /** Which policy wins when both apply (Max: the larger change, Min: the smaller), or Disabled: never in this direction. */
+            selectPolicy: z.enum(["Max", "Min", "Disabled"]).default("Max"),
         })
         .prefault({});
 
@@ -245,6 +249,8 @@ export const serviceSchema = z.strictObject({
             behavior: z
                 .strictObject({ scaleUp: scalingPolicy(0, 100, 30), scaleDown: scalingPolicy(300, 50, 60) })
                 .prefault({}),
+            /** Escape hatch: more autoscaling/v2 MetricSpecs (Pods, Object, External), as written, beside the resource targets. */
+            metrics: z.array(z.looseObject({ type: z.enum(["Resource", "Pods", "Object", "External", "ContainerResource"]) })).default([]),
         })
         .transform((a) => ({
             ...a,

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { formatProblems } from "../config";
 import { namespaceLabels } from "../config/resolve";
 import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
-import { checkTarget, configMapData, networkPolicySpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../components/application.specs";
+import { checkTarget, configMapData, hpaSpec, networkPolicySpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../components/application.specs";
 import { vectorDbSchema } from "../config/schema";
 import { networkPolicySchema } from "../config/schema";
 import { readStackConfig, runStack } from "./mocks";
@@ -314,5 +314,34 @@ describe("application settings: log levels, feature flags, provider vector DB na
         const data = run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.name === "orchestrator-config")!.inputs.data;
         assert.match(data.DATABASE_HOST, /\.svc\.corp\.internal$/);
         assert.match(data.REDIS_HOST, /\.svc\.corp\.internal$/);
+    });
+});
+
+describe("HPA behaviour: Pods and Percent policies per direction, selectPolicy, stabilisation; custom metrics", () => {
+    it("a Pods policy beside the Percent one, Min to take the smaller change, and an External metric as written", () => {
+        const autoscaling = service({
+            autoscaling: {
+                enabled: true,
+                behavior: { scaleUp: { pods: { value: 4, periodSeconds: 15 }, selectPolicy: "Min" }, scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: "Disabled" } },
+                metrics: [{ type: "External", external: { metric: { name: "queue_depth" }, target: { type: "AverageValue", averageValue: "30" } } }],
+            },
+        }).autoscaling;
+        const spec = hpaSpec(autoscaling, "web") as any;
+        assert.deepEqual(spec.behavior.scaleUp, {
+            stabilizationWindowSeconds: 0,
+            selectPolicy: "Min",
+            policies: [{ type: "Percent", value: 100, periodSeconds: 30 }, { type: "Pods", value: 4, periodSeconds: 15 }],
+        });
+        assert.deepEqual([spec.behavior.scaleDown.stabilizationWindowSeconds, spec.behavior.scaleDown.selectPolicy], [600, "Disabled"]);
+        assert.deepEqual(spec.metrics.map((m: any) => m.type), ["Resource", "External"]);
+    });
+
+    it("a metric of an unknown type and a period beyond 30 minutes are refused", () => {
+        assert.equal(
+            message((v) => { v.services.api.autoscaling = { enabled: true, metrics: [{ type: "Custom" }], behavior: { scaleUp: { pods: { value: 1, periodSeconds: 3600 } } } }; }),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - services.api.autoscaling.behavior.scaleUp.pods.periodSeconds: given 3600; expected a number <= 1800\n" +
+            "  - services.api.autoscaling.metrics.0.type: given \"Custom\"; expected one of \"Resource\", \"Pods\", \"Object\", \"External\", \"ContainerResource\"",
+        );
     });
 });
