@@ -99,7 +99,8 @@ export class Application extends pulumi.ComponentResource {
         const stack = { instance: args.instance, partOf: args.partOf };
         const identity = serviceIdentity(name, service, stack);
         this.selector = selectorLabels(identity);
-        const scope: Scope = { name, namespace, labels: standardLabels(identity), selector: this.selector, service };
+        const objectName = service.fullnameOverride ?? name;
+        const scope: Scope = { name, objectName, namespace, labels: standardLabels(identity), selector: this.selector, service };
         const context: PlatformContext = {
             environment: args.environment,
             llmProviders: args.llmProviders ?? [],
@@ -118,7 +119,7 @@ export class Application extends pulumi.ComponentResource {
             new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
-                metadata: { name, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
+                metadata: { name: objectName, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
                 spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
             }, { parent: this, dependsOn: [svc] });
         }
@@ -138,7 +139,7 @@ export class Application extends pulumi.ComponentResource {
 
         this.serviceName = svc.metadata.name;
         this.deploymentName = deployment.metadata.name;
-        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, name, ns, args.clusterDomain));
+        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, objectName, ns, args.clusterDomain));
         this.portForwardCommand = pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${svc.metadata.name} ${service.ports.http}`;
         this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
         this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
@@ -146,7 +147,7 @@ export class Application extends pulumi.ComponentResource {
 
     /** Object metadata: the service's name, namespace and labels. */
     private metadata(scope: Scope, annotations?: pulumi.Input<Record<string, string>>) {
-        return { name: scope.name, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
+        return { name: scope.objectName, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
     }
 
     /** The ServiceAccount, the ConfigMap and the Deployment. */
@@ -155,10 +156,10 @@ export class Application extends pulumi.ComponentResource {
         const { serviceAccount: account } = service;
         const serviceAccountName = account.create
             ? new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-                metadata: { ...this.metadata(scope, account.annotations), name: account.name ?? name },
+                metadata: { ...this.metadata(scope, account.annotations), name: account.name ?? scope.objectName },
                 automountServiceAccountToken: account.automountToken,
             }, { parent: this }).metadata.name
-            : pulumi.output(account.name ?? name);
+            : pulumi.output(account.name ?? scope.objectName);
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace: scope.namespace, labels: scope.labels },
             data: configMapData(service, context),
@@ -261,7 +262,10 @@ export class Application extends pulumi.ComponentResource {
 
 /** What every object of one service shares. */
 interface Scope {
+    /** The component's name, which its children's resource names derive from. */
     readonly name: string;
+    /** The Kubernetes objects' name: fullnameOverride, else the service's name. */
+    readonly objectName: string;
     readonly namespace: pulumi.Input<string>;
     readonly labels: Labels;
     readonly selector: Labels;

@@ -11,7 +11,7 @@ import { postgresqlProblems, redisProblems } from "./data-tier";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
 import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
 import { PlatformConfig, resolveConfig } from "./resolve";
-import { featureProblems, ingressConflictProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "./rules";
+import { featureProblems, ingressConflictProblems, nameOverrideProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "./rules";
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
 import { secretsProblems } from "./secrets";
 
@@ -114,6 +114,7 @@ function platformServiceProblems(config: ParsedConfig): Problem[] {
     const level = podSecurityLevel(config.namespace);
     return [
         ...(config.namespace ? namespaceSecurityProblems(config.namespace) : []),
+        ...nameOverrideProblems(config.services),
         ...Object.entries(config.services).flatMap(([name, service]) => [
             ...serviceSecurityProblems(`services.${name}`, service, level),
             ...featureProblems(`services.${name}`, service.settings, config.secrets?.store?.vault !== undefined),

@@ -5,6 +5,7 @@
  * component re-checks a rule. Runs only on config that passed validation.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { RegistryImage, referenceAt, repositoryAt } from "../lib/image";
 import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
 import { podSecurityEnforceLabel } from "../lib/pod-security";
 import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
@@ -237,12 +238,32 @@ export interface PlatformConfig {
     readonly services: Readonly<Record<string, ServiceConfig>>;
 }
 
+/** Every image of the stack moved to `images.registry`, when set: the services', their helpers' and the data tier's. */
+export function withImageRegistry(config: ValidatedConfig): ValidatedConfig {
+    const registry = config.images.registry;
+    if (registry === undefined) return config;
+    const services = Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, {
+        ...s,
+        image: { ...s.image, repository: repositoryAt(s.image.repository, registry) },
+        waitForDependencies: { ...s.waitForDependencies, image: referenceAt(s.waitForDependencies.image, registry) },
+        postDeployCheck: { ...s.postDeployCheck, image: referenceAt(s.postDeployCheck.image, registry) },
+    }]));
+    const moved = <T extends Record<string, RegistryImage>>(images: T): T => Object.fromEntries(Object.entries(images).map(([k, i]) => [k, { ...i, registry }])) as T;
+    return {
+        ...config,
+        services,
+        postgresql: { ...config.postgresql, images: moved(config.postgresql.images) },
+        redis: { ...config.redis, images: moved(config.redis.images) },
+    };
+}
+
 /** Resolves validated config for a stack; `secretValues` are the secret config values that are set. */
 export function resolveConfig(
-    config: ValidatedConfig,
+    validated: ValidatedConfig,
     stack: { project: string; stack: string },
     secretValues: Partial<Record<SecretKey, pulumi.Output<string>>>,
 ): PlatformConfig {
+    const config = withImageRegistry(validated);
     const instance = `${stack.project}-${stack.stack}`;
     const identity = { instance, partOf: stack.project };
     const secretStore = config.secrets.store && resolveSecretStore(config.secrets.store, instance, config.secrets.refreshInterval);

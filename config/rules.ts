@@ -311,6 +311,21 @@ export function featureProblems(key: string, settings: ServiceConfig["settings"]
     return problems;
 }
 
+/** Two services whose objects (fullnameOverride) or pods' name label (nameOverride) would be one. */
+export function nameOverrideProblems(services: Readonly<Record<string, ServiceConfig>>): Problem[] {
+    const problems: Problem[] = [];
+    for (const field of ["fullnameOverride", "nameOverride"] as const) {
+        const claimed = new Map<string, string>();
+        for (const [name, service] of Object.entries(services)) {
+            const value = service[field] ?? name;
+            const first = claimed.get(value);
+            if (first !== undefined) problems.push({ key: `services.${name}.${field}`, given: value, expected: `a name no other service of the stack has: services.${first} already has it` });
+            else claimed.set(value, name);
+        }
+    }
+    return problems;
+}
+
 /** The Pod Security level the stack's pods are held to: namespace.podSecurity, else the namespace's enforce label, else "restricted". */
 export function podSecurityLevel(namespace: Pick<NamespaceConfig, "podSecurity" | "labels"> | undefined): PodSecurityLevel {
     const label = namespace?.labels[podSecurityEnforceLabel];

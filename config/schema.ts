@@ -22,6 +22,7 @@ import {
     environmentSchema,
     imageDigest,
     imageReference,
+    imageRegistry,
     imageRepository,
     imageTag,
     httpHeaderName,
@@ -206,6 +207,10 @@ const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number
         .prefault({});
 
 export const serviceSchema = z.strictObject({
+    /** app.kubernetes.io/name of its objects and pods (the charts' nameOverride); unset, the service's name. */
+    nameOverride: dnsLabel("orchestrator").optional(),
+    /** The name of its objects, Deployment, Service, ConfigMap's prefix aside (the charts' fullnameOverride); unset, the service's name. */
+    fullnameOverride: kubernetesName("dns1035Label", "llm-orchestrator").optional(),
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
     component: dnsLabel("api").default("api"),
     image: z.strictObject({
@@ -427,6 +432,8 @@ export const configSchema = z.strictObject({
     redis: redisSchema.prefault({}),
     /** Where the application's secrets come from, the secret manager's store, and rollouts on change. */
     secrets: secretsSchema.prefault({}),
+    /** Every image the stack runs, from this registry (a mirror): the services', their helpers', the data tier's. */
+    images: z.strictObject({ registry: imageRegistry.optional() }).prefault({}),
     /** The cluster's DNS domain (kubelet --cluster-domain), in every in-cluster host name the program writes. */
     clusterDomain: hostName.default("cluster.local"),
 });

@@ -345,3 +345,45 @@ describe("HPA behaviour: Pods and Percent policies per direction, selectPolicy, 
         );
     });
 });
+
+describe("images: a platform-wide registry for every image the stack runs; name and fullname overrides", () => {
+    it("images.registry moves the services', the init containers', the check Job's and the data tier's images, Docker Hub's official ones under library/", async () => {
+        const services = structuredClone(readStackConfig("staging").values["llm-platform:services"]) as Values;
+        services.orchestrator.postDeployCheck = { enabled: true };
+        const run = await runStack("staging", { set: { services, images: { registry: "mirror.example.com:5000" } } });
+        const pod = run.one("kubernetes:apps/v1:Deployment", "orchestrator-deployment").inputs.spec.template.spec;
+        assert.match(pod.containers[0].image, /^mirror\.example\.com:5000\/example\/llm-orchestrator[:@]/);
+        assert.equal(pod.initContainers[0].image, "mirror.example.com:5000/library/busybox:1.37.0");
+        assert.equal(run.one("kubernetes:batch/v1:Job", "orchestrator-check").inputs.spec.template.spec.containers[0].image, "mirror.example.com:5000/curlimages/curl:8.17.0");
+        const chart = run.ofType("kubernetes:helm.sh/v4:Chart").find((c) => c.name.startsWith("postgresql"))!;
+        assert.equal(chart.inputs.values.image.registry, "mirror.example.com:5000");
+        assert.equal(chart.inputs.values.global.security.allowInsecureImages, true);
+    });
+
+    it("nameOverride names the pods' app.kubernetes.io/name (selectors follow); fullnameOverride the objects", async () => {
+        const services = structuredClone(readStackConfig("staging").values["llm-platform:services"]) as Values;
+        services.orchestrator.nameOverride = "orchestrator-api";
+        services.orchestrator.fullnameOverride = "llm-orchestrator";
+        const run = await runStack("staging", { set: { services } });
+        const deployment = run.one("kubernetes:apps/v1:Deployment", "orchestrator-deployment").inputs;
+        assert.equal(deployment.metadata.name, "llm-orchestrator");
+        assert.equal(deployment.spec.selector.matchLabels["app.kubernetes.io/name"], "orchestrator-api");
+        const svc = run.one("kubernetes:core/v1:Service", "orchestrator-service").inputs;
+        assert.equal(svc.metadata.name, "llm-orchestrator");
+        assert.equal(svc.spec.selector["app.kubernetes.io/name"], "orchestrator-api");
+        assert.equal(run.one("kubernetes:core/v1:ServiceAccount", "orchestrator-sa").inputs.metadata.name, "llm-orchestrator");
+    });
+
+    it("two services of one object name, or one name label, are refused; a registry is a host", () => {
+        assert.equal(
+            message((v) => {
+                v.services.web = { image: { repository: "nginx", tag: "1.27" }, fullnameOverride: "api", nameOverride: "api", connectsTo: { postgresql: false, redis: false } };
+                v.images = { registry: "https://mirror" };
+            }),
+            "Stack config of \"test\" has 3 problems:\n" +
+            "  - images.registry: given \"https://mirror\"; expected a registry host such as \"docker.io\" or \"registry.internal:5000\"\n" +
+            "  - services.web.fullnameOverride: given \"api\"; expected a name no other service of the stack has: services.api already has it\n" +
+            "  - services.web.nameOverride: given \"api\"; expected a name no other service of the stack has: services.api already has it",
+        );
+    });
+});
