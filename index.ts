@@ -10,8 +10,8 @@ const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, ...iden
 
 const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", { ...identity, ...config.monitoringStack });
 const graph = serviceGraph(config.services, identity);
-const { monitoring, networkPolicy } = application;
-const dataTier = { ...identity, namespace: namespace.name, monitoring, networkPolicy, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
+const { monitoring, networkPolicy, clusterDomain } = application;
+const dataTier = { ...identity, namespace: namespace.name, monitoring, networkPolicy, clusterDomain, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
 const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql"), alerts: config.alerts.postgresql });
 const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis"), alerts: config.alerts.redis });
 

@@ -9,6 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MonitoringConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
+import { appSecretCatalog, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
+import { compact, writableVolumeName } from "../lib/objects";
+import type { CheckTarget } from "./post-deploy-check";
 import { PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 
 type Input<T> = pulumi.Input<T>;
@@ -18,54 +21,90 @@ type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
 
-/** The UID and GID the containers run as. */
-export const runAsUser = 1000;
-/** Where the writable emptyDir volumes are mounted, since the root filesystem is read-only. */
-export const writableMounts = { tmp: "/tmp", cache: "/cache" } as const;
+/** Who a container runs as and what it may write: a service's resolved securityContext config. */
+export type ContainerSecurity = Pick<ServiceConfig["securityContext"], "runAsUser" | "runAsGroup" | "fsGroup" | "readOnlyRootFilesystem" | "addCapabilities">;
 
-/** The container securityContext every container of the platform runs with. */
-export function restrictedContainerSecurityContext(): k8s.types.input.core.v1.SecurityContext {
+/** The platform's own containers (dependency wait, post-deploy check): UID and GID 1000, read-only root, nothing added. */
+export const platformSecurity: ContainerSecurity = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, readOnlyRootFilesystem: true, addCapabilities: [] };
+
+/** The container securityContext: "restricted" unless the service runs as root or adds capabilities the namespace's level allows. */
+export function restrictedContainerSecurityContext(security: ContainerSecurity = platformSecurity): k8s.types.input.core.v1.SecurityContext {
     return {
-        runAsNonRoot: true,
-        runAsUser,
-        runAsGroup: runAsUser,
+        runAsNonRoot: security.runAsUser !== 0,
+        runAsUser: security.runAsUser,
+        runAsGroup: security.runAsGroup,
         allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
+        readOnlyRootFilesystem: security.readOnlyRootFilesystem,
         privileged: false,
-        capabilities: { drop: ["ALL"] },
+        capabilities: { drop: ["ALL"], ...(security.addCapabilities.length > 0 ? { add: [...security.addCapabilities] } : {}) },
         seccompProfile: { type: "RuntimeDefault" },
     };
 }
 
-/** The pod securityContext (Pod Security Standards "restricted"). */
-export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecurityContext {
+/** The pod securityContext (Pod Security Standards "restricted" unless the service runs as root). */
+export function restrictedPodSecurityContext(security: ContainerSecurity = platformSecurity): k8s.types.input.core.v1.PodSecurityContext {
     return {
-        runAsNonRoot: true,
-        runAsUser,
-        runAsGroup: runAsUser,
-        fsGroup: runAsUser,
+        runAsNonRoot: security.runAsUser !== 0,
+        runAsUser: security.runAsUser,
+        runAsGroup: security.runAsGroup,
+        fsGroup: security.fsGroup,
         fsGroupChangePolicy: "OnRootMismatch",
         seccompProfile: { type: "RuntimeDefault" },
     };
 }
 
-function httpProbe(probe: ServiceConfig["probes"]["liveness"]): Probe {
+/** The writable emptyDirs of a service and where they are mounted. */
+export function writableVolumes(security: Pick<ServiceConfig["securityContext"], "writablePaths">): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
     return {
-        httpGet: { path: probe.path, port: "http" },
+        volumes: security.writablePaths.map((w) => ({ name: writableVolumeName(w.path), emptyDir: { sizeLimit: w.sizeLimit } })),
+        mounts: security.writablePaths.map((w) => ({ name: writableVolumeName(w.path), mountPath: w.path })),
+    };
+}
+
+type ProbeConfig = ServiceConfig["probes"]["liveness"];
+
+/** A probe's port as a number: "http" and "metrics" are the service's ports (gRPC probes take numbers only). */
+export function probePort(probe: Pick<ProbeConfig, "port">, ports: ServiceConfig["ports"]): number {
+    return typeof probe.port === "number" ? probe.port : probe.port === "metrics" ? ports.metrics : ports.http;
+}
+
+/** One probe of the container, or undefined when it is off. */
+export function probeOf(probe: ProbeConfig, ports: ServiceConfig["ports"]): Probe | undefined {
+    if (!probe.enabled) return undefined;
+    const headers = Object.entries(probe.headers).map(([name, value]) => ({ name, value }));
+    const action: Probe =
+        probe.type === "tcp"
+            ? { tcpSocket: { port: probe.port } }
+            : probe.type === "exec"
+              ? { exec: { command: [...(probe.command ?? [])] } }
+              : probe.type === "grpc"
+                ? { grpc: { port: probePort(probe, ports), ...(probe.service === undefined ? {} : { service: probe.service }) } }
+                : { httpGet: { path: probe.path, port: probe.port, ...(headers.length > 0 ? { httpHeaders: headers } : {}) } };
+    return {
+        ...action,
         initialDelaySeconds: probe.initialDelaySeconds,
         periodSeconds: probe.periodSeconds,
         timeoutSeconds: probe.timeoutSeconds,
         failureThreshold: probe.failureThreshold,
+        ...(probe.successThreshold === undefined ? {} : { successThreshold: probe.successThreshold }),
     };
 }
 
-/** Liveness, readiness and startup probes, all on the http port. */
+/** Liveness, readiness and startup probes, each as configured (HTTP on the http port by default), or none when off. */
 export function probes(service: ServiceConfig): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
-    return {
-        livenessProbe: httpProbe(service.probes.liveness),
-        readinessProbe: httpProbe(service.probes.readiness),
-        startupProbe: httpProbe(service.probes.startup),
-    };
+    const { liveness, readiness, startup } = service.probes;
+    return compact({
+        livenessProbe: probeOf(liveness, service.ports),
+        readinessProbe: probeOf(readiness, service.ports),
+        startupProbe: probeOf(startup, service.ports),
+    });
+}
+
+/** What the post-deploy check calls: the readiness probe's HTTP endpoint, or for TCP and gRPC its port, through the Service. */
+export function checkTarget(service: ServiceConfig, host: pulumi.Input<string>): CheckTarget {
+    const readiness = service.probes.readiness;
+    if (readiness.type === "http") return { kind: "http", url: pulumi.interpolate`http://${host}:${service.ports.http}${readiness.path}`, headers: readiness.headers };
+    return { kind: "tcp", host, port: service.ports.http };
 }
 
 /** What the application is told, beyond its own settings, about the rest of the platform. */
@@ -76,6 +115,44 @@ export interface PlatformContext {
     /** The enabled LLM providers, with their default models. */
     llmProviders: readonly { readonly name: string; readonly defaultModel?: string }[];
     vectorDb: VectorDbConfig;
+    /** Vault's address, when the secret store is Vault. */
+    vaultAddress?: string;
+}
+
+/** The optional application settings: rate limiting, tracing, Vault; none unless enabled. */
+export function featureSettings(settings: ServiceConfig["settings"], vaultAddress: string | undefined): Record<string, string> {
+    const data: Record<string, string> = {};
+    if (settings.rateLimiting.enabled) {
+        data.RATE_LIMIT_ENABLED = "true";
+        data.RATE_LIMIT_REQUESTS_PER_MINUTE = String(settings.rateLimiting.requestsPerMinute);
+    }
+    const { tracing, vault } = settings;
+    if (tracing.enabled && tracing.otlpEndpoint !== undefined) {
+        data.TRACING_ENABLED = "true";
+        data.OTEL_EXPORTER_OTLP_ENDPOINT = tracing.otlpEndpoint;
+        data.OTEL_TRACES_SAMPLER = "parentbased_traceidratio";
+        data.OTEL_TRACES_SAMPLER_ARG = String(tracing.sampleRatio);
+    }
+    if (vault.enabled && vaultAddress !== undefined) {
+        data.VAULT_ADDR = vaultAddress;
+        if (vault.role !== undefined) data.VAULT_ROLE = vault.role;
+        if (vault.path !== undefined) data.VAULT_PATH = vault.path;
+    }
+    return data;
+}
+
+/** The vector DB's settings under its generic names, and under the provider's own when asked. */
+export function vectorDbSettings(vectorDb: VectorDbConfig): Record<string, string> {
+    if (vectorDb.type === "none") return {};
+    const names = vectorDbProviderEnv[vectorDb.type];
+    const data: Record<string, string> = { VECTOR_DB_TYPE: vectorDb.type };
+    if (vectorDb.url) data.VECTOR_DB_URL = vectorDb.url;
+    if (vectorDb.index) data.VECTOR_DB_INDEX = vectorDb.index;
+    if (vectorDb.providerEnvNames) {
+        if (vectorDb.url) data[names.url] = vectorDb.url;
+        if (vectorDb.index) data[names.index] = vectorDb.index;
+    }
+    return data;
 }
 
 /** The non-secret settings of a service, as its ConfigMap's data. */
@@ -89,9 +166,11 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         METRICS_PORT: String(service.ports.metrics),
         METRICS_PATH: service.metrics.path,
         WORKFLOW_TIMEOUT_SECONDS: String(service.settings.workflowTimeoutSeconds),
-        TMPDIR: writableMounts.tmp,
-        XDG_CACHE_HOME: writableMounts.cache,
     };
+    // Where the preset's writable directories are, for the libraries that honour these variables.
+    const writable = new Set(service.securityContext.writablePaths.map((w) => w.path));
+    if (writable.has("/tmp")) data.TMPDIR = "/tmp";
+    if (writable.has("/cache")) data.XDG_CACHE_HOME = "/cache";
     if (service.connectsTo.postgresql && context.database) {
         data.DATABASE_HOST = context.database.host;
         data.DATABASE_PORT = String(context.database.port);
@@ -109,13 +188,12 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
             if (provider.defaultModel) data[`${provider.name.toUpperCase()}_DEFAULT_MODEL`] = provider.defaultModel;
         }
     }
-    if (service.connectsTo.vectorDb && context.vectorDb.type !== "none") {
-        data.VECTOR_DB_TYPE = context.vectorDb.type;
-        if (context.vectorDb.url) data.VECTOR_DB_URL = context.vectorDb.url;
-        if (context.vectorDb.index) data.VECTOR_DB_INDEX = context.vectorDb.index;
-    }
-    return { ...data, ...service.env };
+    if (service.connectsTo.vectorDb) Object.assign(data, vectorDbSettings(context.vectorDb));
+    return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...service.env };
 }
+
+/** The generic vector DB key's variable, from the catalog. */
+const vectorDbKeyEnv = appSecretCatalog.find((e) => e.audience === "vectorDb")?.env;
 
 /** An environment variable read from a Secret key. */
 export interface SecretEnv {
@@ -130,7 +208,12 @@ export function secretEnv(service: ServiceConfig, context: PlatformContext, appS
     const env: SecretEnv[] = [];
     if (service.connectsTo.postgresql && context.database) env.push({ name: "DATABASE_PASSWORD", secret: context.database.passwordSecret });
     if (service.connectsTo.redis && context.redis) env.push({ name: "REDIS_PASSWORD", secret: context.redis.passwordSecret });
-    return [...env, ...appSecrets];
+    // The vector DB key under the provider's own name too, from the same Secret key.
+    const vectorDb = context.vectorDb;
+    const providerKeys = vectorDb.type !== "none" && vectorDb.providerEnvNames
+        ? appSecrets.filter((e) => e.name === vectorDbKeyEnv).map((e) => ({ ...e, name: vectorDbProviderEnv[vectorDb.type as VectorDbType].apiKey }))
+        : [];
+    return [...env, ...appSecrets, ...providerKeys];
 }
 
 /**
@@ -241,10 +324,12 @@ export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
     initContainers.push(...(service.extraInitContainers as Container[]));
     const ports = [{ name: "http", containerPort: service.ports.http, protocol: "TCP" }];
     if (service.metrics.enabled) ports.push({ name: "metrics", containerPort: service.ports.metrics, protocol: "TCP" });
+    for (const extra of service.service.extraPorts) ports.push({ name: extra.name, containerPort: extra.targetPort ?? extra.port, protocol: extra.protocol });
+    const writable = writableVolumes(service.securityContext);
     return {
         serviceAccountName: inputs.serviceAccountName,
         automountServiceAccountToken: service.serviceAccount.automountToken,
-        securityContext: restrictedPodSecurityContext(),
+        securityContext: restrictedPodSecurityContext(service.securityContext),
         terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
         imagePullSecrets: service.imagePullSecrets.length ? service.imagePullSecrets.map((name) => ({ name })) : undefined,
         priorityClassName: scheduling.priorityClassName,
@@ -264,19 +349,26 @@ export function podSpec(service: ServiceConfig, inputs: PodInputs): PodSpec {
                 resources: { requests: service.resources.requests, limits: service.resources.limits },
                 ...probes(service),
                 lifecycle: service.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: service.preStopSleepSeconds } } } : undefined,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [
-                    { name: "tmp", mountPath: writableMounts.tmp },
-                    { name: "cache", mountPath: writableMounts.cache },
-                    ...(service.extraVolumeMounts as unknown as k8s.types.input.core.v1.VolumeMount[]),
-                ],
+                securityContext: restrictedContainerSecurityContext(service.securityContext),
+                volumeMounts: [...writable.mounts, ...(service.extraVolumeMounts as unknown as k8s.types.input.core.v1.VolumeMount[])],
             },
         ],
-        volumes: [
-            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
-            { name: "cache", emptyDir: { sizeLimit: "1Gi" } },
-            ...(service.extraVolumes as k8s.types.input.core.v1.Volume[]),
-        ],
+        volumes: [...writable.volumes, ...(service.extraVolumes as k8s.types.input.core.v1.Volume[])],
+    };
+}
+
+/** The Service spec: http, metrics when on, the extra ports; node ports and the external traffic settings as configured. */
+export function serviceSpec(service: ServiceConfig, selector: Labels): k8s.types.input.core.v1.ServiceSpec {
+    const { nodePort, externalTrafficPolicy, loadBalancerSourceRanges, extraPorts } = service.service;
+    const ports: k8s.types.input.core.v1.ServicePort[] = [{ name: "http", port: service.ports.http, targetPort: "http", protocol: "TCP", ...(nodePort === undefined ? {} : { nodePort }) }];
+    if (service.metrics.enabled) ports.push({ name: "metrics", port: service.ports.metrics, targetPort: "metrics", protocol: "TCP" });
+    for (const extra of extraPorts) ports.push(compact({ name: extra.name, port: extra.port, targetPort: extra.name, protocol: extra.protocol, nodePort: extra.nodePort }));
+    return {
+        type: service.service.type,
+        selector,
+        ports,
+        ...(externalTrafficPolicy === undefined ? {} : { externalTrafficPolicy }),
+        ...(loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: [...loadBalancerSourceRanges] } : {}),
     };
 }
 
@@ -291,10 +383,14 @@ export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentNam
             metrics.push({ type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization: target } } });
         }
     }
+    metrics.push(...(autoscaling.metrics as k8s.types.input.autoscaling.v2.MetricSpec[]));
     const rules = (p: ServiceConfig["autoscaling"]["behavior"]["scaleUp"]) => ({
         stabilizationWindowSeconds: p.stabilizationWindowSeconds,
-        selectPolicy: "Max",
-        policies: [{ type: "Percent", value: p.percent, periodSeconds: p.periodSeconds }],
+        selectPolicy: p.selectPolicy,
+        policies: [
+            { type: "Percent", value: p.percent, periodSeconds: p.periodSeconds },
+            ...(p.pods ? [{ type: "Pods", value: p.pods.value, periodSeconds: p.pods.periodSeconds }] : []),
+        ],
     });
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
@@ -365,8 +461,8 @@ export function ingressAnnotations(ingress: ServiceConfig["ingress"]): Record<st
 }
 
 /** The URL a service is reached at from outside, or inside the cluster without an Ingress. */
-export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string): string {
+export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string, clusterDomain = "cluster.local"): string {
     const host = service.ingress.enabled ? service.ingress.hosts[0] : undefined;
     if (host) return `${service.ingress.tls.enabled ? "https" : "http"}://${host.host}${host.paths[0]?.path ?? "/"}`;
-    return `http://${serviceName}.${namespace}.svc.cluster.local:${service.ports.http}`;
+    return `http://${serviceName}.${namespace}.svc.${clusterDomain}:${service.ports.http}`;
 }

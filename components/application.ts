@@ -5,6 +5,7 @@ import { ServiceTarget } from "../lib/alert-catalog";
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, standardLabels } from "../lib/labels";
 import {
+    checkTarget,
     configMapData,
     dependencyWaitScript,
     hpaSpec,
@@ -19,6 +20,7 @@ import {
     SecretEnv,
     secretEnv,
     serviceMonitorSpec,
+    serviceSpec,
     serviceUrl,
 } from "./application.specs";
 import { servicePrometheusRuleSpec } from "./alerts.specs";
@@ -44,6 +46,10 @@ export interface ApplicationArgs {
     readonly environment: Environment;
     /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */
     readonly llmProviders?: readonly { readonly name: string; readonly defaultModel?: string }[];
+    /** The cluster's DNS domain, in the service's cluster-local URL. @default "cluster.local" */
+    readonly clusterDomain?: string;
+    /** Vault's address, for services that read Vault themselves (VAULT_ADDR). @default none */
+    readonly vaultAddress?: string;
     /** The vector database (VECTOR_DB_*). */
     readonly vectorDb: VectorDbConfig;
     /** Where PostgreSQL is, for services that connect to it. @default none */
@@ -106,11 +112,13 @@ export class Application extends pulumi.ComponentResource {
         const stack = { instance: args.instance, partOf: args.partOf };
         const identity = serviceIdentity(name, service, stack);
         this.selector = selectorLabels(identity);
-        const scope: Scope = { name, namespace, labels: standardLabels(identity), selector: this.selector, service };
+        const objectName = service.fullnameOverride ?? name;
+        const scope: Scope = { name, objectName, namespace, labels: standardLabels(identity), selector: this.selector, service };
         const context: PlatformContext = {
             environment: args.environment,
             llmProviders: args.llmProviders ?? [],
             vectorDb: args.vectorDb,
+            vaultAddress: args.vaultAddress,
             database: args.database,
             redis: args.redis,
         };
@@ -125,7 +133,7 @@ export class Application extends pulumi.ComponentResource {
             new PostDeployCheck(`${name}-check`, {
                 namespace,
                 identity: check,
-                url: pulumi.interpolate`http://${svc.metadata.name}.${namespace}.svc:${service.ports.http}${service.probes.readiness.path}`,
+                target: checkTarget(service, pulumi.interpolate`${svc.metadata.name}.${namespace}.svc`),
                 image: service.postDeployCheck.image,
                 timeoutSeconds: service.postDeployCheck.timeoutSeconds,
                 checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },
@@ -137,7 +145,7 @@ export class Application extends pulumi.ComponentResource {
 
         this.serviceName = svc.metadata.name;
         this.deploymentName = deployment.metadata.name;
-        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, name, ns));
+        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, objectName, ns, args.clusterDomain));
         this.portForwardCommand = pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${svc.metadata.name} ${service.ports.http}`;
         this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
         this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
@@ -145,7 +153,7 @@ export class Application extends pulumi.ComponentResource {
 
     /** Object metadata: the service's name, namespace and labels. */
     private metadata(scope: Scope, annotations?: pulumi.Input<Record<string, string>>) {
-        return { name: scope.name, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
+        return { name: scope.objectName, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
     }
 
     /** The ServiceMonitor (for a service with metrics) and the PrometheusRule, when enabled. */
@@ -156,7 +164,7 @@ export class Application extends pulumi.ComponentResource {
             new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
-                metadata: { name, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
+                metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
                 spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
             }, { parent: this, dependsOn: [svc, ...crds] });
         }
@@ -164,7 +172,7 @@ export class Application extends pulumi.ComponentResource {
             new k8s.apiextensions.CustomResource(`${name}-rules`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
-                metadata: { name, namespace, labels: { ...scope.labels, ...args.alerts.ruleLabels } },
+                metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.alerts.ruleLabels } },
                 spec: servicePrometheusRuleSpec(args.alerts.target, args.alerts),
             }, { parent: this, dependsOn: crds });
         }
@@ -173,10 +181,13 @@ export class Application extends pulumi.ComponentResource {
     /** The ServiceAccount, the ConfigMap and the Deployment. */
     private workload(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
         const { name, service } = scope;
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: this.metadata(scope, service.serviceAccount.annotations),
-            automountServiceAccountToken: service.serviceAccount.automountToken,
-        }, { parent: this });
+        const { serviceAccount: account } = service;
+        const serviceAccountName = account.create
+            ? new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+                metadata: { ...this.metadata(scope, account.annotations), name: account.name ?? scope.objectName },
+                automountServiceAccountToken: account.automountToken,
+            }, { parent: this }).metadata.name
+            : pulumi.output(account.name ?? scope.objectName);
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace: scope.namespace, labels: scope.labels },
             data: configMapData(service, context),
@@ -187,7 +198,7 @@ export class Application extends pulumi.ComponentResource {
             name,
             selector: scope.selector,
             configMapName: configMap.metadata.name,
-            serviceAccountName: serviceAccount.metadata.name,
+            serviceAccountName,
             secretEnv: podSecretEnv,
             waitScript: dependencyWaitScript(service, context),
         };
@@ -229,11 +240,9 @@ export class Application extends pulumi.ComponentResource {
     /** The Service, and the Ingress when enabled. */
     private exposure(scope: Scope): k8s.core.v1.Service {
         const { name, service } = scope;
-        const ports = [{ name: "http", port: service.ports.http, targetPort: "http", protocol: "TCP" }];
-        if (service.metrics.enabled) ports.push({ name: "metrics", port: service.ports.metrics, targetPort: "metrics", protocol: "TCP" });
         const svc = new k8s.core.v1.Service(`${name}-service`, {
             metadata: this.metadata(scope, service.service.annotations),
-            spec: { type: service.service.type, selector: scope.selector, ports },
+            spec: serviceSpec(service, scope.selector),
         }, { parent: this });
         if (service.ingress.enabled) {
             new k8s.networking.v1.Ingress(`${name}-ingress`, {
@@ -275,6 +284,7 @@ export class Application extends pulumi.ComponentResource {
                 calls: args.peers?.calls ?? [],
                 calledBy,
                 monitoringEnabled: args.monitoring !== undefined,
+                vaultAddress: args.vaultAddress,
             }),
         }, { parent: this });
     }
@@ -282,7 +292,10 @@ export class Application extends pulumi.ComponentResource {
 
 /** What every object of one service shares. */
 interface Scope {
+    /** The component's name, which its children's resource names derive from. */
     readonly name: string;
+    /** The Kubernetes objects' name: fullnameOverride, else the service's name. */
+    readonly objectName: string;
     readonly namespace: pulumi.Input<string>;
     readonly labels: Labels;
     readonly selector: Labels;

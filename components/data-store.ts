@@ -81,9 +81,12 @@ export function generatedPassword(name: string, generation: number, opts: pulumi
     return new random.RandomPassword(name, { length: passwordLength, special: false, minLower: 1, minUpper: 1, minNumeric: 1, ...(keepers ? { keepers } : {}) }, opts);
 }
 
+/** The cluster's DNS domain unless a stack sets another (kubelet --cluster-domain). */
+export const defaultClusterDomain = "cluster.local";
+
 /** The cluster DNS name of a Service in a namespace. */
-export function serviceHost(service: string, namespace: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.interpolate`${service}.${namespace}.svc.cluster.local`;
+export function serviceHost(service: string, namespace: pulumi.Input<string>, clusterDomain = defaultClusterDomain): pulumi.Output<string> {
+    return pulumi.interpolate`${service}.${namespace}.svc.${clusterDomain}`;
 }
 
 /** Where a data store's passwords come from. */
@@ -146,6 +149,8 @@ export interface DataStoreCommonArgs {
     readonly instance: string;
     /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
     readonly partOf?: string;
+    /** The cluster's DNS domain, in the Services' host names. @default "cluster.local" */
+    readonly clusterDomain?: string;
     /**
      * Data safety: `protect` and retainOnDelete on what holds or unlocks data (the password Secret
      * and passwords, and by a transform the claims, Secrets and PostgreSQL StatefulSets the chart
@@ -273,9 +278,16 @@ export function externalEndpoint(server: ExternalServer, secretName: pulumi.Outp
 }
 
 /** The endpoint of an in-cluster release's Service. */
-export function releaseEndpoint(names: ReleaseNames, service: string, port: number, namespace: pulumi.Input<string>, secret: { name: pulumi.Output<string>; key: string }): DataStoreEndpoint {
+export function releaseEndpoint(
+    names: ReleaseNames,
+    service: string,
+    port: number,
+    namespace: pulumi.Input<string>,
+    secret: { name: pulumi.Output<string>; key: string },
+    clusterDomain?: string,
+): DataStoreEndpoint {
     return {
-        host: serviceHost(service, namespace),
+        host: serviceHost(service, namespace, clusterDomain),
         port,
         passwordSecret: secret,
         networkPeer: { kind: "pods", podSelector: { ...names.podSelector } },

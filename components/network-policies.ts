@@ -124,6 +124,13 @@ export interface ServicePolicyInputs extends DataStores {
     /** Pods that call this service on its http port (other services, the post-deploy check). */
     readonly calledBy: readonly Labels[];
     readonly monitoringEnabled: boolean;
+    /** Vault's address, opened for services that read Vault themselves. */
+    readonly vaultAddress?: string;
+}
+
+/** The ports the Service serves on the container: http and the extra ports (their target ports). */
+function servedPorts(service: ServiceConfig): NetworkPolicyPort[] {
+    return [tcp(service.ports.http), ...service.service.extraPorts.map((p) => ({ protocol: p.protocol, port: p.targetPort ?? p.port }))];
 }
 
 type IngressRuleOf = (service: ServiceConfig, policy: NetworkPolicyConfig, inputs: ServicePolicyInputs) => NetworkPolicyIngressRule[];
@@ -133,13 +140,19 @@ type EgressRuleOf = (service: ServiceConfig, policy: NetworkPolicyConfig, inputs
 export const ingressControllerIngress: IngressRuleOf = (service, policy) =>
     service.ingress.enabled ? [{ from: [selectorPeer(policy.ingressController)], ports: [tcp(service.ports.http)] }] : [];
 
-/** Any address to the http port, when the Service is reachable from outside the cluster (NodePort, LoadBalancer). */
-export const externalServiceIngress: IngressRuleOf = (service) =>
-    service.service.type !== "ClusterIP" ? [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(service.ports.http)] }] : [];
+/**
+ * The load balancer's source ranges (unset: any address) to the served ports, when the Service is
+ * reachable from outside the cluster (NodePort, LoadBalancer).
+ */
+export const externalServiceIngress: IngressRuleOf = (service) => {
+    if (service.service.type === "ClusterIP") return [];
+    const ranges = service.service.loadBalancerSourceRanges.length > 0 ? service.service.loadBalancerSourceRanges : ["0.0.0.0/0"];
+    return [{ from: ranges.map((cidr) => ({ ipBlock: { cidr } })), ports: servedPorts(service) }];
+};
 
-/** The stack's callers (other services, the post-deploy check) to the http port. */
+/** The stack's callers (other services, the post-deploy check) to the served ports. */
 export const callerIngress: IngressRuleOf = (service, _policy, inputs) =>
-    inputs.calledBy.length > 0 ? [{ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: [tcp(service.ports.http)] }] : [];
+    inputs.calledBy.length > 0 ? [{ from: inputs.calledBy.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: servedPorts(service) }] : [];
 
 /** Prometheus to the metrics port, when metrics and monitoring are on. */
 export const prometheusIngress: IngressRuleOf = (service, policy, inputs) =>
@@ -172,11 +185,21 @@ export const apiEgress: EgressRuleOf = (service, policy, inputs) => {
     return [{ to, ports: [...ports].sort((a, b) => a - b).map(tcp) }];
 };
 
+/** Tracing's OTLP endpoint and Vault go wherever their URLs point (often in the cluster): their ports, to any destination. */
+export const toolEgress: EgressRuleOf = (service, _policy, inputs) => {
+    const tracing = service.settings.tracing;
+    const ports = [
+        ...(tracing.enabled && tracing.otlpEndpoint ? [portOfUrl(tracing.otlpEndpoint)] : []),
+        ...(service.settings.vault.enabled && inputs.vaultAddress ? [portOfUrl(inputs.vaultAddress)] : []),
+    ];
+    return ports.length > 0 ? [{ ports: [...new Set(ports)].map(tcp) }] : [];
+};
+
 /** The stack's and the service's extra egress from config. */
 export const configuredEgress: EgressRuleOf = (service, policy) => extraEgressRules([...policy.extraEgress, ...service.networkPolicy.extraEgress]);
 
 /** The egress rules of a service, in order. */
-export const serviceEgressRules: readonly EgressRuleOf[] = [dataStoreEgressOf, callEgress, apiEgress, configuredEgress];
+export const serviceEgressRules: readonly EgressRuleOf[] = [dataStoreEgressOf, callEgress, toolEgress, apiEgress, configuredEgress];
 
 /**
  * The NetworkPolicy of a service. With both policy types listed, everything not allowed here is

@@ -9,8 +9,11 @@ export interface PostDeployCheckArgs {
     readonly namespace: pulumi.Input<string>;
     /** Who the check's pods are (labels and selector). */
     readonly identity: WorkloadIdentity;
-    /** The URL that must answer 2xx, e.g. the service's readiness endpoint. */
-    readonly url: pulumi.Input<string>;
+    /**
+     * What must answer: an HTTP URL answering 2xx (with request headers), e.g. the service's
+     * readiness endpoint, or a host and port accepting TCP connections (a TCP or gRPC readiness probe).
+     */
+    readonly target: CheckTarget;
     /** The checker's image. */
     readonly image: string;
     /** How long the check may retry, in seconds. */
@@ -25,9 +28,26 @@ export interface PostDeployCheckArgs {
     readonly formerParent?: pulumi.Resource;
 }
 
+/** What a post-deploy check calls, following the readiness probe's kind. */
+export type CheckTarget =
+    | { readonly kind: "http"; readonly url: pulumi.Input<string>; readonly headers?: Readonly<Record<string, string>> }
+    | { readonly kind: "tcp"; readonly host: pulumi.Input<string>; readonly port: number };
+
 /** The check's command: the URL must answer 2xx within the retries. */
-export function readinessCheckCommand(url: pulumi.Input<string>, timeoutSeconds: number): pulumi.Input<string>[] {
-    return ["curl", "--fail", "--silent", "--show-error", "--retry", "10", "--retry-all-errors", "--retry-delay", "3", "--max-time", "5", "--retry-max-time", String(timeoutSeconds), url];
+export function readinessCheckCommand(url: pulumi.Input<string>, timeoutSeconds: number, headers: Readonly<Record<string, string>> = {}): pulumi.Input<string>[] {
+    const headerArgs = Object.entries(headers).flatMap(([name, value]) => ["--header", `${name}: ${value}`]);
+    return ["curl", "--fail", "--silent", "--show-error", "--retry", "10", "--retry-all-errors", "--retry-delay", "3", "--max-time", "5", "--retry-max-time", String(timeoutSeconds), ...headerArgs, url];
+}
+
+/** The check's command for a TCP (or gRPC) readiness probe: the port must accept a connection before the Job's deadline. */
+export function tcpCheckCommand(host: pulumi.Input<string>, port: number): pulumi.Input<string>[] {
+    // The curl image is Alpine's, whose busybox has nc; the Job's activeDeadlineSeconds bounds the loop.
+    return ["sh", "-c", 'until nc -z -w 3 "$0" "$1"; do echo "waiting for $0:$1"; sleep 3; done; echo "$0:$1 accepts connections"', host, String(port)];
+}
+
+/** The command of a check of `target`. */
+export function checkCommand(target: CheckTarget, timeoutSeconds: number): pulumi.Input<string>[] {
+    return target.kind === "http" ? readinessCheckCommand(target.url, timeoutSeconds, target.headers) : tcpCheckCommand(target.host, target.port);
 }
 
 /**
@@ -64,7 +84,7 @@ export class PostDeployCheck extends pulumi.ComponentResource {
                         containers: [{
                             name: "readiness",
                             image: args.image,
-                            command: readinessCheckCommand(args.url, args.timeoutSeconds),
+                            command: checkCommand(args.target, args.timeoutSeconds),
                             env: Object.entries(args.checked).map(([envName, value]) => ({ name: envName, value })),
                             resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
                             securityContext: restrictedContainerSecurityContext(),

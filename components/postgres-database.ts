@@ -126,9 +126,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         this.chart = chart;
         this.podSelector = names.podSelector;
         const replication = args.settings.architecture === "replication";
-        this.readHost = replication ? serviceHost(postgresqlReadService(names), args.namespace) : undefined;
+        this.readHost = replication ? serviceHost(postgresqlReadService(names), args.namespace, args.clusterDomain) : undefined;
         const primary = postgresqlPrimaryService(names, args.settings.architecture);
-        const endpoint = releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: keys.userPasswordKey });
+        const endpoint = releaseEndpoint(names, primary, postgresPort, args.namespace, { name: secret.name, key: keys.userPasswordKey }, args.clusterDomain);
 
         const jobs: JobsInput = {
             namespace: args.namespace,

@@ -10,7 +10,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { Input } from "@pulumi/pulumi";
 import { postgresPort } from "../lib/bitnami-charts";
 import { Labels, WorkloadIdentity } from "../lib/labels";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, writableMounts } from "./application.specs";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+
+/** The jobs' one writable directory (their root filesystem is read-only). */
+const writableMounts = { tmp: "/tmp" } as const;
 import { ResourcesSpec } from "./chart-values";
 import { SecretKeyRef } from "./types";
 

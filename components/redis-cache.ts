@@ -55,7 +55,7 @@ export class RedisCache extends pulumi.ComponentResource {
                 this,
             );
             this.podSelector = names.podSelector;
-            const endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key });
+            const endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key }, args.clusterDomain);
             // Redis reads its password at start: clients roll to a new one once the release has restarted with it.
             this.endpoint = generation > 0 ? { ...endpoint, passwordRotation: { generation, after: this.chart } } : endpoint;
         }

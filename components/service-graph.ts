@@ -30,8 +30,8 @@ export interface ServicePeers {
 }
 
 /** The labels that identify a service's pods. */
-export function serviceIdentity(serviceName: string, service: Pick<ServiceConfig, "component" | "image">, stack: StackIdentity): WorkloadIdentity {
-    return { name: serviceName, instance: stack.instance, component: service.component, partOf: stack.partOf, version: versionOf(service.image) };
+export function serviceIdentity(serviceName: string, service: Pick<ServiceConfig, "component" | "image"> & Partial<Pick<ServiceConfig, "nameOverride">>, stack: StackIdentity): WorkloadIdentity {
+    return { name: service.nameOverride ?? serviceName, instance: stack.instance, component: service.component, partOf: stack.partOf, version: versionOf(service.image) };
 }
 
 /** The identity of a service's post-deploy check pods. */

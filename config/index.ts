@@ -12,7 +12,7 @@ import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretOb
 import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
 import { observabilityProblems } from "./monitoring";
 import { PlatformConfig, resolveConfig } from "./resolve";
-import { ingressConflictProblems, monitoringProblems, plainSecretProblems, serviceProblems } from "./rules";
+import { featureProblems, ingressConflictProblems, nameOverrideProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "./rules";
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
 import { secretsProblems } from "./secrets";
 
@@ -110,6 +110,19 @@ function plainSettingProblems(config: ParsedConfig): Problem[] {
     ];
 }
 
+/** The services held to the platform-wide settings: the namespace's Pod Security level. */
+function platformServiceProblems(config: ParsedConfig): Problem[] {
+    const level = podSecurityLevel(config.namespace);
+    return [
+        ...(config.namespace ? namespaceSecurityProblems(config.namespace) : []),
+        ...nameOverrideProblems(config.services),
+        ...Object.entries(config.services).flatMap(([name, service]) => [
+            ...serviceSecurityProblems(`services.${name}`, service, level),
+            ...featureProblems(`services.${name}`, service.settings, config.secrets?.store?.vault !== undefined),
+        ]),
+    ];
+}
+
 /** The rules across fields and sections, on every section that parsed. */
 function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
     const { environment, services } = config;
@@ -123,6 +136,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
         ...(config.redis ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...(config.namespace ? namespaceNameProblems(raw, config.namespace) : []),
         ...plainSettingProblems(config),
+        ...platformServiceProblems(config),
         ...(config.vectorDb && config.vectorDb.type !== "none" && config.vectorDb.url === undefined
             ? [{ key: "vectorDb.url", given: undefined, expected: `a URL, because vectorDb.type is "${config.vectorDb.type}"` }]
             : []),

@@ -206,3 +206,27 @@ export const cronSchedule = z.string().refine(isCronSchedule, { error: "a cron s
 export const imageReferenceString = z
     .string()
     .regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, { error: "an image with a tag or a digest, such as \"amazon/aws-cli:2.17.0\"" });
+
+/** An absolute path in a container, such as a mount path: starts with "/", no ":" (the runtime's separator). */
+export const absolutePath = (example: string) =>
+    z.string().refine((v) => /^\/[^:]*$/.test(v) && !/(^|\/)\.\.(\/|$)/.test(v), { error: `an absolute path such as "${example}", without ":" or ".."` });
+
+/** A Linux capability as a securityContext names it: "NET_BIND_SERVICE" (no "CAP_" prefix). */
+export const capabilityName = z.string().regex(/^[A-Z][A-Z_]*[A-Z]$/, { error: "a capability name such as \"NET_BIND_SERVICE\" (upper case, without \"CAP_\")" });
+
+/** A port number or an IANA_SVC_NAME of a container port ("http"): what probes and Services target. */
+export const portNameOrNumber = z.union([
+    port,
+    z.string().refine((v) => v.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) && /[a-z]/.test(v) && !v.includes("--"), {
+        error: "a port number or a port name of at most 15 characters (a-z, 0-9, '-', at least one letter) such as \"http\"",
+    }),
+]);
+
+/** A Service's nodePort: the API server's default range 30000-32767. */
+export const nodePort = z.number().refine((v) => Number.isInteger(v) && v >= 30000 && v <= 32767, { error: "a node port from 30000 to 32767 (the API server's default --service-node-port-range)" });
+
+/** An environment variable name in UPPER_SNAKE_CASE. */
+export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });
+
+/** An HTTP header name (an RFC 7230 token). */
+export const httpHeaderName = z.string().regex(/^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/, { error: "an HTTP header name such as \"X-Probe\"" });

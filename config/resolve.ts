@@ -10,6 +10,8 @@ import { postgresSecretKeys, redisSecretKey, releaseNames } from "../lib/bitnami
 import { Labels } from "../lib/labels";
 import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { omit } from "../lib/objects";
+import { RegistryImage, referenceAt, repositoryAt } from "../lib/image";
+import { podSecurityEnforceLabel } from "../lib/pod-security";
 import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
 import { PostgresqlConfig, RedisConfig, backupEnabled } from "./data-tier";
 import { Environment } from "./primitives";
@@ -237,6 +239,11 @@ function resolveAppSecrets(
     }
 }
 
+/** A created namespace's labels: the configured ones, and the Pod Security level namespace.podSecurity sets. */
+export function namespaceLabels(namespace: ValidatedConfig["namespace"]): Record<string, string> {
+    return namespace.podSecurity === undefined ? namespace.labels : { ...namespace.labels, [podSecurityEnforceLabel]: namespace.podSecurity };
+}
+
 /** What every service is told about the platform and how it is watched and isolated. */
 export interface ResolvedApplicationSettings {
     readonly environment: Environment;
@@ -249,6 +256,10 @@ export interface ResolvedApplicationSettings {
     readonly monitoring?: MonitoringConfig;
     /** Roll pods when a Secret they read changes (Stakater Reloader). */
     readonly reloadOnSecretChange: boolean;
+    /** The cluster's DNS domain. */
+    readonly clusterDomain: string;
+    /** Vault's address when the secret store is Vault, for services that read it themselves. */
+    readonly vaultAddress?: string;
 }
 
 /** The whole config the program is built from, resolved. */
@@ -434,12 +445,32 @@ export function needsAcmeHttp01Solver(config: Pick<ValidatedConfig, "networkPoli
     );
 }
 
+/** Every image of the stack moved to `images.registry`, when set: the services', their helpers' and the data tier's. */
+export function withImageRegistry(config: ValidatedConfig): ValidatedConfig {
+    const registry = config.images.registry;
+    if (registry === undefined) return config;
+    const services = Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, {
+        ...s,
+        image: { ...s.image, repository: repositoryAt(s.image.repository, registry) },
+        waitForDependencies: { ...s.waitForDependencies, image: referenceAt(s.waitForDependencies.image, registry) },
+        postDeployCheck: { ...s.postDeployCheck, image: referenceAt(s.postDeployCheck.image, registry) },
+    }]));
+    const moved = <T extends Record<string, RegistryImage>>(images: T): T => Object.fromEntries(Object.entries(images).map(([k, i]) => [k, { ...i, registry }])) as T;
+    return {
+        ...config,
+        services,
+        postgresql: { ...config.postgresql, images: moved(config.postgresql.images) },
+        redis: { ...config.redis, images: moved(config.redis.images) },
+    };
+}
+
 /** Resolves validated config for a stack; `secretValues` are the secret config values that are set. */
 export function resolveConfig(
-    config: ValidatedConfig,
+    validated: ValidatedConfig,
     stack: { project: string; stack: string },
     secretValues: Partial<Record<SecretKey, pulumi.Output<string>>>,
 ): PlatformConfig {
+    const config = withImageRegistry(validated);
     const instance = `${stack.project}-${stack.stack}`;
     const identity = { instance, partOf: stack.project };
     const secretStore = config.secrets.store && resolveSecretStore(config.secrets.store, instance, config.secrets.refreshInterval);
@@ -452,7 +483,9 @@ export function resolveConfig(
         environment: config.environment,
         identity,
         namespace: {
-            ...config.namespace,
+            create: config.namespace.create,
+            annotations: config.namespace.annotations,
+            labels: namespaceLabels(config.namespace),
             name: namespaceName,
             defaultDeny: config.networkPolicy.enabled,
             partOf: stack.project,
@@ -475,6 +508,8 @@ export function resolveConfig(
             networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,
             monitoring: config.monitoring.enabled ? config.monitoring : undefined,
             reloadOnSecretChange: config.secrets.rolloutOnChange === "reloader",
+            clusterDomain: config.clusterDomain,
+            vaultAddress: config.secrets.store?.vault?.server,
         },
         services: config.services,
         destroyGuard:

@@ -4,10 +4,12 @@
  */
 import { ImageRef, isMutableReference, mutableTags, parseImageReference } from "../lib/image";
 import { parseDuration, parseQuantity, podsOf } from "../lib/quantity";
+import { writableVolumeName } from "../lib/objects";
+import { PodSecurityLevel, addableCapabilities, podSecurityEnforceLabel, podSecurityLevels } from "../lib/pod-security";
 import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
 import { secretKeys } from "../lib/secret-catalog";
 import { Problem, described, shapeOf } from "./problem";
-import type { Environment, MonitoringConfig, ServiceConfig } from "./schema";
+import type { Environment, MonitoringConfig, NamespaceConfig, ServiceConfig } from "./schema";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
 export function minimumReplicas(service: ServiceConfig): number {
@@ -189,7 +191,76 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...resourceProblems(key, service.resources),
         ...shapeProblems(key, service, serviceNames),
         ...migrationProblems(key, service.migration),
+        ...probeProblems(key, service),
+        ...exposureProblems(key, service),
+        ...serviceAccountProblems(key, service.serviceAccount),
     ];
+}
+
+/** An existing ServiceAccount needs its name; annotations only reach one the program creates. */
+export function serviceAccountProblems(key: string, account: ServiceConfig["serviceAccount"]): Problem[] {
+    if (account.create) return [];
+    const at = `${key}.serviceAccount`;
+    const problems: Problem[] = [];
+    if (account.name === undefined) problems.push({ key: `${at}.name`, given: undefined, expected: `the name of the existing ServiceAccount, because ${at}.create is false` });
+    if (Object.keys(account.annotations).length > 0) problems.push({ key: `${at}.annotations`, given: account.annotations, expected: `nothing, because ${at}.create is false: annotate the existing ServiceAccount where it is managed` });
+    return problems;
+}
+
+/** The Service: node ports and external traffic settings only where the type has them; no two ports of one name or number. */
+export function exposureProblems(key: string, service: ServiceConfig): Problem[] {
+    const svc = service.service;
+    const at = `${key}.service`;
+    const problems: Problem[] = [];
+    const external = svc.type !== "ClusterIP";
+    if (!external && svc.nodePort !== undefined) problems.push({ key: `${at}.nodePort`, given: svc.nodePort, expected: `nothing, because ${at}.type is "ClusterIP" (NodePort and LoadBalancer have node ports)` });
+    if (!external && svc.externalTrafficPolicy !== undefined) problems.push({ key: `${at}.externalTrafficPolicy`, given: svc.externalTrafficPolicy, expected: `nothing, because ${at}.type is "ClusterIP"` });
+    if (svc.type !== "LoadBalancer" && svc.loadBalancerSourceRanges.length > 0) problems.push({ key: `${at}.loadBalancerSourceRanges`, given: svc.loadBalancerSourceRanges, expected: `nothing, because ${at}.type is "${svc.type}"` });
+    const names = new Map<string, string>([["http", `${key}.ports.http`], ...(service.metrics.enabled ? [["metrics", `${key}.ports.metrics`] as [string, string]] : [])]);
+    const numbers = new Map<number, string>([[service.ports.http, `${key}.ports.http`], ...(service.metrics.enabled ? [[service.ports.metrics, `${key}.ports.metrics`] as [number, string]] : [])]);
+    const nodePorts = new Map<number, string>(svc.nodePort === undefined ? [] : [[svc.nodePort, `${at}.nodePort`]]);
+    svc.extraPorts.forEach((extra, i) => {
+        const here = `${at}.extraPorts.${i}`;
+        for (const [value, seen, field] of [[extra.name, names, "name"], [extra.port, numbers, "port"], [extra.nodePort, nodePorts, "nodePort"]] as const) {
+            if (value === undefined) continue;
+            const first = (seen as Map<unknown, string>).get(value);
+            if (first !== undefined) problems.push({ key: `${here}.${field}`, given: value, expected: `a ${field} that ${first} does not already use` });
+            (seen as Map<unknown, string>).set(value, `${here}.${field}`);
+        }
+        if (!external && extra.nodePort !== undefined) problems.push({ key: `${here}.nodePort`, given: extra.nodePort, expected: `nothing, because ${at}.type is "ClusterIP" (NodePort and LoadBalancer have node ports)` });
+    });
+    return problems;
+}
+
+/** The probes: a command for exec, a port the container has, one success for liveness and startup; a check the readiness probe can guide. */
+export function probeProblems(key: string, service: ServiceConfig): Problem[] {
+    const problems: Problem[] = [];
+    const portNames = ["http", ...(service.metrics.enabled ? ["metrics"] : [])];
+    for (const [name, probe] of Object.entries(service.probes)) {
+        const at = `${key}.probes.${name}`;
+        if (!probe.enabled) continue;
+        if (probe.type === "exec" && probe.command === undefined) problems.push({ key: `${at}.command`, given: undefined, expected: `the command to run, because ${at}.type is "exec"` });
+        if (probe.type !== "exec" && typeof probe.port === "string" && !portNames.includes(probe.port)) {
+            problems.push({ key: `${at}.port`, given: probe.port, expected: `a port number or a port of the container (${portNames.join(", ")})` });
+        }
+        if (name !== "readiness" && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
+            problems.push({ key: `${at}.successThreshold`, given: probe.successThreshold, expected: `1: Kubernetes requires it of ${name} probes` });
+        }
+    }
+    return [...problems, ...checkProbeProblems(key, service)];
+}
+
+/** The post-deploy check calls what the readiness probe checks, through the Service's http port. */
+function checkProbeProblems(key: string, service: ServiceConfig): Problem[] {
+    const readiness = service.probes.readiness;
+    if (!service.postDeployCheck.enabled) return [];
+    if (!readiness.enabled || readiness.type === "exec") {
+        return [{ key: `${key}.postDeployCheck.enabled`, given: true, expected: `false, because ${key}.probes.readiness is ${readiness.enabled ? "an exec probe, which only the kubelet can run" : "off"}: the check calls what the readiness probe checks` }];
+    }
+    if (readiness.port !== "http" && readiness.port !== service.ports.http) {
+        return [{ key: `${key}.probes.readiness.port`, given: readiness.port, expected: `"http" (${service.ports.http}), because ${key}.postDeployCheck calls the readiness probe through the Service's http port` }];
+    }
+    return [];
 }
 
 /** A migration needs something to run. */
@@ -226,4 +297,77 @@ export function monitoringProblems(monitoring: MonitoringConfig): Problem[] {
         return [{ key: "monitoring.scrapeTimeout", given: monitoring.scrapeTimeout, expected: `at most monitoring.interval (${monitoring.interval})` }];
     }
     return [];
+}
+
+/** Tracing needs its endpoint; Vault settings need Vault as the stack's secret store. */
+export function featureProblems(key: string, settings: ServiceConfig["settings"], vaultStore: boolean): Problem[] {
+    const problems: Problem[] = [];
+    if (settings.tracing.enabled && settings.tracing.otlpEndpoint === undefined) {
+        problems.push({ key: `${key}.settings.tracing.otlpEndpoint`, given: undefined, expected: `the OTLP endpoint's URL, such as "http://otel-collector.observability:4317", because ${key}.settings.tracing.enabled is true` });
+    }
+    if (settings.vault.enabled && !vaultStore) {
+        problems.push({ key: `${key}.settings.vault.enabled`, given: true, expected: "false, unless secrets.store.provider is \"vault\" (its server is VAULT_ADDR)" });
+    }
+    return problems;
+}
+
+/** Two services whose objects (fullnameOverride) or pods' name label (nameOverride) would be one. */
+export function nameOverrideProblems(services: Readonly<Record<string, ServiceConfig>>): Problem[] {
+    const problems: Problem[] = [];
+    for (const field of ["fullnameOverride", "nameOverride"] as const) {
+        const claimed = new Map<string, string>();
+        for (const [name, service] of Object.entries(services)) {
+            const value = service[field] ?? name;
+            const first = claimed.get(value);
+            if (first !== undefined) problems.push({ key: `services.${name}.${field}`, given: value, expected: `a name no other service of the stack has: services.${first} already has it` });
+            else claimed.set(value, name);
+        }
+    }
+    return problems;
+}
+
+/** The Pod Security level the stack's pods are held to: namespace.podSecurity, else the namespace's enforce label, else "restricted". */
+export function podSecurityLevel(namespace: Pick<NamespaceConfig, "podSecurity" | "labels"> | undefined): PodSecurityLevel {
+    const label = namespace?.labels[podSecurityEnforceLabel];
+    const labelled = podSecurityLevels.find((level) => level === label);
+    return namespace?.podSecurity ?? labelled ?? "restricted";
+}
+
+/** namespace.podSecurity sets the enforce label, so a different one in namespace.labels contradicts it. */
+export function namespaceSecurityProblems(namespace: NamespaceConfig): Problem[] {
+    const label = namespace.labels[podSecurityEnforceLabel];
+    if (namespace.podSecurity === undefined || label === undefined || label === namespace.podSecurity) return [];
+    return [{ key: `namespace.labels.${podSecurityEnforceLabel}`, given: label, expected: `nothing, or "${namespace.podSecurity}" as namespace.podSecurity sets it` }];
+}
+
+const lowerLevel = (what: string) => `, or namespace.podSecurity: baseline (privileged) for an image that needs ${what}`;
+
+/** A service's security settings against the namespace's Pod Security level, its privileged ports and its writable paths. */
+export function serviceSecurityProblems(key: string, service: ServiceConfig, level: PodSecurityLevel): Problem[] {
+    const security = service.securityContext;
+    const problems: Problem[] = [];
+    if (security.runAsUser === 0 && level === "restricted") {
+        problems.push({ key: `${key}.securityContext.runAsUser`, given: 0, expected: `a non-zero UID: Pod Security "restricted" refuses root${lowerLevel("root")}` });
+    }
+    const allowed = addableCapabilities(level);
+    for (const [i, capability] of security.addCapabilities.entries()) {
+        if (allowed && !allowed.includes(capability)) {
+            problems.push({ key: `${key}.securityContext.addCapabilities.${i}`, given: capability, expected: `one of ${allowed.join(", ")} (what Pod Security "${level}" lets a container add)${level === "restricted" ? lowerLevel("more") : ", or namespace.podSecurity: privileged"}` });
+        }
+    }
+    const bindsLow = security.runAsUser !== 0 && !security.addCapabilities.includes("NET_BIND_SERVICE");
+    for (const name of ["http", "metrics"] as const) {
+        if (bindsLow && service.ports[name] < 1024 && (name === "http" || service.metrics.enabled)) {
+            problems.push({ key: `${key}.ports.${name}`, given: service.ports[name], expected: `a port of 1024 or above: a non-root process cannot bind below 1024 (or securityContext.addCapabilities: [NET_BIND_SERVICE], for a binary that carries that file capability)` });
+        }
+    }
+    const seen = new Map<string, string>();
+    const extraVolumes = new Set(service.extraVolumes.map((v) => v.name));
+    security.writablePaths.forEach((w, i) => {
+        const name = writableVolumeName(w.path);
+        const clash = seen.get(name) ?? (extraVolumes.has(name) ? `${key}.extraVolumes` : undefined);
+        if (clash !== undefined) problems.push({ key: `${key}.securityContext.writablePaths.${i}.path`, given: w.path, expected: `a path whose volume name ("${name}") ${clash} does not already use` });
+        seen.set(name, `${key}.securityContext.writablePaths.${i}`);
+    });
+    return problems;
 }

@@ -6,21 +6,27 @@
  * (Values the program derives, such as the namespace name, are resolved in resolve.ts.)
  */
 import { z } from "zod";
-import { llmProviders } from "../lib/secret-catalog";
+import { podSecurityLevels } from "../lib/pod-security";
+import { llmProviders, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";
 import { alertsSchema, dashboardsSchema, httpMetricsSchema, monitoringStackSchema } from "./monitoring";
 import { secretsSchema } from "./secrets";
 import {
+    absolutePath,
     annotations,
     byteQuantity,
+    capabilityName,
     cidr,
     cpuQuantity,
+    hostName,
     dnsLabel,
     environmentSchema,
     imageDigest,
     imageReference,
+    imageRegistry,
     imageRepository,
     imageTag,
+    httpHeaderName,
     ingressHost,
     ingressPath,
     intOrPercent,
@@ -30,7 +36,9 @@ import {
     namedRawObject,
     nonNegativeInt,
     objectName,
+    nodePort,
     port,
+    portNameOrNumber,
     positiveInt,
     promDuration,
     rawObject,
@@ -46,6 +54,12 @@ export const namespaceSchema = z.strictObject({
     labels: labels.default({}),
     /** Extra annotations on a created namespace. */
     annotations: annotations.default({}),
+    /**
+     * The Pod Security level the namespace enforces (its pod-security.kubernetes.io/enforce label)
+     * and the services' security settings are held to. Unset: the label as `labels` sets it, else
+     * "restricted"; lower it only for images that need root or extra capabilities.
+     */
+    podSecurity: z.enum(podSecurityLevels).optional(),
 });
 
 const peerSelector = z.strictObject({
@@ -133,11 +147,13 @@ export const llmSchema = z.strictObject({
 
 export const vectorDbSchema = z.strictObject({
     /** Which vector database the application uses. */
-    type: z.enum(["none", "pinecone", "qdrant", "weaviate"]).default("none"),
+    type: z.enum(["none", ...(Object.keys(vectorDbProviderEnv) as VectorDbType[])]).default("none"),
     /** Its URL (Pinecone: the index host URL). */
     url: url("https://qdrant.example.com:6333").optional(),
     /** The index or collection name. */
     index: z.string().min(1).optional(),
+    /** Also the provider's own names (PINECONE_API_KEY, QDRANT_URL, WEAVIATE_URL, …) beside the generic VECTOR_DB_*. */
+    providerEnvNames: z.boolean().default(false),
 });
 
 /** The HPA's CPU utilization target when a stack sets no target. */
@@ -146,12 +162,26 @@ export const defaultCpuTarget = 70;
 const probeSchema = (path: string, periodSeconds: number, failureThreshold: number) =>
     z
         .strictObject({
-            /** HTTP path probed on the http port. */
+            /** Off: no such probe. */
+            enabled: z.boolean().default(true),
+            /** How the kubelet probes: an HTTP GET, a TCP connect, a command in the container, or gRPC health. */
+            type: z.enum(["http", "tcp", "exec", "grpc"]).default("http"),
+            /** HTTP path probed (http). */
             path: z.string().startsWith("/").default(path),
+            /** The port probed (http, tcp, grpc): "http", "metrics" or a number. */
+            port: portNameOrNumber.default("http"),
+            /** Request headers (http). */
+            headers: z.record(httpHeaderName, z.string()).default({}),
+            /** The command (exec); required then. */
+            command: z.array(z.string().min(1)).min(1).optional(),
+            /** The gRPC health service name (grpc); unset, the server's overall health. */
+            service: z.string().min(1).optional(),
             initialDelaySeconds: nonNegativeInt.default(0),
             periodSeconds: positiveInt.default(periodSeconds),
             timeoutSeconds: positiveInt.default(3),
             failureThreshold: positiveInt.default(failureThreshold),
+            /** Successes in a row that count as passing: only readiness may ask more than 1. */
+            successThreshold: positiveInt.optional(),
         })
         .prefault({});
 
@@ -167,8 +197,51 @@ const scalingPolicy = (stabilizationWindowSeconds: number, percent: number, peri
             percent: positiveInt.default(percent),
             /** The period of that policy, in seconds. */
             periodSeconds: positiveInt.max(1800).default(periodSeconds),
+            /** A Pods policy beside it: at most `value` pods per `periodSeconds`. */
+            pods: z.strictObject({ value: positiveInt, periodSeconds: positiveInt.max(1800).default(periodSeconds) }).optional(),
+            /** Which policy wins when both apply (Max: the larger change, Min: the smaller), or Disabled: never in this direction. */
+            selectPolicy: z.enum(["Max", "Min", "Disabled"]).default("Max"),
         })
         .prefault({});
+
+/** A writable emptyDir of a container whose root filesystem is read-only. */
+const writablePath = z.strictObject({ path: absolutePath("/var/cache/nginx"), sizeLimit: byteQuantity.default("256Mi") });
+type WritablePath = z.infer<typeof writablePath>;
+
+/**
+ * The security presets: "restricted" is what every service ran with before presets existed (UID
+ * 1000, writable /tmp and /cache); "web-server" fits nginx-unprivileged-style images (UID 101,
+ * writable nginx cache, run and tmp directories).
+ */
+export const securityPresets = {
+    restricted: { uid: 1000, writablePaths: [{ path: "/tmp", sizeLimit: "256Mi" }, { path: "/cache", sizeLimit: "1Gi" }] },
+    "web-server": { uid: 101, writablePaths: [{ path: "/tmp", sizeLimit: "256Mi" }, { path: "/var/cache/nginx", sizeLimit: "256Mi" }, { path: "/var/run", sizeLimit: "16Mi" }] },
+} as const satisfies Record<string, { uid: number; writablePaths: readonly WritablePath[] }>;
+
+const securityContextSchema = z
+    .strictObject({
+        /** The starting point the other keys override. */
+        preset: z.enum(["restricted", "web-server"]).default("restricted"),
+        /** The UID the pod and its container run as; 0 (root) needs namespace.podSecurity baseline or privileged. */
+        runAsUser: nonNegativeInt.optional(),
+        /** The GID; unset, the UID. */
+        runAsGroup: nonNegativeInt.optional(),
+        /** The group owning mounted volumes; unset, the GID. */
+        fsGroup: nonNegativeInt.optional(),
+        /** A read-only root filesystem: the writable paths are emptyDirs. */
+        readOnlyRootFilesystem: z.boolean().default(true),
+        /** Writable emptyDirs; set, they replace the preset's. */
+        writablePaths: z.array(writablePath).optional(),
+        /** Capabilities added after dropping ALL: "restricted" allows only NET_BIND_SERVICE. */
+        addCapabilities: z.array(capabilityName).default([]),
+    })
+    .transform((c) => {
+        const preset = securityPresets[c.preset];
+        const runAsUser = c.runAsUser ?? preset.uid;
+        const runAsGroup = c.runAsGroup ?? runAsUser;
+        return { ...c, runAsUser, runAsGroup, fsGroup: c.fsGroup ?? runAsGroup, writablePaths: c.writablePaths ?? preset.writablePaths.map((w) => ({ ...w })) };
+    })
+    .prefault({});
 
 /** A small helper container of the platform's own (an init container, a check): on or off, its image and time limit. */
 const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number) =>
@@ -177,6 +250,10 @@ const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number
         .prefault({});
 
 export const serviceSchema = z.strictObject({
+    /** app.kubernetes.io/name of its objects and pods (the charts' nameOverride); unset, the service's name. */
+    nameOverride: dnsLabel("orchestrator").optional(),
+    /** The name of its objects, Deployment, Service, ConfigMap's prefix aside (the charts' fullnameOverride); unset, the service's name. */
+    fullnameOverride: kubernetesName("dns1035Label", "llm-orchestrator").optional(),
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
     component: dnsLabel("api").default("api"),
     image: z.strictObject({
@@ -190,6 +267,8 @@ export const serviceSchema = z.strictObject({
     }),
     /** Names of existing docker-registry Secrets. */
     imagePullSecrets: z.array(objectName("ghcr-credentials")).default([]),
+    /** The pod's and the container's security settings, within what namespace.podSecurity allows. */
+    securityContext: securityContextSchema,
     /** Pod count when autoscaling is off. */
     replicas: nonNegativeInt.default(1),
     ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),
@@ -218,6 +297,8 @@ export const serviceSchema = z.strictObject({
             behavior: z
                 .strictObject({ scaleUp: scalingPolicy(0, 100, 30), scaleDown: scalingPolicy(300, 50, 60) })
                 .prefault({}),
+            /** Escape hatch: more autoscaling/v2 MetricSpecs (Pods, Object, External), as written, beside the resource targets. */
+            metrics: z.array(z.looseObject({ type: z.enum(["Resource", "Pods", "Object", "External", "ContainerResource"]) })).default([]),
         })
         .transform((a) => ({
             ...a,
@@ -234,7 +315,27 @@ export const serviceSchema = z.strictObject({
     service: z
         .strictObject({
             type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
+            /** Annotations, e.g. a cloud load balancer's settings. */
             annotations: annotations.default({}),
+            /** A fixed node port for the http port (NodePort, LoadBalancer); unset, the cluster picks one. */
+            nodePort: nodePort.optional(),
+            /** Local keeps the client's source address and routes only to nodes with a pod (NodePort, LoadBalancer). */
+            externalTrafficPolicy: z.enum(["Cluster", "Local"]).optional(),
+            /** The client ranges a LoadBalancer admits; the NetworkPolicy admits the same. Empty: any. */
+            loadBalancerSourceRanges: z.array(cidr("203.0.113.0/24")).default([]),
+            /** More ports of the Service and the container, beside http and metrics. */
+            extraPorts: z
+                .array(
+                    z.strictObject({
+                        name: kubernetesName("dns1123Label", "grpc", 15),
+                        port,
+                        /** The container's port; unset, `port`. */
+                        targetPort: port.optional(),
+                        protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+                        nodePort: nodePort.optional(),
+                    }),
+                )
+                .default([]),
         })
         .prefault({}),
     ingress: z
@@ -267,6 +368,10 @@ export const serviceSchema = z.strictObject({
     networkPolicy: extraNetworkRulesSchema.prefault({}),
     serviceAccount: z
         .strictObject({
+            /** Create the service's own ServiceAccount (true), or run as an existing one named by `name` (false). */
+            create: z.boolean().default(true),
+            /** The ServiceAccount's name: the created one's (unset: the service's name), or the existing one's (required then). */
+            name: objectName("llm-orchestrator").optional(),
             /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
             annotations: annotations.default({}),
             /** Mount the Kubernetes API token into the pods. */
@@ -276,9 +381,18 @@ export const serviceSchema = z.strictObject({
     /** Application settings, delivered through the ConfigMap. */
     settings: z
         .strictObject({
-            logLevel: z.enum(["debug", "info", "warning", "error"]).default("info"),
+            /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
+            logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
             logFormat: z.enum(["json", "text"]).default("json"),
             workflowTimeoutSeconds: positiveInt.default(300),
+            /** Request rate limiting in the application (RATE_LIMIT_*). */
+            rateLimiting: z.strictObject({ enabled: z.boolean().default(false), requestsPerMinute: positiveInt.default(60) }).prefault({}),
+            /** OpenTelemetry tracing (OTEL_*) to an OTLP endpoint, whose port the NetworkPolicy opens. */
+            tracing: z
+                .strictObject({ enabled: z.boolean().default(false), otlpEndpoint: url("http://otel-collector.observability:4317").optional(), sampleRatio: z.number().min(0).max(1).default(1) })
+                .prefault({}),
+            /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH. */
+            vault: z.strictObject({ enabled: z.boolean().default(false), role: z.string().min(1).optional(), path: z.string().min(1).optional() }).prefault({}),
         })
         .prefault({}),
     /** Extra non-secret settings for the ConfigMap (UPPER_SNAKE_CASE names). */
@@ -363,6 +477,10 @@ export const configSchema = z.strictObject({
     redis: redisSchema.prefault({}),
     /** Where the application's secrets come from, the secret manager's store, and rollouts on change. */
     secrets: secretsSchema.prefault({}),
+    /** Every image the stack runs, from this registry (a mirror): the services', their helpers', the data tier's. */
+    images: z.strictObject({ registry: imageRegistry.optional() }).prefault({}),
+    /** The cluster's DNS domain (kubelet --cluster-domain), in every in-cluster host name the program writes. */
+    clusterDomain: hostName.default("cluster.local"),
 });
 
 /** The stack config after validation and defaults, without secret values. */

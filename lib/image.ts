@@ -105,3 +105,23 @@ export function registryImageReference(image: RegistryImage): string {
     const name = `${image.registry}/${image.repository}`;
     return image.digest ? `${name}@${image.digest}` : `${name}:${image.tag}`;
 }
+
+/**
+ * A repository moved to `registry` (a mirror): its own registry dropped, the path kept; Docker
+ * Hub's official images ("busybox", "docker.io/busybox") keep their implicit "library/" path.
+ */
+export function repositoryAt(repository: string, registry: string): string {
+    const [first, ...rest] = repository.split("/");
+    const hasRegistry = rest.length > 0 && isRegistryComponent(first);
+    const path = hasRegistry ? rest : [first, ...rest];
+    const official = path.length === 1 && (!hasRegistry || first === "docker.io" || first === "index.docker.io");
+    return `${registry}/${official ? "library/" : ""}${path.join("/")}`;
+}
+
+/** A full image reference ("busybox:1.37.0") moved to `registry`, tag and digest kept. */
+export function referenceAt(reference: string, registry: string): string {
+    const parsed = parseImageReference(reference);
+    if (!parsed) return reference;
+    const moved = repositoryAt(parsed.repository, registry);
+    return `${moved}${parsed.tag === undefined ? "" : `:${parsed.tag}`}${parsed.digest === undefined ? "" : `@${parsed.digest}`}`;
+}

@@ -9,3 +9,8 @@ export function compact<T extends Record<string, unknown>>(object: T): T {
 export function omit<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Omit<T, K> {
     return Object.fromEntries(Object.entries(object).filter(([k]) => !(keys as readonly PropertyKey[]).includes(k))) as Omit<T, K>;
 }
+
+/** The volume name of a writable path: "/tmp" is "tmp", "/var/cache/nginx" is "var-cache-nginx" (a DNS label). */
+export function writableVolumeName(path: string): string {
+    return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "") || "root";
+}

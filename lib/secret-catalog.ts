@@ -30,6 +30,14 @@ function providerSecret<P extends LlmProvider>(provider: P): AppSecretDefinition
     return { configKey: `${provider}ApiKey`, env: `${provider.toUpperCase()}_API_KEY`, dataKey: `${provider}-api-key`, audience: "llmProviders", provider };
 }
 
+/** The vector databases, and the names their own client libraries read beside the generic VECTOR_DB_*. */
+export const vectorDbProviderEnv = {
+    pinecone: { url: "PINECONE_HOST", index: "PINECONE_INDEX", apiKey: "PINECONE_API_KEY" },
+    qdrant: { url: "QDRANT_URL", index: "QDRANT_COLLECTION", apiKey: "QDRANT_API_KEY" },
+    weaviate: { url: "WEAVIATE_URL", index: "WEAVIATE_CLASS", apiKey: "WEAVIATE_API_KEY" },
+} as const;
+export type VectorDbType = keyof typeof vectorDbProviderEnv;
+
 /** The stack's secret config keys: the only keys that may (and must) be set with --secret. */
 export type SecretKey = `${LlmProvider}ApiKey` | "vectorDbApiKey" | "appSecretKey";
 

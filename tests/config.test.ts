@@ -29,8 +29,8 @@ describe("config: schema", () => {
         assert.deepEqual(api.ports, { http: 8080, metrics: 9090 });
         assert.deepEqual(api.strategy, { maxSurge: 1, maxUnavailable: 0 });
         assert.deepEqual(api.autoscaling.behavior, {
-            scaleUp: { stabilizationWindowSeconds: 0, percent: 100, periodSeconds: 30 },
-            scaleDown: { stabilizationWindowSeconds: 300, percent: 50, periodSeconds: 60 },
+            scaleUp: { stabilizationWindowSeconds: 0, percent: 100, periodSeconds: 30, selectPolicy: "Max" },
+            scaleDown: { stabilizationWindowSeconds: 300, percent: 50, periodSeconds: 60, selectPolicy: "Max" },
         });
         assert.equal(result.config!.namespace.name, undefined, "resolved by loadConfig to <project>-<stack>");
         assert.equal(result.config!.networkPolicy.enabled, true);
@@ -40,7 +40,7 @@ describe("config: schema", () => {
         assert.equal(
             message((v) => (v.services.api.autoscalling = { enabled: true })),
             'Stack config of "test" has 1 problem:\n' +
-                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: component, image, imagePullSecrets, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
+                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
         );
     });
 
@@ -49,7 +49,7 @@ describe("config: schema", () => {
             {
                 key: "replicas",
                 given: described("a number"),
-                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets",
+                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, clusterDomain",
             },
         ]);
     });
@@ -268,7 +268,7 @@ describe("config: a bad stack config fails before any resource is registered", (
             assert.equal(
                 error.message,
                 `Stack config of "${stack}" has 2 problems:\n` +
-                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets\n" +
+                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, clusterDomain\n" +
                     '  - networkPolicy.enabled: given "yes"; expected a boolean',
             );
             assert.deepEqual(resources, []);
