@@ -13,6 +13,7 @@ import { DataStoreTarget } from "../lib/alert-catalog";
 import { ChartAlerts, ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
 import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
+import type { PeerSelector } from "./network-policies";
 import { DataStoreEndpoint } from "./types";
 
 /** The Pulumi type tokens of rendered objects that hold or unlock a store's data. */
@@ -166,8 +167,14 @@ export interface DataStoreCommonArgs {
      */
     readonly networkPolicy?: {
         readonly prometheus?: ChartNetworkPolicySpec["prometheus"];
-        /** Where the backup uploader may reach HTTPS (object storage). @default ["0.0.0.0/0"] */
-        readonly httpsEgressCidrs?: readonly string[];
+        /** The cluster DNS, which the data store's own job pods may resolve names with. */
+        readonly dns: PeerSelector;
+        /** Where the backup uploader may reach HTTPS (object storage), less the excluded blocks. */
+        readonly httpsEgressCidrs: readonly string[];
+        /** Blocks HTTPS egress leaves out (the metadata address). */
+        readonly httpsEgressExcept: readonly string[];
+        /** The cluster's own blocks, left out of HTTPS egress too. */
+        readonly clusterCidrs: readonly string[];
     };
     /** The selector labels of the application pods that connect to the data store. @default none */
     readonly clients?: readonly Labels[];
@@ -216,7 +223,9 @@ export function dataStoreParts(parent: pulumi.Resource, name: string, store: Dat
         safety,
     });
     const chartNetworkPolicy = args.networkPolicy && { clientPodSelectors: args.clients ?? [], prometheus: args.networkPolicy.prometheus };
-    return { partOf, protect, names, safety, secret, chartNetworkPolicy };
+    // What both charts' values builders take from the common args.
+    const chartInput = { names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy };
+    return { partOf, protect, names, safety, secret, chartInput };
 }
 
 /** What `credentialsSecret` needs. */

@@ -11,7 +11,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type { ExtraNetworkRules, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
-import { releaseNames } from "../lib/bitnami-charts";
+import { postgresPort, releaseNames } from "../lib/bitnami-charts";
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
 import { Labels } from "../lib/labels";
 import { WorkloadPeer } from "./service-graph";
@@ -25,6 +25,12 @@ type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
 
 /** Pods in other namespaces, by their namespace's labels and their own ({} for every pod there). */
 export type PeerSelector = NetworkPolicyConfig["ingressController"];
+
+/** Where HTTPS egress may go: these blocks, less the excluded ones. */
+export interface HttpsEgress {
+    readonly cidrs: readonly string[];
+    readonly excluded: readonly string[];
+}
 
 /** The data stores a workload may connect to. */
 export interface DataStores {
@@ -51,7 +57,7 @@ export function dnsEgress(dns: PeerSelector): NetworkPolicyEgressRule {
 }
 
 /** The blocks HTTPS egress leaves out: the configured exceptions (the metadata address) and the cluster's CIDRs. */
-export function excludedBlocks(policy: Pick<NetworkPolicyConfig, "httpsEgressExcept" | "clusterCidrs">): string[] {
+export function excludedBlocks(policy: { readonly httpsEgressExcept: readonly string[]; readonly clusterCidrs: readonly string[] }): string[] {
     return [...new Set([...policy.httpsEgressExcept, ...policy.clusterCidrs])];
 }
 
@@ -212,6 +218,24 @@ export function serviceNetworkPolicySpec(service: ServiceConfig, policy: Network
     const egress = serviceEgressRules.flatMap((rule) => rule(service, policy, inputs));
     // The API server drops an empty rule list, so a spec that held one would differ on every apply.
     return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ...(ingress.length > 0 ? { ingress } : {}), egress };
+}
+
+/**
+ * The NetworkPolicy of the PostgreSQL jobs' pods (backup, restore, password sync): nothing in; the
+ * cluster DNS and PostgreSQL's pods on its port out, and with `https` (the backup uploader) HTTPS
+ * to those blocks, without the excluded ones (the metadata address, the cluster's CIDRs).
+ */
+export function postgresJobNetworkPolicySpec(selector: Labels, postgres: Labels, dns: PeerSelector, https?: HttpsEgress): NetworkPolicySpec {
+    const to = https ? ipBlockPeers(https.cidrs, https.excluded) : [];
+    return {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+            dnsEgress(dns),
+            { to: [{ podSelector: { matchLabels: postgres } }], ports: [tcp(postgresPort)] },
+            ...(to.length > 0 ? [{ to, ports: [tcp(443)] }] : []),
+        ],
+    };
 }
 
 /** A post-deploy check's NetworkPolicy: the cluster DNS and the checked service's pods on its port out; nothing in. */

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { dataSafetyOptions } from "./data-store";
+import { HttpsEgress, PeerSelector, postgresJobNetworkPolicySpec } from "./network-policies";
 import {
     JobPodBase,
     PostgresBackupSpec,
@@ -11,7 +12,6 @@ import {
     backupCronJobName,
     backupCronJobSpec,
     backupPodSpec,
-    postgresJobNetworkPolicySpec,
 } from "./postgres-jobs.specs";
 
 export interface PostgresBackupArgs {
@@ -30,7 +30,7 @@ export interface PostgresBackupArgs {
     /** Data safety: the claim holds data, so it is protected and retained. @default false */
     readonly protect?: boolean;
     /** The pods' NetworkPolicy: PostgreSQL's pod labels, and where the uploader may reach HTTPS. @default none */
-    readonly networkPolicy?: { readonly postgres: Labels; readonly httpsEgressCidrs: readonly string[] };
+    readonly networkPolicy?: { readonly postgres: Labels; readonly dns: PeerSelector; readonly https: HttpsEgress };
 }
 
 /**
@@ -58,10 +58,10 @@ export class PostgresBackup extends pulumi.ComponentResource {
         }, { parent: this, ...dataSafetyOptions(args.protect ?? false, "postgresql").objects });
         this.claimName = this.claim.metadata.name;
         if (args.networkPolicy) {
-            const https = args.backup.upload !== undefined ? args.networkPolicy.httpsEgressCidrs : undefined;
+            const https = args.backup.upload !== undefined ? args.networkPolicy.https : undefined;
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
                 metadata: { name: args.identity.name, namespace: args.namespace, labels },
-                spec: postgresJobNetworkPolicySpec(selector, args.networkPolicy.postgres, https),
+                spec: postgresJobNetworkPolicySpec(selector, args.networkPolicy.postgres, args.networkPolicy.dns, https),
             }, { parent: this });
         }
         const cronJob = new k8s.batch.v1.CronJob(`${name}-cronjob`, {

@@ -16,6 +16,7 @@ import {
     releaseEndpoint,
     serviceHost,
 } from "./data-store";
+import { HttpsEgress, PeerSelector, excludedBlocks } from "./network-policies";
 import { PostgresBackup } from "./postgres-backup";
 import { PostgresqlSpec, postgresqlValues } from "./postgres-database.values";
 import {
@@ -100,7 +101,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             : [];
         // The program's own jobs connect to the release, so its NetworkPolicy admits them as clients.
         const clients = [...(args.clients ?? []), ...jobIdentities.map(selectorLabels)];
-        const { names, partOf, protect, safety, secret, chartNetworkPolicy } = dataStoreParts(this, name, "postgresql", { ...args, clients }, generatedPasswords);
+        const { names, protect, safety, secret, chartInput } = dataStoreParts(this, name, "postgresql", { ...args, clients }, generatedPasswords);
         this.secretName = secret.name;
         const login = { database: args.database, user: args.user };
 
@@ -112,12 +113,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         const key = (chartKey: keyof typeof postgresSecretKeys) => credentialKey(args.credentials, postgresSecretKeys[chartKey]);
         const keys = { adminPasswordKey: key("adminPasswordKey"), userPasswordKey: key("userPasswordKey"), replicationPasswordKey: key("replicationPasswordKey") };
         const values = postgresqlValues({
+            ...chartInput,
             config: args.settings,
-            names,
-            partOf,
-            protect,
-            monitoring: args.monitoring,
-            networkPolicy: chartNetworkPolicy,
             alerts: chartAlerts("postgresql", args.alerts),
             ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, keys } } : {}),
         });
@@ -136,9 +133,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             stack,
             base: { image: registryImageReference(args.settings.images.postgresql), imagePullSecrets: args.settings.imagePullSecrets },
             app: { host: endpoint.host, ...login, password: endpoint.passwordSecret },
-            networkPolicy: args.networkPolicy && { postgres: names.podSelector },
+            networkPolicy: args.networkPolicy && { postgres: names.podSelector, dns: args.networkPolicy.dns },
         };
-        this.backup = args.backup && this.backups(name, jobs, args.backup, protect, args.networkPolicy?.httpsEgressCidrs);
+        const https = args.networkPolicy && { cidrs: args.networkPolicy.httpsEgressCidrs, excluded: excludedBlocks(args.networkPolicy) };
+        this.backup = args.backup && this.backups(name, jobs, args.backup, protect, https);
         this.restore = args.restore && this.restoreJob(name, jobs, args.restore, chart);
         const sync = generation > 0
             ? this.passwordSync(name, jobs, { generation, replication, keys, secretName: secret.name, after: [chart, ...(secret.resource ? [secret.resource] : [])] })
@@ -153,7 +151,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     }
 
     /** The scheduled backups: their claim (guarded by data safety), CronJob and NetworkPolicy. */
-    private backups(name: string, jobs: JobsInput, backup: PostgresBackupSpec, protect: boolean, httpsEgressCidrs: readonly string[] | undefined): PostgresBackup {
+    private backups(name: string, jobs: JobsInput, backup: PostgresBackupSpec, protect: boolean, https: HttpsEgress | undefined): PostgresBackup {
         return new PostgresBackup(`${name}-backup`, {
             namespace: jobs.namespace,
             release: jobs.release,
@@ -162,7 +160,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             connection: jobs.app,
             backup,
             protect,
-            networkPolicy: jobs.networkPolicy && { ...jobs.networkPolicy, httpsEgressCidrs: httpsEgressCidrs ?? ["0.0.0.0/0"] },
+            networkPolicy: jobs.networkPolicy && https && { ...jobs.networkPolicy, https },
         }, { parent: this });
     }
 
@@ -215,5 +213,5 @@ interface JobsInput {
     readonly base: JobPodBase;
     /** The application user's connection. */
     readonly app: PostgresConnection;
-    readonly networkPolicy?: { readonly postgres: Labels };
+    readonly networkPolicy?: { readonly postgres: Labels; readonly dns: PeerSelector };
 }

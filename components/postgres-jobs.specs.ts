@@ -285,18 +285,3 @@ export function oneShotJobSpec(labels: Labels, pod: PodSpec, timeoutSeconds: num
 /** A failed one-shot Job is replaced by the next `up` instead of awaited again (as the migration Job). */
 export const oneShotJobAnnotations: Readonly<Record<string, string>> = { "pulumi.com/replaceUnready": "true" };
 
-/**
- * The NetworkPolicy of a job's pods: nothing in; DNS and PostgreSQL's pods on its port out, and
- * with `httpsCidrs` (the uploader) HTTPS to those addresses.
- */
-export function postgresJobNetworkPolicySpec(selector: Labels, postgres: Labels, httpsCidrs?: readonly string[]): k8s.types.input.networking.v1.NetworkPolicySpec {
-    return {
-        podSelector: { matchLabels: selector },
-        policyTypes: ["Ingress", "Egress"],
-        egress: [
-            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-            { to: [{ podSelector: { matchLabels: postgres } }], ports: [{ protocol: "TCP", port: postgresPort }] },
-            ...(httpsCidrs !== undefined ? [{ to: httpsCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 443 }] }] : []),
-        ],
-    };
-}

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
-import { oneShotJobAnnotations, oneShotJobSpec, postgresJobNetworkPolicySpec } from "./postgres-jobs.specs";
+import { PeerSelector, postgresJobNetworkPolicySpec } from "./network-policies";
+import { oneShotJobAnnotations, oneShotJobSpec } from "./postgres-jobs.specs";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
@@ -17,7 +18,7 @@ export interface PostgresTaskArgs {
     /** How long the task may run, in seconds. */
     readonly timeoutSeconds: number;
     /** PostgreSQL's pod labels, for the pods' NetworkPolicy; absent, no NetworkPolicy. */
-    readonly networkPolicy?: { readonly postgres: Labels };
+    readonly networkPolicy?: { readonly postgres: Labels; readonly dns: PeerSelector };
     /** What must exist and be ready first (the chart, the Secret, the claim). */
     readonly after: readonly pulumi.Resource[];
 }
@@ -38,7 +39,7 @@ export class PostgresTask extends pulumi.ComponentResource {
         if (args.networkPolicy) {
             dependsOn.push(new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
                 metadata: { name: args.identity.name, namespace: args.namespace, labels },
-                spec: postgresJobNetworkPolicySpec(selectorLabels(args.identity), args.networkPolicy.postgres),
+                spec: postgresJobNetworkPolicySpec(selectorLabels(args.identity), args.networkPolicy.postgres, args.networkPolicy.dns),
             }, { parent: this }));
         }
         // The provider waits for the Job; give it the Job's own deadline and a margin to start it.

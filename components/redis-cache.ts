@@ -30,7 +30,7 @@ export class RedisCache extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:RedisCache", name, {}, opts);
-        const { names, partOf, protect, safety, secret, chartNetworkPolicy } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: { suffix: "password", rotates: true } });
+        const { names, safety, secret, chartInput } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: { suffix: "password", rotates: true } });
         this.secretName = secret.name;
 
         if (args.mode === "external") {
@@ -39,12 +39,8 @@ export class RedisCache extends pulumi.ComponentResource {
             const key = credentialKey(args.credentials, redisSecretKey);
             const generation = credentialsGeneration(args.credentials);
             const values = redisValues({
+                ...chartInput,
                 config: args.settings,
-                names,
-                partOf,
-                protect,
-                monitoring: args.monitoring,
-                networkPolicy: chartNetworkPolicy,
                 alerts: chartAlerts("redis", args.alerts),
                 ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, key } } : {}),
                 passwordGeneration: generation,

@@ -5,6 +5,7 @@
  * stack (including the protect options of what holds data).
  */
 import { strict as assert } from "assert";
+import { postgresJobNetworkPolicySpec } from "../components/network-policies";
 import { isDeepStrictEqual } from "util";
 import {
     backupClaimSpec,
@@ -14,7 +15,6 @@ import {
     passwordKeepers,
     passwordSyncPodSpec,
     passwordSyncScript,
-    postgresJobNetworkPolicySpec,
     restoreJobName,
     restorePodSpec,
     restoreScript,
@@ -112,15 +112,19 @@ describe("backups: the pods, the CronJob and the claim", () => {
 
     it("the job pods' NetworkPolicy: nothing in, DNS and PostgreSQL out, HTTPS only for the uploader", () => {
         const selector = { "app.kubernetes.io/name": "postgresql-backup", "app.kubernetes.io/instance": "llm-platform-test" };
-        const plain: Values = postgresJobNetworkPolicySpec(selector, postgresPods);
+        const dns = { namespaceSelector: { "kubernetes.io/metadata.name": "kube-system" }, podSelector: { "k8s-app": "kube-dns" } };
+        const plain: Values = postgresJobNetworkPolicySpec(selector, postgresPods, dns);
         assert.deepEqual(plain.policyTypes, ["Ingress", "Egress"]);
         assert.ok(!("ingress" in plain));
         assert.deepEqual(plain.egress, [
-            { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            {
+                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            },
             { to: [{ podSelector: { matchLabels: postgresPods } }], ports: [{ protocol: "TCP", port: 5432 }] },
         ]);
-        const upload: Values = postgresJobNetworkPolicySpec(selector, postgresPods, ["10.0.0.0/8"]);
-        assert.deepEqual(upload.egress[2], { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] });
+        const upload: Values = postgresJobNetworkPolicySpec(selector, postgresPods, dns, { cidrs: ["0.0.0.0/0"], excluded: ["169.254.169.254/32"] });
+        assert.deepEqual(upload.egress[2], { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] });
     });
 });
 
