@@ -96,6 +96,9 @@ export class Workspace {
         killGroup(res.pid);
         // timeout(1) exits 124 when it sent the signal, 137 when it had to kill.
         if (res.status === 124 || res.status === 137 || res.status === null) {
+            // The CLI starts the language host and the plugins in process groups of their own, so
+            // killing pulumi's group leaves them orphaned: end whatever still runs in the workspace.
+            killProcessesIn(this.dir);
             const waiting = stillWaiting(res.stdout);
             const stack = args[args.indexOf("-s") + 1] ?? this.stack;
             const cancel = this.pulumiUnlimited(["cancel", "--yes", "-s", stack]);
@@ -197,6 +200,17 @@ export class Workspace {
 
 function tail(s) {
     return s.split("\n").slice(-60).join("\n");
+}
+
+/** Kills every process whose working directory is under `dir` (a workspace the harness made). */
+export function killProcessesIn(dir) {
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+            if (Number(pid) !== process.pid && fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) process.kill(Number(pid), "SIGKILL");
+        } catch {
+            // gone already, or not ours
+        }
+    }
 }
 
 /** Kills what is left of a process group the harness started (an orphaned language host, say). */
