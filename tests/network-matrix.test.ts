@@ -6,8 +6,10 @@
  * command that builds it.
  */
 import { strict as assert } from "assert";
-import { ProgramRun, runStack } from "./mocks";
-import { Matrix, cell, connectivityMatrix } from "./network-matrix";
+import * as fs from "fs";
+import * as path from "path";
+import { ProgramRun, projectRoot, runStack } from "./mocks";
+import { Matrix, cell, connectivityMatrix, documentedStacks, talkTable, withTables } from "./network-matrix";
 import { describeWithTool } from "./toolchain";
 
 const variations: Record<string, { run: () => Promise<ProgramRun>; coTenant: boolean }> = {
@@ -98,5 +100,16 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
         const { matrix, ns } = await of("dev");
         expect(matrix, "http", "other/random", `${ns}/orchestrator`, ".");
         expect(matrix, "postgresql", "other/random", `${ns}/postgresql`, ".");
+    });
+
+    it("docs/network.md's who-talks-to-whom tables are the matrix's (tests/update-network-docs.ts writes them)", async () => {
+        const tables: Record<string, string> = {};
+        for (const stack of documentedStacks) {
+            const { matrix, ns } = await of(stack);
+            tables[stack] = talkTable(matrix, ns);
+            assert.ok(tables[stack].split("\n").length > 5, `${stack}: the table lists the stack's connections`);
+        }
+        const doc = fs.readFileSync(path.join(projectRoot, "docs", "network.md"), "utf8");
+        assert.equal(doc, withTables(doc, tables), "docs/network.md is stale: run node -r ts-node/register/transpile-only tests/update-network-docs.ts");
     });
 });
