@@ -5,8 +5,8 @@
  * way a finding names the key and what the value looks like, never the value, so nothing copies a
  * secret into the CLI output, a PR comment or the Pulumi Cloud policy log.
  *
- * policy/secret-detection.ts is a verbatim copy: the published policy pack is uploaded from
- * policy/ alone, so it cannot import lib/. tests/policy.test.ts keeps the two identical.
+ * It lives here because the published policy pack is uploaded from policy/ alone and so cannot
+ * import lib/; lib/secret-detection.ts re-exports it for the config.
  */
 
 /** Words that name a secret when they are a word of the key ("DB_PASSWORD", "apiKey"). */
