@@ -248,7 +248,7 @@ describe("generated valid configs on the real API server (server-side dry run)",
         it(`generated config ${i}: every object passes the API server's validation`, () => {
             const config = generated.configs[i];
             // The generated config is the whole stack config: dev's file is only the project's base, every key is set.
-            const { list } = render("dev", { set: config, secrets: generated.secrets });
+            const { list } = render("dev", { set: config, secrets: generated.secrets[i] });
             assert.ok(list.items.some((o) => o.kind === "Deployment"), "no Deployment");
             const file = path.join(fs.mkdtempSync("/tmp/llm-platform-generated-"), `generated-${i}.json`);
             fs.writeFileSync(file, JSON.stringify(list));
