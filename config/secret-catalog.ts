@@ -135,7 +135,8 @@ export interface EntryNeed {
 
 function needOf(entry: SecretEntry, context: CatalogContext): EntryNeed {
     const available = availability(entry, context);
-    if (entry.builtin?.belongsTo?.provider !== undefined) return { required: available!.available, allowed: available!.available, reason: available!.reason };
+    // A provider's key follows its provider, whoever lists it: enabled, the platform can't work without it.
+    if (available !== undefined && entry.builtin?.belongsTo?.provider !== undefined) return { required: available.available, allowed: available.available, reason: available.reason };
     if (available?.available === false) return { required: false, allowed: false, reason: available.reason };
     const services = Object.entries(context.services);
     const listing = services.filter(([, s]) => s.secrets?.includes(entry.name)).map(([name]) => name);
