@@ -76,7 +76,7 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
                 }
             });
 
-            it("the data stores call only the cluster DNS and their own pods: DNS elsewhere, a random pod, the Internet and the metadata address denied", async () => {
+            it("the data stores call only the cluster DNS and their own pods: DNS elsewhere, a random pod, the Internet and the metadata address denied (Sentinel's nodes: the API server, and by default its ports anywhere)", async () => {
                 const { matrix, ns, run } = await of(name);
                 for (const store of ["postgresql", "redis"] as const) {
                     const callsApi = sentinel.includes(name) && store === "redis";
