@@ -135,36 +135,18 @@ export function prometheusRuleValues(alerts: ChartAlerts, labelsKey: "labels" | 
     return { enabled: true, [labelsKey]: { ...alerts.labels }, rules: chartRules(alerts.rules) };
 }
 
-/** Who may reach a data store's pods when the platform's NetworkPolicies are on. */
-export interface ChartNetworkPolicySpec {
-    /** The selector labels of the application's pods that connect to the data store. */
-    readonly clientPodSelectors: readonly Labels[];
-    /** Where Prometheus runs: its namespace's labels and its pods' labels ({} for every pod there). */
-    readonly prometheus?: { readonly namespaceSelector: Labels; readonly podSelector: Labels };
-}
-
-/** An ingress rule of the charts' `extraIngress`, in NetworkPolicy form. */
-export interface IngressRule {
-    ports: { port: number; protocol: "TCP" }[];
-    from: Record<string, { matchLabels: Labels }>[];
-}
-
-/** The rule letting the application's pods reach `ports`; none when no pod connects. */
-export function clientIngress(clientPodSelectors: readonly Labels[], ports: readonly number[]): IngressRule[] {
-    if (clientPodSelectors.length === 0) return [];
-    return [
-        {
-            ports: ports.map((port) => ({ port, protocol: "TCP" as const })),
-            from: clientPodSelectors.map((labels) => ({ podSelector: { matchLabels: { ...labels } } })),
-        },
-    ];
-}
-
-/** The rule letting Prometheus scrape `port`. */
-export function scrapeIngress(prometheus: NonNullable<ChartNetworkPolicySpec["prometheus"]>, port: number): IngressRule {
-    const peer: Record<string, { matchLabels: Labels }> = { namespaceSelector: { matchLabels: { ...prometheus.namespaceSelector } } };
-    if (Object.keys(prometheus.podSelector).length > 0) peer.podSelector = { matchLabels: { ...prometheus.podSelector } };
-    return { ports: [{ port, protocol: "TCP" }], from: [peer] };
+/**
+ * A chart's own NetworkPolicy values: off, in every stack. The program's policy
+ * (network-policies.ts, `dataStoreNetworkPolicySpec`) selects the release's pods instead, because
+ * the pinned charts' templates cannot be narrowed to the stack's clients: with
+ * `allowExternalEgress: false` their egress still opens port 53 to every address (PostgreSQL; Redis
+ * with replication, UDP), with `true` it is everything; their ingress always admits any pod of the
+ * namespace labelled "<fullname>-client" (PostgreSQL: on the exporter's port too); and Redis's
+ * exporter rule admits every source when no namespace labels are given. docs/network.md records
+ * what the templates render.
+ */
+export function chartNetworkPolicyValues(): { enabled: false } {
+    return { enabled: false };
 }
 
 /** Sets a nested value, creating the objects on the way. */
@@ -216,8 +198,6 @@ export interface ChartValuesInput<Spec> {
     readonly protect: boolean;
     /** The exporter and ServiceMonitor; undefined turns metrics off. */
     readonly monitoring?: ScrapeSettings;
-    /** The chart's NetworkPolicies; undefined turns them off. */
-    readonly networkPolicy?: ChartNetworkPolicySpec;
     /** The chart's PrometheusRule (which needs the exporter, so `monitoring`); undefined creates none. */
     readonly alerts?: ChartAlerts;
 }

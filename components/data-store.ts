@@ -10,10 +10,10 @@ import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts
 import { Labels, standardLabels } from "../lib/labels";
 import type { AlertRuleSettings } from "../config";
 import { DataStoreTarget } from "../lib/alert-catalog";
-import { ChartAlerts, ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import { ChartAlerts, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
 import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
-import type { PeerSelector } from "./network-policies";
+import { KubernetesApi, PeerSelector, dataStoreNetworkPolicySpec, dataStorePorts } from "./network-policies";
 import { DataStoreEndpoint } from "./types";
 
 /** The Pulumi type tokens of rendered objects that hold or unlock a store's data. */
@@ -162,13 +162,19 @@ export interface DataStoreCommonArgs {
     /** The exporter sidecar and a ServiceMonitor with these settings. @default no metrics */
     readonly monitoring?: ScrapeSettings;
     /**
-     * The chart's NetworkPolicies, admitting only `clients` (and Prometheus on the metrics port).
-     * @default the chart's NetworkPolicies off, as the platform's are
+     * A NetworkPolicy on the release's pods (in the cluster), admitting only `clients` on the
+     * store's port, its own pods on the replication ports and Prometheus on the exporter's, and
+     * letting out only the cluster DNS, its own pods and (Redis Sentinel) the Kubernetes API. The
+     * chart's own NetworkPolicies are off either way.
+     * @default none, as the platform's are off
      */
     readonly networkPolicy?: {
-        readonly prometheus?: ChartNetworkPolicySpec["prometheus"];
-        /** The cluster DNS, which the data store's own job pods may resolve names with. */
+        /** Where Prometheus runs, admitted to the exporter's port with `monitoring`. */
+        readonly prometheus: PeerSelector;
+        /** The cluster DNS, the only destination of port 53 for the release's and the jobs' pods. */
         readonly dns: PeerSelector;
+        /** The Kubernetes API, which Redis Sentinel's kubectl sidecar calls. */
+        readonly kubernetesApi: KubernetesApi;
         /** Where the backup uploader may reach HTTPS (object storage), less the excluded blocks. */
         readonly httpsEgressCidrs: readonly string[];
         /** Blocks HTTPS egress leaves out (the metadata address). */
@@ -222,10 +228,44 @@ export function dataStoreParts(parent: pulumi.Resource, name: string, store: Dat
         secretStore: args.secretStore,
         safety,
     });
-    const chartNetworkPolicy = args.networkPolicy && { clientPodSelectors: args.clients ?? [], prometheus: args.networkPolicy.prometheus };
     // What both charts' values builders take from the common args.
-    const chartInput = { names, partOf, protect, monitoring: args.monitoring, networkPolicy: chartNetworkPolicy };
+    const chartInput = { names, partOf, protect, monitoring: args.monitoring };
     return { partOf, protect, names, safety, secret, chartInput };
+}
+
+/** What a release's NetworkPolicy is built from: the common args and what `dataStoreParts` resolved. */
+export interface DataStorePolicyArgs extends Pick<DataStoreCommonArgs, "namespace" | "networkPolicy" | "monitoring" | "clients"> {
+    readonly store: DataStoreKind;
+    readonly names: ReleaseNames;
+    readonly partOf: string;
+    /** Redis Sentinel, whose pods talk on its port and call the Kubernetes API. */
+    readonly sentinel: boolean;
+}
+
+/**
+ * The NetworkPolicy of an in-cluster release's pods (`DataStoreCommonArgs.networkPolicy`), named
+ * "<release>-netpol" so it never meets the chart's own policies (named after the release and its
+ * StatefulSets) while an update replaces those; none without network policy.
+ */
+export function dataStoreNetworkPolicy(parent: pulumi.Resource, name: string, args: DataStorePolicyArgs): k8s.networking.v1.NetworkPolicy | undefined {
+    const policy = args.networkPolicy;
+    if (policy === undefined) return undefined;
+    const { store, names } = args;
+    return new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+        metadata: {
+            name: `${names.release}-netpol`,
+            namespace: args.namespace,
+            labels: standardLabels({ name: store, instance: names.release, component: "network-policy", partOf: args.partOf }),
+        },
+        spec: dataStoreNetworkPolicySpec({
+            ...dataStorePorts(store, args.sentinel),
+            selector: names.podSelector,
+            clients: args.clients ?? [],
+            ...(args.monitoring !== undefined ? { prometheus: policy.prometheus } : {}),
+            dns: policy.dns,
+            kubernetesApi: policy.kubernetesApi,
+        }),
+    }, { parent });
 }
 
 /** What `credentialsSecret` needs. */

@@ -3,15 +3,16 @@
  * ports, in both directions. The services' policies, the post-deploy checks' and migrations', the
  * namespace's default-deny and cert-manager's HTTP-01 solver policy are built here from the same
  * labels and selectors as everything else (lib/labels.ts, service-graph.ts); the components only
- * register what these functions return. The data stores' charts get their peers from
- * service-graph.ts through chart-values.ts. docs/network.md shows the result per stack.
+ * register what these functions return. The data stores' policies are the program's too (the
+ * Bitnami charts' own are turned off: see `dataStoreNetworkPolicySpec`), with their clients from
+ * service-graph.ts. docs/network.md shows the result per stack.
  *
  * Each rule is its own function, so a new allowance is one more function in the list of
  * `serviceIngressRules` or `serviceEgressRules`.
  */
 import * as k8s from "@pulumi/kubernetes";
 import type { ExtraNetworkRules, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
-import { postgresPort, releaseNames } from "../lib/bitnami-charts";
+import { DataStoreKind, postgresMetricsPort, postgresPort, redisMetricsPort, redisPort, releaseNames, sentinelPort } from "../lib/bitnami-charts";
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
 import { Labels } from "../lib/labels";
 import { WorkloadPeer } from "./service-graph";
@@ -250,6 +251,82 @@ export function checkNetworkPolicySpec(check: Labels, target: Labels, port: numb
 /** A migration's NetworkPolicy: the cluster DNS and the data stores the service connects to out; nothing in. */
 export function migrationNetworkPolicySpec(service: Pick<ServiceConfig, "connectsTo">, selector: Labels, stores: DataStores, dns: PeerSelector): NetworkPolicySpec {
     return { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"], egress: dataStoreEgress(service, stores, dns) };
+}
+
+/** What a data store's pods serve and call, as its NetworkPolicy sees them. */
+export interface DataStorePorts {
+    /** The port clients connect to. */
+    readonly port: number;
+    /** The ports the release's pods use among themselves: replication, and Sentinel's. */
+    readonly peerPorts: readonly number[];
+    /** The exporter sidecar's port. */
+    readonly metricsPort: number;
+    /** Whether its pods call the Kubernetes API: Redis Sentinel's kubectl sidecar labels the elected master. */
+    readonly callsKubernetesApi: boolean;
+}
+
+/**
+ * The ports of a data store's release. PostgreSQL's read replicas stream from the primary on its
+ * port; Redis replicas follow the master on 6379 and, with Sentinel, the Sentinels talk on 26379,
+ * which clients never need (they write through the master Service).
+ */
+export function dataStorePorts(store: DataStoreKind, sentinel: boolean): DataStorePorts {
+    return store === "postgresql"
+        ? { port: postgresPort, peerPorts: [postgresPort], metricsPort: postgresMetricsPort, callsKubernetesApi: false }
+        : { port: redisPort, peerPorts: sentinel ? [redisPort, sentinelPort] : [redisPort], metricsPort: redisMetricsPort, callsKubernetesApi: sentinel };
+}
+
+/** Where the Kubernetes API server is, for a NetworkPolicy (`networkPolicy.kubernetesApi`). */
+export interface KubernetesApi {
+    /** Its endpoint addresses; empty: any address on `ports`. */
+    readonly cidrs: readonly string[];
+    readonly ports: readonly number[];
+}
+
+/**
+ * Egress to the Kubernetes API: its ports to its addresses, or to any address when none are given.
+ * A rule without `to` is also the one form every CNI applies to a control plane on the nodes'
+ * host network, which some (Cilium) never match by ipBlock.
+ */
+export function kubernetesApiEgress(api: KubernetesApi): NetworkPolicyEgressRule {
+    return { ...(api.cidrs.length > 0 ? { to: api.cidrs.map((cidr) => ({ ipBlock: { cidr } })) } : {}), ports: api.ports.map(tcp) };
+}
+
+/** What a data store's NetworkPolicy admits and lets out. */
+export interface DataStorePolicyInputs extends DataStorePorts {
+    /** The release's pods: every StatefulSet of the chart. */
+    readonly selector: Labels;
+    /** The pods that connect to it: the services, their migrations, the store's own jobs. */
+    readonly clients: readonly Labels[];
+    /** Prometheus, admitted to the exporter's port; unset without metrics. */
+    readonly prometheus?: PeerSelector;
+    readonly dns: PeerSelector;
+    /** Where the Kubernetes API is, for pods that call it (`callsKubernetesApi`). */
+    readonly kubernetesApi: KubernetesApi;
+}
+
+/**
+ * The NetworkPolicy of a data store's pods, which the program owns instead of the chart: in, its
+ * clients on its port, its own pods on the peer ports, Prometheus on the exporter's port; out, the
+ * cluster DNS, its own pods on the peer ports and (Sentinel) the Kubernetes API. The pinned charts'
+ * own policies cannot be narrowed to this: their egress always opens port 53 to every address,
+ * their ingress admits any pod labelled "<fullname>-client" (and, for PostgreSQL, opens the
+ * exporter's port to those pods), and with Sentinel, Redis's egress is everything.
+ */
+export function dataStoreNetworkPolicySpec(inputs: DataStorePolicyInputs): NetworkPolicySpec {
+    const own: NetworkPolicyPeer = { podSelector: { matchLabels: inputs.selector } };
+    const peerPorts = inputs.peerPorts.map(tcp);
+    const ingress: NetworkPolicyIngressRule[] = [
+        ...(inputs.clients.length > 0 ? [{ from: inputs.clients.map((labels) => ({ podSelector: { matchLabels: labels } })), ports: [tcp(inputs.port)] }] : []),
+        { from: [own], ports: peerPorts },
+        ...(inputs.prometheus ? [{ from: [selectorPeer(inputs.prometheus)], ports: [tcp(inputs.metricsPort)] }] : []),
+    ];
+    const egress: NetworkPolicyEgressRule[] = [
+        dnsEgress(inputs.dns),
+        { to: [own], ports: peerPorts },
+        ...(inputs.callsKubernetesApi ? [kubernetesApiEgress(inputs.kubernetesApi)] : []),
+    ];
+    return { podSelector: { matchLabels: inputs.selector }, policyTypes: ["Ingress", "Egress"], ingress, egress };
 }
 
 /** cert-manager's ACME HTTP-01 solver pods: the label cert-manager gives them and the port they serve the token on. */

@@ -11,6 +11,7 @@ import {
     chartAlerts,
     credentialKey,
     credentialsGeneration,
+    dataStoreNetworkPolicy,
     dataStoreParts,
     externalEndpoint,
     releaseEndpoint,
@@ -101,7 +102,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             : [];
         // The program's own jobs connect to the release, so its NetworkPolicy admits them as clients.
         const clients = [...(args.clients ?? []), ...jobIdentities.map(selectorLabels)];
-        const { names, protect, safety, secret, chartInput } = dataStoreParts(this, name, "postgresql", { ...args, clients }, generatedPasswords);
+        const { names, partOf, protect, safety, secret, chartInput } = dataStoreParts(this, name, "postgresql", { ...args, clients }, generatedPasswords);
         this.secretName = secret.name;
         const login = { database: args.database, user: args.user };
 
@@ -118,7 +119,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             alerts: chartAlerts("postgresql", args.alerts),
             ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, keys } } : {}),
         });
-        const after = args.monitoringStack && [args.monitoringStack];
+        // The pods start under their own policy (the chart's are off), not behind the namespace's deny alone.
+        const isolation = dataStoreNetworkPolicy(this, name, { ...args, clients, store: "postgresql", names, partOf, sentinel: false });
+        const after = [...(args.monitoringStack ? [args.monitoringStack] : []), ...(isolation ? [isolation] : [])];
         const chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after, safety: safety.chart }, this);
         this.chart = chart;
         this.podSelector = names.podSelector;

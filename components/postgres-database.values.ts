@@ -3,13 +3,12 @@
  * appears here: only the name of the Secret that holds them.
  */
 import { RegistryImage } from "../lib/image";
-import { postgresMetricsPort, postgresPort, postgresSecretKeys, postgresqlChart } from "../lib/bitnami-charts";
+import { postgresSecretKeys, postgresqlChart } from "../lib/bitnami-charts";
 import {
     ChartValuesInput,
-    IngressRule,
     PersistenceSpec,
     ResourcesSpec,
-    clientIngress,
+    chartNetworkPolicyValues,
     imagesValues,
     mergeValues,
     metricsValues,
@@ -17,7 +16,6 @@ import {
     releaseValues,
     persistenceValues,
     resourcesValues,
-    scrapeIngress,
 } from "./chart-values";
 
 /** The in-cluster settings of the postgresql config section that the values depend on. */
@@ -107,20 +105,6 @@ export type PostgresqlValuesInput = ChartValuesInput<PostgresqlSpec> & {
     readonly secret?: PostgresqlSecretRef;
 };
 
-/** A StatefulSet's NetworkPolicy values in the postgresql chart (primary.* and readReplicas.*). */
-export function postgresqlNetworkPolicy(input: Pick<PostgresqlValuesInput, "networkPolicy" | "monitoring">): Record<string, unknown> {
-    const policy = input.networkPolicy;
-    if (policy === undefined) return { enabled: false };
-    const extraIngress: IngressRule[] = [...clientIngress(policy.clientPodSelectors, [postgresPort])];
-    if (input.monitoring !== undefined && policy.prometheus !== undefined) {
-        extraIngress.push(scrapeIngress(policy.prometheus, postgresMetricsPort));
-    }
-    // allowExternal: false limits the chart's own rule to the release's pods (replication) and
-    // pods labelled "<fullname>-client"; the application and Prometheus come in through extraIngress.
-    // allowExternalEgress: false leaves DNS and the release's own pods, which is all PostgreSQL calls.
-    return { enabled: true, allowExternal: false, allowExternalEgress: false, extraIngress };
-}
-
 /**
  * A StatefulSet's update strategy as the API server stores it. The postgresql chart's default is
  * `rollingUpdate: {}`, which the Kubernetes provider drops on update while the server fills in
@@ -134,7 +118,6 @@ export const statefulSetUpdateStrategy = { type: "RollingUpdate", rollingUpdate:
 export function postgresqlValues(input: PostgresqlValuesInput): Record<string, unknown> {
     const { config, names, protect, monitoring } = input;
     const secret = input.secret ?? { name: names.secret, keys: postgresSecretKeys };
-    const networkPolicy = postgresqlNetworkPolicy(input);
     const replication = config.architecture === "replication";
     const configuration = postgresqlConfiguration(config.tuning);
     const extended = configuration === undefined ? {} : { extendedConfiguration: configuration };
@@ -154,7 +137,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
             ...resourcesValues(config.primary.resources),
             ...persistenceValues(config.persistence, protect),
             updateStrategy: statefulSetUpdateStrategy,
-            networkPolicy,
+            networkPolicy: chartNetworkPolicyValues(),
             ...initdbValues(config),
             ...extended,
         },
@@ -165,7 +148,7 @@ export function postgresqlValues(input: PostgresqlValuesInput): Record<string, u
                       ...resourcesValues(config.readReplicas.resources),
                       ...persistenceValues(config.persistence, protect),
                       updateStrategy: statefulSetUpdateStrategy,
-                      networkPolicy,
+                      networkPolicy: chartNetworkPolicyValues(),
                       ...extended,
                   },
               }

@@ -1,7 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
-import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
+import {
+    DataStoreCommonArgs,
+    DataStorePlacement,
+    bitnamiChart,
+    chartAlerts,
+    credentialKey,
+    credentialsGeneration,
+    dataStoreNetworkPolicy,
+    dataStoreParts,
+    externalEndpoint,
+    releaseEndpoint,
+} from "./data-store";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 
@@ -30,7 +41,7 @@ export class RedisCache extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:RedisCache", name, {}, opts);
-        const { names, safety, secret, chartInput } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: { suffix: "password", rotates: true } });
+        const { names, partOf, safety, secret, chartInput } = dataStoreParts(this, name, "redis", args, { [redisSecretKey]: { suffix: "password", rotates: true } });
         this.secretName = secret.name;
 
         if (args.mode === "external") {
@@ -45,9 +56,12 @@ export class RedisCache extends pulumi.ComponentResource {
                 ...(args.credentials.source === "existing" ? { secret: { name: args.credentials.secretName, key } } : {}),
                 passwordGeneration: generation,
             });
+            // The pods start under their own policy (the chart's are off), not behind the namespace's deny alone.
+            const isolation = dataStoreNetworkPolicy(this, name, { ...args, store: "redis", names, partOf, sentinel: args.settings.sentinel.enabled });
+            const after = [...(args.monitoringStack ? [args.monitoringStack] : []), ...(isolation ? [isolation] : [])];
             this.chart = bitnamiChart(
                 `${name}-chart`,
-                { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after: args.monitoringStack && [args.monitoringStack], safety: safety.chart },
+                { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after, safety: safety.chart },
                 this,
             );
             this.podSelector = names.podSelector;

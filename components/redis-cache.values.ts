@@ -3,12 +3,12 @@
  * appears here: only the name of the Secret that holds it.
  */
 import { RegistryImage } from "../lib/image";
-import { redisChart, redisPort, redisSecretKey, sentinelPort } from "../lib/bitnami-charts";
+import { redisChart, redisSecretKey } from "../lib/bitnami-charts";
 import {
     ChartValuesInput,
     PersistenceSpec,
     ResourcesSpec,
-    clientIngress,
+    chartNetworkPolicyValues,
     imagesValues,
     mergeValues,
     metricsValues,
@@ -75,29 +75,6 @@ export function passwordGenerationAnnotations(generation: number | undefined): R
     return (generation ?? 0) > 0 ? { [passwordGenerationAnnotation]: String(generation) } : {};
 }
 
-/** The redis chart's (single) NetworkPolicy values. */
-export function redisNetworkPolicy(input: Pick<RedisValuesInput, "networkPolicy" | "monitoring" | "config">): Record<string, unknown> {
-    const policy = input.networkPolicy;
-    if (policy === undefined) return { enabled: false };
-    const ports = input.config.sentinel.enabled ? [redisPort, sentinelPort] : [redisPort];
-    const scrapers = input.monitoring !== undefined ? policy.prometheus : undefined;
-    return {
-        enabled: true,
-        allowExternal: false,
-        // With Sentinel, the chart's kubectl container labels the elected master through the
-        // Kubernetes API, whose address a NetworkPolicy cannot name portably; otherwise Redis only
-        // calls its own pods (replication) and DNS.
-        allowExternalEgress: input.config.sentinel.enabled,
-        extraIngress: clientIngress(policy.clientPodSelectors, ports),
-        // The chart's own rule for the exporter's port, opened to the Prometheus namespace only.
-        metrics: {
-            allowExternal: false,
-            ingressNSMatchLabels: { ...(scrapers?.namespaceSelector ?? {}) },
-            ingressNSPodMatchLabels: { ...(scrapers?.podSelector ?? {}) },
-        },
-    };
-}
-
 /** The Helm values of the redis release. No password ever appears here: only the Secret's name. */
 export function redisValues(input: RedisValuesInput): Record<string, unknown> {
     const { config, names, protect, monitoring } = input;
@@ -146,7 +123,7 @@ export function redisValues(input: RedisValuesInput): Record<string, unknown> {
         rbac: { create: sentinel },
         ...(sentinel ? { serviceAccount: { create: true } } : {}),
         ...(redisConfiguration(config.tuning) === undefined ? {} : { commonConfiguration: redisConfiguration(config.tuning) }),
-        networkPolicy: redisNetworkPolicy(input),
+        networkPolicy: chartNetworkPolicyValues(),
         volumePermissions: { enabled: config.volumePermissions },
         metrics: {
             ...metricsValues(monitoring, "additionalLabels"),

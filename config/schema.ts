@@ -110,6 +110,19 @@ export const networkPolicySchema = z.strictObject({
     clusterCidrs: z.array(cidr("10.0.0.0/8")).default([]),
     /** How cert-manager solves ACME challenges: http01 admits the ingress controller to its solver pods; dns01 opens nothing. */
     acmeChallenge: z.enum(["http01", "dns01"]).default("http01"),
+    /**
+     * The Kubernetes API server, which Redis Sentinel's kubectl sidecar calls to label the elected
+     * master (no other pod of the stack calls it). A NetworkPolicy sees the API server's endpoint
+     * addresses and ports, after the `kubernetes` Service's translation.
+     */
+    kubernetesApi: z
+        .strictObject({
+            /** The API server's endpoint addresses; empty: any address, on `ports` only. */
+            cidrs: z.array(cidr("172.20.0.10/32")).default([]),
+            /** Its ports: 443 (managed control planes) and 6443 (kubeadm, kind, k3s). */
+            ports: z.array(port).min(1).default([443, 6443]),
+        })
+        .prefault({}),
     ...extraNetworkRulesSchema.shape,
 });
 

@@ -14,12 +14,10 @@ import { parse as parseYaml } from "yaml";
 import { postgresqlValues, redisValues } from "../components";
 import { PinnedChart, postgresSecretKeys, postgresqlChart, redisChart, releaseNames } from "../lib/bitnami-charts";
 import { postgresqlSchema, redisSchema } from "../config/data-tier";
-import { projectRoot } from "./mocks";
+import { referenceRoot } from "./bitnami-reference";
 
 type Values = Record<string, any>;
 
-/** Where the reference copies are: $BITNAMI_REFERENCE_DIR, else ../shared/bitnami from the project root. */
-export const referenceRoot = process.env.BITNAMI_REFERENCE_DIR ?? path.resolve(projectRoot, "..", "shared", "bitnami");
 
 /**
  * Keys whose values are free-form maps or lists the chart passes through (labels, annotations,
@@ -77,10 +75,6 @@ function get(values: Values, keys: readonly string[]): any {
 }
 
 const monitoring = { labels: { release: "kube-prometheus-stack" }, interval: "30s", scrapeTimeout: "10s" };
-const networkPolicy = {
-    clientPodSelectors: [{ "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "llm-platform-test" }],
-    prometheus: { namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" }, podSelector: { "app.kubernetes.io/name": "prometheus" } },
-};
 const resources = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } };
 const digest = `sha256:${"c".repeat(64)}`;
 
@@ -92,8 +86,8 @@ const alerts = {
 
 /** Every combination of what the program can set, so each key it can write is checked. */
 const variations = [
-    { protect: false, monitoring: undefined, networkPolicy: undefined },
-    { protect: true, monitoring, networkPolicy, alerts },
+    { protect: false, monitoring: undefined },
+    { protect: true, monitoring, alerts },
 ];
 
 function postgresqlVariants(): Values[] {

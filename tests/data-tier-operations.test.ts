@@ -285,11 +285,11 @@ describe("backups under mocks, per stack", () => {
         assert.deepEqual(env.PGPASSWORD, { secretKeyRef: { name: "llm-platform-prod-postgresql-auth", key: "password" } });
     });
 
-    it("prod: the backup pods have their own NetworkPolicy, and the chart's admits them", () => {
+    it("prod: the backup pods have their own NetworkPolicy, and PostgreSQL's admits them", () => {
         const policy = prod.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "postgresql-backup-netpol");
         const selector = { "app.kubernetes.io/name": "postgresql-backup", "app.kubernetes.io/instance": "llm-platform-prod" };
         assert.deepEqual(policy.inputs.spec.podSelector.matchLabels, selector);
-        const from = chartOf(prod, "postgresql").inputs.values.primary.networkPolicy.extraIngress[0].from;
+        const from = prod.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "postgresql-netpol").inputs.spec.ingress[0].from;
         assert.ok(from.some((peer: Values) => isDeepStrictEqual(peer.podSelector.matchLabels, selector)));
     });
 

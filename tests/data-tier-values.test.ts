@@ -16,11 +16,6 @@ const redis = (raw: Values = {}): RedisConfig => redisSchema.parse(raw);
 
 const resources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
 const monitoring = { labels: { release: "kube-prometheus-stack" }, interval: "15s", scrapeTimeout: "10s" };
-const appSelector = { "app.kubernetes.io/name": "orchestrator", "app.kubernetes.io/instance": "llm-platform-prod" };
-const networkPolicy = {
-    clientPodSelectors: [appSelector],
-    prometheus: { namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" }, podSelector: {} },
-};
 
 function pgValues(raw: Values = {}, extra: Partial<PostgresqlValuesInput> = {}): Values {
     return postgresqlValues({ config: pg(raw), names: releaseNames("llm-platform-prod", "postgresql"), partOf: "llm-platform", protect: false, ...extra });
@@ -269,7 +264,7 @@ describe("data tier: PostgreSQL values", () => {
     });
 
     it("no value is named like a password", () => {
-        const values = pgValues({ architecture: "replication" }, { monitoring, networkPolicy, protect: true });
+        const values = pgValues({ architecture: "replication" }, { monitoring, protect: true });
         // The chart's password values: auth.postgresPassword, .password, .replicationPassword, .metricsPassword.
         assert.deepEqual(keyPaths(values).filter((p) => /^(postgres|replication|metrics)?password$/i.test(p.split(".").pop()!)), []);
     });
@@ -331,29 +326,12 @@ describe("data tier: PostgreSQL values", () => {
         assert.deepEqual(pgValues().metrics.serviceMonitor, { enabled: false });
     });
 
-    it("network policy off: the chart's NetworkPolicies are off too", () => {
-        assert.deepEqual(pgValues({ architecture: "replication" }).primary.networkPolicy, { enabled: false });
-        assert.deepEqual(pgValues({ architecture: "replication" }).readReplicas.networkPolicy, { enabled: false });
-    });
-
-    it("network policy on: only the application's pods on 5432 and Prometheus on 9187", () => {
-        const values = pgValues({ architecture: "replication" }, { networkPolicy, monitoring });
-        const expected = {
-            enabled: true,
-            allowExternal: false,
-            allowExternalEgress: false,
-            extraIngress: [
-                { ports: [{ port: 5432, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] },
-                { ports: [{ port: 9187, protocol: "TCP" }], from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] },
-            ],
-        };
-        assert.deepEqual(values.primary.networkPolicy, expected);
-        assert.deepEqual(values.readReplicas.networkPolicy, expected);
-    });
-
-    it("network policy on without monitoring: no scrape rule", () => {
-        const rules = pgValues({}, { networkPolicy }).primary.networkPolicy.extraIngress;
-        assert.deepEqual(rules.map((r: Values) => r.ports[0].port), [5432]);
+    it("the chart's NetworkPolicies are off in every topology: the program's own selects the release's pods (network-policies.ts)", () => {
+        for (const values of [pgValues({ architecture: "replication" }, { monitoring, protect: true }), pgValues({ architecture: "replication" })]) {
+            assert.deepEqual(values.primary.networkPolicy, { enabled: false });
+            assert.deepEqual(values.readReplicas.networkPolicy, { enabled: false });
+        }
+        assert.deepEqual(pgValues().primary.networkPolicy, { enabled: false });
     });
 });
 
@@ -414,29 +392,14 @@ describe("data tier: Redis values", () => {
         assert.deepEqual(values.metrics.serviceMonitor, { enabled: true, additionalLabels: { release: "kube-prometheus-stack" }, interval: "15s", scrapeTimeout: "10s" });
     });
 
-    it("network policy on, with Sentinel: the application's pods on 6379 and 26379, Prometheus on the exporter's port, egress open for the API server", () => {
-        const values = redisVals({ architecture: "replication", sentinel: { enabled: true } }, { networkPolicy, monitoring });
-        assert.deepEqual(values.networkPolicy, {
-            enabled: true,
-            allowExternal: false,
-            allowExternalEgress: true,
-            extraIngress: [
-                { ports: [{ port: 6379, protocol: "TCP" }, { port: 26379, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] },
-            ],
-            metrics: { allowExternal: false, ingressNSMatchLabels: { "kubernetes.io/metadata.name": "monitoring" }, ingressNSPodMatchLabels: {} },
-        });
-        assert.deepEqual(redisVals().networkPolicy, { enabled: false });
-    });
-
-    it("network policy on, without Sentinel: the application's pods on 6379, egress only DNS and the release's pods", () => {
-        const policy = redisVals({ architecture: "replication" }, { networkPolicy }).networkPolicy;
-        assert.equal(policy.allowExternalEgress, false);
-        assert.deepEqual(policy.extraIngress, [{ ports: [{ port: 6379, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }] }]);
-        assert.deepEqual(policy.metrics, { allowExternal: false, ingressNSMatchLabels: {}, ingressNSPodMatchLabels: {} });
+    it("the chart's NetworkPolicy is off in every topology, Sentinel too: the program's own selects the release's pods (network-policies.ts)", () => {
+        for (const values of [redisVals(), redisVals({ architecture: "replication" }, { monitoring }), redisVals({ architecture: "replication", sentinel: { enabled: true } }, { monitoring, protect: true })]) {
+            assert.deepEqual(values.networkPolicy, { enabled: false });
+        }
     });
 
     it("no value is named like a password", () => {
-        const values = redisVals({ architecture: "replication", sentinel: { enabled: true } }, { networkPolicy, monitoring, protect: true });
+        const values = redisVals({ architecture: "replication", sentinel: { enabled: true } }, { monitoring, protect: true });
         // The chart's password values: auth.password, global.redis.password.
         assert.deepEqual(keyPaths(values).filter((p) => /^password$/i.test(p.split(".").pop()!)), []);
     });

@@ -205,25 +205,43 @@ describe("data tier under mocks: topology per environment", () => {
         assert.equal(values.sentinel.enabled, true);
         assert.deepEqual(values.sentinel.masterService, { enabled: true });
         assert.equal(appSettings(run).REDIS_HOST, "llm-platform-prod-redis-master.llm-platform.svc.cluster.local");
-        assert.deepEqual(values.networkPolicy.extraIngress[0].ports, [{ port: 6379, protocol: "TCP" }, { port: 26379, protocol: "TCP" }]);
+        const policy = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "redis-netpol").inputs.spec;
+        assert.deepEqual(policy.ingress[0].ports, [{ protocol: "TCP", port: 6379 }], "clients use the master Service, never Sentinel's port");
+        assert.deepEqual(policy.ingress[1].ports, [{ protocol: "TCP", port: 6379 }, { protocol: "TCP", port: 26379 }], "Sentinel's port only between the release's pods");
     });
 
-    it("with network policy on, the charts admit exactly the application's pods (and PostgreSQL the backup pods), and the app's egress selects the charts' pods", async () => {
+    it("with network policy on, the program's policies admit exactly the application's pods (and PostgreSQL the backup pods), the app's egress selects the charts' pods, and the charts make none", async () => {
         const run = await runStack("prod");
-        const pg = chartOf(run, "postgresql").inputs.values;
         const app = run.ofType("kubernetes:apps/v1:Deployment")[0];
         const appSelector = app.inputs.spec.selector.matchLabels;
         const backupSelector = { "app.kubernetes.io/name": "postgresql-backup", "app.kubernetes.io/instance": "llm-platform-prod" };
-        assert.deepEqual(pg.primary.networkPolicy.extraIngress[0], { ports: [{ port: 5432, protocol: "TCP" }], from: [{ podSelector: { matchLabels: appSelector } }, { podSelector: { matchLabels: backupSelector } }] });
-        assert.equal(pg.primary.networkPolicy.allowExternal, false);
-        assert.deepEqual(chartOf(run, "redis").inputs.values.networkPolicy.extraIngress[0].from, [{ podSelector: { matchLabels: appSelector } }]);
+        const postgresPods = { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": "llm-platform-prod-postgresql" };
+        const pg = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "postgresql-netpol").inputs;
+        assert.equal(pg.metadata.name, "llm-platform-prod-postgresql-netpol");
+        assert.deepEqual(pg.spec.podSelector.matchLabels, postgresPods);
+        assert.deepEqual(pg.spec.ingress[0], { from: [{ podSelector: { matchLabels: appSelector } }, { podSelector: { matchLabels: backupSelector } }], ports: [{ protocol: "TCP", port: 5432 }] });
+        assert.deepEqual(run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "redis-netpol").inputs.spec.ingress[0].from, [{ podSelector: { matchLabels: appSelector } }]);
+        assert.deepEqual(chartOf(run, "postgresql").inputs.values.primary.networkPolicy, { enabled: false });
+        assert.deepEqual(chartOf(run, "redis").inputs.values.networkPolicy, { enabled: false });
 
         const egress = run.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").flatMap((p) => p.inputs.spec.egress ?? []);
-        const postgresPods = { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": "llm-platform-prod-postgresql" };
         assert.ok(
             egress.some((rule: Values) => isDeepStrictEqual(rule, { to: [{ podSelector: { matchLabels: postgresPods } }], ports: [{ protocol: "TCP", port: 5432 }] })),
             "the app may reach the PostgreSQL pods on 5432",
         );
+    });
+
+    it("with network policy on, each chart waits for its pods' NetworkPolicy, so they never start behind the namespace's deny alone", async () => {
+        const run = await runStack("prod");
+        for (const store of ["postgresql", "redis"] as const) {
+            const policy = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${store}-netpol`);
+            assert.ok(chartOf(run, store).options.dependsOn.includes(policy.urn), `${store}: the chart depends on ${policy.urn}`);
+        }
+    });
+
+    it("dev (network policy off): no data-store NetworkPolicy", async () => {
+        const run = await runStack("dev");
+        assert.deepEqual(run.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.name), []);
     });
 });
 

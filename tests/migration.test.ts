@@ -175,12 +175,12 @@ describe("migration under mocks: staging with a migration", () => {
         assert.deepEqual(job.metadata.annotations, { "pulumi.com/replaceUnready": "true" }, "a failed Job is run again by the next up");
     });
 
-    it("with network policy on: the migration's own NetworkPolicy, and the charts admit its pods", () => {
+    it("with network policy on: the migration's own NetworkPolicy, and PostgreSQL's admits its pods", () => {
         const policy = run.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => p.inputs.metadata.name === "orchestrator-migrate");
         assert.ok(policy, "the migration's NetworkPolicy");
         const migrate = { "app.kubernetes.io/name": "orchestrator-migrate", "app.kubernetes.io/instance": "llm-platform-staging" };
-        const pg = run.ofType("kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.values.nameOverride === "postgresql")!.inputs.values;
-        assert.deepEqual(pg.primary.networkPolicy.extraIngress[0].from.map((f: Values) => f.podSelector.matchLabels), [
+        const pg = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "postgresql-netpol").inputs.spec;
+        assert.deepEqual(pg.ingress[0].from.map((f: Values) => f.podSelector.matchLabels), [
             { "app.kubernetes.io/name": "orchestrator", "app.kubernetes.io/instance": "llm-platform-staging" },
             migrate,
         ]);

@@ -1,39 +1,49 @@
 /**
  * Proof by an engine nobody here wrote (#15): cyclonus simulates each stack's NetworkPolicies (the
- * recorded objects, plus a model of the data-tier charts' policies: tests/network-matrix.ts) on a
- * cluster model, and the expected allowed and denied connections are asserted cell by cell.
+ * recorded objects: the services', the jobs', the namespace's and the data stores', the charts' own
+ * being off) on a cluster model (tests/network-matrix.ts), and the expected allowed and denied
+ * connections are asserted cell by cell.
  * In CI, which builds cyclonus, a missing simulator fails; elsewhere the suite is skipped with the
  * command that builds it.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ProgramRun, projectRoot, runStack } from "./mocks";
-import { Matrix, cell, connectivityMatrix, documentedStacks, talkTable, withTables } from "./network-matrix";
+import { ProgramRun, projectRoot } from "./mocks";
+import { Matrix, cell, chartPods, connectivityMatrix, documentedStacks, matrixVariations, talkTable, withTables } from "./network-matrix";
 import { describeWithTool } from "./toolchain";
 
-const variations: Record<string, { run: () => Promise<ProgramRun>; coTenant: boolean }> = {
-    dev: { run: () => runStack("dev"), coTenant: false },
-    staging: { run: () => runStack("staging"), coTenant: false },
-    prod: { run: () => runStack("prod"), coTenant: false },
-    /** DNS-01 challenges, and the cluster's pod CIDR given (the model's pods are in 10.0.0.0/8). */
-    "prod-dns01-cluster-cidrs": { run: () => runStack("prod", { set: { networkPolicy: { acmeChallenge: "dns01", clusterCidrs: ["10.0.0.0/8"] } } }), coTenant: false },
-    "prod-shared-namespace": { run: () => runStack("prod", { set: { namespace: { name: "shared-team", create: false } } }), coTenant: true },
-};
+/** The stack's pod names ("<namespace>/<pod>") of a data store's chart pods in a run. */
+function storePods(run: ProgramRun, ns: string, store: "postgresql" | "redis"): { name: string; probes: string[] }[] {
+    const chart = run.ofType("kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.values.nameOverride === store);
+    assert.ok(chart, `the stack installs ${store}`);
+    const pods = chartPods(chart.inputs.values).map((p) => ({ name: `${ns}/${p.name}`, probes: p.ports.map((port) => port.name) }));
+    assert.ok(pods.length > 0, `${store} runs pods`);
+    return pods;
+}
+
+/** The PostgreSQL jobs' pods the stack runs (backup, restore, password sync). */
+function jobPods(run: ProgramRun, ns: string): string[] {
+    const templates = [...run.ofType("kubernetes:batch/v1:Job").map((r) => r.inputs.spec.template), ...run.ofType("kubernetes:batch/v1:CronJob").map((r) => r.inputs.spec.jobTemplate.spec.template)];
+    return templates.map((t) => t.metadata.labels["app.kubernetes.io/name"] as string).filter((name) => name.startsWith("postgresql-")).map((name) => `${ns}/${name}`);
+}
+
+const isolated = ["staging", "prod", "prod-dns01-cluster-cidrs", "prod-shared-namespace", "staging-sentinel-jobs", "staging-sentinel-jobs-api-cidrs"];
+const sentinel = ["staging-sentinel-jobs", "staging-sentinel-jobs-api-cidrs"];
 
 describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simulated by cyclonus", (cyclonus) => {
-    const matrices = new Map<string, { matrix: Matrix; ns: string }>();
+    const matrices = new Map<string, { matrix: Matrix; ns: string; run: ProgramRun }>();
     const of = async (name: string) => {
         if (!matrices.has(name)) {
-            const run = await variations[name].run();
-            matrices.set(name, { matrix: connectivityMatrix(cyclonus, { run, coTenant: variations[name].coTenant }), ns: run.outputs.namespaceName as string });
+            const run = await matrixVariations[name].run();
+            matrices.set(name, { matrix: connectivityMatrix(cyclonus, { run, coTenant: matrixVariations[name].coTenant }), ns: run.outputs.namespaceName as string, run });
         }
         return matrices.get(name)!;
     };
     const expect = (m: Matrix, probe: string, from: string, to: string, want: "." | "X") =>
         assert.equal(cell(m, probe, from, to), want, `${probe}: ${from} -> ${to} should be ${want === "." ? "allowed" : "denied"}`);
 
-    for (const name of ["staging", "prod", "prod-dns01-cluster-cidrs", "prod-shared-namespace"]) {
+    for (const name of isolated) {
         describe(name, () => {
             it("ingress controller -> app http allowed; Prometheus -> metrics allowed; a random pod -> app denied", async () => {
                 const { matrix, ns } = await of(name);
@@ -43,13 +53,57 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
                 expect(matrix, "metrics", "other/random", `${ns}/orchestrator`, "X");
             });
 
-            it("app -> postgres and redis allowed; a random pod -> postgres and redis denied (the charts' modelled policies)", async () => {
-                const { matrix, ns } = await of(name);
-                expect(matrix, "postgresql", `${ns}/orchestrator`, `${ns}/postgresql`, ".");
-                expect(matrix, "redis", `${ns}/orchestrator`, `${ns}/redis`, ".");
-                expect(matrix, "postgresql", "other/random", `${ns}/postgresql`, "X");
-                expect(matrix, "redis", "other/random", `${ns}/redis`, "X");
-                expect(matrix, "postgresql", `${ns}/orchestrator-check`, `${ns}/postgresql`, "X");
+            it("app -> every PostgreSQL and Redis pod on its port allowed; a random pod and the check -> them denied", async () => {
+                const { matrix, ns, run } = await of(name);
+                for (const store of ["postgresql", "redis"] as const) {
+                    for (const pod of storePods(run, ns, store)) {
+                        expect(matrix, store, `${ns}/orchestrator`, pod.name, ".");
+                        expect(matrix, store, "other/random", pod.name, "X");
+                        expect(matrix, store, `${ns}/orchestrator-check`, pod.name, "X");
+                    }
+                }
+            });
+
+            it("the data stores' exporters: Prometheus allowed; a random pod, the app and the check denied", async () => {
+                const { matrix, ns, run } = await of(name);
+                for (const store of ["postgresql", "redis"] as const) {
+                    for (const pod of storePods(run, ns, store)) {
+                        const metrics = `${store}-metrics`;
+                        assert.ok(pod.probes.includes(metrics), `${pod.name} runs the exporter (monitoring is on in ${name})`);
+                        expect(matrix, metrics, "monitoring/prometheus", pod.name, ".");
+                        for (const from of ["other/random", `${ns}/orchestrator`, `${ns}/orchestrator-check`]) expect(matrix, metrics, from, pod.name, "X");
+                    }
+                }
+            });
+
+            it("the data stores call only the cluster DNS and their own pods: DNS elsewhere, a random pod, the Internet and the metadata address denied (Sentinel's nodes: the API server, and by default its ports anywhere)", async () => {
+                const { matrix, ns, run } = await of(name);
+                for (const store of ["postgresql", "redis"] as const) {
+                    const callsApi = sentinel.includes(name) && store === "redis";
+                    // Sentinel's nodes reach the API's ports (443, 6443) at any address unless kubernetesApi.cidrs names it.
+                    const apiPortsOpen = callsApi && name === "staging-sentinel-jobs" ? "." : "X";
+                    for (const pod of storePods(run, ns, store)) {
+                        expect(matrix, "dns", pod.name, "kube-system/kube-dns", ".");
+                        // The charts' own rule opened port 53 of every address.
+                        expect(matrix, "dns", pod.name, "other/random", "X");
+                        for (const probe of ["http", "postgresql", "redis", "sentinel"]) expect(matrix, probe, pod.name, "other/random", "X");
+                        expect(matrix, "kube-api", pod.name, "other/random", apiPortsOpen);
+                        expect(matrix, "https", pod.name, "internet/api", apiPortsOpen);
+                        expect(matrix, "https", pod.name, "metadata/metadata", apiPortsOpen);
+                        expect(matrix, "kube-api", pod.name, "control-plane/kube-apiserver", callsApi ? "." : "X");
+                    }
+                }
+            });
+
+            it("replication between a store's own pods allowed, and to no other pod of the stack", async () => {
+                const { matrix, ns, run } = await of(name);
+                const [primary, read] = storePods(run, ns, "postgresql").map((p) => p.name);
+                expect(matrix, "postgresql", read, primary, ".");
+                expect(matrix, "http", primary, `${ns}/orchestrator`, "X");
+                const [master, replica] = storePods(run, ns, "redis").map((p) => p.name);
+                expect(matrix, "redis", replica, master, ".");
+                expect(matrix, "http", master, `${ns}/orchestrator`, "X");
+                expect(matrix, "postgresql", master, primary, "X");
             });
 
             it("app -> a random pod in another namespace denied; DNS only to kube-dns; HTTPS to the Internet but not the metadata address", async () => {
@@ -60,6 +114,7 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
                 expect(matrix, "dns", `${ns}/orchestrator`, "kube-system/kube-dns", ".");
                 expect(matrix, "https", `${ns}/orchestrator`, "internet/api", ".");
                 expect(matrix, "https", `${ns}/orchestrator`, "metadata/metadata", "X");
+                expect(matrix, "kube-api", `${ns}/orchestrator`, "control-plane/kube-apiserver", "X");
             });
 
             it("the post-deploy check reaches its service", async () => {
@@ -69,6 +124,49 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
             });
         });
     }
+
+    it("the PostgreSQL jobs (backup with an upload, restore, password sync) reach PostgreSQL and the DNS; only the uploader reaches HTTPS, never the metadata address; none reaches Redis", async () => {
+        const { matrix, ns, run } = await of("staging-sentinel-jobs");
+        const jobs = jobPods(run, ns);
+        assert.deepEqual(jobs.map((j) => j.split("/")[1]).sort(), ["postgresql-backup", "postgresql-password-sync", "postgresql-restore"]);
+        for (const job of jobs) {
+            for (const pod of storePods(run, ns, "postgresql")) expect(matrix, "postgresql", job, pod.name, ".");
+            for (const pod of storePods(run, ns, "redis")) expect(matrix, "redis", job, pod.name, "X");
+            expect(matrix, "dns", job, "kube-system/kube-dns", ".");
+            expect(matrix, "dns", job, "other/random", "X");
+            expect(matrix, "https", job, "internet/api", job.endsWith("/postgresql-backup") ? "." : "X");
+            expect(matrix, "https", job, "metadata/metadata", "X");
+        }
+        const prod = await of("prod");
+        const [backup] = jobPods(prod.run, prod.ns);
+        assert.equal(backup, `${prod.ns}/postgresql-backup`, "prod runs scheduled backups");
+        expect(prod.matrix, "postgresql", backup, storePods(prod.run, prod.ns, "postgresql")[0].name, ".");
+        expect(prod.matrix, "https", backup, "internet/api", "X");
+    });
+
+    it("Redis Sentinel: its nodes talk on 6379 and 26379 to each other; clients reach 6379 only; a random pod neither", async () => {
+        for (const name of sentinel) {
+            const { matrix, ns, run } = await of(name);
+            const nodes = storePods(run, ns, "redis").map((p) => p.name);
+            assert.deepEqual(nodes, [`${ns}/redis-node-0`, `${ns}/redis-node-1`]);
+            for (const probe of ["redis", "sentinel"]) {
+                expect(matrix, probe, nodes[0], nodes[1], ".");
+                expect(matrix, probe, nodes[1], nodes[0], ".");
+                expect(matrix, probe, "other/random", nodes[0], "X");
+            }
+            expect(matrix, "sentinel", `${ns}/orchestrator`, nodes[0], "X");
+        }
+    });
+
+    it("Redis Sentinel: the nodes reach the Kubernetes API (the master-labelling kubectl); by default its ports at any address, with kubernetesApi.cidrs its address alone", async () => {
+        const open = await of("staging-sentinel-jobs");
+        const narrowed = await of("staging-sentinel-jobs-api-cidrs");
+        for (const { matrix, ns } of [open, narrowed]) expect(matrix, "kube-api", `${ns}/redis-node-0`, "control-plane/kube-apiserver", ".");
+        expect(open.matrix, "https", `${open.ns}/redis-node-0`, "internet/api", ".");
+        expect(narrowed.matrix, "https", `${narrowed.ns}/redis-node-0`, "internet/api", "X");
+        expect(narrowed.matrix, "https", `${narrowed.ns}/redis-node-0`, "metadata/metadata", "X");
+        expect(narrowed.matrix, "kube-api", `${narrowed.ns}/redis-node-0`, "other/random", "X");
+    });
 
     it("staging and prod (ACME issuer, HTTP-01): the solver pod is reachable from the ingress controller only", async () => {
         for (const name of ["staging", "prod"]) {
@@ -96,10 +194,21 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
         expect(matrix, "acme-solver", "ingress-nginx/controller", `${ns}/acme-solver`, ".");
     });
 
+    it("a shared namespace: a co-tenant labelled as the charts' clients (<fullname>-client, <fullname>-primary-client) reaches no data store", async () => {
+        const { matrix, ns, run } = await of("prod-shared-namespace");
+        for (const store of ["postgresql", "redis"] as const) {
+            for (const pod of storePods(run, ns, store)) {
+                for (const probe of pod.probes) expect(matrix, probe, `${ns}/co-tenant`, pod.name, "X");
+            }
+        }
+    });
+
     it("dev (networkPolicy.enabled: false): nothing is isolated", async () => {
-        const { matrix, ns } = await of("dev");
+        const { matrix, ns, run } = await of("dev");
         expect(matrix, "http", "other/random", `${ns}/orchestrator`, ".");
-        expect(matrix, "postgresql", "other/random", `${ns}/postgresql`, ".");
+        for (const store of ["postgresql", "redis"] as const) {
+            for (const pod of storePods(run, ns, store)) expect(matrix, store, "other/random", pod.name, ".");
+        }
     });
 
     it("docs/network.md's who-talks-to-whom tables are the matrix's (tests/update-network-docs.ts writes them)", async () => {

@@ -1,13 +1,16 @@
 /**
  * The connectivity matrix of a stack, computed by cyclonus (an offline NetworkPolicy simulator
- * nobody here wrote) from the NetworkPolicy objects the program registers, plus a model of the
- * policies the Bitnami charts render from the values the program gives them (under mocks a
- * v4.Chart's children are not rendered, so those policies don't exist as recorded objects).
+ * nobody here wrote) from the NetworkPolicy objects the program registers: the services', the
+ * jobs', the namespace's and the data stores' (the Bitnami charts' own are off, so every policy of
+ * a stack is a recorded object).
  *
- * The cluster model: the stack's namespace with its services' pods, checks, migrations, data
- * stores and a cert-manager HTTP-01 solver pod; ingress-nginx, monitoring (Prometheus),
- * kube-system (kube-dns), a namespace "other" with a random pod; "internet" and "metadata" pods at
- * an Internet address and 169.254.169.254, so that ipBlock rules are probed; in a namespace the
+ * The cluster model: the stack's namespace with its services' pods, checks, migrations and
+ * PostgreSQL jobs (one pod per Deployment, Job and CronJob, from their pod templates), the data
+ * stores' pods as the pinned charts render them (`chartPods`: one per StatefulSet, with its labels
+ * and container ports; tests/chart-pods.test.ts compares them with the real charts' output), and a
+ * cert-manager HTTP-01 solver pod; ingress-nginx, monitoring (Prometheus), kube-system (kube-dns),
+ * the Kubernetes API server, a namespace "other" with a random pod; "internet" and "metadata" pods
+ * at an Internet address and 169.254.169.254, so that ipBlock rules are probed; in a namespace the
  * program did not create, a co-tenant pod beside the stack's.
  */
 import * as assert from "assert";
@@ -15,7 +18,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ProgramRun, RecordedResource } from "./mocks";
+import { ProgramRun, readStackConfig, runStack } from "./mocks";
 
 type Values = Record<string, any>;
 type Labels = Record<string, string>;
@@ -53,10 +56,17 @@ export const probes: readonly Probe[] = [
     { name: "metrics", protocol: "TCP", port: 9090 },
     { name: "dns", protocol: "UDP", port: 53 },
     { name: "postgresql", protocol: "TCP", port: 5432 },
+    { name: "postgresql-metrics", protocol: "TCP", port: 9187 },
     { name: "redis", protocol: "TCP", port: 6379 },
+    { name: "sentinel", protocol: "TCP", port: 26379 },
+    { name: "redis-metrics", protocol: "TCP", port: 9121 },
     { name: "acme-solver", protocol: "TCP", port: 8089 },
     { name: "https", protocol: "TCP", port: 443 },
+    { name: "kube-api", protocol: "TCP", port: 6443 },
 ];
+
+/** Where the model's Kubernetes API server is (a stack may name it in networkPolicy.kubernetesApi.cidrs). */
+export const kubernetesApiAddress = "172.20.0.10";
 
 interface Pod {
     Namespace: string;
@@ -75,52 +85,64 @@ function pod(namespace: string, name: string, labels: Labels, ip: string, ports:
 
 const probe = (name: string) => probes.find((p) => p.name === name)!;
 
-/** The pods of the stack: one per Deployment and Job, from their pod templates, on every probed port they could serve. */
+/** A pod a data store's chart runs, named like the StatefulSet's pods without the release: "<store>-<component>-<ordinal>". */
+export interface ChartPod {
+    readonly name: string;
+    /** The labels of its pod template that a NetworkPolicy may select on. */
+    readonly labels: Labels;
+    /** The probed ports its containers serve. */
+    readonly ports: readonly Probe[];
+}
+
+/**
+ * The pods the pinned Bitnami chart runs for the values the program gives it, one per StatefulSet:
+ * PostgreSQL's primary (and a read replica with replication), Redis's master (and a replica), or
+ * with Sentinel two of its nodes, which serve Redis and Sentinel to each other (every other pod
+ * talks to pods of another StatefulSet); the exporter's port beside the store's with metrics. Each pod
+ * carries the chart's name and instance labels, the part-of label of commonLabels and its
+ * component. tests/chart-pods.test.ts checks this against the real charts' StatefulSets.
+ */
+export function chartPods(values: Values): ChartPod[] {
+    const store = values.nameOverride as "postgresql" | "redis";
+    const base = { "app.kubernetes.io/name": store, "app.kubernetes.io/instance": values.fullnameOverride as string, ...(values.commonLabels as Labels) };
+    const metrics = values.metrics?.enabled === true;
+    const replication = values.architecture === "replication";
+    const of = (component: string, ports: string[], ordinal = 0): ChartPod => ({
+        name: `${store}-${component}-${ordinal}`,
+        labels: { ...base, "app.kubernetes.io/component": component },
+        ports: [...ports, ...(metrics ? [`${store}-metrics`] : [])].map(probe),
+    });
+    if (store === "postgresql") return [of("primary", ["postgresql"]), ...(replication ? [of("read", ["postgresql"])] : [])];
+    if (values.sentinel?.enabled === true) return [of("node", ["redis", "sentinel"]), of("node", ["redis", "sentinel"], 1)];
+    return [of("master", ["redis"]), ...(replication ? [of("replica", ["redis"])] : [])];
+}
+
+/** The pods of the stack: one per Deployment, Job and CronJob, from their pod templates, on every probed port they could serve; the charts' pods. */
 function stackPods(run: ProgramRun, namespace: string): Pod[] {
     const pods: Pod[] = [];
     let n = 10;
-    for (const r of [...run.ofType("kubernetes:apps/v1:Deployment"), ...run.ofType("kubernetes:batch/v1:Job")]) {
-        const labels: Labels = r.inputs.spec.template.metadata.labels;
+    const templates = [
+        ...[...run.ofType("kubernetes:apps/v1:Deployment"), ...run.ofType("kubernetes:batch/v1:Job")].map((r) => r.inputs.spec.template),
+        ...run.ofType("kubernetes:batch/v1:CronJob").map((r) => r.inputs.spec.jobTemplate.spec.template),
+    ];
+    for (const template of templates) {
+        const labels: Labels = template.metadata.labels;
         pods.push(pod(namespace, labels["app.kubernetes.io/name"], labels, `10.1.0.${n++}`, [probe("http"), probe("metrics")]));
     }
     for (const chart of run.ofType(CHART)) {
-        const values: Values = chart.inputs.values;
-        const store = values.nameOverride as string;
-        const labels = { "app.kubernetes.io/name": store, "app.kubernetes.io/instance": values.fullnameOverride, "app.kubernetes.io/part-of": values.commonLabels["app.kubernetes.io/part-of"] };
-        pods.push(pod(namespace, store, labels, `10.1.0.${n++}`, [probe(store)]));
+        for (const p of chartPods(chart.inputs.values)) pods.push(pod(namespace, p.name, p.labels, `10.1.0.${n++}`, p.ports));
     }
     return pods;
 }
 
 /**
- * The NetworkPolicy the Bitnami chart renders from the values the program passes, modelled on the
- * charts' networkpolicy.yaml (postgresql primary, redis): the release's pods admit, on the store's
- * port, the pods labelled "<fullname>-client" and the release's own (allowExternal: false), plus
- * `extraIngress`; Redis opens its exporter's port to `metrics.ingressNS*MatchLabels`; egress
- * without allowExternalEgress is DNS and the release's pods. A modelled policy, not a rendered one.
+ * The labels the Bitnami charts' own policies admit to the data stores whatever the values
+ * ("<fullname>-client", and PostgreSQL's "<primary or read fullname>-client"). The co-tenant pod
+ * carries them all, so the matrix shows that no such label opens a data store.
  */
-export function modelledChartPolicy(chart: RecordedResource, namespace: string): Values | undefined {
-    const values: Values = chart.inputs.values;
-    const store = values.nameOverride as "postgresql" | "redis";
-    const policy: Values = store === "postgresql" ? values.primary.networkPolicy : values.networkPolicy;
-    if (!policy?.enabled) return undefined;
-    const release = { "app.kubernetes.io/name": store, "app.kubernetes.io/instance": values.fullnameOverride };
-    const port = store === "postgresql" ? 5432 : 6379;
-    const ingress: Values[] = [];
-    ingress.push({ ports: [{ port }], ...(policy.allowExternal ? {} : { from: [{ podSelector: { matchLabels: { [`${values.fullnameOverride}-client`]: "true" } } }, { podSelector: { matchLabels: release } }] }) });
-    if (store === "redis" && values.metrics?.enabled) {
-        const ns = policy.metrics?.ingressNSMatchLabels ?? {};
-        const pods = policy.metrics?.ingressNSPodMatchLabels ?? {};
-        ingress.push({ ports: [{ port: 9121 }], ...(policy.metrics?.allowExternal ? {} : { from: [{ namespaceSelector: { matchLabels: ns }, ...(Object.keys(pods).length ? { podSelector: { matchLabels: pods } } : {}) }] }) });
-    }
-    ingress.push(...(policy.extraIngress ?? []));
-    const egress = policy.allowExternalEgress ? [{}] : [{ ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] }, { to: [{ podSelector: { matchLabels: release } }] }];
-    return {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: `${values.fullnameOverride}-modelled`, namespace },
-        spec: { podSelector: { matchLabels: release }, policyTypes: ["Ingress", "Egress"], ingress, egress },
-    };
+export function chartClientLabels(run: ProgramRun): Labels {
+    const releases = run.ofType(CHART).map((chart) => chart.inputs.values.fullnameOverride as string);
+    return Object.fromEntries(releases.flatMap((release) => ["", "-primary", "-read"].map((suffix) => [`${release}${suffix}-client`, "true"])));
 }
 
 /** What the matrix of a stack is built from. */
@@ -142,16 +164,15 @@ export function connectivityMatrix(cyclonus: string, input: MatrixInput): Matrix
         pod("ingress-nginx", "controller", { "app.kubernetes.io/name": "ingress-nginx" }, "10.2.0.1", [probe("http")]),
         pod("monitoring", "prometheus", { "app.kubernetes.io/name": "prometheus" }, "10.3.0.1", [probe("http")]),
         pod("kube-system", "kube-dns", { "k8s-app": "kube-dns" }, "10.4.0.1", [probe("dns")]),
+        // The API server runs on the control plane's host network; the model gives it an address and its port.
+        pod("control-plane", "kube-apiserver", {}, kubernetesApiAddress, [probe("kube-api"), probe("https")]),
         pod("other", "random", { app: "random" }, "10.5.0.1", probes),
         pod("internet", "api", {}, "93.184.216.34", [probe("https")]),
         pod("metadata", "metadata", {}, "169.254.169.254", [probe("https")]),
-        ...(input.coTenant ? [pod(namespace, "co-tenant", { app: "co-tenant" }, "10.1.2.1", probes)] : []),
+        ...(input.coTenant ? [pod(namespace, "co-tenant", { app: "co-tenant", ...chartClientLabels(input.run) }, "10.1.2.1", probes)] : []),
     ];
     const namespaces = Object.fromEntries([...new Set(pods.map((p) => p.Namespace))].map((ns) => [ns, { "kubernetes.io/metadata.name": ns }]));
-    const policies = [
-        ...input.run.ofType(NP).map((r) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: r.inputs.metadata.name, namespace }, spec: r.inputs.spec })),
-        ...input.run.ofType(CHART).flatMap((chart) => modelledChartPolicy(chart, namespace) ?? []),
-    ];
+    const policies = input.run.ofType(NP).map((r) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: r.inputs.metadata.name, namespace }, spec: r.inputs.spec }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "network-matrix-"));
     try {
         fs.mkdirSync(path.join(dir, "policies"));
@@ -203,8 +224,50 @@ export function talkTable(matrix: Matrix, namespace: string): string {
     return ["| from | to | allowed |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
+const section = (stack: string, key: string): Values => structuredClone((readStackConfig(stack).values[`llm-platform:${key}`] as Values | undefined) ?? {});
+
+/**
+ * staging with Redis Sentinel and every PostgreSQL job: scheduled backups that upload, a restore and
+ * a password sync (a rotation of the generated passwords). `kubernetesApi` narrows the API egress.
+ */
+function withSentinelAndJobs(kubernetesApi?: Values): Promise<ProgramRun> {
+    const postgresql = section("staging", "postgresql");
+    return runStack("staging", {
+        set: {
+            redis: { ...section("staging", "redis"), sentinel: { enabled: true, quorum: 2 } },
+            postgresql: {
+                ...postgresql,
+                auth: { ...postgresql.auth, rotation: 1 },
+                backup: { enabled: true, upload: { image: "docker.io/amazon/aws-cli:2.17.0", command: ["sh", "-c", 'aws s3 cp "$BACKUP_DIR/$(cat /tmp/latest-dump)" s3://backups/'] } },
+                restore: { file: "llm_platform-20250101T030000Z.dump" },
+            },
+            ...(kubernetesApi ? { networkPolicy: { ...section("staging", "networkPolicy"), kubernetesApi } } : {}),
+        },
+    });
+}
+
+/** A stack or variation the matrix is built for. */
+export interface MatrixVariation {
+    readonly run: () => Promise<ProgramRun>;
+    /** A co-tenant pod in the stack's namespace (a namespace the program did not create). */
+    readonly coTenant: boolean;
+}
+
+/** The stacks and variations network-matrix.test.ts simulates. */
+export const matrixVariations: Readonly<Record<string, MatrixVariation>> = {
+    dev: { run: () => runStack("dev"), coTenant: false },
+    staging: { run: () => runStack("staging"), coTenant: false },
+    prod: { run: () => runStack("prod"), coTenant: false },
+    /** DNS-01 challenges, and the cluster's pod CIDR given (the model's pods are in 10.0.0.0/8). */
+    "prod-dns01-cluster-cidrs": { run: () => runStack("prod", { set: { networkPolicy: { acmeChallenge: "dns01", clusterCidrs: ["10.0.0.0/8"] } } }), coTenant: false },
+    "prod-shared-namespace": { run: () => runStack("prod", { set: { namespace: { name: "shared-team", create: false } } }), coTenant: true },
+    "staging-sentinel-jobs": { run: () => withSentinelAndJobs(), coTenant: false },
+    /** The same, with the API server's address given: Sentinel's pods reach it and nothing else outside. */
+    "staging-sentinel-jobs-api-cidrs": { run: () => withSentinelAndJobs({ cidrs: [`${kubernetesApiAddress}/32`] }), coTenant: false },
+};
+
 /** The stacks whose tables docs/network.md shows (dev turns the policies off: everything is open). */
-export const documentedStacks = ["staging", "prod"] as const;
+export const documentedStacks = ["staging", "prod", "staging-sentinel-jobs"] as const;
 
 /** The markers around a stack's generated table in docs/network.md. */
 export function docMarkers(stack: string): { start: string; end: string } {

@@ -6,10 +6,13 @@ import { strict as assert } from "assert";
 import {
     acmeSolverPolicySpec,
     checkNetworkPolicySpec,
+    dataStoreNetworkPolicySpec,
+    dataStorePorts,
     dnsEgress,
     extraEgressRules,
     extraIngressRules,
     ipBlockPeers,
+    kubernetesApiEgress,
     namespacePolicies,
     portOfUrl,
     serviceNetworkPolicySpec,
@@ -194,5 +197,85 @@ describe("network policies: the Jobs", () => {
             policyTypes: ["Ingress", "Egress"],
             egress: [dnsRule, { to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: "TCP", port: 8080 }] }],
         });
+    });
+});
+
+describe("network policies: the data stores (the program's, in place of the charts')", () => {
+    const pgPods = { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": "llm-platform-prod-postgresql" };
+    const redisPods = { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "llm-platform-prod-redis" };
+    const backup = { "app.kubernetes.io/name": "postgresql-backup", "app.kubernetes.io/instance": "llm-platform-prod" };
+    const monitoringNs = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } };
+    const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+    const common = { clients: [selector, backup], prometheus: policy.prometheus, dns: policy.dns, kubernetesApi: policy.kubernetesApi };
+
+    it("the ports: PostgreSQL 5432 between its pods and 9187 for the exporter; Redis 6379, with Sentinel 26379 between its pods and the Kubernetes API", () => {
+        assert.deepEqual(dataStorePorts("postgresql", false), { port: 5432, peerPorts: [5432], metricsPort: 9187, callsKubernetesApi: false });
+        assert.deepEqual(dataStorePorts("redis", false), { port: 6379, peerPorts: [6379], metricsPort: 9121, callsKubernetesApi: false });
+        assert.deepEqual(dataStorePorts("redis", true), { port: 6379, peerPorts: [6379, 26379], metricsPort: 9121, callsKubernetesApi: true });
+    });
+
+    it("PostgreSQL: in, its clients on 5432, its own pods on 5432 (replication), Prometheus on 9187; out, the cluster DNS and its own pods only", () => {
+        assert.deepEqual(dataStoreNetworkPolicySpec({ ...dataStorePorts("postgresql", false), selector: pgPods, ...common }), {
+            podSelector: { matchLabels: pgPods },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [
+                { from: [{ podSelector: { matchLabels: selector } }, { podSelector: { matchLabels: backup } }], ports: tcp(5432) },
+                { from: [{ podSelector: { matchLabels: pgPods } }], ports: tcp(5432) },
+                { from: [monitoringNs], ports: tcp(9187) },
+            ],
+            egress: [dnsRule, { to: [{ podSelector: { matchLabels: pgPods } }], ports: tcp(5432) }],
+        });
+    });
+
+    it("DNS egress goes to the cluster DNS only: the charts' rule opened port 53 of every address", () => {
+        for (const spec of [dataStoreNetworkPolicySpec({ ...dataStorePorts("postgresql", false), selector: pgPods, ...common }), dataStoreNetworkPolicySpec({ ...dataStorePorts("redis", true), selector: redisPods, ...common })]) {
+            const dnsRules = (spec.egress as any[]).filter((rule) => rule.ports.some((p: any) => p.port === 53));
+            assert.deepEqual(dnsRules, [dnsRule]);
+            assert.ok((spec.egress as any[]).every((rule) => rule.to !== undefined || !rule.ports.some((p: any) => p.port === 53)), "no port-53 rule without a destination");
+        }
+    });
+
+    it("the exporter's port admits Prometheus alone, and only with metrics; nothing else admits it", () => {
+        const withMetrics = dataStoreNetworkPolicySpec({ ...dataStorePorts("postgresql", false), selector: pgPods, ...common });
+        const scrapers = (withMetrics.ingress as any[]).filter((rule) => rule.ports.some((p: any) => p.port === 9187));
+        assert.deepEqual(scrapers, [{ from: [monitoringNs], ports: tcp(9187) }]);
+        const without = dataStoreNetworkPolicySpec({ ...dataStorePorts("postgresql", false), selector: pgPods, ...common, prometheus: undefined });
+        assert.ok((without.ingress as any[]).every((rule) => !rule.ports.some((p: any) => p.port === 9187)));
+        const ownPods = networkPolicySchema.parse({ prometheus: { namespaceSelector: { "kubernetes.io/metadata.name": "obs" }, podSelector: { app: "prometheus" } } }).prometheus;
+        const narrowed = dataStoreNetworkPolicySpec({ ...dataStorePorts("redis", false), selector: redisPods, ...common, prometheus: ownPods });
+        assert.deepEqual((narrowed.ingress as any[]).at(-1), { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "obs" } }, podSelector: { matchLabels: { app: "prometheus" } } }], ports: tcp(9121) });
+    });
+
+    it("Redis with Sentinel: clients on 6379 only; 6379 and 26379 between its pods; out, the DNS, its pods and the Kubernetes API's ports (to any address by default)", () => {
+        const spec = dataStoreNetworkPolicySpec({ ...dataStorePorts("redis", true), selector: redisPods, ...common, clients: [selector] });
+        assert.deepEqual(spec.ingress, [
+            { from: [{ podSelector: { matchLabels: selector } }], ports: tcp(6379) },
+            { from: [{ podSelector: { matchLabels: redisPods } }], ports: tcp(6379, 26379) },
+            { from: [monitoringNs], ports: tcp(9121) },
+        ]);
+        assert.deepEqual(spec.egress, [dnsRule, { to: [{ podSelector: { matchLabels: redisPods } }], ports: tcp(6379, 26379) }, { ports: tcp(443, 6443) }]);
+    });
+
+    it("Redis without Sentinel calls no API: its egress is the DNS and its own pods on 6379", () => {
+        const spec = dataStoreNetworkPolicySpec({ ...dataStorePorts("redis", false), selector: redisPods, ...common });
+        assert.deepEqual(spec.egress, [dnsRule, { to: [{ podSelector: { matchLabels: redisPods } }], ports: tcp(6379) }]);
+    });
+
+    it("the Kubernetes API: its configured addresses on its ports, or its ports to any address", () => {
+        assert.deepEqual(kubernetesApiEgress(policy.kubernetesApi), { ports: tcp(443, 6443) });
+        const narrowed = networkPolicySchema.parse({ kubernetesApi: { cidrs: ["172.20.0.10/32", "172.20.0.11/32"], ports: [6443] } }).kubernetesApi;
+        assert.deepEqual(kubernetesApiEgress(narrowed), { to: [{ ipBlock: { cidr: "172.20.0.10/32" } }, { ipBlock: { cidr: "172.20.0.11/32" } }], ports: tcp(6443) });
+    });
+
+    it("no clients (nothing connects): no client rule, which would otherwise admit every pod", () => {
+        const spec = dataStoreNetworkPolicySpec({ ...dataStorePorts("redis", false), selector: redisPods, ...common, clients: [] });
+        assert.ok((spec.ingress as any[]).every((rule) => Array.isArray(rule.from) && rule.from.length > 0));
+    });
+
+    it("networkPolicy.kubernetesApi is validated: CIDRs and ports, at least one port", () => {
+        const problems = (value: unknown) => networkPolicySchema.safeParse({ kubernetesApi: value }).error?.issues.map((i) => i.path.join("."));
+        assert.deepEqual(problems({ cidrs: ["172.20.0.10/33"], ports: [0] }), ["kubernetesApi.cidrs.0", "kubernetesApi.ports.0"]);
+        assert.deepEqual(problems({ ports: [] }), ["kubernetesApi.ports"]);
+        assert.deepEqual(problems({ cidr: ["10.0.0.1/32"] }), ["kubernetesApi"]);
     });
 });

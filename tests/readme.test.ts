@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { configSchema, formatProblems, validateConfig } from "../config";
+import { networkPolicySchema } from "../config/schema";
 import { projectRoot, readStackConfig } from "./mocks";
 
 const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), "utf8");
@@ -40,6 +41,12 @@ describe("README stays true", () => {
 
     it("documents every top-level config key", () => {
         for (const key of keysOf(configSchema)) assert.ok(readme.includes(`\`${key}`), `README lacks \`${key}\``);
+    });
+
+    it("documents every networkPolicy key", () => {
+        assert.ok(keysOf(configSchema.shape.networkPolicy).length > 5);
+        for (const key of keysOf(configSchema.shape.networkPolicy)) assert.ok(readme.includes(`\`networkPolicy.${key}`), `README lacks \`networkPolicy.${key}\``);
+        for (const key of keysOf(networkPolicySchema.shape.kubernetesApi)) assert.ok(readme.includes(`\`networkPolicy.kubernetesApi.${key}\``), `README lacks networkPolicy.kubernetesApi.${key}`);
     });
 
     it("documents every service key", () => {

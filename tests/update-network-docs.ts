@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot, runStack } from "./mocks";
-import { connectivityMatrix, documentedStacks, talkTable, withTables } from "./network-matrix";
+import { projectRoot } from "./mocks";
+import { connectivityMatrix, documentedStacks, matrixVariations, talkTable, withTables } from "./network-matrix";
 import { toolPath } from "./toolchain";
 
 async function main(): Promise<void> {
@@ -14,8 +14,8 @@ async function main(): Promise<void> {
     if (!cyclonus) throw new Error("cyclonus is not built: run scripts/toolchain/build.sh cyclonus");
     const tables: Record<string, string> = {};
     for (const stack of documentedStacks) {
-        const run = await runStack(stack);
-        tables[stack] = talkTable(connectivityMatrix(cyclonus, { run, coTenant: false }), run.outputs.namespaceName as string);
+        const run = await matrixVariations[stack].run();
+        tables[stack] = talkTable(connectivityMatrix(cyclonus, { run, coTenant: matrixVariations[stack].coTenant }), run.outputs.namespaceName as string);
     }
     const file = path.join(projectRoot, "docs", "network.md");
     fs.writeFileSync(file, withTables(fs.readFileSync(file, "utf8"), tables));
