@@ -24,7 +24,7 @@ const apps = Object.entries(config.services).map(([name, service]) => ({
         service,
         database: database.endpoint,
         redis: cache.endpoint,
-        appSecrets: appSecrets.envFor(service.connectsTo),
+        appSecrets: appSecrets.envFor(config.appSecrets.receivers[name]),
         peers: graph.peersOf(name),
         alerts: config.alerts.services[name],
         monitoringStack: dataTier.monitoringStack,
@@ -41,7 +41,8 @@ export const services = Object.fromEntries(
     apps.map(({ name, app }) => [name, { url: app.url, serviceName: app.serviceName, portForward: app.portForwardCommand, logs: app.logsCommand }]),
 );
 export const appSecretName = appSecrets.secretName;
+export const appSecretNames = appSecrets.secretNames;
 export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
-export const secretSource = { source: config.appSecrets.kind, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
+export const secretSource = { source: config.appSecrets.source, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 export const dataStores = { postgresql: database.connection, redis: cache.connection };

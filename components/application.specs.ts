@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MonitoringConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
-import { appSecretCatalog, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
+import { vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
 import { compact, writableVolumeName } from "../lib/objects";
 import type { CheckTarget } from "./post-deploy-check";
 import { PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
@@ -192,9 +192,6 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
     return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...service.env };
 }
 
-/** The generic vector DB key's variable, from the catalog. */
-const vectorDbKeyEnv = appSecretCatalog.find((e) => e.audience === "vectorDb")?.env;
-
 /** An environment variable read from a Secret key. */
 export interface SecretEnv {
     /** The variable's name, e.g. "ANTHROPIC_API_KEY". */
@@ -203,17 +200,23 @@ export interface SecretEnv {
     secret: SecretKeyRef;
 }
 
-/** The variables a service reads from Secrets: data-store passwords and the keys it uses. */
-export function secretEnv(service: ServiceConfig, context: PlatformContext, appSecrets: readonly SecretEnv[]): SecretEnv[] {
+/** An application secret's variable, with the catalog entry it comes from. */
+export interface AppSecretEnv extends SecretEnv {
+    /** The entry's name, e.g. "vectorDbApiKey". */
+    entry: string;
+}
+
+/** The variables a service reads from Secrets: data-store passwords and the application secrets it receives. */
+export function secretEnv(service: ServiceConfig, context: PlatformContext, appSecrets: readonly AppSecretEnv[]): SecretEnv[] {
     const env: SecretEnv[] = [];
     if (service.connectsTo.postgresql && context.database) env.push({ name: "DATABASE_PASSWORD", secret: context.database.passwordSecret });
     if (service.connectsTo.redis && context.redis) env.push({ name: "REDIS_PASSWORD", secret: context.redis.passwordSecret });
     // The vector DB key under the provider's own name too, from the same Secret key.
     const vectorDb = context.vectorDb;
     const providerKeys = vectorDb.type !== "none" && vectorDb.providerEnvNames
-        ? appSecrets.filter((e) => e.name === vectorDbKeyEnv).map((e) => ({ ...e, name: vectorDbProviderEnv[vectorDb.type as VectorDbType].apiKey }))
+        ? appSecrets.filter((e) => e.entry === vectorDbKeyEntry).map((e) => ({ name: vectorDbProviderEnv[vectorDb.type as VectorDbType].apiKey, secret: e.secret }))
         : [];
-    return [...env, ...appSecrets, ...providerKeys];
+    return [...env, ...appSecrets.map((e) => ({ name: e.name, secret: e.secret })), ...providerKeys];
 }
 
 /**

@@ -16,8 +16,8 @@ import {
     passwordRotations,
     pdbSpec,
     podSpec,
+    AppSecretEnv,
     reloaderAnnotations,
-    SecretEnv,
     secretEnv,
     serviceMonitorSpec,
     serviceSpec,
@@ -56,8 +56,8 @@ export interface ApplicationArgs {
     readonly database?: PostgresEndpoint;
     /** Where Redis is, for services that connect to it. @default none */
     readonly redis?: DataStoreEndpoint;
-    /** Application secrets (API keys) as environment variables read from Secrets. @default none */
-    readonly appSecrets?: readonly SecretEnv[];
+    /** The application secrets this service receives (API keys, the stack's own entries), as variables read from Secrets. @default none */
+    readonly appSecrets?: readonly AppSecretEnv[];
     /** Default-deny NetworkPolicy with the platform's allowances; undefined creates none. @default undefined */
     readonly networkPolicy?: NetworkPolicyConfig;
     /** The services this one calls and the pods that call it, for its NetworkPolicy. @default none */

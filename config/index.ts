@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { secretKeys } from "../lib/secret-catalog";
+import { builtinSecrets } from "../lib/secret-catalog";
 import { postgresqlProblems, redisProblems } from "./data-tier";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
 import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
@@ -14,25 +14,37 @@ import { observabilityProblems } from "./monitoring";
 import { PlatformConfig, resolveConfig } from "./resolve";
 import { featureProblems, ingressConflictProblems, nameOverrideProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "./rules";
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
+import { catalogConfigKeys, secretCatalog } from "./secret-catalog";
 import { secretsProblems } from "./secrets";
 
 export * from "./schema";
-export { SecretKey, SecretsConfig, StoreConfig, RemoteRefConfig, secretKeys, secretsProblems } from "./secrets";
+export { SecretEntryConfig, SecretsConfig, StoreConfig, RemoteRefConfig, secretsProblems } from "./secrets";
+export { SecretEntry, catalogConfigKeys, secretCatalog } from "./secret-catalog";
 export { ConfigError, Problem, RawConfig, described, formatProblems } from "./problem";
 export * from "./resolve";
 
-/** Secret keys set in plaintext, and plain keys set as secrets. */
-function secretHandlingProblems(raw: RawConfig): Problem[] {
+/**
+ * The stack secret config keys the catalog reads (every entry's config key but a section's), or
+ * undefined while the secrets section doesn't parse (its problems are reported with it).
+ */
+function stackSecretKeys(raw: RawConfig): string[] | undefined {
+    const parsed = configSchema.shape.secrets.safeParse(raw.values.secrets);
+    return parsed.success ? catalogConfigKeys(secretCatalog(parsed.data)).filter((key) => !(key in configSchema.shape)) : undefined;
+}
+
+/** Catalog keys set in plaintext, and other keys set as secrets. With the catalog unknown, only the built-in keys are judged. */
+function secretHandlingProblems(raw: RawConfig, catalogKeys: readonly string[] | undefined): Problem[] {
+    const known = catalogKeys ?? builtinSecrets.map((b) => b.name);
     const problems: Problem[] = [];
     for (const key of Object.keys(raw.values)) {
-        const mustBeSecret = (secretKeys as readonly string[]).includes(key);
+        const mustBeSecret = known.includes(key);
         if (mustBeSecret && !raw.secretKeys.has(key)) {
             problems.push({ key, given: described("a plaintext value"), expected: `a secret: pulumi config set --secret ${key} <value>` });
-        } else if (!mustBeSecret && raw.secretKeys.has(key)) {
+        } else if (!mustBeSecret && raw.secretKeys.has(key) && catalogKeys !== undefined) {
             problems.push({
                 key,
                 given: described("a secret value"),
-                expected: `a plain value: secrets belong only in ${secretKeys.join(", ")}, each set with pulumi config set --secret`,
+                expected: `a plain value: secrets belong only in the secret catalog's config keys (${known.join(", ")}; secrets.entries declares more), each set with pulumi config set --secret`,
             });
         }
     }
@@ -123,8 +135,24 @@ function platformServiceProblems(config: ParsedConfig): Problem[] {
     ];
 }
 
+/** The rules of the secrets section and the services' secrets, once every section they read parsed. */
+function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
+    const { secrets, llm, vectorDb, postgresql, redis } = config;
+    if (!(secrets && llm && vectorDb && postgresql && redis)) return [];
+    const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.auth.passwordSource === "external-secrets");
+    return secretsProblems({
+        secrets,
+        enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
+        vectorDbType: vectorDb.type,
+        services: config.services,
+        setSecretKeys: new Set(catalogKeys.filter((key) => key in raw.values)),
+        otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
+        sectionKeys: Object.keys(configSchema.shape),
+    });
+}
+
 /** The rules across fields and sections, on every section that parsed. */
-function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
+function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { environment, services } = config;
     const monitoring = config.monitoring?.enabled ?? true;
     const problems = [
@@ -140,19 +168,9 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
         ...(config.vectorDb && config.vectorDb.type !== "none" && config.vectorDb.url === undefined
             ? [{ key: "vectorDb.url", given: undefined, expected: `a URL, because vectorDb.type is "${config.vectorDb.type}"` }]
             : []),
+        ...(config.secrets ? secretObjectNameProblems(raw, config.secrets) : []),
+        ...secretRuleProblems(raw, config, catalogKeys),
     ];
-    const { secrets, llm, vectorDb, postgresql, redis } = config;
-    if (secrets) problems.push(...secretObjectNameProblems(raw, secrets));
-    if (secrets && llm && vectorDb && postgresql && redis) {
-        const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.auth.passwordSource === "external-secrets");
-        problems.push(...secretsProblems({
-            secrets,
-            enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
-            vectorDbType: vectorDb.type,
-            setSecretKeys: new Set(secretKeys.filter((key) => key in raw.values)),
-            otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
-        }));
-    }
     return problems;
 }
 
@@ -163,9 +181,11 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
  * found, sorted by key path.
  */
 export function validateConfig(raw: RawConfig): { config: ValidatedConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
-    const plain = Object.fromEntries(Object.entries(raw.values).filter(([key]) => !(secretKeys as readonly string[]).includes(key) && !raw.secretKeys.has(key)));
+    const catalogKeys = stackSecretKeys(raw);
+    const secretKeys = catalogKeys ?? builtinSecrets.map((b) => b.name);
+    const plain = Object.fromEntries(Object.entries(raw.values).filter(([key]) => !secretKeys.includes(key) && !raw.secretKeys.has(key)));
     const { parsed, problems } = parseConfig(plain);
-    problems.push(...secretHandlingProblems(raw), ...crossFieldProblems(raw, parsed));
+    problems.push(...secretHandlingProblems(raw, catalogKeys), ...crossFieldProblems(raw, parsed, secretKeys));
     if (problems.length > 0) return { problems: sortProblems(problems) };
     // Every section parsed; the whole schema's own checks (e.g. at least one service) passed above.
     const config: Record<string, unknown> = { ...parsed };
@@ -181,7 +201,8 @@ export function loadConfig(): PlatformConfig {
         throw new ConfigError(raw.stack, result.problems);
     }
     const config = new pulumi.Config();
-    const secretValues = Object.fromEntries(secretKeys.flatMap((key) => {
+    // The catalog's config keys, by name: entries a stack declares read keys no fixed list knows.
+    const secretValues = Object.fromEntries(catalogConfigKeys(secretCatalog(result.config.secrets)).flatMap((key) => {
         const value = config.getSecret(key);
         return value === undefined ? [] : [[key, value]];
     }));

@@ -69,6 +69,10 @@ export function secretObjectNameProblems(stack: { project: string; stack: string
     if (secrets.source === "external-secrets") {
         problems.push({ key: "secrets.source", given: secrets.source, expected: `a source other than "external-secrets" with this stack name: the synced Secret "${instance}-app-secrets" would not be a valid object name` });
     }
+    for (const [name, entry] of Object.entries(secrets.entries)) {
+        if (entry.remoteRef === undefined) continue;
+        problems.push({ key: `secrets.entries.${name}.remoteRef`, given: entry.remoteRef, expected: `no remote ref with this stack name: the synced Secret "${instance}-app-secrets" would not be a valid object name` });
+    }
     if (secrets.store?.create && secrets.store.name === undefined) {
         problems.push({ key: "secrets.store.name", given: undefined, expected: `a store name, because the default "${instance}-secrets" is not a valid object name` });
     }

@@ -12,11 +12,12 @@ import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { omit } from "../lib/objects";
 import { RegistryImage, referenceAt, repositoryAt } from "../lib/image";
 import { podSecurityEnforceLabel } from "../lib/pod-security";
-import { appSecretCatalog, llmProviders, SecretKey } from "../lib/secret-catalog";
+import { llmProviders } from "../lib/secret-catalog";
 import { PostgresqlConfig, RedisConfig, backupEnabled } from "./data-tier";
 import { Environment } from "./primitives";
 import { LlmConfig, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, ValidatedConfig, VectorDbConfig } from "./schema";
-import { RemoteRefConfig, StoreConfig, StoreProviderSettings } from "./secrets";
+import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "./secret-catalog";
+import { RemoteRefConfig, SecretsConfig, StoreConfig, StoreProviderSettings } from "./secrets";
 
 /** A value a validation rule guarantees; its absence is a bug in the rules, not in the stack file. */
 function must<T>(value: T | undefined, what: string): T {
@@ -192,51 +193,74 @@ export function resolveSecretStore(store: StoreConfig, instance: string, refresh
     return { ...ref, create: { provider, serviceAccount: store.serviceAccount } };
 }
 
+/** Where one application secret's value comes from, resolved. */
+export type ResolvedSecretSource =
+    /** A stack secret config value, written into the Secret the program owns. */
+    | { readonly kind: "pulumi"; readonly value: pulumi.Output<string> }
+    /** ESO syncs it from the manager into the ExternalSecret's target. */
+    | { readonly kind: "external-secrets"; readonly remoteRef: RemoteRefConfig }
+    /** A key of a Secret something else manages. */
+    | { readonly kind: "existing"; readonly secretName: string; readonly key: string };
+
 /** One application secret the stack carries. */
 export interface ResolvedAppSecret {
+    /** The catalog entry's name. */
+    readonly name: string;
+    /** The variable the pods read. */
     readonly env: string;
-    readonly key: string;
-    readonly audience: (typeof appSecretCatalog)[number]["audience"];
+    /** Its key in the Secret the program owns or ESO syncs. */
+    readonly dataKey: string;
+    readonly source: ResolvedSecretSource;
 }
 
-/** Where the application's secrets come from, with the entries the stack carries. */
-export type ResolvedAppSecrets =
-    | { readonly kind: "pulumi"; readonly entries: readonly (ResolvedAppSecret & { readonly value: pulumi.Output<string> })[] }
-    | { readonly kind: "external-secrets"; readonly name: string; readonly sync: ResolvedSync; readonly entries: readonly (ResolvedAppSecret & { readonly remoteRef: RemoteRefConfig })[] }
-    | { readonly kind: "existing"; readonly name: string; readonly entries: readonly ResolvedAppSecret[] };
+/** The application's secrets: the entries the stack carries, where each comes from, and who receives which. */
+export interface ResolvedAppSecrets {
+    /** secrets.source: where entries come from unless they say otherwise. */
+    readonly source: SecretsConfig["source"];
+    /** The entries some service may receive and that have a value, in catalog order. */
+    readonly entries: readonly ResolvedAppSecret[];
+    /** The ExternalSecret's target and sync, when some entry comes from the manager. */
+    readonly externalSecret?: { readonly name: string; readonly sync: ResolvedSync };
+    /** With source "existing": the Secret the entries without their own place are read from. */
+    readonly existingSecretName?: string;
+    /** The entries each service receives, by service name. */
+    readonly receivers: Readonly<Record<string, readonly string[]>>;
+}
 
-/** The catalog entries a stack wants: its enabled providers' keys, the vector DB key with a vector DB, the rest always. */
-function wantedSecrets(config: ValidatedConfig): (typeof appSecretCatalog)[number][] {
-    return appSecretCatalog.filter((entry) => {
-        if (entry.provider !== undefined) return config.llm.providers[entry.provider].enabled;
-        return entry.audience !== "vectorDb" || config.vectorDb.type !== "none";
+/** What decides the catalog's entries and receivers, from validated config. */
+export function catalogContext(config: Pick<ValidatedConfig, "llm" | "vectorDb" | "services">): CatalogContext {
+    return {
+        enabledProviders: llmProviders.filter((p) => config.llm.providers[p].enabled),
+        vectorDbType: config.vectorDb.type,
+        services: config.services,
+    };
+}
+
+function sourceOf(entry: SecretEntry, values: Readonly<Record<string, pulumi.Output<string>>>): ResolvedSecretSource | undefined {
+    const { location } = entry;
+    if (location.kind === "pulumi") return values[entry.configKey] === undefined ? undefined : { kind: "pulumi", value: values[entry.configKey] };
+    if (location.kind === "external-secrets") return location.remoteRef && { kind: "external-secrets", remoteRef: location.remoteRef };
+    return location.secretName === undefined || location.key === undefined ? undefined : { kind: "existing", secretName: location.secretName, key: location.key };
+}
+
+/** The entries the stack carries (allowed, with a value) and each service's share of them. */
+export function resolveAppSecrets(config: ValidatedConfig, instance: string, sync: ResolvedSync | undefined, values: Readonly<Record<string, pulumi.Output<string>>>): ResolvedAppSecrets {
+    const catalog = secretCatalog(config.secrets);
+    const context = catalogContext(config);
+    const needs = entryNeeds(catalog, context);
+    const entries = catalog.flatMap((entry): ResolvedAppSecret[] => {
+        const source = needs[entry.name].allowed ? sourceOf(entry, values) : undefined;
+        return source === undefined ? [] : [{ name: entry.name, env: entry.env, dataKey: entry.dataKey, source }];
     });
-}
-
-function resolveAppSecrets(
-    config: ValidatedConfig,
-    instance: string,
-    sync: ResolvedSync | undefined,
-    values: Partial<Record<SecretKey, pulumi.Output<string>>>,
-): ResolvedAppSecrets {
-    const wanted = wantedSecrets(config);
-    const entry = (e: (typeof appSecretCatalog)[number]) => ({ env: e.env, key: e.dataKey, audience: e.audience });
-    const { secrets } = config;
-    switch (secrets.source) {
-        case "pulumi":
-            return { kind: "pulumi", entries: wanted.flatMap((e) => (values[e.configKey] === undefined ? [] : [{ ...entry(e), value: values[e.configKey]! }])) };
-        case "external-secrets":
-            return {
-                kind: "external-secrets",
-                name: `${instance}-app-secrets`,
-                sync: must(sync, "secrets.store"),
-                entries: wanted.flatMap((e) => (secrets.remoteRefs[e.configKey] === undefined ? [] : [{ ...entry(e), remoteRef: secrets.remoteRefs[e.configKey]! }])),
-            };
-        case "existing": {
-            const existing = must(secrets.existingSecret, "secrets.existingSecret");
-            return { kind: "existing", name: existing.name, entries: wanted.flatMap((e) => (existing.keys[e.configKey] === undefined ? [] : [{ ...entry(e), key: existing.keys[e.configKey]! }])) };
-        }
-    }
+    const carried = new Set(entries.map((e) => e.name));
+    const synced = entries.some((e) => e.source.kind === "external-secrets");
+    return {
+        source: config.secrets.source,
+        entries,
+        ...(synced ? { externalSecret: { name: `${instance}-app-secrets`, sync: must(sync, "secrets.store") } } : {}),
+        ...(config.secrets.source === "existing" ? { existingSecretName: must(config.secrets.existingSecret, "secrets.existingSecret").name } : {}),
+        receivers: Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, receivedEntries(service, catalog, context).filter((e) => carried.has(e))])),
+    };
 }
 
 /** A created namespace's labels: the configured ones, and the Pod Security level namespace.podSecurity sets. */
@@ -464,11 +488,11 @@ export function withImageRegistry(config: ValidatedConfig): ValidatedConfig {
     };
 }
 
-/** Resolves validated config for a stack; `secretValues` are the secret config values that are set. */
+/** Resolves validated config for a stack; `secretValues` are the secret config values that are set, by config key. */
 export function resolveConfig(
     validated: ValidatedConfig,
     stack: { project: string; stack: string },
-    secretValues: Partial<Record<SecretKey, pulumi.Output<string>>>,
+    secretValues: Readonly<Record<string, pulumi.Output<string>>>,
 ): PlatformConfig {
     const config = withImageRegistry(validated);
     const instance = `${stack.project}-${stack.stack}`;

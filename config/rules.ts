@@ -7,7 +7,6 @@ import { parseDuration, parseQuantity, podsOf } from "../lib/quantity";
 import { writableVolumeName } from "../lib/objects";
 import { PodSecurityLevel, addableCapabilities, podSecurityEnforceLabel, podSecurityLevels } from "../lib/pod-security";
 import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
-import { secretKeys } from "../lib/secret-catalog";
 import { Problem, described, shapeOf } from "./problem";
 import type { Environment, MonitoringConfig, NamespaceConfig, ServiceConfig } from "./schema";
 
@@ -48,7 +47,8 @@ function helperImageProblems(key: string, service: ServiceConfig, environment: E
 }
 
 /** Why a plain value must not hold a secret, and where secrets go instead. */
-const secretPointer = `no secret: plain values land in a ConfigMap and the stack file in plaintext. Use the secret config keys (${secretKeys.join(", ")}, set with pulumi config set --secret) or secrets.source`;
+const secretPointer =
+    "no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service's secrets";
 
 /**
  * A secret pasted into a plain value: a name that says secret ("OPENAI_API_KEY") or a value shaped

@@ -410,7 +410,14 @@ export const serviceSchema = z.strictObject({
         .prefault({}),
     /** Extra non-secret settings for the ConfigMap (UPPER_SNAKE_CASE names). */
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" }), z.string()).default({}),
-    /** What this service talks to: decides its env, secrets, init checks and egress rules. */
+    /**
+     * The entries of the secret catalog (secrets.entries and the built-in ones) the service
+     * receives as variables. Unset: what its connectsTo implies, the enabled LLM providers' keys
+     * and appSecretKey with llmProviders, vectorDbApiKey with vectorDb; a service using neither
+     * (a frontend) receives none.
+     */
+    secrets: z.array(z.string().min(1)).optional(),
+    /** What this service talks to: decides its env, default secrets, init checks and egress rules. */
     connectsTo: z
         .strictObject({
             postgresql: z.boolean().default(true),

@@ -14,4 +14,5 @@ const configs = fc.sample(validConfig, { seed, numRuns: count }).map((config, i)
     // Each in a namespace of its own, so the dry runs don't meet each other's objects.
     namespace: { ...config.namespace, name: `e2e-generated-${i}` },
 }));
-process.stdout.write(JSON.stringify({ seed, secrets: generatedSecrets, configs }) + "\n");
+// Each config's secrets, set with `pulumi config set --secret`: the stack's own entries vary per config.
+process.stdout.write(JSON.stringify({ seed, secrets: configs.map(generatedSecrets), configs }) + "\n");

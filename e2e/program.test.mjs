@@ -26,6 +26,8 @@ import { Steps, Workspace, deleteNamespace, exists, kubectl, kubectlJson, missin
 import { PROJECT, deepMerge, stackOverrides } from "./stack-overrides.mjs";
 
 const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(Boolean);
+// Example stack files (examples/<name>.yaml) whose objects part 1 applies too, as the stack their name says.
+const EXAMPLES = (process.env.E2E_EXAMPLES ?? "backend-frontend").split(",").filter(Boolean);
 const FIXTURES = path.join(projectRoot, "e2e", "fixtures");
 
 /** What a platform team installs before the program (README "Prerequisites"), as the e2e's cluster gets it. */
@@ -35,7 +37,7 @@ function installPrerequisites() {
     kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
 }
 
-/** The program's objects for a stack, and its charts' inputs. */
+/** The program's objects for a stack (or a stack file, e.g. an example), and its charts' inputs. */
 function render(stack, overrides = stackOverrides(stack)) {
     const args = ["-r", "ts-node/register/transpile-only", path.join(projectRoot, "e2e", "render.ts"), stack];
     for (const [k, v] of Object.entries(overrides.set)) args.push(`${k}=${JSON.stringify(v)}`);
@@ -52,6 +54,28 @@ function stackNamespace(stack) {
 }
 
 const workloads = (items) => items.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
+
+/**
+ * The Secrets the objects read that none of them creates (not a Secret among them, not an
+ * ExternalSecret's target): what the stack expects a team to have, by name, with the keys read.
+ */
+function expectedExistingSecrets(items) {
+    const made = new Set([
+        ...items.filter((o) => o.kind === "Secret").map((o) => o.metadata.name),
+        ...items.filter((o) => o.kind === "ExternalSecret").map((o) => o.spec.target?.name ?? o.metadata.name),
+    ]);
+    const wanted = new Map();
+    for (const o of items.filter((x) => ["Deployment", "StatefulSet", "Job"].includes(x.kind))) {
+        for (const c of [...(o.spec.template.spec.containers ?? []), ...(o.spec.template.spec.initContainers ?? [])]) {
+            for (const ref of (c.env ?? []).map((e) => e.valueFrom?.secretKeyRef).filter(Boolean)) {
+                if (made.has(ref.name)) continue;
+                const key = `${o.metadata.namespace}/${ref.name}`;
+                wanted.set(key, new Set([...(wanted.get(key) ?? []), ref.key]));
+            }
+        }
+    }
+    return [...wanted].map(([key, keys]) => ({ namespace: key.split("/")[0], name: key.split("/")[1], keys: [...keys].sort() })).sort((a, b) => a.name.localeCompare(b.name));
+}
 
 /** Polls `check` until it returns true or `seconds` pass; fails with `what`. */
 async function eventually(what, seconds, check) {
@@ -132,15 +156,23 @@ describe("the cluster's stand-ins for what real clusters have", { concurrency: f
 describe("the program's objects on the real API server", { concurrency: false }, () => {
     before(installPrerequisites);
 
-    for (const stack of STACKS) {
-        describe(stack, { concurrency: false }, () => {
+    const targets = [
+        ...STACKS.map((stack) => ({ title: stack, stack, render: () => render(stack) })),
+        ...EXAMPLES.map((name) => {
+            const file = path.join(projectRoot, "examples", `${name}.yaml`);
+            return { title: `examples/${name}.yaml`, stack: name, example: true, render: () => render(file, stackOverrides(name, file)) };
+        }),
+    ];
+    for (const target of targets) {
+        const { stack } = target;
+        describe(target.title, { concurrency: false }, () => {
             const steps = new Steps();
             let items;
             let file;
             let namespaces = [];
 
             before(() => {
-                const { list, charts } = render(stack);
+                const { list, charts } = target.render();
                 const why = missingForCharts();
                 if (charts.length > 0 && why) console.log(`# ${stack}: the charts' objects are not applied: ${why}`);
                 const chartItems = charts.length > 0 && !why ? renderCharts(charts) : [];
@@ -168,8 +200,21 @@ describe("the program's objects on the real API server", { concurrency: false },
                 kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", file]);
             }));
 
-            it("applies; every object exists with the spec the program set; the workloads roll out Ready", steps.needs(["dry run"], "apply", async () => {
-                kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", file]);
+            if (target.example) {
+                it("the Secrets the example expects the team to have are created first, as the team would (anthropic-credentials, smtp-credentials)", steps.needs(["dry run"], "team secrets", () => {
+                    const wanted = expectedExistingSecrets(items);
+                    assert.deepEqual(wanted.map((s) => [s.name, s.keys]), [["anthropic-credentials", ["api-key"]], ["smtp-credentials", ["password"]]]);
+                    for (const secret of wanted) {
+                        const manifest = { apiVersion: "v1", kind: "Secret", metadata: { name: secret.name, namespace: secret.namespace }, stringData: Object.fromEntries(secret.keys.map((k) => [k, `e2e-${secret.name}-${k}`])) };
+                        kubectl(["apply", "--server-side", "--field-manager=e2e-team", "-f", "-"], { input: JSON.stringify(manifest) });
+                    }
+                }));
+            }
+
+            it("applies; every object exists with the spec the program set; the workloads roll out Ready", steps.needs(target.example ? ["team secrets"] : ["dry run"], "apply", async () => {
+                const applied = kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", file]);
+                // Pod Security admission warns about a workload whose pods the namespace's level would refuse.
+                assert.doesNotMatch(applied.stderr, /PodSecurity/, `Pod Security warnings:\n${applied.stderr}`);
                 const liveList = kubectlJson(["get", "-f", file]);
                 const liveItems = liveList.kind === "List" ? liveList.items : [liveList];
                 assert.equal(liveItems.length, items.length);
@@ -204,6 +249,25 @@ describe("the program's objects on the real API server", { concurrency: false },
                     kubectl(["wait", "--for=condition=Complete", `job/${o.metadata.name}`, "-n", o.metadata.namespace, "--timeout=120s"]);
                 }
             }));
+
+            if (target.example) {
+                it("Pod Security \"restricted\" is enforced in its namespace, admitted every pod of the stack, and refuses a root pod there", steps.needs(["apply"], "pod security", () => {
+                    const [namespace] = namespaces;
+                    assert.equal(kubectlJson(["get", "namespace", namespace]).metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+                    const pods = kubectlJson(["get", "pods", "-n", namespace]).items;
+                    for (const o of workloads(items)) {
+                        const selector = o.spec.selector.matchLabels;
+                        const own = pods.filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+                        assert.equal(own.length, o.spec.replicas ?? 1, `${o.kind}/${o.metadata.name}: its pods were admitted`);
+                        assert.ok(own.every((p) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True")), `${o.kind}/${o.metadata.name}: its pods are Ready`);
+                    }
+                    // The control: the same namespace refuses a pod "restricted" forbids, so the pods above were judged.
+                    const root = { apiVersion: "v1", kind: "Pod", metadata: { name: "e2e-root", namespace }, spec: { containers: [{ name: "root", image: "registry.invalid/nginx:1", securityContext: { runAsUser: 0 } }] } };
+                    const refused = kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", "-"], { input: JSON.stringify(root), allowFail: true });
+                    assert.notEqual(refused.status, 0, "a root pod was admitted");
+                    assert.match(refused.stderr, /violates PodSecurity "restricted:latest"/);
+                }));
+            }
 
             it("the charts' claims bind (provisioner stand-in)", steps.needs(["apply"], "claims", async (t) => {
                 const expected = expectedClaims(items);
@@ -248,7 +312,7 @@ describe("generated valid configs on the real API server (server-side dry run)",
         it(`generated config ${i}: every object passes the API server's validation`, () => {
             const config = generated.configs[i];
             // The generated config is the whole stack config: dev's file is only the project's base, every key is set.
-            const { list } = render("dev", { set: config, secrets: generated.secrets });
+            const { list } = render("dev", { set: config, secrets: generated.secrets[i] });
             assert.ok(list.items.some((o) => o.kind === "Deployment"), "no Deployment");
             const file = path.join(fs.mkdtempSync("/tmp/llm-platform-generated-"), `generated-${i}.json`);
             fs.writeFileSync(file, JSON.stringify(list));

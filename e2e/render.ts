@@ -4,7 +4,10 @@
  * (tests/mocks.ts), and every `kubernetes:*` resource's inputs become one object.
  *
  *   node -r ts-node/register/transpile-only e2e/render.ts <stack> [key=json ...] [secret:key=value ...]
+ *   node -r ts-node/register/transpile-only e2e/render.ts examples/backend-frontend.yaml [...]
  *
+ * A first argument ending in .yaml is a stack file anywhere (an example), run as the stack its name
+ * says; otherwise it is a stack of the project (Pulumi.<stack>.yaml).
  * `key=json` pairs override stack config (keys without the project prefix), like the e2e's
  * `pulumi config set`; `secret:key=value` sets a secret one. What can't be rendered this way (Helm charts and releases, which the
  * provider expands itself) is listed on stderr; with RENDER_CHARTS=<file>, the helm.v4.Charts'
@@ -14,7 +17,7 @@
  * "API floor" (`kubectl apply --server-side --dry-run=server`).
  */
 import * as fs from "fs";
-import { runProgram } from "../tests/mocks";
+import { runProgram, runStackFile } from "../tests/mocks";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -40,7 +43,7 @@ const notAnObject = /^kubernetes:(helm\.sh\/v[0-9]+:(Chart|Release)|yaml(\/v2)?:
 async function main(): Promise<void> {
     const [stack, ...pairs] = process.argv.slice(2);
     if (!stack) {
-        console.error("usage: render.ts <stack> [key=json ...]");
+        console.error("usage: render.ts <stack | stack file .yaml> [key=json ...] [secret:key=value ...]");
         process.exit(2);
     }
     const set: Record<string, unknown> = {};
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
         }
         set[pair.slice(0, i)] = value;
     }
-    const run = await runProgram(stack, { set, secrets });
+    const run = /\.ya?ml$/.test(stack) ? await runStackFile(stack, { set, secrets }) : await runProgram(stack, { set, secrets });
     const items: Record<string, any>[] = [];
     const charts: Record<string, unknown>[] = [];
     for (const r of run.resources) {

@@ -5,7 +5,8 @@
 #   npm run e2e                      # everything
 #   E2E_KUBECONFIG=~/.kube/config npm run e2e   # use your own cluster (kind, k3d, minikube, real)
 #   E2E_SKIP_BUILD=1                 # don't run scripts/toolchain/build.sh
-#   E2E_STACKS=dev                   # stacks of the program to test (default dev,staging)
+#   E2E_STACKS=dev                   # stacks of the program to test (default dev,staging,prod)
+#   E2E_EXAMPLES=backend-frontend    # example stack files (examples/<name>.yaml) applied too ("" for none)
 #   E2E_KEEP_CLUSTER=1               # leave the local control plane running
 #   E2E_KEEP_WORKDIR=1               # keep the scratch project copies and state
 #   E2E_CONFIG='{"key": value}'      # extra stack config for the program (e.g. the data tier's

@@ -10,10 +10,10 @@ export const PROJECT = "llm-platform";
 /**
  * Config the e2e sets on top of a stack's file: the data tier in external mode
  * or with its chart from a local directory (charts can't be pulled here), plus
- * a fake value for every secret the stack needs.
+ * a fake value for every secret the stack needs. `file` is the stack's settings file: its
+ * Pulumi.<stack>.yaml unless given (an example's).
  */
-export function stackOverrides(stack) {
-    const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+export function stackOverrides(stack, file = path.join(projectRoot, `Pulumi.${stack}.yaml`)) {
     const cfg = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}).config ?? {};
     const get = (k) => cfg[`${PROJECT}:${k}`];
     const secrets = {};
@@ -24,6 +24,16 @@ export function stackOverrides(stack) {
         if (!fromSecretManager && get("llm")?.providers?.[provider]?.enabled) secrets[key] = `sk-e2e-${key}-plaintext-canary`;
     }
     if (!fromSecretManager && (get("vectorDb")?.type ?? "none") !== "none") secrets.vectorDbApiKey = "vdb-e2e-plaintext-canary";
+    // The secret catalog's entries (secrets.entries): one with a place of its own (an existing Secret,
+    // a remote ref) needs no value; the stack's own entries from stack config need theirs.
+    const source = get("secrets")?.source ?? "pulumi";
+    for (const [name, entry] of Object.entries(get("secrets")?.entries ?? {})) {
+        if (entry.remoteRef !== undefined || entry.existingSecret !== undefined) {
+            delete secrets[name];
+        } else if (!(name in secrets) && name !== "vectorDbApiKey" && !Object.values(providerKeys).includes(name)) {
+            if (entry.configKey !== undefined || source === "pulumi") secrets[entry.configKey ?? name] = `e2e-${name}-plaintext-canary`;
+        }
+    }
     // The data tier: charts can't be pulled here. On dev, PostgreSQL and Redis run in external
     // mode (managed services the application connects to); on the other stacks they stay in the
     // cluster with their charts from small local chart directories (e2e/fixtures/charts): the

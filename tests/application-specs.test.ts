@@ -16,6 +16,7 @@ import {
 } from "../components/application.specs";
 import { AppSecretEntry, secretEnvFor } from "../components/app-secrets";
 import { labelValue, selectorLabels, standardLabels } from "../lib/labels";
+import { llmProviders, programEnvNames, vectorDbProviderEnv } from "../lib/secret-catalog";
 import { PostgresEndpoint, DataStoreEndpoint } from "../components/types";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
@@ -185,20 +186,48 @@ describe("settings and secrets", () => {
         assert.ok(!("DATABASE_READ_HOST" in configMapData(service({ connectsTo: { postgresql: false } }), withReplicas)));
     });
 
-    it("passwords and API keys come from Secrets by name and key", () => {
+    it("passwords and API keys come from Secrets by name and key: the owned one, the synced one or an existing one", () => {
         const entries: AppSecretEntry[] = [
-            { env: "ANTHROPIC_API_KEY", key: "anthropic-api-key", audience: "llmProviders" },
-            { env: "APP_SECRET_KEY", key: "app-secret-key", audience: "all" },
+            { name: "anthropicApiKey", env: "ANTHROPIC_API_KEY", dataKey: "anthropic-api-key", source: { kind: "existing", secretName: "anthropic-credentials", key: "api-key" } },
+            { name: "appSecretKey", env: "APP_SECRET_KEY", dataKey: "app-secret-key", source: { kind: "pulumi", value: "v" } },
+            { name: "smtpPassword", env: "SMTP_PASSWORD", dataKey: "smtp-password", source: { kind: "external-secrets", remoteRef: { key: "smtp" } } },
         ];
-        const env = secretEnv(service(), context(), secretEnvFor(service().connectsTo, "app-secrets-x", entries));
+        const receives = ["anthropicApiKey", "appSecretKey", "smtpPassword"];
+        const env = secretEnv(service(), context(), secretEnvFor(receives, entries, "app-secrets-x", "llm-app-secrets"));
         assert.deepEqual(env, [
             { name: "DATABASE_PASSWORD", secret: { name: "pg-auth", key: "password" } },
             { name: "REDIS_PASSWORD", secret: { name: "redis-auth", key: "redis-password" } },
-            { name: "ANTHROPIC_API_KEY", secret: { name: "app-secrets-x", key: "anthropic-api-key" } },
+            { name: "ANTHROPIC_API_KEY", secret: { name: "anthropic-credentials", key: "api-key" } },
             { name: "APP_SECRET_KEY", secret: { name: "app-secrets-x", key: "app-secret-key" } },
+            { name: "SMTP_PASSWORD", secret: { name: "llm-app-secrets", key: "smtp-password" } },
         ]);
         const frontend = service({ connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false } });
-        assert.deepEqual(secretEnv(frontend, context(), secretEnvFor(frontend.connectsTo, "app-secrets-x", entries)).map((e) => e.name), ["APP_SECRET_KEY"]);
+        assert.deepEqual(secretEnv(frontend, context(), secretEnvFor([], entries, "app-secrets-x", "llm-app-secrets")), [], "a service receiving no entry reads no Secret");
+        assert.deepEqual(secretEnvFor(["smtpPassword"], entries, "app-secrets-x", "llm-app-secrets").map((e) => e.name), ["SMTP_PASSWORD"]);
+    });
+});
+
+describe("the variables the program sets itself (lib/secret-catalog.ts programEnvNames, which no secret entry may take)", () => {
+    it("every ConfigMap key and Secret variable the program writes, with every setting on, is one of them", () => {
+        const everything = service({
+            settings: { rateLimiting: { enabled: true }, tracing: { enabled: true, otlpEndpoint: "http://otel:4317" }, vault: { enabled: true, role: "r", path: "p" } },
+            env: { FEATURE_FLAGS: "a" },
+        });
+        const written = new Set<string>();
+        for (const type of Object.keys(vectorDbProviderEnv)) {
+            const full = context({
+                database: { ...database, readHost: "pg-read" },
+                llmProviders: llmProviders.map((name) => ({ name, defaultModel: "m" })),
+                vectorDb: vectorDbSchema.parse({ type, url: "https://v.example.com", index: "i", providerEnvNames: true }),
+                vaultAddress: "https://vault.example.com",
+            });
+            for (const key of Object.keys(configMapData(everything, full))) written.add(key);
+            const vectorKey = { name: "VECTOR_DB_API_KEY", entry: "vectorDbApiKey", secret: { name: "s", key: "k" } };
+            for (const env of secretEnv(everything, full, [vectorKey])) if (env.name !== vectorKey.name) written.add(env.name);
+        }
+        written.delete("FEATURE_FLAGS");
+        assert.deepEqual([...written].filter((name) => !programEnvNames.includes(name)), []);
+        assert.deepEqual(programEnvNames.filter((name) => !written.has(name)), [], "no name is reserved that the program never writes");
     });
 });
 

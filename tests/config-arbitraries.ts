@@ -16,8 +16,89 @@ const labelValue = fc.stringMatching(/^[a-z0-9]([-a-z0-9_.]{0,8}[a-z0-9])?$/);
 const envName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).filter((n) => !isSecretLikeKey(n));
 const envValue = fc.stringMatching(/^[a-z0-9 ./-]{0,12}$/);
 
-/** A service whose every value the README documents as valid. */
-function serviceArbitrary(serviceName: string) {
+/**
+ * The pod's and container's security: a preset, or its fields overridden within the namespace's
+ * Pod Security level (root and the runtime's default capabilities only under "baseline").
+ */
+const securityContext = (podSecurity: string | undefined) =>
+    fc.oneof(
+        fc.constant(undefined),
+        fc.constant({ preset: "web-server" }),
+        fc.record({
+            runAsUser: podSecurity === "baseline" ? fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 65535 })) : fc.integer({ min: 1, max: 65535 }),
+            runAsGroup: fc.integer({ min: 1, max: 65535 }),
+            fsGroup: fc.integer({ min: 1, max: 65535 }),
+            readOnlyRootFilesystem: fc.boolean(),
+            writablePaths: fc.constantFrom([{ path: "/tmp", sizeLimit: "64Mi" }], [{ path: "/tmp" }, { path: "/var/lib/app/cache", sizeLimit: "1Gi" }]),
+            addCapabilities: podSecurity === "baseline" ? fc.constantFrom([], ["NET_BIND_SERVICE"], ["CHOWN", "SETUID", "SETGID"]) : fc.constantFrom([], ["NET_BIND_SERVICE"]),
+        }),
+    );
+
+/** One probe of each kind the schema has, with its timings. */
+const probe = (readiness: boolean) =>
+    fc.oneof(
+        fc.record({ enabled: fc.constant(false) }),
+        fc.record({ type: fc.constant("http"), path: fc.constantFrom("/", "/healthz"), headers: fc.constantFrom({}, { "X-Probe": "kubelet" }), periodSeconds: fc.integer({ min: 1, max: 30 }) }),
+        fc.record({ type: fc.constant("tcp"), port: fc.constant("http"), timeoutSeconds: fc.integer({ min: 1, max: 10 }) }),
+        fc.record({ type: fc.constant("exec"), command: fc.constant(["cat", "/tmp/healthy"]), failureThreshold: fc.integer({ min: 1, max: 10 }) }),
+        fc.record({ type: fc.constant("grpc"), service: fc.constantFrom("", "health"), initialDelaySeconds: fc.integer({ min: 0, max: 30 }), ...(readiness ? { successThreshold: fc.integer({ min: 1, max: 3 }) } : {}) })
+            .map(({ service, ...p }) => (service === "" ? p : { ...p, service })),
+    );
+
+/** The Service: its type, and what only NodePort and LoadBalancer have; an extra port clear of http and metrics. */
+const serviceExposure = (index: number) =>
+    fc.record({ type: fc.constantFrom("ClusterIP", "NodePort", "LoadBalancer"), fixedNodePort: fc.boolean(), local: fc.boolean(), extraPort: fc.boolean() }).map((s): Values => ({
+        type: s.type,
+        ...(s.type !== "ClusterIP" && s.fixedNodePort ? { nodePort: 30080 + index } : {}),
+        ...(s.type !== "ClusterIP" ? { externalTrafficPolicy: s.local ? "Local" : "Cluster" } : {}),
+        ...(s.type === "LoadBalancer" ? { loadBalancerSourceRanges: ["203.0.113.0/24"], annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" } } : {}),
+        ...(s.extraPort
+            ? {
+                  extraPorts: [
+                      { name: "grpc", port: 9500 + index, protocol: "TCP", ...(s.type !== "ClusterIP" && s.fixedNodePort ? { nodePort: 30090 + index } : {}) },
+                      { name: "syslog", port: 9600 + index, targetPort: 5514, protocol: "UDP" },
+                  ],
+              }
+            : {}),
+    }));
+
+const serviceAccount = fc.oneof(
+    fc.constant(undefined),
+    fc.record({ annotations: fc.constant({ "iam.gke.io/gcp-service-account": "app@acme-prod.iam.gserviceaccount.com" }), automountToken: fc.boolean() }),
+    fc.constant({ create: false, name: "existing-workload" }),
+);
+
+/** Application settings: every log level (and the synonym), rate limiting, tracing to an OTLP endpoint; Vault's env where the store is Vault. */
+const settings = (vault: boolean) => fc.record({
+    logLevel: fc.constantFrom("trace", "debug", "info", "warn", "warning", "error"),
+    logFormat: fc.constantFrom("json", "text"),
+    rateLimiting: fc.record({ enabled: fc.boolean(), requestsPerMinute: fc.integer({ min: 1, max: 6000 }) }),
+    tracing: fc.oneof(fc.constant({ enabled: false }), fc.record({ enabled: fc.constant(true), otlpEndpoint: fc.constant("http://otel-collector.observability:4317"), sampleRatio: fc.constantFrom(0, 0.25, 1) })),
+    vault: vault ? fc.record({ enabled: fc.boolean(), role: fc.constant("llm-app"), path: fc.constant("secret/data/llm-app") }) : fc.constant({ enabled: false }),
+});
+
+/** The HPA's behaviour per direction (Percent and Pods policies, selectPolicy, stabilisation) and an escape-hatch metric. */
+const autoscaling = fc.record({
+    scaleUpPods: fc.boolean(),
+    scaleUpSelect: fc.constantFrom("Max", "Min"),
+    scaleDownSelect: fc.constantFrom("Max", "Min", "Disabled"),
+    window: fc.integer({ min: 0, max: 600 }),
+    percent: fc.integer({ min: 1, max: 200 }),
+    period: fc.integer({ min: 1, max: 1800 }),
+    podsMetric: fc.boolean(),
+}).map((a): Values => ({
+    enabled: true,
+    minReplicas: 2,
+    maxReplicas: 4,
+    behavior: {
+        scaleUp: { selectPolicy: a.scaleUpSelect, percent: a.percent, ...(a.scaleUpPods ? { pods: { value: 2, periodSeconds: 60 } } : {}) },
+        scaleDown: { selectPolicy: a.scaleDownSelect, stabilizationWindowSeconds: a.window, periodSeconds: a.period },
+    },
+    metrics: a.podsMetric ? [{ type: "Pods", pods: { metric: { name: "requests_per_second" }, target: { type: "AverageValue", averageValue: "10" } } }] : [],
+}));
+
+/** A service whose every value the README documents as valid; the first of a stack is its backend, calling the LLM providers with the stack's own secrets. */
+function serviceArbitrary(serviceName: string, index: number, ownSecrets: readonly string[], stack: { podSecurity?: string; vault: boolean }) {
     return fc
         .record({
             component: fc.constantFrom("api", "frontend", "worker"),
@@ -37,8 +118,15 @@ function serviceArbitrary(serviceName: string) {
             grace: fc.integer({ min: 10, max: 60 }),
             preStop: fc.integer({ min: 0, max: 9 }),
             pdb: fc.boolean(),
-            autoscaling: fc.boolean(),
+            autoscaling: fc.option(autoscaling, { nil: undefined }),
             metrics: fc.boolean(),
+            securityContext: securityContext(stack.podSecurity),
+            probes: fc.record({ liveness: probe(false), readiness: probe(true), startup: probe(false) }),
+            service: serviceExposure(index),
+            serviceAccount,
+            settings: settings(stack.vault),
+            overrides: fc.boolean(),
+            callsNothing: fc.boolean(),
         })
         .map((s): Values => ({
             component: s.component,
@@ -52,12 +140,54 @@ function serviceArbitrary(serviceName: string) {
             scheduling: { nodeSelector: s.nodeSelector, podAntiAffinity: "none" },
             terminationGracePeriodSeconds: s.grace,
             preStopSleepSeconds: s.preStop,
-            ...(s.autoscaling ? { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 4 } } : {}),
+            ...(s.securityContext ? { securityContext: s.securityContext } : {}),
+            probes: s.probes,
+            service: s.service,
+            ...(s.serviceAccount ? { serviceAccount: s.serviceAccount } : {}),
+            settings: s.settings,
+            ...(s.overrides ? { nameOverride: `${serviceName}-app`, fullnameOverride: `${serviceName}-svc` } : {}),
+            // The backend lists its secrets; another service calls nothing and receives none, or takes connectsTo's defaults.
+            ...(index === 0 ? { secrets: ["anthropicApiKey", ...ownSecrets] } : s.callsNothing ? { connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false } } : {}),
+            ...(s.autoscaling ? { autoscaling: s.autoscaling } : {}),
             ...(s.pdb && (s.autoscaling || s.replicas > 1) ? { podDisruptionBudget: { enabled: true, maxUnavailable: 1 } } : {}),
             ...(s.ingress
                 ? { ingress: { enabled: true, hosts: [{ host: `${serviceName}.example.com`, paths: [{ path: "/", pathType: "Prefix" }] }], tls: { enabled: true, secretName: `${serviceName}-tls` } } }
                 : {}),
         }));
+}
+
+/** The stack's own secret entries, each from one of the places an entry can name (a remote ref needs the store). */
+const ownSecretEntries = fc.uniqueArray(fc.constantFrom("jwtSecret", "encryptionKey", "smtpPassword"), { maxLength: 3 }).chain((names) =>
+    fc.tuple(...names.map(() => fc.constantFrom("stack config", "remote ref", "existing Secret", "variable named"))).map((places) =>
+        Object.fromEntries(names.map((name, i): [string, Values] => {
+            switch (places[i]) {
+                case "remote ref":
+                    return [name, { remoteRef: { key: "generated/app", property: name } }];
+                case "existing Secret":
+                    return [name, { existingSecret: { name: `${name.toLowerCase()}-credentials`, key: "value" } }];
+                case "variable named":
+                    return [name, { env: `APP_${name.toUpperCase()}` }];
+                default:
+                    return [name, {}];
+            }
+        })),
+    ),
+);
+
+/** Vault's KV through a created SecretStore, which its Kubernetes auth role reads. */
+const vaultStore = { provider: "vault", vault: { server: "https://vault.example.com:8200", kubernetesAuth: { role: "llm-platform" } } };
+
+const synced = (entries: Record<string, Values>) => Object.values(entries).some((e) => "remoteRef" in e);
+
+/** The stack's own entries; with a Vault store, one at least from it, so the store has a use. */
+function withVaultEntry(entries: Record<string, Values>, vault: boolean): Record<string, Values> {
+    return vault && !synced(entries) ? { ...entries, vaultToken: { remoteRef: { key: "llm-platform/generated", property: "token" } } } : entries;
+}
+
+/** The secrets section: the stack's own entries, and a store when anything syncs through ESO (a created Vault store, or an existing ClusterSecretStore). */
+function secretsSection(entries: Record<string, Values>, vault: boolean): Values {
+    if (vault) return { source: "pulumi", entries, store: vaultStore };
+    return { source: "pulumi", entries, ...(synced(entries) ? { store: { create: false, kind: "ClusterSecretStore", name: "generated-store" } } : {}) };
 }
 
 /** A valid stack config with every top-level key set (external data stores: the charts are the provider's to render). */
@@ -66,27 +196,45 @@ export const validConfig = fc
         environment: fc.constantFrom("development", "staging", "production"),
         names: fc.uniqueArray(name, { minLength: 1, maxLength: 2 }),
         namespaceLabels: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
+        podSecurity: fc.constantFrom(undefined, "restricted", "baseline"),
+        vault: fc.boolean(),
         networkPolicy: fc.boolean(),
         monitoring: fc.record({ enabled: fc.boolean(), interval: fc.constantFrom("30s", "1m", "1m30s"), scrapeTimeout: fc.constantFrom("10s", "15s") }),
         egress: fc.constantFrom(["0.0.0.0/0"], ["10.0.0.0/8", "2001:db8::/32"]),
+        vectorDb: fc.constantFrom({ type: "none" }, { type: "qdrant", url: "https://qdrant.example.com:6333", index: "documents", providerEnvNames: true }),
+        registry: fc.constantFrom(undefined, "mirror.example.com", "registry.internal:5000"),
+        clusterDomain: fc.constantFrom("cluster.local", "corp.internal"),
+        entries: ownSecretEntries,
     })
+    .map((c) => ({ ...c, entries: withVaultEntry(c.entries, c.vault) }))
     .chain((c) =>
-        fc.tuple(...c.names.map(serviceArbitrary)).map((services): Values => ({
+        fc.tuple(...c.names.map((n, i) => serviceArbitrary(n, i, Object.keys(c.entries), c))).map((services): Values => ({
             environment: c.environment,
-            namespace: { name: "generated", labels: c.namespaceLabels },
+            namespace: { name: "generated", labels: c.namespaceLabels, ...(c.podSecurity ? { podSecurity: c.podSecurity } : {}) },
             networkPolicy: { enabled: c.networkPolicy, httpsEgressCidrs: c.egress },
             monitoring: c.monitoring,
             llm: { providers: { anthropic: { enabled: true, defaultModel: "claude-sonnet-4-5" } } },
-            vectorDb: { type: "none" },
+            vectorDb: c.vectorDb,
             services: Object.fromEntries(c.names.map((n, i) => [n, services[i]])),
             postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg-credentials" } },
             redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis-credentials" } },
-            secrets: { source: "pulumi" },
+            secrets: secretsSection(c.entries, c.vault),
+            images: c.registry === undefined ? {} : { registry: c.registry },
+            clusterDomain: c.clusterDomain,
         })),
     );
 
-/** The secrets a valid generated config needs, set with `pulumi config set --secret`. */
-export const generatedSecrets = { anthropicApiKey: "sk-ant-generated-config-test-value" };
+/**
+ * The secrets a generated config needs, set with `pulumi config set --secret`: the Anthropic key,
+ * and each of the stack's own entries whose value comes from stack config. Reads mutated configs
+ * too, as far as their shape allows.
+ */
+export function generatedSecrets(config: Values): Record<string, string> {
+    const entries = config?.secrets?.entries;
+    const own = entries !== null && typeof entries === "object" && !Array.isArray(entries) ? Object.entries<any>(entries) : [];
+    const fromConfig = own.filter(([, e]) => e === null || typeof e !== "object" || (e.remoteRef === undefined && e.existingSecret === undefined));
+    return Object.fromEntries([["anthropicApiKey", "sk-ant-generated-config-test-value"], ...fromConfig.map(([entry, e]) => [typeof e?.configKey === "string" ? e.configKey : entry, `generated-${entry}-value`])]);
+}
 
 /**
  * A secret as a user would paste it: a provider key ("sk-…", "AKIA…", "ghp_…") or a long random

@@ -8,7 +8,8 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ConfigError, configSchema, formatProblems, secretKeys, validateConfig } from "../config";
+import { ConfigError, configSchema, formatProblems, validateConfig } from "../config";
+import { builtinSecrets } from "../lib/secret-catalog";
 import { raw } from "./config-harness";
 import { Values, generatedSecrets, mutatedConfig, validConfig } from "./config-arbitraries";
 import { schemaProblems, unknownFields } from "./k8s-schema";
@@ -17,17 +18,18 @@ import { RecordedResource, readStackConfig, runProgram, runProgramExpectingError
 const seed = 20261121;
 
 function withSecrets(config: Values): Values {
-    return { ...config, ...Object.fromEntries(Object.keys(generatedSecrets).map((k) => [k, "[secret]"])) };
+    return { ...config, ...Object.fromEntries(Object.keys(generatedSecrets(config)).map((k) => [k, "[secret]"])) };
 }
 
 function validate(config: Values) {
-    return validateConfig(raw(withSecrets(config), Object.keys(generatedSecrets)));
+    return validateConfig(raw(withSecrets(config), Object.keys(generatedSecrets(config))));
 }
 
-/** Whether a key path names something real: its first segment is a key of the config (known, secret or given). */
+/** Whether a key path names something real: its first segment is a key of the config (known, a secret catalog entry's config key, or given). */
 function startsWithRealKey(key: string, config: Values): boolean {
     const first = key.split(".")[0];
-    return first in configSchema.shape || (secretKeys as readonly string[]).includes(first) || first in config;
+    const declared = Object.entries<any>(config.secrets?.entries ?? {}).flatMap(([name, entry]) => [name, entry?.configKey]);
+    return first in configSchema.shape || builtinSecrets.some((b) => b.name === first) || declared.includes(first) || first in config;
 }
 
 /** The problems' lines of an error message, checked: each starts with a real key path and holds no secret. */
@@ -48,7 +50,7 @@ function runGenerated(config: Values): ReturnType<typeof runProgram>;
 function runGenerated(config: Values, expectingError: true): ReturnType<typeof runProgramExpectingError>;
 function runGenerated(config: Values, expectingError = false) {
     const remove = Object.keys(readStackConfig("dev").values).map((k) => k.replace(/^llm-platform:/, "")).filter((k) => !(k in config));
-    const edit = { set: config, remove, secrets: generatedSecrets };
+    const edit = { set: config, remove, secrets: generatedSecrets(config) };
     return expectingError ? runProgramExpectingError("dev", edit) : runProgram("dev", edit);
 }
 

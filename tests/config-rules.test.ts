@@ -166,8 +166,8 @@ describe("config: every value that reaches a Kubernetes object is checked by the
         assert.equal(
             message((v) => { v.services.api.env = { OPENAI_API_KEY: "sk-proj-abcdefghijklmnopqrstuvwxyz012345", FEATURE: "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123" }; }),
             "Stack config of \"test\" has 2 problems:\n" +
-            "  - services.api.env.FEATURE: given a string of 43 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Use the secret config keys (anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey, set with pulumi config set --secret) or secrets.source\n" +
-            "  - services.api.env.OPENAI_API_KEY: given a string of 40 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Use the secret config keys (anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey, set with pulumi config set --secret) or secrets.source",
+            "  - services.api.env.FEATURE: given a string of 43 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service's secrets\n" +
+            "  - services.api.env.OPENAI_API_KEY: given a string of 40 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service's secrets",
         );
     });
 
@@ -184,7 +184,7 @@ describe("config: every value that reaches a Kubernetes object is checked by the
         assert.equal(
             message((v) => { v.services.api.autoscalling = { enabled: true }; v.services.api.podDisruptionBudget = { enabled: true, minAvailable: 1 }; }),
             "Stack config of \"test\" has 2 problems:\n" +
-            "  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration\n" +
+            "  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration\n" +
             "  - services.api.podDisruptionBudget.minAvailable: given 1; expected fewer pods than services.api.replicas (1), or the budget blocks every eviction and node drain",
         );
     });

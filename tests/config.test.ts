@@ -40,7 +40,7 @@ describe("config: schema", () => {
         assert.equal(
             message((v) => (v.services.api.autoscalling = { enabled: true })),
             'Stack config of "test" has 1 problem:\n' +
-                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
+                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
         );
     });
 
@@ -237,7 +237,8 @@ describe("config: secrets", () => {
             {
                 key: "namespace",
                 given: described("a secret value"),
-                expected: "a plain value: secrets belong only in anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey, each set with pulumi config set --secret",
+                expected:
+                    "a plain value: secrets belong only in the secret catalog's config keys (anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey; secrets.entries declares more), each set with pulumi config set --secret",
             },
         ]);
     });

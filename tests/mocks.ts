@@ -172,8 +172,12 @@ export interface StackConfig {
 
 /** Reads Pulumi.<stack>.yaml; `secure:` values become recognisable fake plaintexts. */
 export function readStackConfig(stack: string): StackConfig {
-    const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+    return readStackFile(path.join(projectRoot, `Pulumi.${stack}.yaml`));
+}
+
+/** Reads a stack settings file from any path (e.g. examples/backend-frontend.yaml); `secure:` values become recognisable fake plaintexts. */
+export function readStackFile(file: string): StackConfig {
+    const doc = parseYaml(fs.readFileSync(path.resolve(projectRoot, file), "utf8")) ?? {};
     const values: Record<string, unknown> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
@@ -213,11 +217,31 @@ function clearProgramModules(): void {
  * Runs index.ts for a stack under mocks, with the stack file's config changed by `edit`
  * (keys without the project prefix; `undefined` removes a key; `secrets` adds secret keys).
  */
-export async function runProgram(
-    stack: string,
-    edit: { set?: Record<string, unknown>; remove?: string[]; secrets?: Record<string, string> } = {},
-): Promise<ProgramRun> {
-    const config = readStackConfig(stack);
+export async function runProgram(stack: string, edit: ConfigEdit = {}): Promise<ProgramRun> {
+    return runProgramWith(stack, readStackConfig(stack), edit);
+}
+
+/** Changes a run makes to a stack file's config: keys without the project prefix; `secrets` are set as Pulumi secrets. */
+export interface ConfigEdit {
+    set?: Record<string, unknown>;
+    remove?: string[];
+    secrets?: Record<string, string>;
+}
+
+/** The stack a stack file is for: "Pulumi.dev.yaml" is dev, "examples/backend-frontend.yaml" is backend-frontend. */
+export function stackOfFile(file: string): string {
+    return path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+}
+
+/**
+ * Runs index.ts under mocks with the config of a stack file anywhere (an example, a user's file),
+ * as the stack the file name says, changed by `edit`.
+ */
+export function runStackFile(file: string, edit: ConfigEdit = {}): Promise<ProgramRun> {
+    return runProgramWith(stackOfFile(file), readStackFile(file), edit);
+}
+
+async function runProgramWith(stack: string, config: StackConfig, edit: ConfigEdit): Promise<ProgramRun> {
     for (const [key, value] of Object.entries(edit.set ?? {})) config.values[`llm-platform:${key}`] = value;
     for (const key of edit.remove ?? []) delete config.values[`llm-platform:${key}`];
     for (const [key, value] of Object.entries(edit.secrets ?? {})) {

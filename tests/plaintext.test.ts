@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun, pulumiSourceSecrets, readStackConfig, runProgram, stacks } from "./mocks";
+import { ProgramRun, fakeSecretValue, pulumiSourceSecrets, readStackConfig, runProgram, runStackFile, stacks } from "./mocks";
 
 type Values = Record<string, any>;
 type Stack = (typeof stacks)[number];
@@ -103,3 +103,21 @@ for (const stack of stacks) {
         });
     }
 }
+
+describe("nothing in plaintext: a stack's own secret entries (examples/backend-frontend.yaml: JWT_SECRET from stack config)", () => {
+    let run: ProgramRun;
+    const jwt = fakeSecretValue("jwtSecret");
+    before(async () => {
+        run = await runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: jwt } });
+    });
+
+    it("the entry's value is only in the Secret built from secret config, sent as a secret; nowhere else, not in an output", async () => {
+        const owned = run.ofType(secretType).filter((s) => s.name === "app-secrets");
+        assert.equal(owned.length, 1);
+        assert.deepEqual(owned[0].inputs.stringData, { "jwt-secret": jwt });
+        assert.ok(owned[0].secretPaths.includes("stringData"));
+        for (const resource of run.resources) assert.ok(!JSON.stringify(outsideSecretData(resource)).includes(jwt), `${resource.type} ${resource.name} holds the value`);
+        assert.ok(!JSON.stringify(run.outputs).includes(jwt));
+        for (const [name, output] of Object.entries(run.rawOutputs)) assert.equal(await pulumi.isSecret(output), false, name);
+    });
+});

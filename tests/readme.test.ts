@@ -65,7 +65,7 @@ describe("README stays true", () => {
         const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
         for (const [, name] of readme.matchAll(/npm run ([a-z0-9:-]+)/g)) assert.ok(scripts[name], `README runs missing npm script ${name}`);
         for (const [, file] of readme.matchAll(/\.\/(scripts\/[a-z-]+\.sh)/g)) assert.ok(fs.existsSync(path.join(projectRoot, file)), `README names missing ${file}`);
-        for (const [, link] of readme.matchAll(/\]\(((?:docs|policy|deployments)[^)#]*)/g)) assert.ok(fs.existsSync(path.join(projectRoot, link)), `README links missing ${link}`);
+        for (const [, link] of readme.matchAll(/\]\(((?:docs|policy|deployments|examples)[^)#]*)/g)) assert.ok(fs.existsSync(path.join(projectRoot, link)), `README links missing ${link}`);
     });
 
     it("the test command .ci/run runs is the README's", () => {

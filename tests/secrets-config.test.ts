@@ -35,7 +35,7 @@ describe("secrets config: source pulumi (the default)", () => {
                 {
                     key: "secrets.store",
                     given: { create: true, kind: "SecretStore", provider: "aws", aws: { region: "eu-west-1" } },
-                    expected: 'nothing, because nothing uses "external-secrets" (secrets.source, postgresql.auth.passwordSource, redis.auth.passwordSource)',
+                    expected: 'nothing, because nothing uses "external-secrets" (secrets.source, secrets.entries.<name>.remoteRef, postgresql.auth.passwordSource, redis.auth.passwordSource)',
                 },
             ],
         );
@@ -49,8 +49,11 @@ describe("secrets config: which secrets a stack carries", () => {
         const config = validateConfig(raw(values, ["anthropicApiKey", "appSecretKey"])).config!;
         const secretValues = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, pulumi.output(v)]));
         const { appSecrets } = resolveConfig(config, { project: "llm-platform", stack: "test" }, secretValues);
-        assert.deepEqual(appSecrets.entries.map((e) => e.env), ["ANTHROPIC_API_KEY", "APP_SECRET_KEY"]);
-        assert.deepEqual(appSecrets.entries.map((e) => [e.key, e.audience]), [["anthropic-api-key", "llmProviders"], ["app-secret-key", "all"]]);
+        assert.deepEqual(appSecrets.entries.map((e) => [e.name, e.env, e.dataKey, e.source.kind]), [
+            ["anthropicApiKey", "ANTHROPIC_API_KEY", "anthropic-api-key", "pulumi"],
+            ["appSecretKey", "APP_SECRET_KEY", "app-secret-key", "pulumi"],
+        ]);
+        assert.deepEqual(appSecrets.receivers, { api: ["anthropicApiKey", "appSecretKey"] });
     });
 });
 

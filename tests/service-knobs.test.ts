@@ -286,7 +286,10 @@ describe("application settings: log levels, feature flags, provider vector DB na
         const data = configMapData(service(), { ...context, vectorDb });
         assert.deepEqual([data.VECTOR_DB_URL, data.QDRANT_URL, data.QDRANT_COLLECTION], ["https://q.example.com:6333", "https://q.example.com:6333", "docs"]);
         const key = { name: "VECTOR_DB_API_KEY", secret: { name: "app", key: "vector-db-api-key" } };
-        assert.deepEqual(secretEnv(service(), { ...context, vectorDb }, [key]), [key, { name: "QDRANT_API_KEY", secret: { name: "app", key: "vector-db-api-key" } }]);
+        assert.deepEqual(secretEnv(service(), { ...context, vectorDb }, [{ ...key, entry: "vectorDbApiKey" }]), [key, { name: "QDRANT_API_KEY", secret: { name: "app", key: "vector-db-api-key" } }]);
+        // The entry, not its variable, is what the provider's name repeats: renamed, it is still the vector DB key.
+        const renamed = { name: "VDB_KEY", secret: key.secret };
+        assert.deepEqual(secretEnv(service(), { ...context, vectorDb }, [{ ...renamed, entry: "vectorDbApiKey" }]).map((e) => e.name), ["VDB_KEY", "QDRANT_API_KEY"]);
     });
 
     it("Vault's address, role and path for services that read Vault; its port opened", () => {

@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ProgramRun, RecordedResource, fakeSecretValue, projectRoot, readStackConfig, runProgram, runStack, userSecrets } from "./mocks";
+import { ProgramRun, RecordedResource, fakeSecretValue, projectRoot, readStackConfig, runProgram, runStack, runStackFile, userSecrets } from "./mocks";
 
 type Values = Record<string, any>;
 
@@ -68,6 +68,28 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
             },
             secrets: userSecrets.dev,
         }),
+    /** The secret catalog's three places in one stack: stack config, a remote ref beside it, an existing Secret per provider; a frontend without secrets (#12). */
+    "dev-secret-catalog-places": () =>
+        runProgram("dev", {
+            set: {
+                services: {
+                    orchestrator: { ...stackSection("dev", "services").orchestrator, secrets: ["anthropicApiKey", "appSecretKey", "jwtSecret", "smtpPassword"] },
+                    web: { component: "frontend", image: { repository: "docker.io/nginxinc/nginx-unprivileged", tag: "1.27.4-alpine" }, securityContext: { preset: "web-server" }, metrics: { enabled: false }, connectsTo: { postgresql: false, redis: false, llmProviders: false, vectorDb: false } },
+                },
+                secrets: {
+                    source: "pulumi",
+                    store: { create: false, kind: "ClusterSecretStore", name: "org-vault" },
+                    entries: {
+                        anthropicApiKey: { existingSecret: { name: "anthropic-credentials", key: "api-key" } },
+                        jwtSecret: {},
+                        smtpPassword: { env: "SMTP_PASS", remoteRef: { key: "mail/smtp", property: "password" } },
+                    },
+                },
+            },
+            secrets: { appSecretKey: fakeSecretValue("appSecretKey"), jwtSecret: fakeSecretValue("jwtSecret") },
+        }),
+    /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
+    "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };
 
 /** One resource as the snapshot keeps it. */
