@@ -17,8 +17,8 @@ import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchem
 import { secretsProblems } from "./secrets";
 
 export * from "./schema";
-export { SecretKey, SecretsConfig, StoreConfig, RemoteRefConfig, secretKeys, secretsProblems } from "./secrets";
-export { ConfigError, Problem, RawConfig, described, formatProblems } from "./problem";
+export { type SecretKey, type SecretsConfig, type StoreConfig, type RemoteRefConfig, secretKeys, secretsProblems } from "./secrets";
+export { ConfigError, type Problem, type RawConfig, described, formatProblems } from "./problem";
 export * from "./resolve";
 
 /** Secret keys set in plaintext, and plain keys set as secrets. */

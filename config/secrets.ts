@@ -19,7 +19,7 @@ import { Problem, described } from "./problem";
  * keys set with `pulumi config set --secret`, read only with getSecret, and never part of an
  * object, whose nested values Pulumi would keep in plaintext.
  */
-export { SecretKey, secretKeys };
+export { type SecretKey, secretKeys };
 
 const storeObjectName = objectName("llm-platform-secrets");
 const dataKey = secretDataKey("anthropic-api-key");

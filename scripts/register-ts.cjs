@@ -1,0 +1,154 @@
+"use strict";
+/**
+ * Runs this repository's TypeScript as CommonJS, transpiled once per file content and kept on disk:
+ * what `pulumi` (through program.cjs), mocha, the e2e and the benchmarks load the sources with.
+ *
+ *   node -r ./scripts/register-ts.cjs e2e/render.ts dev
+ *
+ * Each .ts file of the repository is transpiled with TypeScript's transpileModule (per file, no
+ * type-check: `npm run build` type-checks, in CI and before a commit) and the JavaScript is kept in
+ * node_modules/.cache/llm-platform/ts/, named by a hash of the source, its path, the compiler
+ * options and the TypeScript version. A changed file gets a new name, so nothing stale ever runs;
+ * an unchanged one is read back instead of transpiled (transpiling was most of a start,
+ * docs/performance.md). TypeScript itself is loaded only when a file misses the cache. Node's
+ * compile cache (V8 code cache) is enabled beside it, for every module loaded after this one.
+ *
+ * Stack traces point into the .ts files: frames in the transpiled files are mapped through their
+ * source maps when a stack is formatted. Only those files are mapped (Node's --enable-source-maps
+ * would also read every dependency's .js.map and map every frame of the SDK's many stack captures,
+ * which cost a quarter of a second per start; docs/performance.md).
+ *
+ * LLM_PLATFORM_TS_CACHE=<dir> moves the caches; LLM_PLATFORM_TS_CACHE=off transpiles every time.
+ */
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..");
+const setting = process.env.LLM_PLATFORM_TS_CACHE;
+const useCache = setting !== "off";
+const cacheRoot = setting && useCache ? path.resolve(setting) : path.join(root, "node_modules", ".cache", "llm-platform");
+const tsDir = path.join(cacheRoot, "ts");
+
+/** The options of tsconfig.json that shape the JavaScript (tests/register-ts.test.ts keeps them in step). */
+const compilerOptions = {
+    module: "commonjs",
+    target: "es2022",
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    isolatedModules: true,
+    sourceMap: true,
+};
+const typescriptDir = path.dirname(require.resolve("typescript/package.json", { paths: [root] }));
+const salt = `register-ts 1\0${JSON.parse(fs.readFileSync(path.join(typescriptDir, "package.json"), "utf8")).version}\0${JSON.stringify(compilerOptions)}\0`;
+
+let ts;
+let tsOptions;
+/** TypeScript's per-file transpilation: the JavaScript and its source map. */
+function transpile(source, filename) {
+    if (!ts) {
+        ts = require(typescriptDir);
+        tsOptions = ts.convertCompilerOptionsFromJson(compilerOptions, root).options;
+    }
+    const out = ts.transpileModule(source, { fileName: filename, compilerOptions: tsOptions, reportDiagnostics: true });
+    const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length > 0) {
+        const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
+        throw new SyntaxError(ts.formatDiagnostics(errors, host));
+    }
+    return { js: out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n"), map: out.sourceMapText };
+}
+
+/** Where each loaded file's source map is: its text, or the cache file holding it. */
+const sourceMaps = new Map();
+
+/** The JavaScript of a source file: from the cache, or transpiled and then cached. */
+function compiled(source, filename) {
+    if (!useCache) {
+        const { js, map } = transpile(source, filename);
+        sourceMaps.set(filename, { text: map });
+        return js;
+    }
+    const hash = crypto.createHash("sha256").update(salt).update(filename).update("\0").update(source).digest("hex");
+    const file = path.join(tsDir, hash.slice(0, 2), hash.slice(2));
+    sourceMaps.set(filename, { file: `${file}.map` });
+    try {
+        return fs.readFileSync(`${file}.js`, "utf8");
+    } catch {
+        // not cached yet
+    }
+    const { js, map } = transpile(source, filename);
+    sourceMaps.set(filename, { text: map });
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        // Written aside and renamed, the map first: a parallel process never reads half a file, and
+        // never a JavaScript file without its map.
+        for (const [ext, text] of [[".map", map], [".js", js]]) {
+            const tmp = `${file}${ext}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, text);
+            fs.renameSync(tmp, `${file}${ext}`);
+        }
+    } catch {
+        // a read-only checkout runs without the cache
+    }
+    return js;
+}
+
+const nodeModules = `${path.sep}node_modules${path.sep}`;
+const nativeTs = Module._extensions[".ts"];
+Module._extensions[".ts"] = function loadTypeScript(module, filename) {
+    if (filename.includes(nodeModules) && nativeTs) return nativeTs(module, filename);
+    module._compile(compiled(fs.readFileSync(filename, "utf8"), filename), filename);
+};
+
+// ---------------------------------------------------------------- stack traces
+const parsedMaps = new Map();
+function sourceMapOf(filename) {
+    let parsed = parsedMaps.get(filename);
+    if (parsed === undefined) {
+        const where = sourceMaps.get(filename);
+        try {
+            parsed = new Module.SourceMap(JSON.parse(where.text ?? fs.readFileSync(where.file, "utf8")));
+        } catch {
+            parsed = null;
+        }
+        parsedMaps.set(filename, parsed);
+    }
+    return parsed;
+}
+
+/** One frame as V8 prints it, at its position in the .ts file when it is in one. */
+function frameText(frame) {
+    const text = frame.toString();
+    const file = frame.getFileName();
+    if (!file || !sourceMaps.has(file)) return text;
+    const line = frame.getLineNumber();
+    const column = frame.getColumnNumber();
+    const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
+    if (!entry || entry.originalLine === undefined) return text;
+    const at = `${file}:${line}:${column}`;
+    const i = text.lastIndexOf(at);
+    return i < 0 ? text : `${text.slice(0, i)}${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}${text.slice(i + at.length)}`;
+}
+
+function errorHeader(error) {
+    try {
+        return Error.prototype.toString.call(error);
+    } catch {
+        return "Error";
+    }
+}
+
+// Node's own formatting, unless something else (a debugger's source map support) replaced it.
+const defaultPrepare = Error.prepareStackTrace;
+if (defaultPrepare === undefined || defaultPrepare.name === "ErrorPrepareStackTrace") {
+    Error.prepareStackTrace = function prepareStackTrace(error, frames) {
+        if (!frames.some((f) => sourceMaps.has(f.getFileName()))) {
+            return defaultPrepare ? defaultPrepare(error, frames) : errorHeader(error) + frames.map((f) => `\n    at ${f}`).join("");
+        }
+        return errorHeader(error) + frames.map((f) => `\n    at ${frameText(f)}`).join("");
+    };
+}
+
+if (useCache) Module.enableCompileCache?.(path.join(cacheRoot, "v8"));
