@@ -24,6 +24,15 @@ export default tseslint.config(
             "no-new": "off",
         },
     },
+    // The CommonJS scripts Node runs before any TypeScript (scripts/register-ts.cjs, program.cjs).
+    {
+        files: ["**/*.cjs"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
     // The layers (ARCHITECTURE.md): index -> components -> lib, config -> lib; components may import
     // config's types only. A back-arrow is a lint error.
     {

@@ -31,9 +31,14 @@ const useCache = setting !== "off";
 const cacheRoot = setting && useCache ? path.resolve(setting) : path.join(root, "node_modules", ".cache", "llm-platform");
 const tsDir = path.join(cacheRoot, "ts");
 
-/** The options of tsconfig.json that shape the JavaScript (tests/register-ts.test.ts keeps them in step). */
+/**
+ * The options of tsconfig.json that shape the JavaScript (tests/register-ts.test.ts keeps them in
+ * step). NodeNext in a package without "type": "module" is CommonJS, with `import()` kept as Node's
+ * own (the ESM-only packages the tests load need it).
+ */
 const compilerOptions = {
-    module: "commonjs",
+    module: "nodenext",
+    moduleResolution: "nodenext",
     target: "es2022",
     esModuleInterop: true,
     resolveJsonModule: true,
@@ -41,7 +46,7 @@ const compilerOptions = {
     sourceMap: true,
 };
 const typescriptDir = path.dirname(require.resolve("typescript/package.json", { paths: [root] }));
-const salt = `register-ts 1\0${JSON.parse(fs.readFileSync(path.join(typescriptDir, "package.json"), "utf8")).version}\0${JSON.stringify(compilerOptions)}\0`;
+const salt = `register-ts 2\0${JSON.parse(fs.readFileSync(path.join(typescriptDir, "package.json"), "utf8")).version}\0${JSON.stringify(compilerOptions)}\0`;
 
 let ts;
 let tsOptions;
@@ -118,18 +123,33 @@ function sourceMapOf(filename) {
     return parsed;
 }
 
+/** The .ts position of a position in a transpiled file ("line:column"), or undefined; memoised per file. */
+const positions = new Map();
+function originalPosition(file, line, column) {
+    let byPosition = positions.get(file);
+    if (!byPosition) positions.set(file, (byPosition = new Map()));
+    const key = line * 65536 + column;
+    let found = byPosition.get(key);
+    if (found === undefined) {
+        const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
+        found = entry && entry.originalLine !== undefined ? `${entry.originalLine + 1}:${entry.originalColumn + 1}` : null;
+        byPosition.set(key, found);
+    }
+    return found;
+}
+
 /** One frame as V8 prints it, at its position in the .ts file when it is in one. */
 function frameText(frame) {
-    const text = frame.toString();
+    const text = `${frame}`;
     const file = frame.getFileName();
     if (!file || !sourceMaps.has(file)) return text;
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
-    const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
-    if (!entry || entry.originalLine === undefined) return text;
+    const original = originalPosition(file, line, column);
+    if (!original) return text;
     const at = `${file}:${line}:${column}`;
     const i = text.lastIndexOf(at);
-    return i < 0 ? text : `${text.slice(0, i)}${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}${text.slice(i + at.length)}`;
+    return i < 0 ? text : `${text.slice(0, i)}${file}:${original}${text.slice(i + at.length)}`;
 }
 
 function errorHeader(error) {
@@ -152,3 +172,6 @@ if (defaultPrepare === undefined || defaultPrepare.name === "ErrorPrepareStackTr
 }
 
 if (useCache) Module.enableCompileCache?.(path.join(cacheRoot, "v8"));
+
+/** For tests/register-ts.test.ts: the options every file is transpiled with. */
+module.exports = { compilerOptions, cacheRoot: useCache ? cacheRoot : undefined };

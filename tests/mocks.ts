@@ -198,10 +198,15 @@ export interface StackConfig {
     secretKeys: string[];
 }
 
-/** Reads Pulumi.<stack>.yaml; `secure:` values become recognisable fake plaintexts. */
+/** The stack files, parsed once per process and version of the file (every run reads its stack's). */
+const stackFiles = new Map<string, { mtimeMs: number; doc: any }>();
+
+/** Reads Pulumi.<stack>.yaml; `secure:` values become recognisable fake plaintexts. A fresh copy each call. */
 export function readStackConfig(stack: string): StackConfig {
     const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+    const { mtimeMs } = fs.statSync(file);
+    if (stackFiles.get(file)?.mtimeMs !== mtimeMs) stackFiles.set(file, { mtimeMs, doc: parseYaml(fs.readFileSync(file, "utf8")) ?? {} });
+    const doc = structuredClone(stackFiles.get(file)!.doc);
     const values: Record<string, unknown> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
@@ -237,14 +242,26 @@ function clearProgramModules(): void {
     delete require.cache[require.resolve(path.join(projectRoot, "index.ts"))];
 }
 
-/**
- * Runs index.ts for a stack under mocks, with the stack file's config changed by `edit`
- * (keys without the project prefix; `undefined` removes a key; `secrets` adds secret keys).
- */
-export async function runProgram(
-    stack: string,
-    edit: { set?: Record<string, unknown>; remove?: string[]; secrets?: Record<string, string> } = {},
-): Promise<ProgramRun> {
+/** A change of a stack file's config: keys without the project prefix; `secrets` adds secret keys. */
+export interface ConfigEdit {
+    set?: Record<string, unknown>;
+    /** Keys to remove. */
+    remove?: string[];
+    secrets?: Record<string, string>;
+}
+
+/** How a run is evaluated. */
+export interface RunOptions {
+    /**
+     * Evaluate the program again, even when this config was evaluated before. A test that compares
+     * two evaluations (a second run sends the same passwords, a second preview shows no change)
+     * needs it; any other test reads the evaluation every test of the process shares.
+     */
+    fresh?: boolean;
+}
+
+/** The config the engine would pass for a stack file changed by `edit`. */
+function engineConfigOf(stack: string, edit: ConfigEdit): { values: Record<string, string>; secretKeys: string[] } {
     const config = readStackConfig(stack);
     for (const [key, value] of Object.entries(edit.set ?? {})) config.values[`llm-platform:${key}`] = value;
     for (const key of edit.remove ?? []) delete config.values[`llm-platform:${key}`];
@@ -252,12 +269,17 @@ export async function runProgram(
         config.values[`llm-platform:${key}`] = value;
         config.secretKeys.push(`llm-platform:${key}`);
     }
-    const engineConfig: Record<string, string> = {};
+    const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(config.values)) {
-        engineConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
+        values[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
+    return { values, secretKeys: config.secretKeys };
+}
+
+/** Evaluates index.ts under mocks with this config. */
+async function evaluate(stack: string, config: { values: Record<string, string>; secretKeys: string[] }): Promise<ProgramRun> {
     recorded.length = 0;
-    pulumi.runtime.setAllConfig(engineConfig, config.secretKeys);
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await installMocks(stack);
     clearProgramModules();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -269,30 +291,73 @@ export async function runProgram(
         outputs[key] = await promiseOf(value as pulumi.Input<unknown>);
     }
     await settle();
-    const resources = [...recorded];
+    const resources = deepFreeze([...recorded]);
     const ofType = (type: string) => resources.filter((r) => r.type === type);
-    return {
+    return Object.freeze({
         resources,
-        outputs,
-        rawOutputs,
+        outputs: deepFreeze(outputs),
+        rawOutputs: Object.freeze(rawOutputs),
         ofType,
-        one(type, suffix = "") {
+        one(type: string, suffix = "") {
             const found = ofType(type).filter((r) => r.name.endsWith(suffix));
             if (found.length !== 1) {
                 throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
             }
             return found[0];
         },
-    };
+    });
+}
+
+/** Freezes a run's plain data all the way down: a test that changes what it read fails at once. */
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value) && !pulumi.Output.isInstance(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+/** Every evaluation of the process, by stack and config: most tests read a stack another test evaluated. */
+const evaluations = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * Which test is running (tests/hooks.ts moves it on), so that a test asking twice for one config
+ * without `fresh` is told: it compares an evaluation with itself, which proves nothing.
+ */
+export const currentTest = { id: 0, running: false };
+const askedInTest = new Map<string, number>();
+
+/**
+ * Runs index.ts for a stack under mocks, with the stack file's config changed by `edit`
+ * (keys without the project prefix; `undefined` removes a key; `secrets` adds secret keys).
+ * An evaluation is shared by every test of the process that asks for the same stack and config
+ * (the suite's time was mostly evaluations; docs/performance.md); it is frozen, so no test changes
+ * what another reads. `{ fresh: true }` evaluates again.
+ */
+export async function runProgram(stack: string, edit: ConfigEdit = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    const config = engineConfigOf(stack, edit);
+    const key = JSON.stringify([stack, Object.entries(config.values).sort(([a], [b]) => a.localeCompare(b)), [...config.secretKeys].sort()]);
+    if (options.fresh) return evaluate(stack, config);
+    if (currentTest.running) {
+        if (askedInTest.get(key) === currentTest.id) {
+            throw new Error(`the ${stack} stack with this config was already evaluated in this test: pass { fresh: true } to compare two evaluations`);
+        }
+        askedInTest.set(key, currentTest.id);
+    }
+    let run = evaluations.get(key);
+    if (!run) {
+        run = evaluate(stack, config);
+        evaluations.set(key, run);
+        // A failed evaluation is not kept: the next test that asks sees its own failure.
+        run.catch(() => evaluations.delete(key));
+    }
+    return run;
 }
 
 /** Runs the program expecting it to throw; returns the error and what was registered before it. */
-export async function runProgramExpectingError(
-    stack: string,
-    edit: Parameters<typeof runProgram>[1] = {},
-): Promise<{ error: Error; resources: RecordedResource[] }> {
+export async function runProgramExpectingError(stack: string, edit: ConfigEdit = {}): Promise<{ error: Error; resources: RecordedResource[] }> {
     try {
-        await runProgram(stack, edit);
+        await runProgram(stack, edit, { fresh: true });
     } catch (error) {
         await settle();
         return { error: error as Error, resources: [...recorded] };
@@ -325,6 +390,6 @@ export const pulumiSourceSecrets: Record<(typeof stacks)[number], Record<string,
 };
 
 /** Runs a stack as its user would: the stack file plus the secrets they set. */
-export function runStack(stack: (typeof stacks)[number], edit: Parameters<typeof runProgram>[1] = {}): Promise<ProgramRun> {
-    return runProgram(stack, { ...edit, secrets: { ...userSecrets[stack], ...edit.secrets } });
+export function runStack(stack: (typeof stacks)[number], edit: ConfigEdit = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return runProgram(stack, { ...edit, secrets: { ...userSecrets[stack], ...edit.secrets } }, options);
 }
