@@ -8,6 +8,11 @@
 // part (the stack's time minus the floor's median), and the whole process (until exit).
 //
 //   node bench/startup.mjs [--runs N] [--stacks dev,prod] [--variants register-ts,ts-node] [--json FILE]
+//                          [--tree NAME=DIR ...]
+//
+// --tree adds a variant: the register-ts loader (caches warm) on another checkout, e.g. an earlier
+// commit (`git archive <commit> | tar -x -C DIR`, with node_modules linked), to compare versions
+// of the program run for run.
 //
 // Variants (the loader the TypeScript runs under):
 //   register-ts        scripts/register-ts.cjs with its caches warm: what `pulumi` runs (program.cjs)
@@ -157,9 +162,14 @@ function main() {
     const runs = Number(opt("runs", "5"));
     const stacks = opt("stacks", "dev,prod").split(",");
     const names = opt("variants", Object.keys(builtinVariants).join(",")).split(",");
-    const variants = names.map((name) => {
+    const variants = names.filter((n) => n !== "").map((name) => {
         if (!builtinVariants[name]) throw new Error(`unknown variant ${name}; known: ${Object.keys(builtinVariants).join(", ")}`);
         return { name, ...builtinVariants[name] };
+    });
+    argv.forEach((arg, i) => {
+        if (arg !== "--tree") return;
+        const [name, dir] = argv[i + 1].split("=");
+        variants.push({ name, tree: path.resolve(dir), nodeArgs: ["-r", "./scripts/register-ts.cjs"], cache: "warm" });
     });
     const result = measure({ variants, stacks, runs, log: (l) => process.stderr.write(`${l}\n`) });
     const json = opt("json");

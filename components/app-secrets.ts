@@ -1,9 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretAudience } from "../lib/secret-catalog";
 import { standardLabels } from "../lib/labels";
 import { SecretEnv } from "./application.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
+import * as k8s from "./k8s";
 
 /** One application secret: the variable the pods read and the Secret key that holds it. */
 export interface AppSecretEntry {

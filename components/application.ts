@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertRuleSettings, Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { ServiceTarget } from "../lib/alert-catalog";
@@ -24,6 +23,7 @@ import {
     serviceUrl,
 } from "./application.specs";
 import { servicePrometheusRuleSpec } from "./alerts.specs";
+import * as k8s from "./k8s";
 import { MigrationJob } from "./migration-job";
 import { serviceNetworkPolicySpec } from "./network-policies";
 import { PostDeployCheck } from "./post-deploy-check";

@@ -4,7 +4,6 @@
  * and RedisCache keep only what differs: their chart's values, Secret keys and Service names.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
 import { Labels, standardLabels } from "../lib/labels";
@@ -13,6 +12,7 @@ import { DataStoreTarget } from "../lib/alert-catalog";
 import { ChartAlerts, ChartNetworkPolicySpec, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
 import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
+import * as k8s from "./k8s";
 import type { PeerSelector } from "./network-policies";
 import { DataStoreEndpoint } from "./types";
 

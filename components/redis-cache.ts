@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
 import { DataStoreCommonArgs, DataStorePlacement, bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
+import * as k8s from "./k8s";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 
