@@ -29,7 +29,7 @@ export default tseslint.config(
         files: ["**/*.cjs"],
         languageOptions: {
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly" },
+            globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly", performance: "readonly" },
         },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

@@ -3,7 +3,7 @@
  * kubectl-ready `v1/List` on stdout: the program runs under the unit tests' recording mocks
  * (tests/mocks.ts), and every `kubernetes:*` resource's inputs become one object.
  *
- *   node -r ts-node/register/transpile-only e2e/render.ts <stack> [key=json ...] [secret:key=value ...]
+ *   node -r ./scripts/register-ts.cjs e2e/render.ts <stack> [key=json ...] [secret:key=value ...]
  *
  * `key=json` pairs override stack config (keys without the project prefix), like the e2e's
  * `pulumi config set`; `secret:key=value` sets a secret one. What can't be rendered this way (Helm charts and releases, which the

@@ -19,6 +19,14 @@
  * which cost a quarter of a second per start; docs/performance.md).
  *
  * LLM_PLATFORM_TS_CACHE=<dir> moves the caches; LLM_PLATFORM_TS_CACHE=off transpiles every time.
+ *
+ *   node scripts/register-ts.cjs --warm
+ *
+ * transpiles every .ts file of the repository into the cache, then loads the program's modules
+ * (config/ and components/, which only define things; index.ts, which runs the program, is not
+ * loaded) so that V8's code cache holds them and the SDKs they import. npm runs it after `npm ci`
+ * and `npm install` (package.json "prepare"): the first `pulumi preview` of a fresh checkout, a CI
+ * runner or a Pulumi Deployments run starts as warm as the next.
  */
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -173,5 +181,46 @@ if (defaultPrepare === undefined || defaultPrepare.name === "ErrorPrepareStackTr
 
 if (useCache) Module.enableCompileCache?.(path.join(cacheRoot, "v8"));
 
+/** The repository's .ts files (not node_modules, dot-directories or the e2e's throwaway programs). */
+function sourceFiles(dir = root) {
+    const out = [];
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            const skip = ["node_modules", "bin"].includes(entry.name) || entry.name.startsWith(".") || full === path.join(root, "e2e", "fixtures");
+            if (!skip) out.push(...sourceFiles(full));
+        } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+            out.push(full);
+        }
+    }
+    return out;
+}
+
+/** Fills the cache; never fails (an install must not fail for want of a cache). */
+function warm() {
+    const started = Date.now();
+    let failed = 0;
+    const files = sourceFiles();
+    for (const file of files) {
+        try {
+            compiled(fs.readFileSync(file, "utf8"), file);
+        } catch (error) {
+            failed++;
+            console.error(`register-ts: ${path.relative(root, file)} not cached: ${error.message.split("\n")[0]}`);
+        }
+    }
+    for (const entry of ["config/index.ts", "components/index.ts"]) {
+        try {
+            require(path.join(root, entry));
+        } catch (error) {
+            console.error(`register-ts: ${entry} not loaded: ${error.message.split("\n")[0]}`);
+        }
+    }
+    Module.flushCompileCache?.();
+    console.error(`register-ts: ${files.length - failed} TypeScript files cached in ${tsDir} (${Date.now() - started} ms)`);
+}
+
 /** For tests/register-ts.test.ts: the options every file is transpiled with. */
 module.exports = { compilerOptions, cacheRoot: useCache ? cacheRoot : undefined };
+
+if (require.main === module && process.argv.includes("--warm") && useCache) warm();

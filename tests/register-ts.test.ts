@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import { parse as parseYaml } from "yaml";
 import { projectRoot } from "./mocks";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,6 +18,32 @@ const loader = require("../scripts/register-ts.cjs") as { compilerOptions: Recor
 function scratch(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "register-ts-"));
 }
+
+describe("register-ts: what pulumi runs", () => {
+    for (const dir of [".", "deployments"]) {
+        it(`${dir}/Pulumi.yaml runs program.cjs, which loads index.ts through the loader (no ts-node, no build step)`, () => {
+            const project = parseYaml(fs.readFileSync(path.join(projectRoot, dir, "Pulumi.yaml"), "utf8"));
+            assert.equal(project.main, "program.cjs");
+            assert.equal(project.runtime.options.typescript, false);
+            const program = fs.readFileSync(path.join(projectRoot, dir, "program.cjs"), "utf8");
+            const requires = [...program.matchAll(/require\("([^"]+)"\)/g)].map((m) => path.resolve(projectRoot, dir, m[1]));
+            assert.deepEqual(requires, [path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, dir, "index.ts")]);
+        });
+    }
+
+    it("npm ci fills the cache (package.json prepare), so a fresh checkout's first preview doesn't transpile", function () {
+        if (!loader.cacheRoot) this.skip(); // LLM_PLATFORM_TS_CACHE=off: no cache to fill
+        const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+        assert.equal(manifest.scripts.prepare, "node scripts/register-ts.cjs --warm");
+        // The cache npm ci filled (a run with --ignore-scripts fills it here, once).
+        const warm = spawnSync(process.execPath, [path.join(projectRoot, "scripts", "register-ts.cjs"), "--warm"], { encoding: "utf8" });
+        assert.equal(warm.status, 0, warm.stderr);
+        const [, count] = /register-ts: (\d+) TypeScript files cached/.exec(warm.stderr) ?? [];
+        assert.ok(Number(count) > 100, warm.stderr);
+        const cached = fs.readdirSync(path.join(loader.cacheRoot!, "ts"), { recursive: true }).map(String).filter((f) => f.endsWith(".js")).length;
+        assert.ok(cached >= Number(count), `${cached} files in the cache, ${count} sources`);
+    });
+});
 
 describe("register-ts: the TypeScript loader", () => {
     it("transpiles with tsconfig.json's options, as CommonJS (package.json has no \"type\": \"module\")", () => {
