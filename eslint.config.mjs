@@ -24,6 +24,15 @@ export default tseslint.config(
             "no-new": "off",
         },
     },
+    // The CommonJS scripts Node runs before any TypeScript (scripts/register-ts.cjs, program.cjs).
+    {
+        files: ["**/*.cjs"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly", performance: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
     // The layers (ARCHITECTURE.md): index -> components -> lib, config -> lib; components may import
     // config's types only. A back-arrow is a lint error.
     {
@@ -50,6 +59,8 @@ export default tseslint.config(
                     { regex: "^\\.\\./config(/|$)", allowTypeImports: true, message: "components/ import config's types only (import type): values come from lib/ or from their args." },
                     { regex: "^\\.\\./index$", message: "components/ never import the program." },
                 ],
+                // The package's index loads every API group: ~70 ms of each start (docs/performance.md).
+                paths: [{ name: "@pulumi/kubernetes", allowTypeImports: true, message: "import the API groups from ./k8s (components/k8s.ts), not @pulumi/kubernetes's index, which loads all of them." }],
             }],
         },
     },

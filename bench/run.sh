@@ -111,7 +111,7 @@ render_args() { node e2e/stack-overrides.mjs "$1"; } # render.ts's config argume
 render() { # $1 = stack -> $WORK/$1.json: the program's objects and what its charts render (helm template)
   local -a extra
   mapfile -t extra < <(render_args "$1")
-  RENDER_CHARTS="$WORK/$1.charts.json" node -r ts-node/register/transpile-only e2e/render.ts "$1" "${extra[@]}" >"$WORK/$1.program.json" 2>"$WORK/$1.render.log" &&
+  RENDER_CHARTS="$WORK/$1.charts.json" node -r ./scripts/register-ts.cjs e2e/render.ts "$1" "${extra[@]}" >"$WORK/$1.program.json" 2>"$WORK/$1.render.log" &&
     node e2e/charts.mjs "$WORK/$1.charts.json" >"$WORK/$1.charts-objects.json" 2>>"$WORK/$1.render.log" &&
     jq -s '{apiVersion: "v1", kind: "List", items: (.[0].items + .[1].items)}' "$WORK/$1.program.json" "$WORK/$1.charts-objects.json" >"$WORK/$1.json"
 }

@@ -1,8 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import { AppSecretEnv } from "./application.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
+import * as k8s from "./k8s";
 
 /** Where one application secret's value comes from. */
 export type AppSecretSource =

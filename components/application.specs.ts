@@ -4,13 +4,13 @@
  * (its NetworkPolicy: network-policies.ts). application.ts turns their results into resources (and wires names and
  * dependencies between them), so each rule is tested here without mocks.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MonitoringConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
 import { vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
 import { compact, writableVolumeName } from "../lib/objects";
+import * as k8s from "./k8s";
 import type { CheckTarget } from "./post-deploy-check";
 import { PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "./types";
 

@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertRuleSettings, Environment, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { ServiceTarget } from "../lib/alert-catalog";
@@ -24,6 +23,7 @@ import {
     serviceUrl,
 } from "./application.specs";
 import { servicePrometheusRuleSpec } from "./alerts.specs";
+import * as k8s from "./k8s";
 import { MigrationJob } from "./migration-job";
 import { serviceNetworkPolicySpec } from "./network-policies";
 import { PostDeployCheck } from "./post-deploy-check";
@@ -125,10 +125,10 @@ export class Application extends pulumi.ComponentResource {
 
         const { configMap, deployment } = this.workload(scope, context, args);
         const svc = this.exposure(scope);
-        this.scaling(scope, deployment);
+        this.scaling(scope);
         const check = checkIdentity(name, stack);
         if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, selectorLabels(check));
-        this.observability(scope, args, svc);
+        this.observability(scope, args);
         if (service.postDeployCheck.enabled) {
             new PostDeployCheck(`${name}-check`, {
                 namespace,
@@ -156,8 +156,12 @@ export class Application extends pulumi.ComponentResource {
         return { name: scope.objectName, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
     }
 
-    /** The ServiceMonitor (for a service with metrics) and the PrometheusRule, when enabled. */
-    private observability(scope: Scope, args: ApplicationArgs, svc: k8s.core.v1.Service): void {
+    /**
+     * The ServiceMonitor (for a service with metrics) and the PrometheusRule, when enabled. Neither
+     * depends on the Service, whose readiness waits for the pods: Prometheus finds the Service by
+     * its labels whenever it exists.
+     */
+    private observability(scope: Scope, args: ApplicationArgs): void {
         const { name, namespace, service } = scope;
         const crds = args.monitoringStack ? [args.monitoringStack] : [];
         if (args.monitoring && service.metrics.enabled) {
@@ -166,7 +170,7 @@ export class Application extends pulumi.ComponentResource {
                 kind: "ServiceMonitor",
                 metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
                 spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
-            }, { parent: this, dependsOn: [svc, ...crds] });
+            }, { parent: this, dependsOn: crds });
         }
         if (args.alerts) {
             new k8s.apiextensions.CustomResource(`${name}-rules`, {
@@ -245,21 +249,26 @@ export class Application extends pulumi.ComponentResource {
             spec: serviceSpec(service, scope.selector),
         }, { parent: this });
         if (service.ingress.enabled) {
+            // The Service's name, not its Output: depending on the Service would hold the Ingress
+            // back until the Service is ready (its endpoints: the pods), and its own wait for an
+            // address would start only after the rollout (docs/performance.md, `pulumi up`).
             new k8s.networking.v1.Ingress(`${name}-ingress`, {
                 metadata: this.metadata(scope, ingressAnnotations(service.ingress)),
-                spec: ingressSpec(service, svc.metadata.name, `${name}-tls`),
+                spec: ingressSpec(service, scope.objectName, `${name}-tls`),
             }, { parent: this });
         }
         return svc;
     }
 
     /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */
-    private scaling(scope: Scope, deployment: k8s.apps.v1.Deployment): void {
+    private scaling(scope: Scope): void {
         const { name, service } = scope;
         if (service.autoscaling.enabled) {
+            // The Deployment's name, not its Output, which would hold the HPA back until the
+            // rollout is done; the HPA controller waits for its target itself.
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
                 metadata: this.metadata(scope),
-                spec: hpaSpec(service.autoscaling, deployment.metadata.name),
+                spec: hpaSpec(service.autoscaling, scope.objectName),
             }, { parent: this });
         }
         if (service.podDisruptionBudget.enabled) {

@@ -5,10 +5,10 @@
  * deterministic (explicit ids and positions, sorted keys), so a second preview shows no change.
  */
 import { createHash } from "crypto";
-import { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
-import { PanelBuilder as StatPanelBuilder } from "@grafana/grafana-foundation-sdk/stat";
-import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import type * as GrafanaDashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type * as GrafanaPrometheus from "@grafana/grafana-foundation-sdk/prometheus";
+import type * as GrafanaStat from "@grafana/grafana-foundation-sdk/stat";
+import type * as GrafanaTimeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DataStoreTarget, ServiceTarget, exporterMatchers, serviceContainerMatchers } from "../lib/alert-catalog";
 import { selector } from "../lib/promql";
 
@@ -147,6 +147,32 @@ function redisRow(d: DataStoreTarget): RowSpec {
     };
 }
 
+/** The Foundation SDK modules the dashboards are built with. */
+interface GrafanaSdk {
+    dashboard: typeof GrafanaDashboard;
+    prometheus: typeof GrafanaPrometheus;
+    stat: typeof GrafanaStat;
+    timeseries: typeof GrafanaTimeseries;
+}
+let sdk: GrafanaSdk | undefined;
+
+/**
+ * The Foundation SDK, loaded by the first dashboard built rather than with this module: its ~220
+ * modules are ~0.1 s of a start, which a stack without dashboards (dev) need not pay
+ * (docs/performance.md).
+ */
+function grafana(): GrafanaSdk {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    sdk ??= {
+        dashboard: require("@grafana/grafana-foundation-sdk/dashboard"),
+        prometheus: require("@grafana/grafana-foundation-sdk/prometheus"),
+        stat: require("@grafana/grafana-foundation-sdk/stat"),
+        timeseries: require("@grafana/grafana-foundation-sdk/timeseries"),
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return sdk;
+}
+
 /** The data tier's dashboard: a row per in-cluster store with its exporter; none without any. */
 export function dataTierDashboard(stores: { postgresql?: DataStoreTarget; redis?: DataStoreTarget }, uidPrefix: string): DashboardSpec | undefined {
     const rows = [...(stores.postgresql ? [postgresqlRow(stores.postgresql)] : []), ...(stores.redis ? [redisRow(stores.redis)] : [])];
@@ -157,9 +183,10 @@ export function dataTierDashboard(stores: { postgresql?: DataStoreTarget; redis?
 const datasource = { type: "prometheus", uid: "${datasource}" };
 
 function panelBuilder(panel: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }) {
-    const builder = panel.kind === "stat" ? new StatPanelBuilder() : new TimeseriesPanelBuilder();
+    const { stat, timeseries, prometheus } = grafana();
+    const builder = panel.kind === "stat" ? new stat.PanelBuilder() : new timeseries.PanelBuilder();
     builder.id(id).title(panel.title).description(panel.description).unit(panel.unit).datasource(datasource).gridPos(gridPos);
-    panel.queries.forEach((query, i) => builder.withTarget(new DataqueryBuilder().expr(query.expr).legendFormat(query.legend).refId(String.fromCharCode(65 + i)).datasource(datasource)));
+    panel.queries.forEach((query, i) => builder.withTarget(new prometheus.DataqueryBuilder().expr(query.expr).legendFormat(query.legend).refId(String.fromCharCode(65 + i)).datasource(datasource)));
     return builder;
 }
 
@@ -168,6 +195,7 @@ function panelBuilder(panel: PanelSpec, id: number, gridPos: { x: number; y: num
  * a row spans the width, stats are 6 wide, time series 12 wide, 8 high, left to right.
  */
 export function buildDashboard(spec: DashboardSpec): unknown {
+    const { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, RowBuilder } = grafana().dashboard;
     const dashboard = new DashboardBuilder(spec.title)
         .uid(spec.uid)
         .tags([...spec.tags])

@@ -1,8 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import { Labels, standardLabels } from "../lib/labels";
 import { DashboardSpec, buildDashboard, dataTierDashboard, serviceDashboard, stableJson } from "./dashboards.specs";
+import * as k8s from "./k8s";
 
 export interface DashboardsArgs {
     /** The namespace of the ConfigMaps (the Grafana sidecar must search it, e.g. searchNamespace: ALL). */

@@ -4,7 +4,6 @@
  * and RedisCache keep only what differs: their chart's values, Secret keys and Service names.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
 import { Labels, standardLabels } from "../lib/labels";
@@ -13,7 +12,8 @@ import { DataStoreTarget } from "../lib/alert-catalog";
 import { ChartAlerts, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
 import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
-import { KubernetesApi, PeerSelector, dataStoreNetworkPolicySpec, dataStorePorts } from "./network-policies";
+import * as k8s from "./k8s";
+import { type KubernetesApi, type PeerSelector, dataStoreNetworkPolicySpec, dataStorePorts } from "./network-policies";
 import { DataStoreEndpoint } from "./types";
 
 /** The Pulumi type tokens of rendered objects that hold or unlock a store's data. */

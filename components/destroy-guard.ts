@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
+import * as k8s from "./k8s";
 
 export interface DestroyGuardArgs {
     /** The namespace of the guard's ConfigMap. */

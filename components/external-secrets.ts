@@ -5,10 +5,10 @@
  * Secret, where its value lives in the manager; ESO creates and owns that Secret
  * (creationPolicy "Owner") and re-reads the manager every refreshInterval.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels } from "../lib/labels";
 import { compact } from "../lib/objects";
+import * as k8s from "./k8s";
 
 export const externalSecretsApiVersion = "external-secrets.io/v1";
 

@@ -4,11 +4,11 @@
  * what it runs. Its NetworkPolicy is in network-policies.ts.
  */
 import { createHash } from "crypto";
-import * as k8s from "@pulumi/kubernetes";
 import type { MigrationConfig, ServiceConfig } from "../config";
 import { Labels } from "../lib/labels";
 import { omit } from "../lib/objects";
 import { PodInputs, podSpec } from "./application.specs";
+import * as k8s from "./k8s";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;

@@ -1,8 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MigrationConfig, ServiceConfig } from "../config";
 import { WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { PodInputs } from "./application.specs";
+import * as k8s from "./k8s";
 import { migrationJobAnnotations, migrationJobName, migrationJobSpec, migrationPodSpec } from "./migration-job.specs";
 import { DataStores, PeerSelector, migrationNetworkPolicySpec } from "./network-policies";
 

@@ -1,7 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import { ChartSourceSpec, chartLocation } from "./chart-values";
+import * as k8s from "./k8s";
 import { MonitoringStackValuesInput, kubePrometheusStackValues } from "./monitoring-stack.values";
 
 export interface MonitoringStackArgs extends MonitoringStackValuesInput {

@@ -10,11 +10,11 @@
  * Each rule is its own function, so a new allowance is one more function in the list of
  * `serviceIngressRules` or `serviceEgressRules`.
  */
-import * as k8s from "@pulumi/kubernetes";
 import type { ExtraNetworkRules, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config";
 import { DataStoreKind, postgresMetricsPort, postgresPort, redisMetricsPort, redisPort, releaseNames, sentinelPort } from "../lib/bitnami-charts";
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
 import { Labels } from "../lib/labels";
+import * as k8s from "./k8s";
 import { WorkloadPeer } from "./service-graph";
 import { DataStoreEndpoint, NetworkPeer } from "./types";
 

@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, managedBy } from "../lib/labels";
+import * as k8s from "./k8s";
 import { PeerSelector, namespacePolicies } from "./network-policies";
 
 export interface PlatformNamespaceArgs {

@@ -1,7 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+import * as k8s from "./k8s";
 import { PeerSelector, checkNetworkPolicySpec } from "./network-policies";
 
 export interface PostDeployCheckArgs {

@@ -1,7 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { dataSafetyOptions } from "./data-store";
+import * as k8s from "./k8s";
 import { HttpsEgress, PeerSelector, postgresJobNetworkPolicySpec } from "./network-policies";
 import {
     JobPodBase,

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import { postgresPort, postgresReplicationUser, postgresSecretKeys, postgresSuperuser, postgresqlPrimaryService, postgresqlReadService } from "../lib/bitnami-charts";
 import { registryImageReference } from "../lib/image";
 import { Labels, selectorLabels } from "../lib/labels";
@@ -17,6 +16,7 @@ import {
     releaseEndpoint,
     serviceHost,
 } from "./data-store";
+import * as k8s from "./k8s";
 import { HttpsEgress, PeerSelector, excludedBlocks } from "./network-policies";
 import { PostgresBackup } from "./postgres-backup";
 import { PostgresqlSpec, postgresqlValues } from "./postgres-database.values";

@@ -6,11 +6,11 @@
  * reach only DNS and PostgreSQL (and HTTPS for the uploader).
  */
 import { createHash } from "crypto";
-import * as k8s from "@pulumi/kubernetes";
 import { Input } from "@pulumi/pulumi";
 import { postgresPort } from "../lib/bitnami-charts";
 import { Labels, WorkloadIdentity } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+import * as k8s from "./k8s";
 
 /** The jobs' one writable directory (their root filesystem is read-only). */
 const writableMounts = { tmp: "/tmp" } as const;

@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
+import * as k8s from "./k8s";
 import { PeerSelector, postgresJobNetworkPolicySpec } from "./network-policies";
 import { oneShotJobAnnotations, oneShotJobSpec } from "./postgres-jobs.specs";
 

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
 import {
-    DataStoreCommonArgs,
-    DataStorePlacement,
+    type DataStoreCommonArgs,
+    type DataStorePlacement,
     bitnamiChart,
     chartAlerts,
     credentialKey,
@@ -13,6 +12,7 @@ import {
     externalEndpoint,
     releaseEndpoint,
 } from "./data-store";
+import * as k8s from "./k8s";
 import { RedisSpec, redisValues } from "./redis-cache.values";
 import { DataStoreEndpoint } from "./types";
 

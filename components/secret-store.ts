@@ -1,7 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import { SecretSync, StoreRef, externalSecretsApiVersion } from "./external-secrets";
+import * as k8s from "./k8s";
 import { StoreProviderSpec, StoreServiceAccount, secretStoreProvider } from "./secret-store.specs";
 
 export interface SecretStoreArgs {

@@ -18,9 +18,9 @@ import { catalogConfigKeys, secretCatalog } from "./secret-catalog";
 import { secretsProblems } from "./secrets";
 
 export * from "./schema";
-export { SecretEntryConfig, SecretsConfig, StoreConfig, RemoteRefConfig, secretsProblems } from "./secrets";
-export { SecretEntry, catalogConfigKeys, secretCatalog } from "./secret-catalog";
-export { ConfigError, Problem, RawConfig, described, formatProblems } from "./problem";
+export { type SecretEntryConfig, type SecretsConfig, type StoreConfig, type RemoteRefConfig, secretsProblems } from "./secrets";
+export { type SecretEntry, catalogConfigKeys, secretCatalog } from "./secret-catalog";
+export { ConfigError, type Problem, type RawConfig, described, formatProblems } from "./problem";
 export * from "./resolve";
 
 /**

@@ -13,7 +13,7 @@ import { byteQuantityPattern, cpuQuantityPattern, parseDuration, promDurationPat
 
 /** The environments, which decide the production-only rules and defaults (lib/environments.ts). */
 export const environmentSchema = z.enum(environments);
-export { Environment, environments };
+export { type Environment, environments };
 
 /** The largest int32, the type of most Kubernetes counts (replicas, seconds, thresholds). */
 export const int32Max = 2_147_483_647;

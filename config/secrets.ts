@@ -15,8 +15,8 @@
 import { z } from "zod";
 import { programEnvNames, secretEntryNamePattern } from "../lib/secret-catalog";
 import { annotations, goDuration, objectName, secretDataKey, url } from "./primitives";
-import { Problem, described, looksSecret, shapeOf } from "./problem";
-import { CatalogContext, EntryNeed, SecretEntry, SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog";
+import { type Problem, described, looksSecret, shapeOf } from "./problem";
+import { type CatalogContext, type EntryNeed, type SecretEntry, type SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog";
 
 const storeObjectName = objectName("llm-platform-secrets");
 const dataKey = secretDataKey("anthropic-api-key");

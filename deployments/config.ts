@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { ConfigError, Problem, problemsOf, readEngineConfig } from "../config/problem";
 
-export { Problem, described, formatProblems } from "../config/problem";
+export { type Problem, described, formatProblems } from "../config/problem";
 
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "a stack name such as \"prod\"" });
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name such as \"NODE_OPTIONS\"" });

@@ -9,7 +9,9 @@ import { DeploymentsConfig, OidcConfig } from "./config";
 
 /**
  * What every deployment runs before the Pulumi operation. `npm ci` installs exactly the
- * lockfile, so the automatic `npm install` is skipped (see `skipInstallDependencies`).
+ * lockfile, so the automatic `npm install` is skipped (see `skipInstallDependencies`); its
+ * `prepare` step transpiles the TypeScript into the loader's cache (scripts/register-ts.cjs), so
+ * the operation starts without transpiling.
  */
 export const preRunCommands = ["npm ci"];
 

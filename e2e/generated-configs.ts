@@ -2,7 +2,7 @@
  * Prints a handful of generated valid stack configs (tests/config-arbitraries.ts, fixed seed) as
  * JSON, for the e2e's server-side dry run: what validation passes, the API server must accept.
  *
- *   node -r ts-node/register/transpile-only e2e/generated-configs.ts [count] [seed]
+ *   node -r ./scripts/register-ts.cjs e2e/generated-configs.ts [count] [seed]
  */
 import fc from "fast-check";
 import { generatedSecrets, validConfig } from "../tests/config-arbitraries";

@@ -39,11 +39,11 @@ function installPrerequisites() {
 
 /** The program's objects for a stack (or a stack file, e.g. an example), and its charts' inputs. */
 function render(stack, overrides = stackOverrides(stack)) {
-    const args = ["-r", "ts-node/register/transpile-only", path.join(projectRoot, "e2e", "render.ts"), stack];
+    const args = ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, "e2e", "render.ts"), stack];
     for (const [k, v] of Object.entries(overrides.set)) args.push(`${k}=${JSON.stringify(v)}`);
     for (const [k, v] of Object.entries(overrides.secrets)) args.push(`secret:${k}=${v}`);
     const chartsFile = path.join(fs.mkdtempSync("/tmp/llm-platform-render-"), "charts.json");
-    const out = run("node", args, { cwd: projectRoot, env: { TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json"), RENDER_CHARTS: chartsFile } });
+    const out = run("node", args, { cwd: projectRoot, env: { RENDER_CHARTS: chartsFile } });
     return { list: JSON.parse(out.stdout), charts: JSON.parse(fs.readFileSync(chartsFile, "utf8")) };
 }
 
@@ -297,10 +297,7 @@ describe("generated valid configs on the real API server (server-side dry run)",
     const namespaces = [];
 
     before(() => {
-        const out = run("node", ["-r", "ts-node/register/transpile-only", path.join(projectRoot, "e2e", "generated-configs.ts"), String(count)], {
-            cwd: projectRoot,
-            env: { TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json") },
-        });
+        const out = run("node", ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, "e2e", "generated-configs.ts"), String(count)], { cwd: projectRoot });
         generated = JSON.parse(out.stdout);
     });
 

@@ -3,8 +3,8 @@
  * kubectl-ready `v1/List` on stdout: the program runs under the unit tests' recording mocks
  * (tests/mocks.ts), and every `kubernetes:*` resource's inputs become one object.
  *
- *   node -r ts-node/register/transpile-only e2e/render.ts <stack> [key=json ...] [secret:key=value ...]
- *   node -r ts-node/register/transpile-only e2e/render.ts examples/backend-frontend.yaml [...]
+ *   node -r ./scripts/register-ts.cjs e2e/render.ts <stack> [key=json ...] [secret:key=value ...]
+ *   node -r ./scripts/register-ts.cjs e2e/render.ts examples/backend-frontend.yaml [...]
  *
  * A first argument ending in .yaml is a stack file anywhere (an example), run as the stack its name
  * says; otherwise it is a stack of the project (Pulumi.<stack>.yaml).
@@ -15,9 +15,12 @@
  * (e2e/charts.mjs) to render what the provider would. The e2e applies the result with server-side apply
  * to prove the API server accepts what the program produces, and the benchmark uses it for the
  * "API floor" (`kubectl apply --server-side --dry-run=server`).
+ *
+ * With RENDER_TIMING=<file>, the start-up figures are written there as JSON when the process exits
+ * (tests/mocks.ts writeStartupTiming; bench/startup.mjs reads them).
  */
 import * as fs from "fs";
-import { runProgram, runStackFile } from "../tests/mocks";
+import { runProgram, runStackFile, writeStartupTiming } from "../tests/mocks";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     items.sort((a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"));
     process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1) + "\n");
     if (process.env.RENDER_CHARTS) fs.writeFileSync(process.env.RENDER_CHARTS, JSON.stringify(charts, null, 1));
+    if (process.env.RENDER_TIMING) writeStartupTiming(process.env.RENDER_TIMING);
 }
 
 main().then(

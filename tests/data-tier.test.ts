@@ -250,7 +250,7 @@ describe("data tier under mocks: stable credentials", () => {
         const stable = (run: ProgramRun) =>
             [...run.ofType(passwordType), ...run.ofType(secretType), ...run.ofType(chartType)].map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
         const first = stable(await runStack("prod"));
-        const second = stable(await runStack("prod"));
+        const second = stable(await runStack("prod", {}, { fresh: true }));
         assert.deepEqual(second, first);
         assert.ok(first.some((r) => r.type === chartType));
     });

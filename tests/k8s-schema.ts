@@ -69,7 +69,7 @@ function customResourceType(moduleName: string, kind: string): { type: ts.Type; 
         .map(([, mod], i) => `import type * as m${i} from "${mod}";\nexport type M${i} = typeof m${i};`)
         .join("\n");
     if (!checker) {
-        const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [] };
+        const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ["lib.es2022.d.ts"] };
         const host = ts.createCompilerHost(options);
         const getSourceFile = host.getSourceFile.bind(host);
         host.getSourceFile = (file, language, ...rest) =>

@@ -196,7 +196,7 @@ describe("migration under mocks: staging with a migration", () => {
     });
 
     it("an unchanged service is the same Job on the next run (no diff); a new image is a new Job", async () => {
-        const again = await runStack("staging", { set: { services: services("1.4.2") } });
+        const again = await runStack("staging", { set: { services: services("1.4.2") } }, { fresh: true });
         assert.equal(jobOf(again).inputs.metadata.name, jobOf(run).inputs.metadata.name);
         const upgraded = await runStack("staging", { set: { services: services("1.5.0") } });
         assert.notEqual(jobOf(upgraded).inputs.metadata.name, jobOf(run).inputs.metadata.name);

@@ -54,6 +54,31 @@ function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
     return value;
 }
 
+/**
+ * When the last resource registration was answered, in ms since the process started
+ * (performance.now()), and the CPU time the process had used by then: the start-up figure of
+ * docs/performance.md (bench/startup.mjs reads it through e2e/render.ts).
+ */
+export const lastRegistration = { at: 0, cpuMicros: 0 };
+
+/**
+ * Writes the start-up figures to `file` as JSON when the process exits: the last registration (epoch
+ * ms, ms since the process started, CPU ms by then), the CPU ms at the exit, and how many resources
+ * were recorded (a run that registered nothing measured nothing).
+ */
+export function writeStartupTiming(file: string): void {
+    const timing = {
+        resources: recorded.length,
+        lastRegistrationEpochMs: performance.timeOrigin + lastRegistration.at,
+        lastRegistrationMs: lastRegistration.at,
+        lastRegistrationCpuMs: lastRegistration.cpuMicros / 1000,
+    };
+    process.on("exit", () => {
+        const cpu = process.cpuUsage();
+        fs.writeFileSync(file, JSON.stringify({ ...timing, exitCpuMs: (cpu.user + cpu.system) / 1000 }));
+    });
+}
+
 /** Every resource registered since the last `resetRecorder()`, in registration order. */
 export const recorded: RecordedResource[] = [];
 
@@ -153,6 +178,9 @@ export async function installMocks(stack: string, preview = false): Promise<void
                     secretPaths,
                     options: optionsOf(req),
                 });
+                const cpu = process.cpuUsage();
+                lastRegistration.at = performance.now();
+                lastRegistration.cpuMicros = cpu.user + cpu.system;
             }
             callback(err, resp);
         });
@@ -170,14 +198,20 @@ export interface StackConfig {
     secretKeys: string[];
 }
 
-/** Reads Pulumi.<stack>.yaml; `secure:` values become recognisable fake plaintexts. */
+/** The stack files, parsed once per process and version of the file (every run reads its stack's). */
+const stackFiles = new Map<string, { mtimeMs: number; doc: any }>();
+
+/** Reads Pulumi.<stack>.yaml; `secure:` values become recognisable fake plaintexts. A fresh copy each call. */
 export function readStackConfig(stack: string): StackConfig {
     return readStackFile(path.join(projectRoot, `Pulumi.${stack}.yaml`));
 }
 
-/** Reads a stack settings file from any path (e.g. examples/backend-frontend.yaml); `secure:` values become recognisable fake plaintexts. */
+/** Reads a stack settings file from any path (e.g. examples/backend-frontend.yaml); `secure:` values become recognisable fake plaintexts. A fresh copy each call. */
 export function readStackFile(file: string): StackConfig {
-    const doc = parseYaml(fs.readFileSync(path.resolve(projectRoot, file), "utf8")) ?? {};
+    file = path.resolve(projectRoot, file);
+    const { mtimeMs } = fs.statSync(file);
+    if (stackFiles.get(file)?.mtimeMs !== mtimeMs) stackFiles.set(file, { mtimeMs, doc: parseYaml(fs.readFileSync(file, "utf8")) ?? {} });
+    const doc = structuredClone(stackFiles.get(file)!.doc);
     const values: Record<string, unknown> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
@@ -213,19 +247,22 @@ function clearProgramModules(): void {
     delete require.cache[require.resolve(path.join(projectRoot, "index.ts"))];
 }
 
-/**
- * Runs index.ts for a stack under mocks, with the stack file's config changed by `edit`
- * (keys without the project prefix; `undefined` removes a key; `secrets` adds secret keys).
- */
-export async function runProgram(stack: string, edit: ConfigEdit = {}): Promise<ProgramRun> {
-    return runProgramWith(stack, readStackConfig(stack), edit);
-}
-
-/** Changes a run makes to a stack file's config: keys without the project prefix; `secrets` are set as Pulumi secrets. */
+/** A change of a stack file's config: keys without the project prefix; `secrets` adds secret keys. */
 export interface ConfigEdit {
     set?: Record<string, unknown>;
+    /** Keys to remove. */
     remove?: string[];
     secrets?: Record<string, string>;
+}
+
+/** How a run is evaluated. */
+export interface RunOptions {
+    /**
+     * Evaluate the program again, even when this config was evaluated before. A test that compares
+     * two evaluations (a second run sends the same passwords, a second preview shows no change)
+     * needs it; any other test reads the evaluation every test of the process shares.
+     */
+    fresh?: boolean;
 }
 
 /** The stack a stack file is for: "Pulumi.dev.yaml" is dev, "examples/backend-frontend.yaml" is backend-frontend. */
@@ -233,27 +270,25 @@ export function stackOfFile(file: string): string {
     return path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
 }
 
-/**
- * Runs index.ts under mocks with the config of a stack file anywhere (an example, a user's file),
- * as the stack the file name says, changed by `edit`.
- */
-export function runStackFile(file: string, edit: ConfigEdit = {}): Promise<ProgramRun> {
-    return runProgramWith(stackOfFile(file), readStackFile(file), edit);
-}
-
-async function runProgramWith(stack: string, config: StackConfig, edit: ConfigEdit): Promise<ProgramRun> {
+/** The config the engine would pass for a stack file's config changed by `edit`. */
+function engineConfigOf(config: StackConfig, edit: ConfigEdit): { values: Record<string, string>; secretKeys: string[] } {
     for (const [key, value] of Object.entries(edit.set ?? {})) config.values[`llm-platform:${key}`] = value;
     for (const key of edit.remove ?? []) delete config.values[`llm-platform:${key}`];
     for (const [key, value] of Object.entries(edit.secrets ?? {})) {
         config.values[`llm-platform:${key}`] = value;
         config.secretKeys.push(`llm-platform:${key}`);
     }
-    const engineConfig: Record<string, string> = {};
+    const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(config.values)) {
-        engineConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
+        values[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
+    return { values, secretKeys: config.secretKeys };
+}
+
+/** Evaluates index.ts under mocks with this config. */
+async function evaluate(stack: string, config: { values: Record<string, string>; secretKeys: string[] }): Promise<ProgramRun> {
     recorded.length = 0;
-    pulumi.runtime.setAllConfig(engineConfig, config.secretKeys);
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await installMocks(stack);
     clearProgramModules();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -265,30 +300,85 @@ async function runProgramWith(stack: string, config: StackConfig, edit: ConfigEd
         outputs[key] = await promiseOf(value as pulumi.Input<unknown>);
     }
     await settle();
-    const resources = [...recorded];
+    const resources = deepFreeze([...recorded]);
     const ofType = (type: string) => resources.filter((r) => r.type === type);
-    return {
+    return Object.freeze({
         resources,
-        outputs,
-        rawOutputs,
+        outputs: deepFreeze(outputs),
+        rawOutputs: Object.freeze(rawOutputs),
         ofType,
-        one(type, suffix = "") {
+        one(type: string, suffix = "") {
             const found = ofType(type).filter((r) => r.name.endsWith(suffix));
             if (found.length !== 1) {
                 throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
             }
             return found[0];
         },
-    };
+    });
+}
+
+/** Freezes a run's plain data all the way down: a test that changes what it read fails at once. */
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value) && !pulumi.Output.isInstance(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+/** Every evaluation of the process, by stack and config: most tests read a stack another test evaluated. */
+const evaluations = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * Which test is running (tests/hooks.ts moves it on), so that a test asking twice for one config
+ * without `fresh` is told: it compares an evaluation with itself, which proves nothing.
+ */
+export const currentTest = { id: 0, running: false };
+const askedInTest = new Map<string, number>();
+
+/**
+ * Runs index.ts for a stack under mocks, with the stack file's config changed by `edit`
+ * (keys without the project prefix; `undefined` removes a key; `secrets` adds secret keys).
+ * An evaluation is shared by every test of the process that asks for the same stack and config
+ * (the suite's time was mostly evaluations; docs/performance.md); it is frozen, so no test changes
+ * what another reads. `{ fresh: true }` evaluates again.
+ */
+export function runProgram(stack: string, edit: ConfigEdit = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return runConfig(stack, readStackConfig(stack), edit, options);
+}
+
+/**
+ * Runs index.ts under mocks with the config of a stack file anywhere (an example, a user's file),
+ * as the stack the file name says, changed by `edit`; shared like runProgram's.
+ */
+export function runStackFile(file: string, edit: ConfigEdit = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return runConfig(stackOfFile(file), readStackFile(file), edit, options);
+}
+
+async function runConfig(stack: string, stackConfig: StackConfig, edit: ConfigEdit, options: RunOptions): Promise<ProgramRun> {
+    const config = engineConfigOf(stackConfig, edit);
+    const key = JSON.stringify([stack, Object.entries(config.values).sort(([a], [b]) => a.localeCompare(b)), [...config.secretKeys].sort()]);
+    if (options.fresh) return evaluate(stack, config);
+    if (currentTest.running) {
+        if (askedInTest.get(key) === currentTest.id) {
+            throw new Error(`the ${stack} stack with this config was already evaluated in this test: pass { fresh: true } to compare two evaluations`);
+        }
+        askedInTest.set(key, currentTest.id);
+    }
+    let run = evaluations.get(key);
+    if (!run) {
+        run = evaluate(stack, config);
+        evaluations.set(key, run);
+        // A failed evaluation is not kept: the next test that asks sees its own failure.
+        run.catch(() => evaluations.delete(key));
+    }
+    return run;
 }
 
 /** Runs the program expecting it to throw; returns the error and what was registered before it. */
-export async function runProgramExpectingError(
-    stack: string,
-    edit: Parameters<typeof runProgram>[1] = {},
-): Promise<{ error: Error; resources: RecordedResource[] }> {
+export async function runProgramExpectingError(stack: string, edit: ConfigEdit = {}): Promise<{ error: Error; resources: RecordedResource[] }> {
     try {
-        await runProgram(stack, edit);
+        await runProgram(stack, edit, { fresh: true });
     } catch (error) {
         await settle();
         return { error: error as Error, resources: [...recorded] };
@@ -321,6 +411,6 @@ export const pulumiSourceSecrets: Record<(typeof stacks)[number], Record<string,
 };
 
 /** Runs a stack as its user would: the stack file plus the secrets they set. */
-export function runStack(stack: (typeof stacks)[number], edit: Parameters<typeof runProgram>[1] = {}): Promise<ProgramRun> {
-    return runProgram(stack, { ...edit, secrets: { ...userSecrets[stack], ...edit.secrets } });
+export function runStack(stack: (typeof stacks)[number], edit: ConfigEdit = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return runProgram(stack, { ...edit, secrets: { ...userSecrets[stack], ...edit.secrets } }, options);
 }

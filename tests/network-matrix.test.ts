@@ -219,6 +219,6 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
             assert.ok(tables[stack].split("\n").length > 5, `${stack}: the table lists the stack's connections`);
         }
         const doc = fs.readFileSync(path.join(projectRoot, "docs", "network.md"), "utf8");
-        assert.equal(doc, withTables(doc, tables), "docs/network.md is stale: run node -r ts-node/register/transpile-only tests/update-network-docs.ts");
+        assert.equal(doc, withTables(doc, tables), "docs/network.md is stale: run node -r ./scripts/register-ts.cjs tests/update-network-docs.ts");
     });
 });

@@ -36,11 +36,21 @@ export function parseProbeTable(lines: string[]): Map<string, Map<string, string
 
 /** The "Combined" (ingress and egress) table of the first probe in cyclonus's output. */
 export function combinedTable(output: string): Map<string, Map<string, string>> {
+    return combinedTables(output, 1)[0];
+}
+
+/** The "Combined" tables of the first `count` probes in cyclonus's output, in the model's order. */
+export function combinedTables(output: string, count: number): Map<string, Map<string, string>>[] {
     const lines = output.split("\n");
-    const start = lines.indexOf("Combined:");
-    assert.ok(start >= 0, `no "Combined:" table in cyclonus's output:\n${output}`);
-    const end = lines.findIndex((l, i) => i > start && l.trim() === "");
-    return parseProbeTable(lines.slice(start + 1, end));
+    const tables: Map<string, Map<string, string>>[] = [];
+    let start = lines.indexOf("Combined:");
+    while (start >= 0 && tables.length < count) {
+        const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+        tables.push(parseProbeTable(lines.slice(start + 1, end)));
+        start = lines.indexOf("Combined:", end);
+    }
+    assert.equal(tables.length, count, `cyclonus's output has ${tables.length} "Combined:" tables, not one per probe (${count}):\n${output}`);
+    return tables;
 }
 
 /** A probe: a protocol and port, named for the tables. */
@@ -155,7 +165,7 @@ export interface MatrixInput {
 /** The cells of a stack's matrix: probe name -> "from" pod -> "to" pod -> cell. */
 export type Matrix = Map<string, Map<string, Map<string, string>>>;
 
-/** Builds the cluster model and the policies of a stack, runs cyclonus once per probe, and returns the Combined tables. */
+/** Builds the cluster model and the policies of a stack, runs cyclonus once with every probe, and returns the Combined tables. */
 export function connectivityMatrix(cyclonus: string, input: MatrixInput): Matrix {
     const namespace = input.run.outputs.namespaceName as string;
     const pods: Pod[] = [
@@ -178,16 +188,14 @@ export function connectivityMatrix(cyclonus: string, input: MatrixInput): Matrix
         fs.mkdirSync(path.join(dir, "policies"));
         // JSON is YAML, which is what cyclonus reads; an empty directory is no policy at all.
         policies.forEach((p, i) => fs.writeFileSync(path.join(dir, "policies", `${i}.yaml`), JSON.stringify(p)));
-        const matrix: Matrix = new Map();
-        for (const p of probes) {
-            const model = path.join(dir, `${p.name}.json`);
-            fs.writeFileSync(model, JSON.stringify({ Probes: [{ Protocol: p.protocol, Port: p.port }], Resources: { Namespaces: namespaces, Pods: pods } }));
-            const r = spawnSync(cyclonus, ["analyze", "--mode", "probe", "--policy-path", path.join(dir, "policies"), "--probe-path", model], { encoding: "utf8", timeout: 30_000 });
-            if (r.error) throw r.error;
-            assert.equal(r.status, 0, r.stdout + r.stderr);
-            matrix.set(p.name, combinedTable(r.stdout));
-        }
-        return matrix;
+        // One model with every probe: cyclonus prints the tables of each in turn.
+        const model = path.join(dir, "model.json");
+        fs.writeFileSync(model, JSON.stringify({ Probes: probes.map((p) => ({ Protocol: p.protocol, Port: p.port })), Resources: { Namespaces: namespaces, Pods: pods } }));
+        const r = spawnSync(cyclonus, ["analyze", "--mode", "probe", "--policy-path", path.join(dir, "policies"), "--probe-path", model], { encoding: "utf8", timeout: 30_000 });
+        if (r.error) throw r.error;
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        const tables = combinedTables(r.stdout, probes.length);
+        return new Map(probes.map((p, i) => [p.name, tables[i]]));
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

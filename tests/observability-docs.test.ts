@@ -5,7 +5,7 @@ import { readDoc, renderAlertDocs, withGeneratedBlock } from "./observability-do
 describe("docs/observability.md stays true", () => {
     it("its alert table and runbooks are the ones the catalog renders (rewrite: tests/update-observability-docs.ts)", () => {
         const doc = readDoc();
-        assert.equal(doc, withGeneratedBlock(doc, renderAlertDocs()), "docs/observability.md is stale: run node -r ts-node/register/transpile-only tests/update-observability-docs.ts");
+        assert.equal(doc, withGeneratedBlock(doc, renderAlertDocs()), "docs/observability.md is stale: run node -r ./scripts/register-ts.cjs tests/update-observability-docs.ts");
     });
 
     it("every alert has a row and a runbook section its runbook_url points at", () => {

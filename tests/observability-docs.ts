@@ -2,7 +2,7 @@
  * The generated part of docs/observability.md: the alert table and a section per alert (the
  * runbook_url anchors), rendered from the alert catalog so the docs cannot drift from the rules.
  * tests/observability-docs.test.ts checks the file; rewrite it with
- *   node -r ts-node/register/transpile-only tests/update-observability-docs.ts
+ *   node -r ./scripts/register-ts.cjs tests/update-observability-docs.ts
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -178,6 +178,11 @@ export function startPackServer(): Promise<PackServer> {
     const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb");
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
     const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: path.join(projectRoot, "policy") });
+    // Started ahead of its tests (tests/policy.test.ts), it must neither keep a run whose filter
+    // skips them alive nor outlive it.
+    child.unref();
+    for (const pipe of [child.stdout, child.stderr]) (pipe as unknown as { unref(): void }).unref();
+    process.once("exit", () => child.kill());
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
     return new Promise((resolve, reject) => {

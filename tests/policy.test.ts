@@ -102,11 +102,14 @@ describe("policy pack: the program's resources satisfy its own baseline", () => 
 });
 
 describe("policy pack: served as the CLI runs it (policy/index.ts in a child process)", function () {
-    // The runner type-checks the pack with ts-node before it serves.
+    // The runner type-checks the pack with ts-node before it serves, which takes seconds: it starts
+    // when mocha loads this file, so that the check runs while the tests before these do.
     this.timeout(120000);
+    const starting = startPackServer();
+    starting.catch(() => {}); // the before hook reports it
     let server: PackServer;
     before(async () => {
-        server = await startPackServer();
+        server = await starting;
     });
     after(() => server?.stop());
 

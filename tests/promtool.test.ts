@@ -5,7 +5,7 @@
  * it stays quiet.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -66,24 +66,48 @@ describeWithTool("promtool", "promtool check rules: every rule file the stacks d
     }
 });
 
+/** Each test file's failures in promtool's JUnit report (testsuite per file); a file it did not run is absent. */
+function junitResults(xml: string): Map<string, { tests: number; failures: string[] }> {
+    const unescape = (t: string) => t.replace(/&#xA;/g, "\n").replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const results = new Map<string, { tests: number; failures: string[] }>();
+    for (const suite of xml.matchAll(/<testsuite name="([^"]*)" tests="(\d+)"[^>]*>([\s\S]*?)<\/testsuite>/g)) {
+        const failures = [...suite[3].matchAll(/<(failure|error)[^>]*>([\s\S]*?)<\/\1>/g)].map((f) => unescape(f[2]));
+        results.set(unescape(suite[1]), { tests: Number(suite[2]), failures });
+    }
+    return results;
+}
+
 describeWithTool("promtool", "promtool test rules: each alert fires on its firing case and stays quiet on the other", (promtool) => {
     const settings = defaultRuleSettings("production", { alertLabels: { team: "platform" } });
-    let dir: string;
+    const tests = (alertCatalog as readonly AlertDefinition<"service">[]).flatMap((alert) =>
+        (["firing", "quiet"] as const).map((kind) => ({ alert, kind, testFile: `${alert.name}.${kind}.test.yaml` })),
+    );
+    // Every case is written first and promtool runs once over all of them (starting it cost more
+    // than a test); each test then reads its own file's result from the JUnit report.
+    let results: Map<string, { tests: number; failures: string[] }>;
+    let output: string;
     before(() => {
-        dir = tempDir();
+        const dir = tempDir();
+        for (const { alert, kind, testFile } of tests) {
+            const subject = testSubjects[alert.scope];
+            const [rule] = alertRules([alert], subject, settings);
+            const threshold = settings.settings[alert.name].threshold ?? 0;
+            const cases = casesOf(alert, subject, rule, threshold);
+            const ruleFile = writeYaml(dir, `${alert.name}.rules.yaml`, { groups: [{ name: alert.name, rules: [rule] }] });
+            writeYaml(dir, testFile, ruleTestFile(rule, cases[kind], cases.at, ruleFile));
+        }
+        // promtool exits non-zero when a case fails; the report says which.
+        const run = spawnSync(promtool, ["test", "rules", "--junit=report.xml", ...tests.map((t) => t.testFile)], { cwd: dir, encoding: "utf8" });
+        if (run.error) throw run.error;
+        output = `${run.stdout}${run.stderr}`;
+        results = junitResults(fs.readFileSync(path.join(dir, "report.xml"), "utf8"));
     });
 
-    for (const alert of alertCatalog as readonly AlertDefinition<"service">[]) {
-        const subject = testSubjects[alert.scope];
-        const [rule] = alertRules([alert], subject, settings);
-        const threshold = settings.settings[alert.name].threshold ?? 0;
-        for (const kind of ["firing", "quiet"] as const) {
-            it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}`, () => {
-                const cases = casesOf(alert, subject, rule, threshold);
-                const ruleFile = writeYaml(dir, `${alert.name}.rules.yaml`, { groups: [{ name: alert.name, rules: [rule] }] });
-                const testFile = writeYaml(dir, `${alert.name}.${kind}.test.yaml`, ruleTestFile(rule, cases[kind], cases.at, ruleFile));
-                assert.match(runPromtool(promtool, ["test", "rules", testFile], dir), /SUCCESS/);
-            });
-        }
+    for (const { alert, kind, testFile } of tests) {
+        it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}`, () => {
+            const result = results.get(testFile);
+            assert.ok(result && result.tests > 0, `promtool ran no test of ${testFile}:\n${output}`);
+            assert.deepEqual(result.failures, [], `promtool test rules ${testFile} failed:\n${result.failures.join("\n")}`);
+        });
     }
 });

@@ -1,7 +1,7 @@
 /**
  * Rewrites the who-talks-to-whom tables of docs/network.md from the cyclonus matrix of each
  * documented stack (tests/network-matrix.test.ts checks they match):
- *   node -r ts-node/register/transpile-only tests/update-network-docs.ts
+ *   node -r ./scripts/register-ts.cjs tests/update-network-docs.ts
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,7 +1,7 @@
 /**
  * Rewrites the generated alert table and runbook sections of docs/observability.md from the
  * alert catalog (lib/alert-catalog.ts):
- *   node -r ts-node/register/transpile-only tests/update-observability-docs.ts
+ *   node -r ./scripts/register-ts.cjs tests/update-observability-docs.ts
  */
 import * as fs from "fs";
 import { docPath, readDoc, renderAlertDocs, withGeneratedBlock } from "./observability-docs";

@@ -1,0 +1,105 @@
+/**
+ * scripts/register-ts.cjs, the loader every run of the TypeScript goes through (pulumi through
+ * program.cjs, mocha, the e2e, the benchmarks): it transpiles as tsconfig.json says, never runs the
+ * JavaScript of an older version of a file, and its stack traces point into the .ts files.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as ts from "typescript";
+import { parse as parseYaml } from "yaml";
+import { projectRoot } from "./mocks";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loader = require("../scripts/register-ts.cjs") as { compilerOptions: Record<string, unknown>; cacheRoot?: string };
+
+function scratch(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "register-ts-"));
+}
+
+describe("register-ts: what pulumi runs", () => {
+    for (const dir of [".", "deployments"]) {
+        it(`${dir}/Pulumi.yaml runs program.cjs, which loads index.ts through the loader (no ts-node, no build step)`, () => {
+            const project = parseYaml(fs.readFileSync(path.join(projectRoot, dir, "Pulumi.yaml"), "utf8"));
+            assert.equal(project.main, "program.cjs");
+            assert.equal(project.runtime.options.typescript, false);
+            const program = fs.readFileSync(path.join(projectRoot, dir, "program.cjs"), "utf8");
+            const requires = [...program.matchAll(/require\("([^"]+)"\)/g)].map((m) => path.resolve(projectRoot, dir, m[1]));
+            assert.deepEqual(requires, [path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, dir, "index.ts")]);
+        });
+    }
+
+    it("npm ci fills the cache (package.json prepare), so a fresh checkout's first preview doesn't transpile", function () {
+        if (!loader.cacheRoot) this.skip(); // LLM_PLATFORM_TS_CACHE=off: no cache to fill
+        const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+        assert.equal(manifest.scripts.prepare, "node scripts/register-ts.cjs --warm");
+        // The cache npm ci filled (a run with --ignore-scripts fills it here, once).
+        const warm = spawnSync(process.execPath, [path.join(projectRoot, "scripts", "register-ts.cjs"), "--warm"], { encoding: "utf8" });
+        assert.equal(warm.status, 0, warm.stderr);
+        const [, count] = /register-ts: (\d+) TypeScript files cached/.exec(warm.stderr) ?? [];
+        assert.ok(Number(count) > 100, warm.stderr);
+        const cached = fs.readdirSync(path.join(loader.cacheRoot!, "ts"), { recursive: true }).map(String).filter((f) => f.endsWith(".js")).length;
+        assert.ok(cached >= Number(count), `${cached} files in the cache, ${count} sources`);
+    });
+});
+
+describe("register-ts: the TypeScript loader", () => {
+    it("transpiles with tsconfig.json's options, as CommonJS (package.json has no \"type\": \"module\")", () => {
+        const { config } = ts.readConfigFile(path.join(projectRoot, "tsconfig.json"), ts.sys.readFile);
+        const fromTsconfig = ts.convertCompilerOptionsFromJson(config.compilerOptions, projectRoot).options;
+        const fromLoader = ts.convertCompilerOptionsFromJson(loader.compilerOptions, projectRoot).options;
+        for (const key of ["module", "moduleResolution", "target", "esModuleInterop", "isolatedModules", "resolveJsonModule"] as const) {
+            assert.equal(fromLoader[key], fromTsconfig[key], `compilerOptions.${key}`);
+        }
+        assert.equal(JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")).type, undefined);
+    });
+
+    it("a changed file runs as it is now, not as the cache remembers it", () => {
+        const dir = scratch();
+        const file = path.join(dir, "value.ts");
+        fs.writeFileSync(file, "export const value: number = 1;\n");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        assert.equal(require(file).value, 1);
+        delete require.cache[file];
+        fs.writeFileSync(file, "export const value: number = 2;\n");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        assert.equal(require(file).value, 2);
+    });
+
+    it("stack traces point at the line of the .ts file, past the declarations the JavaScript drops", () => {
+        const dir = scratch();
+        const file = path.join(dir, "thrower.ts");
+        const lines = ["interface Shape {", "    a: number;", "    b: string;", "}", "", "type Maybe = Shape | undefined;", "", "export function boom(x: Maybe): string {", '    if (!x) throw new Error("boom");', "    return x.b;", "}", ""];
+        fs.writeFileSync(file, lines.join("\n"));
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { boom } = require(file) as { boom: (x: undefined) => string };
+        assert.throws(() => boom(undefined), (e: Error) => {
+            assert.match(e.stack ?? "", new RegExp(`at boom \\(${file.replace(/[.\\/]/g, "\\$&")}:9:19\\)`), e.stack);
+            return true;
+        });
+    });
+
+    it("a syntax error names the file and the line", () => {
+        const dir = scratch();
+        const file = path.join(dir, "broken.ts");
+        fs.writeFileSync(file, "export const a = 1;\nexport const b = ;\n");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        assert.throws(() => require(file), (e: Error) => e instanceof SyntaxError && e.message.includes("broken.ts(2,18)"));
+    });
+
+    it("keeps each file's JavaScript in the cache directory it is given, and runs without one", () => {
+        const dir = scratch();
+        fs.writeFileSync(path.join(dir, "main.ts"), 'const greeting: string = "hello";\nconsole.log(greeting);\n');
+        const run = (cache: string) =>
+            spawnSync(process.execPath, ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(dir, "main.ts")], { encoding: "utf8", env: { ...process.env, LLM_PLATFORM_TS_CACHE: cache } });
+        const cache = path.join(dir, "cache");
+        const cached = run(cache);
+        assert.equal(cached.stdout, "hello\n", cached.stderr);
+        const files = fs.readdirSync(path.join(cache, "ts"), { recursive: true }).map(String);
+        assert.ok(files.some((f) => f.endsWith(".js")) && files.some((f) => f.endsWith(".map")), files.join(", "));
+        const uncached = run("off");
+        assert.equal(uncached.stdout, "hello\n", uncached.stderr);
+    });
+});
