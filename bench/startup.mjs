@@ -16,7 +16,10 @@
 //
 // Variants (the loader the TypeScript runs under):
 //   register-ts        scripts/register-ts.cjs with its caches warm: what `pulumi` runs (program.cjs)
-//   register-ts-cold   the same with empty caches each run: a fresh checkout, CI, Pulumi Deployments
+//   register-ts-cold   the same with empty caches each run: a checkout installed with --ignore-scripts
+//   register-ts-after-npm-ci  the caches as `npm ci` leaves them (package.json prepare: every file
+//                      transpiled, the program's modules in V8's code cache): the first run of a
+//                      fresh checkout, a CI runner, a Deployments run
 //   ts-node            ts-node/register/transpile-only: how the program ran before #14
 // Every run must register the same number of resources as the others of its stack, or the script
 // fails: a run that registered nothing measured nothing.
@@ -32,6 +35,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const builtinVariants = {
     "register-ts": { nodeArgs: ["-r", "./scripts/register-ts.cjs"], cache: "warm" },
     "register-ts-cold": { nodeArgs: ["-r", "./scripts/register-ts.cjs"], cache: "cold" },
+    "register-ts-after-npm-ci": { nodeArgs: ["-r", "./scripts/register-ts.cjs"], cache: "prepared" },
     
     "ts-node": { nodeArgs: ["-r", "ts-node/register/transpile-only"] },
 };
@@ -134,6 +138,21 @@ function prepareVariant(v, scratch) {
     }
     if (v.cache === "cold") {
         return { ...v, cacheDir: () => fs.mkdtempSync(path.join(scratch, "cache-cold-")) };
+    }
+    if (v.cache === "prepared") {
+        const dir = fs.mkdtempSync(path.join(scratch, "cache-prepared-"));
+        const tree = v.tree ?? root;
+        const warm = spawnSync(process.execPath, [path.join(tree, "scripts", "register-ts.cjs"), "--warm"], { cwd: tree, env: { ...process.env, LLM_PLATFORM_TS_CACHE: dir }, encoding: "utf8" });
+        if (warm.status !== 0) throw new Error(`register-ts --warm failed: ${warm.stderr}`);
+        // Each run starts from the caches as npm ci left them, not as the previous run left them.
+        return {
+            ...v,
+            cacheDir: () => {
+                const copy = fs.mkdtempSync(path.join(scratch, "cache-run-"));
+                fs.cpSync(dir, copy, { recursive: true });
+                return copy;
+            },
+        };
     }
     return v;
 }
