@@ -140,6 +140,7 @@ function aliasesOf(req: any): { urn: string; parent?: string }[] {
 }
 
 function optionsOf(req: any): RecordedOptions {
+    const aliases = aliasesOf(req);
     return {
         parent: req.getParent(),
         protect: req.getProtect() ?? false,
@@ -150,8 +151,8 @@ function optionsOf(req: any): RecordedOptions {
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         transforms: req.getTransformsList?.().length ?? 0,
-        aliases: aliasesOf(req).map((a) => a.urn),
-        aliasParents: aliasesOf(req).map((a) => a.parent),
+        aliases: aliases.map((a) => a.urn),
+        aliasParents: aliases.map((a) => a.parent),
     };
 }
 
