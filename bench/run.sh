@@ -184,7 +184,7 @@ for stack in dev prod; do
   done
   mv "$WORK/up-floor-$stack.samples.all" "$WORK/up-floor-$stack.samples"
   waits=$(jq '[.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress"))] | length' "$WORK/$stack.json")
-  row "\`pulumi up\` floor ($stack): \`kubectl apply --server-side\` of the same objects, then $waits rollouts, Jobs and Ingress addresses waited for at once" "up-floor-$stack" "local control plane, kwok's pods"
+  row "\`pulumi up\` floor ($stack): \`kubectl apply --server-side\` of the same objects, then their $waits waits (rollouts, Jobs, Ingress addresses) at once" "up-floor-$stack" "local control plane, kwok's pods"
 done
 
 # ---------------------------------------------------------------- the program's previews and ups
