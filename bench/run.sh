@@ -163,9 +163,9 @@ apply_and_wait() { # $1 = stack
   kubectl apply --server-side --force-conflicts -f "$WORK/$stack.json" >/dev/null
   while IFS=$'\t' read -r kind name ns; do
     case $kind in
-      Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=600s >/dev/null & ;;
-      Job) kubectl wait --for=condition=complete "job/$name" -n "$ns" --timeout=600s >/dev/null & ;;
-      Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=600s >/dev/null & ;;
+      Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      Job) kubectl wait --for=condition=complete "job/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=180s >/dev/null & ;;
       *) continue ;;
     esac
     pids+=($!)
@@ -236,7 +236,7 @@ if (( startup_ok )); then
   for target in floor dev prod; do
     startup_row register-ts "$target" "start-up ($target): spawn to the last registration under mocks, \`program.cjs\`'s loader" "caches warm"
     startup_row register-ts-after-npm-ci "$target" "start-up ($target): the same, first run after \`npm ci\`" "caches as \`npm ci\` leaves them"
-    startup_row ts-node "$target" "start-up ($target): the same under ts-node (before #14)" "transpile-only"
+    startup_row ts-node "$target" "start-up ($target): the same program under ts-node (the loader before #14)" "transpile-only"
   done
 fi
 if [[ "${BENCH_SKIP_UNIT:-0}" != 1 ]]; then
