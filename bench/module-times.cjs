@@ -12,7 +12,8 @@
 const Module = require("node:module");
 const path = require("node:path");
 
-const root = path.resolve(__dirname, "..");
+// The checkout being run (bench/startup-candidates.mjs profiles copies of this one too).
+const root = process.cwd();
 const load = Module._load;
 const stack = [];
 const self = new Map();

@@ -163,9 +163,9 @@ apply_and_wait() { # $1 = stack
   kubectl apply --server-side --force-conflicts -f "$WORK/$stack.json" >/dev/null
   while IFS=$'\t' read -r kind name ns; do
     case $kind in
-      Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=600s >/dev/null & ;;
-      Job) kubectl wait --for=condition=complete "job/$name" -n "$ns" --timeout=600s >/dev/null & ;;
-      Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=600s >/dev/null & ;;
+      Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      Job) kubectl wait --for=condition=complete "job/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=180s >/dev/null & ;;
       *) continue ;;
     esac
     pids+=($!)
@@ -184,7 +184,7 @@ for stack in dev prod; do
   done
   mv "$WORK/up-floor-$stack.samples.all" "$WORK/up-floor-$stack.samples"
   waits=$(jq '[.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress"))] | length' "$WORK/$stack.json")
-  row "\`pulumi up\` floor ($stack): \`kubectl apply --server-side\` of the same objects, then $waits rollouts, Jobs and Ingress addresses waited for at once" "up-floor-$stack" "local control plane, kwok's pods"
+  row "\`pulumi up\` floor ($stack): \`kubectl apply --server-side\` of the same objects, then their $waits waits (rollouts, Jobs, Ingress addresses) at once" "up-floor-$stack" "local control plane, kwok's pods"
 done
 
 # ---------------------------------------------------------------- the program's previews and ups
@@ -236,7 +236,7 @@ if (( startup_ok )); then
   for target in floor dev prod; do
     startup_row register-ts "$target" "start-up ($target): spawn to the last registration under mocks, \`program.cjs\`'s loader" "caches warm"
     startup_row register-ts-after-npm-ci "$target" "start-up ($target): the same, first run after \`npm ci\`" "caches as \`npm ci\` leaves them"
-    startup_row ts-node "$target" "start-up ($target): the same under ts-node (before #14)" "transpile-only"
+    startup_row ts-node "$target" "start-up ($target): the same program under ts-node (the loader before #14)" "transpile-only"
   done
 fi
 if [[ "${BENCH_SKIP_UNIT:-0}" != 1 ]]; then

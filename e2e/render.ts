@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     }
     // Namespaces first, then the rest in registration order.
     items.sort((a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"));
-    process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1) + "\n");
+    // Written before the process exits: to a pipe, stdout is asynchronous, and process.exit would cut it off.
+    await new Promise<void>((resolve) => process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1) + "\n", () => resolve()));
     if (process.env.RENDER_CHARTS) fs.writeFileSync(process.env.RENDER_CHARTS, JSON.stringify(charts, null, 1));
     if (process.env.RENDER_TIMING) writeStartupTiming(process.env.RENDER_TIMING);
 }

@@ -128,8 +128,7 @@ export function urnOf(stack: string, type: string, name: string, parentUrn: stri
 }
 
 /** Resolves a registration's aliases (URNs, or specs relative to the resource) to URNs and the parents they name. */
-function aliasesOf(req: any): { urn: string; parent?: string }[] {
-    const stack = pulumi.getStack();
+function aliasesOf(req: any, stack: string): { urn: string; parent?: string }[] {
     const fromSpecs = (req.getAliasesList?.() ?? []).map((alias: any) => {
         if (alias.hasUrn?.() || !alias.hasSpec?.()) return { urn: alias.getUrn() };
         const spec = alias.getSpec();
@@ -139,7 +138,8 @@ function aliasesOf(req: any): { urn: string; parent?: string }[] {
     return [...fromSpecs, ...(req.getAliasurnsList?.() ?? []).map((urn: string) => ({ urn }))];
 }
 
-function optionsOf(req: any): RecordedOptions {
+function optionsOf(req: any, stack: string): RecordedOptions {
+    const aliases = aliasesOf(req, stack);
     return {
         parent: req.getParent(),
         protect: req.getProtect() ?? false,
@@ -150,8 +150,8 @@ function optionsOf(req: any): RecordedOptions {
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         transforms: req.getTransformsList?.().length ?? 0,
-        aliases: aliasesOf(req).map((a) => a.urn),
-        aliasParents: aliasesOf(req).map((a) => a.parent),
+        aliases: aliases.map((a) => a.urn),
+        aliasParents: aliases.map((a) => a.parent),
     };
 }
 
@@ -168,22 +168,44 @@ export async function installMocks(stack: string, preview = false): Promise<void
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
         register(req, (err: any, resp: any) => {
             if (!err) {
-                const secretPaths: string[] = [];
-                recorded.push({
-                    type: req.getType(),
-                    name: req.getName(),
-                    urn: resp.getUrn(),
-                    custom: req.getCustom(),
-                    inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject()), "", secretPaths),
-                    secretPaths,
-                    options: optionsOf(req),
-                });
                 const cpu = process.cpuUsage();
                 lastRegistration.at = performance.now();
                 lastRegistration.cpuMicros = cpu.user + cpu.system;
+                recorded.push(recordedResource(req, resp, stack));
             }
             callback(err, resp);
         });
+}
+
+/**
+ * A registration as recorded: its inputs and options are decoded, and frozen, when first read. Most
+ * tests read a few resources of a run, and decoding every one was most of the recording's cost.
+ */
+function recordedResource(req: any, resp: any, stack: string): RecordedResource {
+    let decoded: { inputs: any; secretPaths: string[] } | undefined;
+    let options: RecordedOptions | undefined;
+    const decode = () => {
+        if (!decoded) {
+            const secretPaths: string[] = [];
+            decoded = deepFreeze({ inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject()), "", secretPaths), secretPaths });
+        }
+        return decoded;
+    };
+    return {
+        type: req.getType(),
+        name: req.getName(),
+        urn: resp.getUrn(),
+        custom: req.getCustom(),
+        get inputs() {
+            return decode().inputs;
+        },
+        get secretPaths() {
+            return decode().secretPaths;
+        },
+        get options() {
+            return (options ??= deepFreeze(optionsOf(req, stack)));
+        },
+    };
 }
 
 /** Waits until every resource registration the program started has been answered. */
@@ -321,7 +343,8 @@ async function evaluate(stack: string, config: { values: Record<string, string>;
 function deepFreeze<T>(value: T): T {
     if (value && typeof value === "object" && !Object.isFrozen(value) && !pulumi.Output.isInstance(value)) {
         Object.freeze(value);
-        for (const v of Object.values(value)) deepFreeze(v);
+        // Data properties only: a recorded resource's accessors decode (and freeze) on first read.
+        for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ("value" in d) deepFreeze(d.value);
     }
     return value;
 }
