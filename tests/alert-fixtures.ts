@@ -4,7 +4,7 @@ import { alertSettings } from "../config/resolve";
 import { AlertSubjects } from "../lib/alert-catalog";
 import { Environment } from "../lib/environments";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
-import { raw, Values } from "./config-harness";
+import { externalDataStores, raw, Values } from "./config-harness";
 
 /** A service with everything that has alerts, and data stores with replicas. */
 export const testSubjects: AlertSubjects = {
@@ -16,8 +16,7 @@ export const testSubjects: AlertSubjects = {
 export const base = (): Values => ({
     environment: "production",
     services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
-    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
-    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
+    ...externalDataStores(),
 });
 
 /** The settings of every alert for an environment, with the catalog's defaults. */

@@ -4,18 +4,12 @@
  * its exact message.
  */
 import { strict as assert } from "assert";
-import { ConfigError, described, formatProblems, validateConfig } from "../config";
+import { ConfigError, described, validateConfig } from "../config";
 import { describeGiven } from "../config/problem";
-import { problemsOf, raw, Values } from "./config-harness";
+import { problemsOf, raw, reportOf, stagingBase, Values } from "./config-harness";
 
-const base = (): Values => ({
-    environment: "staging",
-    services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
-    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
-    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
-});
-
-const message = (edit: (v: Values) => void): string => formatProblems("test", problemsOf(base, edit));
+const base = stagingBase;
+const message = (edit: (v: Values) => void): string => reportOf(base, edit);
 
 describe("config: every value that reaches a Kubernetes object is checked by the API server's rule", () => {
     it("label keys and values and annotation keys follow the API server's syntax and lengths", () => {
@@ -221,7 +215,7 @@ describe("config: no error repeats a value that could be secret", () => {
 
     it("a pasted key used as a map key is hidden in the key path too", () => {
         const secret = "sk-abcdefghijklmnopqrstuvwxyz0123456789";
-        const text = formatProblems("test", problemsOf(base, (v) => (v.services.api.env = { [secret]: "x" })));
+        const text = reportOf(base, (v) => (v.services.api.env = { [secret]: "x" }));
         assert.ok(!text.includes(secret), text);
         assert.match(text, /^ {2}- services\.api\.env\.\[redacted\]: given a string of 39 characters; expected an environment variable name in UPPER_SNAKE_CASE$/m);
     });

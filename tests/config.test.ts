@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { described, formatProblems, Problem, validateConfig } from "../config";
-import { problemsOf, raw, Values } from "./config-harness";
+import { externalDataStores, problemsOf, raw, Values } from "./config-harness";
 import { parseQuantity, podsOf } from "../lib/quantity";
 import { runProgramExpectingError, stacks, userSecrets } from "./mocks";
 
@@ -9,9 +9,7 @@ const baseService = () => ({ image: { repository: "ghcr.io/acme/api", tag: "1.0.
 const base = (): Values => ({
     environment: "staging",
     services: { api: baseService() },
-    // Managed data stores keep these tests about the application's rules (data-tier rules have their own tests).
-    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
-    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
+    ...externalDataStores(),
 });
 
 const problems = (edit: (v: Values) => void, secrets: string[] = []): Problem[] => problemsOf(base, edit, secrets);

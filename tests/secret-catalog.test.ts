@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppSecrets } from "../components";
 import { formatProblems, resolveConfig, secretCatalog, validateConfig } from "../config";
 import { builtinSecrets, defaultSecretEnv, secretDataKeyOf } from "../lib/secret-catalog";
-import { raw, Values } from "./config-harness";
+import { externalDataStores, raw, Values } from "./config-harness";
 import { ProgramRun, fakeSecretValue, installMocks, runProgram, runProgramExpectingError, runStack } from "./mocks";
 
 const backendImage = { repository: "ghcr.io/acme/backend", tag: "1.0.0" };
@@ -26,8 +26,7 @@ const base = (): Values => ({
         frontend: { component: "frontend", image: frontendImage, connectsTo: frontendConnects },
     },
     llm: { providers: { anthropic: { enabled: true } } },
-    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
-    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
+    ...externalDataStores(),
     secrets: { entries: { jwtSecret: {} } },
 });
 

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { described, formatProblems, Problem, resolveConfig, validateConfig } from "../config";
-import { problemsOf, raw, Values } from "./config-harness";
+import { externalDataStores, problemsOf, raw, Values } from "./config-harness";
 
 
 const awsStore = () => ({ provider: "aws", aws: { region: "eu-west-1" } });
@@ -14,8 +14,7 @@ const base = (): Values => ({
     environment: "staging",
     services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
     llm: { providers: { anthropic: { enabled: true } } },
-    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
-    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
+    ...externalDataStores(),
 });
 
 const problems = (edit: (v: Values) => void, secrets: string[] = []): Problem[] => problemsOf(base, edit, secrets);

@@ -3,7 +3,6 @@
  * failing config with the exact message. The defaults' objects are the state-snapshot test's.
  */
 import { strict as assert } from "assert";
-import { formatProblems } from "../config";
 import { namespaceLabels } from "../config/resolve";
 import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
 import { checkTarget, configMapData, hpaSpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../components/application.specs";
@@ -13,20 +12,15 @@ import { networkPolicySchema } from "../config/schema";
 import { readStackConfig, runStack } from "./mocks";
 import { checkCommand } from "../components/post-deploy-check";
 import { podSecurityViolations, PodSpecLike } from "../lib/pod-security";
-import { problemsOf, Values } from "./config-harness";
+import { problemsOf, reportOf, stagingBase, Values } from "./config-harness";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
     serviceSchema.parse({ image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, ...overrides });
 const selector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "llm-platform-test" };
 const podInputs = { name: "web", selector, configMapName: "web-config-x", serviceAccountName: "web", secretEnv: [] };
 const context: PlatformContext = { environment: "staging", llmProviders: [], vectorDb: { type: "none", providerEnvNames: false } };
-const base = (): Values => ({
-    environment: "staging",
-    services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" } } },
-    postgresql: { mode: "external", external: { host: "pg.example.com", existingSecret: "pg" } },
-    redis: { mode: "external", external: { host: "redis.example.com", existingSecret: "redis" } },
-});
-const message = (edit: (v: Values) => void): string => formatProblems("test", problemsOf(base, edit));
+const base = stagingBase;
+const message = (edit: (v: Values) => void): string => reportOf(base, edit);
 const asPod = (spec: unknown) => spec as PodSpecLike;
 
 describe("security context: overridable within the namespace's Pod Security level", () => {
