@@ -20,7 +20,7 @@ import * as path from "path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { mergeValues } from "../components/chart-values";
 import { PinnedChart, postgresMetricsPort, postgresPort, postgresqlChart, redisChart, redisMetricsPort, redisPort, sentinelPort } from "../lib/bitnami-charts";
-import { chartsRoot, referenceRoot } from "./bitnami-reference";
+import { chartsRoot, referenceValues } from "./bitnami-reference";
 import { ProgramRun } from "./mocks";
 import { chartPods, matrixVariations } from "./network-matrix";
 import { notBuilt, toolPath } from "./toolchain";
@@ -91,12 +91,7 @@ function describeValuesContract(chart: PinnedChart<string>): void {
     describe(`the ${chart.name} chart's NetworkPolicy values (${chart.version}, values.yaml)`, function () {
         let reference: Values;
         before(function () {
-            const file = path.join(referenceRoot, chart.name, chart.version, "values.yaml");
-            if (!fs.existsSync(file)) {
-                console.log(`      skipped: no reference values.yaml at ${file} (tests/bitnami-reference.ts)`);
-                this.skip();
-            }
-            reference = parseYaml(fs.readFileSync(file, "utf8"));
+            reference = referenceValues(this, chart);
         });
 
         it("the networkPolicy blocks of values.yaml are the ones whose templates the test knows, each on by default", () => {

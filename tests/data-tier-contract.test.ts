@@ -14,7 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { postgresqlValues, redisValues } from "../components";
 import { PinnedChart, postgresSecretKeys, postgresqlChart, redisChart, releaseNames } from "../lib/bitnami-charts";
 import { postgresqlSchema, redisSchema } from "../config/data-tier";
-import { referenceRoot } from "./bitnami-reference";
+import { referenceRoot, referenceValues } from "./bitnami-reference";
 
 type Values = Record<string, any>;
 
@@ -148,15 +148,7 @@ function describeChart(chart: PinnedChart<string>, variants: () => Values[], ext
         let reference: Values | undefined;
 
         before(function () {
-            const file = path.join(dir, "values.yaml");
-            if (!fs.existsSync(file)) {
-                console.log(
-                    `      skipped: no reference values.yaml at ${file}; put the chart's files in ../shared/bitnami/${chart.name}/${chart.version}/ ` +
-                        "or point BITNAMI_REFERENCE_DIR at a directory holding <chart>/<version>/values.yaml",
-                );
-                this.skip();
-            }
-            reference = parseYaml(fs.readFileSync(file, "utf8"));
+            reference = referenceValues(this, chart);
         });
 
         it("the reference copy is the pinned chart version", () => {
