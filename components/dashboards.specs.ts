@@ -1,5 +1,5 @@
 /**
- * The Grafana dashboards of a stack, built with the Grafana Foundation SDK: one per service
+ * The Grafana dashboards of a stack, in the Grafana Foundation SDK's JSON model: one per service
  * (traffic, errors, latency, saturation, pods and autoscaling) and one for the data tier. Every
  * panel's query selects the same series the alerts do (lib/alert-catalog.ts), and the JSON is
  * deterministic (explicit ids and positions, sorted keys), so a second preview shows no change.
@@ -147,32 +147,6 @@ function redisRow(d: DataStoreTarget): RowSpec {
     };
 }
 
-/** The Foundation SDK modules the dashboards are built with. */
-interface GrafanaSdk {
-    dashboard: typeof GrafanaDashboard;
-    prometheus: typeof GrafanaPrometheus;
-    stat: typeof GrafanaStat;
-    timeseries: typeof GrafanaTimeseries;
-}
-let sdk: GrafanaSdk | undefined;
-
-/**
- * The Foundation SDK, loaded by the first dashboard built rather than with this module: its ~220
- * modules are ~0.1 s of a start, which a stack without dashboards (dev) need not pay
- * (docs/performance.md).
- */
-function grafana(): GrafanaSdk {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    sdk ??= {
-        dashboard: require("@grafana/grafana-foundation-sdk/dashboard"),
-        prometheus: require("@grafana/grafana-foundation-sdk/prometheus"),
-        stat: require("@grafana/grafana-foundation-sdk/stat"),
-        timeseries: require("@grafana/grafana-foundation-sdk/timeseries"),
-    };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    return sdk;
-}
-
 /** The data tier's dashboard: a row per in-cluster store with its exporter; none without any. */
 export function dataTierDashboard(stores: { postgresql?: DataStoreTarget; redis?: DataStoreTarget }, uidPrefix: string): DashboardSpec | undefined {
     const rows = [...(stores.postgresql ? [postgresqlRow(stores.postgresql)] : []), ...(stores.redis ? [redisRow(stores.redis)] : [])];
@@ -182,33 +156,77 @@ export function dataTierDashboard(stores: { postgresql?: DataStoreTarget; redis?
 
 const datasource = { type: "prometheus", uid: "${datasource}" };
 
-function panelBuilder(panel: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }) {
-    const { stat, timeseries, prometheus } = grafana();
-    const builder = panel.kind === "stat" ? new stat.PanelBuilder() : new timeseries.PanelBuilder();
-    builder.id(id).title(panel.title).description(panel.description).unit(panel.unit).datasource(datasource).gridPos(gridPos);
-    panel.queries.forEach((query, i) => builder.withTarget(new prometheus.DataqueryBuilder().expr(query.expr).legendFormat(query.legend).refId(String.fromCharCode(65 + i)).datasource(datasource)));
-    return builder;
+/**
+ * A type of the Foundation SDK as JSON: its string enums as their values, its marker methods
+ * dropped. The program writes the JSON model itself, checked against the SDK's types at compile
+ * time; the SDK's builders (223 modules, ~0.1 s of a start) are the oracle the tests compare it
+ * with (tests/dashboards.test.ts), not a runtime dependency (docs/performance.md).
+ */
+type Json<T> = T extends string
+    ? `${T}`
+    : T extends readonly (infer U)[]
+      ? Json<U>[]
+      : T extends object
+        ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Json<T[K]> }
+        : T;
+
+type PrometheusTarget = Json<GrafanaPrometheus.Dataquery>;
+type Panel = Json<GrafanaDashboard.Panel>;
+type RowPanel = Json<GrafanaDashboard.RowPanel>;
+type GridPos = Json<GrafanaDashboard.GridPos>;
+type Dashboard = Json<GrafanaDashboard.Dashboard>;
+
+function target(query: PanelQuery, i: number): PrometheusTarget {
+    return { datasource, expr: query.expr, legendFormat: query.legend, refId: String.fromCharCode(65 + i) };
+}
+
+const statOptions = (): Json<GrafanaStat.Options> => ({
+    colorMode: "value",
+    graphMode: "area",
+    justifyMode: "auto",
+    orientation: "auto",
+    percentChangeColorMode: "standard",
+    reduceOptions: { calcs: [] },
+    showPercentChange: false,
+    textMode: "auto",
+    wideLayout: true,
+});
+
+const timeseriesOptions = (): Json<GrafanaTimeseries.Options> => ({
+    legend: { calcs: [], displayMode: "list", placement: "bottom", showLegend: false },
+    tooltip: { mode: "single", sort: "asc" },
+});
+
+/** A stat or time series panel with its Prometheus targets, as the SDK's panel builders write it. */
+function panelJson(panel: PanelSpec, id: number, gridPos: GridPos): Panel {
+    const stat = panel.kind === "stat";
+    const targets: PrometheusTarget[] = panel.queries.map(target);
+    return {
+        type: panel.kind,
+        id,
+        title: panel.title,
+        description: panel.description,
+        transparent: false,
+        datasource,
+        gridPos,
+        repeatDirection: "h",
+        targets,
+        options: stat ? statOptions() : timeseriesOptions(),
+        fieldConfig: { defaults: stat ? { unit: panel.unit } : { unit: panel.unit, custom: {} }, overrides: [] },
+    };
 }
 
 /**
- * The dashboard's JSON model, built with the Foundation SDK. Ids and grid positions are explicit:
- * a row spans the width, stats are 6 wide, time series 12 wide, 8 high, left to right.
+ * The dashboard's JSON model (Grafana's schema version 42, as the Foundation SDK writes it). Ids
+ * and grid positions are explicit: a row spans the width, stats are 6 wide, time series 12 wide, 8
+ * high, left to right.
  */
-export function buildDashboard(spec: DashboardSpec): unknown {
-    const { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, RowBuilder } = grafana().dashboard;
-    const dashboard = new DashboardBuilder(spec.title)
-        .uid(spec.uid)
-        .tags([...spec.tags])
-        .editable()
-        .tooltip(DashboardCursorSync.Crosshair)
-        .refresh("1m")
-        .time({ from: "now-6h", to: "now" })
-        .timezone("browser")
-        .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
+export function buildDashboard(spec: DashboardSpec): Dashboard {
+    const panels: (Panel | RowPanel)[] = [];
     let id = 1;
     let y = 0;
     for (const row of spec.rows) {
-        dashboard.withRow(new RowBuilder(row.title).id(id++).gridPos({ x: 0, y, w: 24, h: 1 }));
+        panels.push({ type: "row", collapsed: false, id: id++, title: row.title, gridPos: { x: 0, y, w: 24, h: 1 }, panels: [] });
         y += 1;
         let x = 0;
         for (const panel of row.panels) {
@@ -217,12 +235,42 @@ export function buildDashboard(spec: DashboardSpec): unknown {
                 x = 0;
                 y += 8;
             }
-            dashboard.withPanel(panelBuilder(panel, id++, { x, y, w, h: 8 }));
+            panels.push(panelJson(panel, id++, { x, y, w, h: 8 }));
             x += w;
         }
         y += 8;
     }
-    return dashboard.build();
+    return {
+        uid: spec.uid,
+        title: spec.title,
+        tags: [...spec.tags],
+        editable: true,
+        graphTooltip: 1, // DashboardCursorSync.Crosshair
+        refresh: "1m",
+        time: { from: "now-6h", to: "now" },
+        timezone: "browser",
+        fiscalYearStartMonth: 0,
+        schemaVersion: 42,
+        annotations: {},
+        templating: {
+            list: [
+                {
+                    type: "datasource",
+                    name: "datasource",
+                    label: "Prometheus",
+                    query: "prometheus",
+                    allowCustomValue: true,
+                    auto: false,
+                    auto_count: 30,
+                    auto_min: "10s",
+                    includeAll: false,
+                    multi: false,
+                    skipUrlSync: false,
+                },
+            ],
+        },
+        panels,
+    };
 }
 
 /** JSON with every object's keys sorted, so equal dashboards are equal text. */

@@ -3,13 +3,14 @@ import { buildDashboard, dashboardUid, dataTierDashboard, queriesOf, serviceDash
 import { dashboardSpecs } from "../components/dashboards";
 import { providedMetrics } from "../lib/metric-catalog";
 import { testSubjects } from "./alert-fixtures";
+import { sdkDashboard } from "./grafana-oracle";
 import { ProgramRun, runStack } from "./mocks";
 import { metricNamesOf } from "./promql-names";
 import { dashboardsOf } from "./rule-files";
 
 const configMaps = (run: ProgramRun) => run.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata?.name?.startsWith("grafana-dashboard-"));
 
-describe("dashboards: built with the Grafana Foundation SDK", () => {
+describe("dashboards: the Grafana Foundation SDK's JSON model", () => {
     it("a service's dashboard has traffic, errors, latency, saturation, and pods and autoscaling", () => {
         const spec = serviceDashboard(testSubjects.service, "llm-platform-prod");
         assert.deepEqual(spec.rows.map((r) => r.title), ["Traffic", "Errors", "Latency", "Saturation", "Pods and autoscaling"]);
@@ -33,6 +34,22 @@ describe("dashboards: built with the Grafana Foundation SDK", () => {
         const targets = json.panels.flatMap((p: any) => p.targets ?? []);
         assert.ok(targets.length > 10);
         for (const t of targets) assert.deepEqual(t.datasource, { type: "prometheus", uid: "${datasource}" });
+    });
+
+    it("every dashboard's JSON is what the SDK's builders write for it, field for field (services with and without metrics and autoscaling, the data tier with and without replication)", () => {
+        const service = testSubjects.service;
+        const specs = [
+            ...dashboardSpecs({ instance: "p", services: [service], postgresql: testSubjects.postgresql, redis: testSubjects.redis }).map(({ spec }) => spec),
+            serviceDashboard({ ...service, has: { ...service.has, metrics: false, autoscaling: false } }, "q"),
+            dataTierDashboard({ postgresql: { ...testSubjects.postgresql!, replication: !testSubjects.postgresql!.replication } }, "r")!,
+            dataTierDashboard({ redis: testSubjects.redis }, "s")!,
+        ];
+        assert.equal(specs.length, 5);
+        for (const spec of specs) {
+            const json = buildDashboard(spec);
+            assert.equal(json.panels?.length, spec.rows.length + spec.rows.flatMap((r) => r.panels).length, spec.title);
+            assert.deepStrictEqual(JSON.parse(JSON.stringify(json)), JSON.parse(JSON.stringify(sdkDashboard(spec, json.panels ?? []))), spec.title);
+        }
     });
 
     it("uids fit Grafana's 40 characters, keeping a readable prefix", () => {
