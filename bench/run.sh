@@ -233,10 +233,10 @@ startup_row() { # $1 = variant, $2 = target, $3 = what, $4 = notes: the time to 
   ROWS+=("| $3 | $(sec "$m") | $(sec "$lo") | $(sec "$hi") | $(sec "$cpu") | $n | $4$own |")
 }
 if (( startup_ok )); then
-  for target in floor dev prod; do
-    startup_row register-ts "$target" "start-up ($target): spawn to the last registration under mocks, \`program.cjs\`'s loader" "caches warm"
-    startup_row register-ts-after-npm-ci "$target" "start-up ($target): the same, first run after \`npm ci\`" "caches as \`npm ci\` leaves them"
-    startup_row ts-node "$target" "start-up ($target): the same program under ts-node (the loader before #14)" "transpile-only"
+  for target in "floor (dev)" dev "floor (prod)" prod; do
+    startup_row register-ts "$target" "start-up, $target: spawn to the last registration under mocks, \`program.cjs\`'s loader" "caches warm"
+    startup_row register-ts-after-npm-ci "$target" "start-up, $target: the same, first run after \`npm ci\`" "caches as \`npm ci\` leaves them"
+    startup_row ts-node "$target" "start-up, $target: the same program under ts-node (the loader before #14)" "transpile-only"
   done
 fi
 if [[ "${BENCH_SKIP_UNIT:-0}" != 1 ]]; then

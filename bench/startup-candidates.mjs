@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The start-up candidates of issue #14, measured against each other (docs/performance.md records a
 // run): each is a scratch copy of this checkout (node_modules linked) run by bench/startup.mjs,
-// interleaved, on the floor, dev and prod.
+// interleaved, on dev and prod and their floors.
 //
 //   node bench/startup-candidates.mjs [--runs N] [--keep]
 //
@@ -62,14 +62,14 @@ function esmTree(dir) {
     edit(dir, "config/problem.ts", "export class Description {\n    constructor(readonly text: string) {}\n}", "export class Description {\n    readonly text: string;\n    constructor(text: string) {\n        this.text = text;\n    }\n}");
     edit(dir, "config/problem.ts", "    constructor(\n        readonly stack: string,\n        problems: readonly Problem[],\n    ) {\n        super(formatProblems(stack, problems));", "    readonly stack: string;\n    constructor(stack: string, problems: readonly Problem[]) {\n        super(formatProblems(stack, problems));\n        this.stack = stack;");
     const esmRequire = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
-    for (const file of ["config/problem.ts", "components/dashboards.specs.ts", "tests/mocks.ts"]) {
+    for (const file of ["config/problem.ts", "tests/mocks.ts"]) {
         const p = path.join(dir, file);
         fs.writeFileSync(p, esmRequire + fs.readFileSync(p, "utf8"));
     }
     // An ES module can't be evicted from the loader's cache: each run imports index.ts anew by URL.
-    edit(dir, "tests/mocks.ts", 'delete require.cache[require.resolve(path.join(projectRoot, "index.ts"))];', "programRuns++;");
-    edit(dir, "tests/mocks.ts", 'const program = require(path.join(projectRoot, "index.ts"));', 'const program = await import(`${require("node:url").pathToFileURL(path.join(projectRoot, "index.ts")).href}?run=${programRuns}`);');
-    edit(dir, "tests/mocks.ts", "function clearProgramModules(): void {", "let programRuns = 0;\nfunction clearProgramModules(): void {");
+    edit(dir, "tests/mocks.ts", "delete require.cache[require.resolve(path.join(projectRoot, program))];", "programRuns++;");
+    edit(dir, "tests/mocks.ts", "const program = require(path.join(projectRoot, entry));", 'const program = await import(`${require("node:url").pathToFileURL(path.join(projectRoot, entry)).href}?run=${programRuns}`);');
+    edit(dir, "tests/mocks.ts", "function clearProgramModules(program: string): void {", "let programRuns = 0;\nfunction clearProgramModules(program: string): void {");
     return dir;
 }
 
@@ -81,7 +81,9 @@ function jsTree(dir) {
     const out = path.join(dir, ".tsc-out");
     execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--noEmit", "false", "--outDir", out, "--rootDir", ".", "--sourceMap", "false"], { cwd: dir, stdio: "inherit" });
     fs.cpSync(out, dir, { recursive: true });
-    edit(dir, "tests/mocks.js", 'path.join(exports.projectRoot, "index.ts")', 'path.join(exports.projectRoot, "index.js")');
+    // The program and the floor's (--program bench/startup-floor.ts) as tsc wrote them.
+    edit(dir, "tests/mocks.js", "require(path.join(exports.projectRoot, entry))", 'require(path.join(exports.projectRoot, entry.replace(/\\.ts$/, ".js")))');
+    edit(dir, "tests/mocks.js", "require.resolve(path.join(exports.projectRoot, program))", 'require.resolve(path.join(exports.projectRoot, program.replace(/\\.ts$/, ".js")))');
     return dir;
 }
 

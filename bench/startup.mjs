@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Program start-up under the unit tests' mocks, as issue #14 defines it: from spawning node to the
 // last resource registration answered (tests/mocks.ts records it; e2e/render.ts writes it with
-// RENDER_TIMING). Each stack and the floor (bench/startup-floor.ts: the same harness, one
-// component) run N times per variant, interleaved (A B A B ...) so that load from elsewhere on the
-// machine falls on every variant alike. Prints, per variant and stack, the median with min and max
-// of: the time to the last registration, the CPU time (user + sys) used by then, the program's own
-// part (the stack's time minus the floor's median), and the whole process (until exit).
+// RENDER_TIMING). Each stack and its floor (bench/startup-floor.ts, a program of one component, run
+// through the same harness with the stack's config and arguments) run N times per variant,
+// interleaved (A B A B ...) so that load from elsewhere on the machine falls on every variant alike.
+// Prints, per variant and stack, the median with min and max of: the time to the last
+// registration, the CPU time (user + sys) used by then, the program's own part (the stack's time
+// minus its floor's median), and the whole process (until exit).
 //
 //   node bench/startup.mjs [--runs N] [--stacks dev,prod] [--variants register-ts,ts-node] [--json FILE]
 //                          [--tree NAME=DIR ...]
@@ -47,6 +48,9 @@ export function renderArgs(stack, tree = root) {
     return out.stdout.split("\n").filter((l) => l.length > 0);
 }
 
+/** The name of a stack's floor in the results: "floor (prod)". */
+export const floorOf = (stack) => `floor (${stack})`;
+
 const stats = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
     const mid = s.length >> 1;
@@ -86,10 +90,15 @@ function runOnce(variant, entry, args, scratch) {
 export function measure({ variants, stacks, runs, log = () => {} }) {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-startup-"));
     try {
-        const targets = [{ name: "floor", entry: "bench/startup-floor.ts" }, ...stacks.map((s) => ({ name: s, entry: "e2e/render.ts", stack: s }))];
+        const targets = stacks.flatMap((s) => [
+            { name: floorOf(s), entry: "e2e/render.ts", stack: s, program: "bench/startup-floor.ts" },
+            { name: s, entry: "e2e/render.ts", stack: s },
+        ]);
         const prepared = variants.map((v) => prepareVariant(v, scratch));
         const argsOf = new Map();
-        for (const v of prepared) for (const t of targets) argsOf.set(`${v.name}/${t.name}`, t.stack ? [t.stack, ...renderArgs(t.stack, v.tree ?? root)] : []);
+        for (const v of prepared) {
+            for (const t of targets) argsOf.set(`${v.name}/${t.name}`, [...(t.program ? ["--program", t.program] : []), t.stack, ...renderArgs(t.stack, v.tree ?? root)]);
+        }
         // Warm-up: one run of each, not counted (fills the warm caches, and fails early on a broken variant).
         for (const v of prepared) for (const t of targets) runOnce(v, v.entryOf?.(t.entry) ?? t.entry, argsOf.get(`${v.name}/${t.name}`), scratch);
         const samples = new Map();
@@ -112,14 +121,14 @@ export function measure({ variants, stacks, runs, log = () => {} }) {
             }
             for (const v of prepared) {
                 const rs = samples.get(`${v.name}/${t.name}`);
-                const floor = stats(samples.get(`${v.name}/floor`).map((r) => r.toLastRegistrationMs)).median;
+                const floor = t.program ? undefined : stats(samples.get(`${v.name}/${floorOf(t.stack)}`).map((r) => r.toLastRegistrationMs)).median;
                 rows.push({
                     variant: v.name,
                     target: t.name,
                     resources: rs[0].resources,
                     toLastRegistrationMs: stats(rs.map((r) => r.toLastRegistrationMs)),
                     cpuMs: stats(rs.map((r) => r.cpuMs)),
-                    ownMs: t.name === "floor" ? undefined : stats(rs.map((r) => r.toLastRegistrationMs - floor)),
+                    ownMs: t.program ? undefined : stats(rs.map((r) => r.toLastRegistrationMs - floor)),
                     processMs: stats(rs.map((r) => r.processMs)),
                     exitCpuMs: stats(rs.map((r) => r.exitCpuMs)),
                 });
@@ -168,7 +177,7 @@ export function table({ runs, rows }) {
     for (const r of rows) {
         lines.push(`| ${r.variant} | ${r.target} | ${fmtStat(r.toLastRegistrationMs)} | ${fmtStat(r.cpuMs)} | ${fmtStat(r.ownMs)} | ${fmtStat(r.processMs)} | ${fmtStat(r.exitCpuMs)} | ${r.resources} |`);
     }
-    lines.push("", `Median (min–max) of ${runs} runs each, interleaved; "the program's own part" is the time to the last registration minus the floor's median of the same variant.`);
+    lines.push("", `Median (min–max) of ${runs} runs each, interleaved; "the program's own part" is the time to the last registration minus the median of the stack's floor (the same harness, config and variant, a program of one component).`);
     return lines.join("\n");
 }
 

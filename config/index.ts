@@ -17,6 +17,13 @@ import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchem
 import { catalogConfigKeys, secretCatalog } from "./secret-catalog";
 import { secretsProblems } from "./secrets";
 
+/**
+ * A run parses its config once. zod's JIT compiles a fast path for each object schema the first
+ * time it parses one (~50 ms of a prod start), which pays back only over many parses of the same
+ * schema, so it is off (docs/performance.md).
+ */
+z.config({ jitless: true });
+
 export * from "./schema";
 export { type SecretEntryConfig, type SecretsConfig, type StoreConfig, type RemoteRefConfig, secretsProblems } from "./secrets";
 export { type SecretEntry, catalogConfigKeys, secretCatalog } from "./secret-catalog";

@@ -17,7 +17,9 @@
  * "API floor" (`kubectl apply --server-side --dry-run=server`).
  *
  * With RENDER_TIMING=<file>, the start-up figures are written there as JSON when the process exits
- * (tests/mocks.ts writeStartupTiming; bench/startup.mjs reads them).
+ * (tests/mocks.ts writeStartupTiming; bench/startup.mjs reads them). `--program <file>` runs another
+ * program than index.ts with the same config and harness: the start-up benchmark's floor
+ * (bench/startup-floor.ts).
  */
 import * as fs from "fs";
 import { runProgram, runStackFile, writeStartupTiming } from "../tests/mocks";
@@ -44,9 +46,12 @@ function plain(value: unknown): unknown {
 const notAnObject = /^kubernetes:(helm\.sh\/v[0-9]+:(Chart|Release)|yaml(\/v2)?:|kustomize(\/v2)?:|.*List$)/;
 
 async function main(): Promise<void> {
-    const [stack, ...pairs] = process.argv.slice(2);
-    if (!stack) {
-        console.error("usage: render.ts <stack | stack file .yaml> [key=json ...] [secret:key=value ...]");
+    const argv = process.argv.slice(2);
+    const programAt = argv.indexOf("--program");
+    const program = programAt >= 0 ? argv.splice(programAt, 2)[1] : undefined;
+    const [stack, ...pairs] = argv;
+    if (!stack || (programAt >= 0 && !program)) {
+        console.error("usage: render.ts [--program <file>] <stack | stack file .yaml> [key=json ...] [secret:key=value ...]");
         process.exit(2);
     }
     const set: Record<string, unknown> = {};
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
         }
         set[pair.slice(0, i)] = value;
     }
-    const run = /\.ya?ml$/.test(stack) ? await runStackFile(stack, { set, secrets }) : await runProgram(stack, { set, secrets });
+    const run = /\.ya?ml$/.test(stack) ? await runStackFile(stack, { set, secrets }, { program }) : await runProgram(stack, { set, secrets }, { program });
     const items: Record<string, any>[] = [];
     const charts: Record<string, unknown>[] = [];
     for (const r of run.resources) {

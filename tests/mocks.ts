@@ -265,8 +265,8 @@ export interface ProgramRun {
  * modules it imports hold no state of a run (config is read when loadConfig() is called), so they
  * are loaded, and transpiled, once per test process.
  */
-function clearProgramModules(): void {
-    delete require.cache[require.resolve(path.join(projectRoot, "index.ts"))];
+function clearProgramModules(program: string): void {
+    delete require.cache[require.resolve(path.join(projectRoot, program))];
 }
 
 /** A change of a stack file's config: keys without the project prefix; `secrets` adds secret keys. */
@@ -285,6 +285,12 @@ export interface RunOptions {
      * needs it; any other test reads the evaluation every test of the process shares.
      */
     fresh?: boolean;
+    /**
+     * The program to evaluate, relative to the project: index.ts unless told. The start-up
+     * benchmark's floor (bench/startup-floor.ts) runs a one-component program through the same
+     * harness and config as a stack.
+     */
+    program?: string;
 }
 
 /** The stack a stack file is for: "Pulumi.dev.yaml" is dev, "examples/backend-frontend.yaml" is backend-frontend. */
@@ -308,13 +314,13 @@ function engineConfigOf(config: StackConfig, edit: ConfigEdit): { values: Record
 }
 
 /** Evaluates index.ts under mocks with this config. */
-async function evaluate(stack: string, config: { values: Record<string, string>; secretKeys: string[] }): Promise<ProgramRun> {
+async function evaluate(stack: string, config: { values: Record<string, string>; secretKeys: string[] }, entry = "index.ts"): Promise<ProgramRun> {
     recorded.length = 0;
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await installMocks(stack);
-    clearProgramModules();
+    clearProgramModules(entry);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(path.join(projectRoot, "index.ts"));
+    const program = require(path.join(projectRoot, entry));
     const rawOutputs: Record<string, pulumi.Output<unknown>> = {};
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(program)) {
@@ -380,8 +386,9 @@ export function runStackFile(file: string, edit: ConfigEdit = {}, options: RunOp
 
 async function runConfig(stack: string, stackConfig: StackConfig, edit: ConfigEdit, options: RunOptions): Promise<ProgramRun> {
     const config = engineConfigOf(stackConfig, edit);
-    const key = JSON.stringify([stack, Object.entries(config.values).sort(([a], [b]) => a.localeCompare(b)), [...config.secretKeys].sort()]);
-    if (options.fresh) return evaluate(stack, config);
+    const entry = options.program ?? "index.ts";
+    const key = JSON.stringify([entry, stack, Object.entries(config.values).sort(([a], [b]) => a.localeCompare(b)), [...config.secretKeys].sort()]);
+    if (options.fresh) return evaluate(stack, config, entry);
     if (currentTest.running) {
         if (askedInTest.get(key) === currentTest.id) {
             throw new Error(`the ${stack} stack with this config was already evaluated in this test: pass { fresh: true } to compare two evaluations`);
@@ -390,7 +397,7 @@ async function runConfig(stack: string, stackConfig: StackConfig, edit: ConfigEd
     }
     let run = evaluations.get(key);
     if (!run) {
-        run = evaluate(stack, config);
+        run = evaluate(stack, config, entry);
         evaluations.set(key, run);
         // A failed evaluation is not kept: the next test that asks sees its own failure.
         run.catch(() => evaluations.delete(key));
