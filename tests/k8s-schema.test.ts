@@ -61,4 +61,12 @@ describe("every Kubernetes object matches the upstream schema", () => {
         assert.deepEqual(await schemaProblems(monitor), []);
         assert.deepEqual(await unknownFields(monitor), [".spec.endpoints[0].intervall"]);
     });
+
+    it("a custom resource the program doesn't create (a PodMonitor) is checked too, and an unknown kind is refused", async () => {
+        const monitor = { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: "api" }, spec: { selector: {}, podMetricsEndpoints: [{ port: "metrics", pathh: "/m" }] } };
+        assert.deepEqual(await schemaProblems(monitor), []);
+        assert.deepEqual(await unknownFields(monitor), [".spec.podMetricsEndpoints[0].pathh"]);
+        await assert.rejects(unknownFields({ apiVersion: "monitoring.coreos.com/v1", kind: "Nope", metadata: {} }), /^Error: no type INope in @kubernetes-models\/prometheus-operator\/monitoring.coreos.com\/v1$/);
+        assert.deepEqual(await schemaProblems({ apiVersion: "apps/v1", kind: "Nope" }), ["no model for apps/v1 Nope in kubernetes-models/apps/v1"]);
+    });
 });
