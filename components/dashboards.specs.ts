@@ -192,8 +192,9 @@ const statOptions = (): Json<GrafanaStat.Options> => ({
     wideLayout: true,
 });
 
+/** A time series panel shows its legend: its series are told apart by it ({{pod}}, p50/p90/p99, the limit). */
 const timeseriesOptions = (): Json<GrafanaTimeseries.Options> => ({
-    legend: { calcs: [], displayMode: "list", placement: "bottom", showLegend: false },
+    legend: { calcs: [], displayMode: "list", placement: "bottom", showLegend: true },
     tooltip: { mode: "single", sort: "asc" },
 });
 

@@ -34,6 +34,9 @@ describe("dashboards: the Grafana Foundation SDK's JSON model", () => {
         const targets = json.panels.flatMap((p: any) => p.targets ?? []);
         assert.ok(targets.length > 10);
         for (const t of targets) assert.deepEqual(t.datasource, { type: "prometheus", uid: "${datasource}" });
+        const series = json.panels.filter((p: any) => p.type === "timeseries");
+        assert.ok(series.length > 5);
+        for (const panel of series) assert.equal(panel.options.legend.showLegend, true, `${panel.title}: its series are told apart by the legend`);
     });
 
     it("every dashboard's JSON is what the SDK's builders write for it, field for field (services with and without metrics and autoscaling, the data tier with and without replication)", () => {

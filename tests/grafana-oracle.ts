@@ -4,6 +4,7 @@
  * writes the JSON model itself, typed by the SDK's types, so that a start does not load the SDK's
  * ~220 modules (docs/performance.md); this keeps it the SDK's model, default for default.
  */
+import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
@@ -13,7 +14,8 @@ import type { DashboardSpec, PanelSpec } from "../components/dashboards.specs";
 const datasource = { type: "prometheus", uid: "${datasource}" };
 
 function panelBuilder(panel: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }) {
-    const builder = panel.kind === "stat" ? new stat.PanelBuilder() : new timeseries.PanelBuilder();
+    const legend = () => new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]);
+    const builder = panel.kind === "stat" ? new stat.PanelBuilder() : new timeseries.PanelBuilder().legend(legend());
     builder.id(id).title(panel.title).description(panel.description).unit(panel.unit).datasource(datasource).gridPos(gridPos);
     panel.queries.forEach((query, i) => builder.withTarget(new prometheus.DataqueryBuilder().expr(query.expr).legendFormat(query.legend).refId(String.fromCharCode(65 + i)).datasource(datasource)));
     return builder;
