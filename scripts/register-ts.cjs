@@ -168,10 +168,22 @@ function errorHeader(error) {
     }
 }
 
+/**
+ * The SDK's debuggablePromise takes `new Error().stack` for every promise it makes (~1,100 in a
+ * prod run) and reads it only to print leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set
+ * (runtime/debuggable.js). Unless it is set, that stack is not formatted: formatting them was a
+ * tenth of a prod start and of the unit suite (docs/performance.md). tests/register-ts.test.ts
+ * holds the SDK to reading it only then.
+ */
+const sdkPromiseStacks = process.env.PULUMI_DEBUG_PROMISE_LEAKS ? undefined : path.join("@pulumi", "pulumi", "runtime", "debuggable.js");
+const unformattedPromiseStack = "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set";
+const isSdkPromiseStack = (frames) => sdkPromiseStacks !== undefined && frames[0]?.getFunctionName() === "debuggablePromise" && (frames[0].getFileName() ?? "").endsWith(sdkPromiseStacks);
+
 // Node's own formatting, unless something else (a debugger's source map support) replaced it.
 const defaultPrepare = Error.prepareStackTrace;
 if (defaultPrepare === undefined || defaultPrepare.name === "ErrorPrepareStackTrace") {
     Error.prepareStackTrace = function prepareStackTrace(error, frames) {
+        if (isSdkPromiseStack(frames)) return unformattedPromiseStack;
         if (!frames.some((f) => sourceMaps.has(f.getFileName()))) {
             return defaultPrepare ? defaultPrepare(error, frames) : errorHeader(error) + frames.map((f) => `\n    at ${f}`).join("");
         }

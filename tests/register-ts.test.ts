@@ -81,6 +81,30 @@ describe("register-ts: the TypeScript loader", () => {
         });
     });
 
+    it("the SDK's promise stacks are formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set, the only time the SDK reads them", () => {
+        // The SDK's side: debuggable.js writes a promise's stack in debuggablePromise and reads it
+        // only in promiseDebugString, which it calls only to print leaks under PULUMI_DEBUG_PROMISE_LEAKS;
+        // no other module of the SDK reads it. An SDK release that reads it elsewhere fails here.
+        const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+        const sdk = fs.readFileSync(path.join(sdkDir, "runtime", "debuggable.js"), "utf8");
+        assert.deepEqual(sdk.match(/_debugStackTrace\b[^\n]*/g), ['_debugStackTrace}`;', '_debugStackTrace", { writable: true, value: new Error().stack });']);
+        assert.deepEqual(sdk.match(/[^\n]*promiseDebugString\(leak\)[^\n]*/g), ["            console.error(promiseDebugString(leak));"]);
+        assert.match(sdk, /if \(exports\.debugPromiseLeaks\) \{\s*for \(const leak of leaked\) \{\s*console\.error\("Promise leak detected:"\);\s*console\.error\(promiseDebugString\(leak\)\);/);
+        const readers = (fs.readdirSync(sdkDir, { recursive: true }) as string[])
+            .filter((f) => f.endsWith(".js") && !f.startsWith("node_modules") && f !== path.join("runtime", "debuggable.js"))
+            .filter((f) => /_debugStackTrace|promiseDebugString/.test(fs.readFileSync(path.join(sdkDir, f), "utf8")));
+        assert.deepEqual(readers, []);
+        // The loader's side, in a process of each kind.
+        const script = 'const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable"); const p = Promise.resolve(1); debuggablePromise(p, "ctx"); console.log(p._debugStackTrace);';
+        const stackOf = (env: Record<string, string | undefined>) => {
+            const run = spawnSync(process.execPath, ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), "-e", script], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, ...env } });
+            assert.equal(run.status, 0, run.stderr);
+            return run.stdout.trim();
+        };
+        assert.equal(stackOf({ PULUMI_DEBUG_PROMISE_LEAKS: undefined }), "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set");
+        assert.match(stackOf({ PULUMI_DEBUG_PROMISE_LEAKS: "1" }), /^Error\n {4}at debuggablePromise \(.*debuggable\.js:\d+:\d+\)\n {4}at \[eval\]:1:\d+/);
+    });
+
     it("a syntax error names the file and the line", () => {
         const dir = scratch();
         const file = path.join(dir, "broken.ts");
