@@ -48,6 +48,7 @@ export default tseslint.config(
         rules: {
             "@typescript-eslint/no-restricted-imports": ["error", {
                 patterns: [{ regex: "^\\.\\./(components|index)(/|$)", message: "config/ never imports components/: move the shared helper to lib/." }],
+                paths: [{ name: "zod", message: "import { z } from \"./zod\" (config/zod.ts): it turns zod's JIT off before any schema is built." }],
             }],
         },
     },

@@ -43,7 +43,7 @@ export function summarize(profile, tree = root) {
 
 function main() {
     const args = process.argv.slice(2);
-    const top = Number(args[args.indexOf("--top") + 1] || 20);
+    const top = args.includes("--top") ? Number(args[args.indexOf("--top") + 1]) : 20;
     const files = args.filter((a) => a.endsWith(".cpuprofile"));
     const tree = args.includes("--tree") ? path.resolve(args[args.indexOf("--tree") + 1]) : root;
     const all = files.map((f) => summarize(JSON.parse(fs.readFileSync(f, "utf8")), tree));

@@ -7,7 +7,7 @@
  * (`auth.passwordSource: existing`); external ones stay in an existing Secret named here, or are
  * synced from the manager the same way.
  */
-import { z } from "zod";
+import { z } from "./zod";
 import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
 import { parsePostgresMemory, parseRedisMemory, postgresMemoryPattern, redisMemoryPattern } from "../lib/memory-units";

@@ -5,7 +5,7 @@
  * resolved values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import { z } from "./zod";
 import { builtinSecrets } from "../lib/secret-catalog";
 import { postgresqlProblems, redisProblems } from "./data-tier";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
@@ -16,13 +16,6 @@ import { featureProblems, ingressConflictProblems, nameOverrideProblems, monitor
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
 import { catalogConfigKeys, secretCatalog } from "./secret-catalog";
 import { secretsProblems } from "./secrets";
-
-/**
- * A run parses its config once. zod's JIT compiles a fast path for each object schema the first
- * time it parses one (~50 ms of a prod start), which pays back only over many parses of the same
- * schema, so it is off (docs/performance.md).
- */
-z.config({ jitless: true });
 
 export * from "./schema";
 export { type SecretEntryConfig, type SecretsConfig, type StoreConfig, type RemoteRefConfig, secretsProblems } from "./secrets";

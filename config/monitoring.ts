@@ -3,7 +3,7 @@
  * `monitoring.httpMetrics`. The alerts' names, thresholds and defaults are the catalog's
  * (lib/alert-catalog.ts): one override object per alert, validated by the unit of its threshold.
  */
-import { z } from "zod";
+import { z } from "./zod";
 import { AlertDefinition, ThresholdUnit, alertCatalog, severities } from "../lib/alert-catalog";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";

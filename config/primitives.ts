@@ -6,7 +6,7 @@
  * in several places is this one definition used everywhere.
  */
 import { isIP } from "net";
-import { z } from "zod";
+import { z } from "./zod";
 import { Environment, environments } from "../lib/environments";
 import { digestPattern, isRepository, parseImageReference, registryPattern, repositoryPathPattern, tagPattern } from "../lib/image";
 import { byteQuantityPattern, cpuQuantityPattern, parseDuration, promDurationPattern } from "../lib/quantity";

@@ -4,7 +4,7 @@
  * and the deployments program's config both use it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import { z } from "./zod";
 import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../lib/secret-detection";
 
 /**

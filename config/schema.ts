@@ -5,7 +5,7 @@
  * carry the differences between environments, as values-production.yaml did for the Helm charts.
  * (Values the program derives, such as the namespace name, are resolved in resolve.ts.)
  */
-import { z } from "zod";
+import { z } from "./zod";
 import { podSecurityLevels } from "../lib/pod-security";
 import { llmProviders, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
 import { postgresqlSchema, redisSchema } from "./data-tier";

@@ -12,7 +12,7 @@
  * `secrets.source` is where entries come from unless an entry names its own place. No value is ever
  * read from here: this section only says where values live.
  */
-import { z } from "zod";
+import { z } from "./zod";
 import { programEnvNames, secretEntryNamePattern } from "../lib/secret-catalog";
 import { annotations, goDuration, objectName, secretDataKey, url } from "./primitives";
 import { type Problem, described, looksSecret, shapeOf } from "./problem";

@@ -57,6 +57,16 @@ describe("architecture: imports run one way, and lint enforces it", () => {
         assert.deepEqual(await lintMessages("components/typed.ts", 'import type * as k8s from "@pulumi/kubernetes";\nexport type X = k8s.core.v1.Namespace;\n'), []);
     });
 
+    it("lint refuses config/ importing zod itself, and config/zod.ts turns zod's JIT off before a schema is built", async () => {
+        assert.deepEqual(await lintMessages("config/direct.ts", 'import { z } from "zod";\nexport const x = z.string();\n'), [
+            "'zod' import is restricted from being used. import { z } from \"./zod\" (config/zod.ts): it turns zod's JIT off before any schema is built.",
+        ]);
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        require("../config");
+        assert.equal((require("zod") as typeof import("zod")).z.config().jitless, true);
+        /* eslint-enable @typescript-eslint/no-require-imports */
+    });
+
     it("every module of each layer imports only what its layer may", () => {
         const allowed: Record<string, RegExp> = {
             // policy/secret-detection.ts is a leaf the published policy pack must hold itself; lib re-exports it.
