@@ -34,7 +34,8 @@ const apps = Object.entries(config.services).map(([name, service]) => ({
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...identity, ...config.dashboards, namespace: namespace.name });
 
 const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, ...apps.map(({ app }) => app)];
-const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...identity, ...config.destroyGuard, namespace: namespace.name, guards: guarded });
+const chartObjects = [database.chartObjects, cache.chartObjects, monitoringStack && monitoringStack.chartObjects];
+const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...identity, ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
 
 export const namespaceName = namespace.name;
 export const services = Object.fromEntries(

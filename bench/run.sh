@@ -202,7 +202,11 @@ for stack in dev prod; do
   done < <(render_args "$stack")
   reset_stack "$stack"
   sample "preview-cold-$stack" 1 pulumi -C "$p" --non-interactive preview -s "$stack"
-  sample "up-$stack" 1 pulumi -C "$p" --non-interactive up --yes --skip-preview -s "$stack"
+  # The up through bench/up-critical-path.mjs: the engine's event log, stamped as it is written.
+  sample "up-$stack" 1 node bench/up-critical-path.mjs --record "$WORK/up-$stack.events" -- pulumi -C "$p" --non-interactive up --yes --skip-preview -s "$stack"
+  if [[ -s "$WORK/up-$stack.events" ]] && pulumi -C "$p" --non-interactive stack export -s "$stack" >"$WORK/up-$stack.state.json" 2>/dev/null; then
+    node bench/up-critical-path.mjs --analyze "$WORK/up-$stack.events" "$WORK/up-$stack.state.json" >"$WORK/up-$stack.path.md" 2>&1 || true
+  fi
   sample "noop-$stack" "$RUNS" pulumi -C "$p" --non-interactive preview -s "$stack" --expect-no-changes
   row "$stack: cold \`pulumi preview\`" "preview-cold-$stack" "new stack, nothing deployed"
   row "$stack: \`pulumi up\`" "up-$stack" "creates everything, waits for readiness"
@@ -283,6 +287,12 @@ if [[ $up =~ ^[0-9]+$ && $upfloor =~ ^[0-9]+$ ]]; then
   echo "pulumi up of prod: $(sec "$up") against its floor (apply and wait with kubectl) $(sec "$upfloor"): ratio $(awk -v u="$up" -v f="$upfloor" 'BEGIN { printf "%.2f", u / f }')"
 else
   echo "pulumi up of prod against its floor: not measurable here: $why_no_preview${upfloor:+; the floor (kubectl apply and wait) $(sec "$upfloor")}"
+fi
+if [[ -s "$WORK/up-prod.path.md" ]]; then
+  echo
+  echo "The \`pulumi up\` of prod, from the engine's event log (bench/up-critical-path.mjs):"
+  echo
+  cat "$WORK/up-prod.path.md"
 fi
 if [[ -s "$WORK/failed" ]]; then
   echo

@@ -10,6 +10,7 @@ import { Labels, standardLabels } from "../lib/labels";
 import type { AlertRuleSettings } from "../config";
 import { DataStoreTarget } from "../lib/alert-catalog";
 import { ChartAlerts, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import { ChartWithObjects, chartWithObjects } from "./chart-objects";
 import { dataStoreAlertRules } from "./alerts.specs";
 import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
 import * as k8s from "./k8s";
@@ -360,9 +361,9 @@ export interface BitnamiChartArgs {
     readonly safety: pulumi.ComponentResourceOptions;
 }
 
-/** The chart as a helm.v4.Chart: per-object previews and policy coverage, no Helm hooks. */
-export function bitnamiChart(name: string, args: BitnamiChartArgs, parent: pulumi.Resource): k8s.helm.v4.Chart {
-    return new k8s.helm.v4.Chart(
+/** The chart as a helm.v4.Chart (per-object previews and policy coverage, no Helm hooks), with its objects' URNs. */
+export function bitnamiChart(name: string, args: BitnamiChartArgs, parent: pulumi.Resource): ChartWithObjects {
+    return chartWithObjects(
         name,
         { ...chartLocation(args.source), name: args.release, namespace: args.namespace, values: args.values },
         { parent, dependsOn: [...(args.secret ? [args.secret] : []), ...(args.after ?? [])], ...args.safety },

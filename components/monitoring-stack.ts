@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
+import { chartWithObjects } from "./chart-objects";
 import { ChartSourceSpec, chartLocation } from "./chart-values";
 import * as k8s from "./k8s";
 import { MonitoringStackValuesInput, kubePrometheusStackValues } from "./monitoring-stack.values";
@@ -28,6 +29,8 @@ export interface MonitoringStackArgs extends MonitoringStackValuesInput {
 export class MonitoringStack extends pulumi.ComponentResource {
     /** The release; what the stack's ServiceMonitors and PrometheusRules wait for. */
     public readonly chart: k8s.helm.v4.Chart;
+    /** The URNs of the chart's objects (components/chart-objects.ts). */
+    public readonly chartObjects: pulumi.Output<string[]>;
 
     constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:observability:MonitoringStack", name, {}, opts);
@@ -36,12 +39,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
                   metadata: { name: args.namespace, labels: standardLabels({ name: "monitoring", instance: args.instance, component: "monitoring", partOf: args.partOf }) },
               }, { parent: this })
             : undefined;
-        this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
+        const { chart, objects } = chartWithObjects(`${name}-chart`, {
             ...chartLocation(args.chart),
             name: args.release,
             namespace: args.namespace,
             values: kubePrometheusStackValues(args),
         }, { parent: this, dependsOn: namespace ? [namespace] : [] });
+        this.chart = chart;
+        this.chartObjects = objects;
         this.registerOutputs({});
     }
 }

@@ -88,6 +88,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     public readonly podSelector?: Record<string, string>;
     /** The release, in the cluster. */
     public readonly chart?: k8s.helm.v4.Chart;
+    /** The URNs of the chart's objects (components/chart-objects.ts); none in external mode. */
+    public readonly chartObjects?: pulumi.Output<string[]>;
     /** The backups, when on. */
     public readonly backup?: PostgresBackup;
     /** The restore Job, when a restore is configured. */
@@ -122,8 +124,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         // The pods start under their own policy (the chart's are off), not behind the namespace's deny alone.
         const isolation = dataStoreNetworkPolicy(this, name, { ...args, clients, store: "postgresql", names, partOf, sentinel: false });
         const after = [...(args.monitoringStack ? [args.monitoringStack] : []), ...(isolation ? [isolation] : [])];
-        const chart = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after, safety: safety.chart }, this);
+        const { chart, objects } = bitnamiChart(`${name}-chart`, { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after, safety: safety.chart }, this);
         this.chart = chart;
+        this.chartObjects = objects;
         this.podSelector = names.podSelector;
         const replication = args.settings.architecture === "replication";
         this.readHost = replication ? serviceHost(postgresqlReadService(names), args.namespace, args.clusterDomain) : undefined;

@@ -38,6 +38,8 @@ export class RedisCache extends pulumi.ComponentResource {
     public readonly podSelector?: Record<string, string>;
     /** The release, in the cluster. */
     public readonly chart?: k8s.helm.v4.Chart;
+    /** The URNs of the chart's objects (components/chart-objects.ts); none in external mode. */
+    public readonly chartObjects?: pulumi.Output<string[]>;
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:RedisCache", name, {}, opts);
@@ -59,11 +61,13 @@ export class RedisCache extends pulumi.ComponentResource {
             // The pods start under their own policy (the chart's are off), not behind the namespace's deny alone.
             const isolation = dataStoreNetworkPolicy(this, name, { ...args, store: "redis", names, partOf, sentinel: args.settings.sentinel.enabled });
             const after = [...(args.monitoringStack ? [args.monitoringStack] : []), ...(isolation ? [isolation] : [])];
-            this.chart = bitnamiChart(
+            const { chart, objects } = bitnamiChart(
                 `${name}-chart`,
                 { source: args.chart, release: names.release, namespace: args.namespace, values, secret: secret.resource, after, safety: safety.chart },
                 this,
             );
+            this.chart = chart;
+            this.chartObjects = objects;
             this.podSelector = names.podSelector;
             const endpoint = releaseEndpoint(names, redisMasterService(names), redisPort, args.namespace, { name: secret.name, key }, args.clusterDomain);
             // Redis reads its password at start: clients roll to a new one once the release has restarted with it.

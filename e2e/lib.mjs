@@ -137,15 +137,19 @@ export class Workspace {
         const pulumiYaml = path.join(this.project, "Pulumi.yaml");
         const project = parseYaml(fs.readFileSync(pulumiYaml, "utf8"));
         const main = project.main ?? "index.ts";
-        const wrapper = "e2e-main.ts";
+        // CommonJS, whatever the main is: the program's program.cjs runs with `typescript: false`
+        // (Node would load a .ts wrapper as an ES module), and a project whose runtime registers
+        // ts-node loads a .ts main from it all the same.
+        const wrapper = "e2e-main.cjs";
         fs.writeFileSync(
             path.join(this.project, wrapper),
             [
+                '"use strict";',
                 "// Written by the e2e harness (e2e/lib.mjs useResourceTimeouts): per-resource timeouts, then the program.",
-                'import * as pulumi from "@pulumi/pulumi";',
+                'const pulumi = require("@pulumi/pulumi");',
                 `const customTimeouts = ${JSON.stringify({ create, update, delete: del })};`,
                 "pulumi.runtime.registerResourceTransform((args) => ({ props: args.props, opts: pulumi.mergeOptions(args.opts, { customTimeouts }) }));",
-                `module.exports = require(${JSON.stringify("./" + main.replace(/\.ts$/, ""))});`,
+                `module.exports = require(${JSON.stringify("./" + main)});`,
                 "",
             ].join("\n"),
         );

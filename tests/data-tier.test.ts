@@ -256,6 +256,9 @@ describe("data tier under mocks: stable credentials", () => {
     });
 });
 
+/** Every chart carries one transform that only records its objects for the destroy guard (components/chart-objects.ts). */
+const objectsRecorder = 1;
+
 describe("data tier under mocks: data safety", () => {
     it("prod: Secrets and passwords are protected, Secrets retained; the charts are not protected, each carries the transform that guards what holds data", async () => {
         const run = await runStack("prod", withGeneratedPasswords("prod"));
@@ -263,7 +266,7 @@ describe("data tier under mocks: data safety", () => {
             const chart = chartOf(run, store);
             assert.equal(chart.options.protect, false, `${store} chart: protecting it would protect every rendered object`);
             assert.equal(chart.options.retainOnDelete, false, `${store} chart retainOnDelete`);
-            assert.equal(chart.options.transforms, 1, `${store} chart transform`);
+            assert.equal(chart.options.transforms, objectsRecorder + 1, `${store} chart: the data-safety transform`);
             const secret = secretNamed(run, `llm-platform-prod-${store}-auth`);
             assert.equal(secret.options.protect, true);
             assert.equal(secret.options.retainOnDelete, true);
@@ -303,15 +306,15 @@ describe("data tier under mocks: data safety", () => {
     it("dev and staging: nothing protected, so a stack can be torn down", async () => {
         for (const stack of ["dev", "staging"] as const) {
             const run = await runStack(stack);
-            const guarded = [...run.ofType(chartType), ...run.ofType(passwordType), ...run.ofType(secretType)].filter((r) => r.options.protect || r.options.retainOnDelete || r.options.transforms > 0);
+            const guarded = [...run.ofType(chartType), ...run.ofType(passwordType), ...run.ofType(secretType)].filter((r) => r.options.protect || r.options.retainOnDelete || r.options.transforms > (r.type === chartType ? objectsRecorder : 0));
             assert.deepEqual(guarded.map((r) => r.name), [], stack);
         }
     });
 
     it("protect: false in prod turns data safety off (to tear a stack down on purpose)", async () => {
         const run = await runStack("prod", { set: { postgresql: { ...prodPostgresql(), protect: false } } });
-        assert.equal(chartOf(run, "postgresql").options.transforms, 0);
-        assert.equal(chartOf(run, "redis").options.transforms, 1);
+        assert.equal(chartOf(run, "postgresql").options.transforms, objectsRecorder);
+        assert.equal(chartOf(run, "redis").options.transforms, objectsRecorder + 1);
     });
 });
 

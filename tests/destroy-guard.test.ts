@@ -4,8 +4,11 @@
  * side of that promise is tested with the real engine in e2e/engine.test.mjs.
  */
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ChartObjects, childUrn } from "../components/chart-objects";
 import { destroyGuardNote } from "../components/destroy-guard";
-import { RecordedResource, readStackConfig, runStack } from "./mocks";
+import { chartObjectUrns } from "./fixtures/programs/guard-with-chart-objects";
+import { RecordedResource, promiseOf, readStackConfig, runProgram, runStack } from "./mocks";
 
 const configMapType = "kubernetes:core/v1:ConfigMap";
 const guardOf = (resources: RecordedResource[]) => resources.filter((r) => r.type === configMapType && r.name === "destroy-guard");
@@ -47,5 +50,38 @@ describe("destroy guard", () => {
         for (const stack of ["dev", "staging"] as const) {
             assert.deepEqual(guardOf((await runStack(stack)).resources), [], stack);
         }
+    });
+
+    it("the guard depends on each chart object by URN: the provider registers them, so a dependency on the chart's component doesn't reach them", async () => {
+        const run = await runProgram("prod", {}, { program: "tests/fixtures/programs/guard-with-chart-objects.ts" });
+        const [guard] = guardOf(run.resources);
+        for (const urn of chartObjectUrns) assert.ok(guard.options.dependsOn.includes(urn), urn);
+        assert.ok(guard.options.dependsOn.some((urn) => urn.endsWith("kubernetes:core/v1:ConfigMap::other-config")), "and still on the components' own resources");
+    });
+});
+
+describe("chart objects (components/chart-objects.ts)", () => {
+    const chartUrn = "urn:pulumi:prod::llm-platform::llm-platform:data:PostgresDatabase$kubernetes:helm.sh/v4:Chart::postgresql-chart";
+
+    it("a chart object's URN: the chart's type chain, then its own type and name", () => {
+        assert.equal(
+            childUrn(chartUrn, "kubernetes:apps/v1:StatefulSet", "postgresql-chart:llm-platform/llm-platform-prod-postgresql"),
+            "urn:pulumi:prod::llm-platform::llm-platform:data:PostgresDatabase$kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:StatefulSet::postgresql-chart:llm-platform/llm-platform-prod-postgresql",
+        );
+        assert.throws(() => childUrn("postgresql-chart", "t", "n"), /^Error: not a URN: postgresql-chart$/);
+    });
+
+    it("the transform records each object once (not the chart itself) and changes nothing", async () => {
+        const objects = new ChartObjects();
+        const seen = (type: string, name: string, custom: boolean) => objects.transform({ type, name, custom, props: {}, opts: {} });
+        assert.equal(seen("kubernetes:helm.sh/v4:Chart", "postgresql-chart", false), undefined);
+        assert.equal(seen("kubernetes:core/v1:Service", "postgresql-chart:llm-platform/pg", true), undefined);
+        assert.equal(seen("kubernetes:apps/v1:StatefulSet", "postgresql-chart:llm-platform/pg", true), undefined);
+        assert.equal(seen("kubernetes:core/v1:Service", "postgresql-chart:llm-platform/pg", true), undefined);
+        const chart = { urn: pulumi.output(chartUrn) } as unknown as pulumi.Resource;
+        assert.deepEqual(await promiseOf(objects.urnsOf(chart)), [
+            `${chartUrn.replace("::postgresql-chart", "")}$kubernetes:apps/v1:StatefulSet::postgresql-chart:llm-platform/pg`,
+            `${chartUrn.replace("::postgresql-chart", "")}$kubernetes:core/v1:Service::postgresql-chart:llm-platform/pg`,
+        ]);
     });
 });
