@@ -17,15 +17,14 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import { fileURLToPath } from "node:url";
 
-/** What the Kubernetes provider waits for after it creates or updates a kind (as bench/up-order.mjs). */
+/** What the Kubernetes provider waits for after it creates or updates a kind (bench/up-order.mjs reads it too). */
 export const awaits = {
     "kubernetes:apps/v1:Deployment": "rollout",
     "kubernetes:apps/v1:StatefulSet": "rollout",
     "kubernetes:batch/v1:Job": "completion",
-    "kubernetes:core/v1:Service": "endpoints",
+    "kubernetes:core/v1:Service": "endpoints (the pods ready)",
     "kubernetes:networking.k8s.io/v1:Ingress": "an address",
-    "kubernetes:helm.sh/v4:Chart": "its workloads",
-    "kubernetes:core/v1:PersistentVolumeClaim": "bound",
+    "kubernetes:helm.sh/v4:Chart": "its workloads ready",
 };
 
 const typeOf = (urn) => urn.split("::")[2].split("$").pop();

@@ -12,20 +12,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { awaits } from "./up-critical-path.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const stack = process.argv[2] ?? "prod";
 const resources = JSON.parse(fs.readFileSync(process.argv[3] ?? path.join(root, "tests", "snapshots", `${stack}.json`), "utf8"));
 
-/** What the provider waits for after creating a kind, or undefined when creating is all. */
-const awaits = {
-    "kubernetes:apps/v1:Deployment": "rollout",
-    "kubernetes:apps/v1:StatefulSet": "rollout",
-    "kubernetes:batch/v1:Job": "completion",
-    "kubernetes:core/v1:Service": "endpoints (the pods ready)",
-    "kubernetes:networking.k8s.io/v1:Ingress": "an address",
-    "kubernetes:helm.sh/v4:Chart": "its workloads ready",
-};
 const typeOf = (urn) => urn.split("::")[2].split("$").pop();
 const nameOf = (urn) => urn.split("::")[3];
 const label = (urn) => `${typeOf(urn).replace(/^kubernetes:/, "")} ${nameOf(urn)}${awaits[typeOf(urn)] ? ` [waits for ${awaits[typeOf(urn)]}]` : ""}`;
