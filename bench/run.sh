@@ -173,6 +173,32 @@ apply_and_wait() { # $1 = stack
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
   return "$rc"
 }
+# The same with Helm for the charts: the program's objects applied, each chart installed with
+# `helm upgrade --install --wait` (the charts' readiness as Helm judges it), everything at once.
+# shellcheck disable=SC2317 # run through sample
+apply_and_helm_install() { # $1 = stack
+  local stack=$1 pids=() kind name ns rc=0 p i values
+  create_namespaces "$stack"
+  kubectl apply --server-side --force-conflicts -f "$WORK/$stack.program.json" >/dev/null
+  while IFS=$'\t' read -r kind name ns; do
+    case $kind in
+      Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      Job) kubectl wait --for=condition=complete "job/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=180s >/dev/null & ;;
+      *) continue ;;
+    esac
+    pids+=($!)
+  done < <(jq -r '.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress")) | [.kind, .metadata.name, .metadata.namespace] | @tsv' "$WORK/$stack.program.json")
+  for ((i = 0; i < $(jq length "$WORK/$stack.charts.json"); i++)); do
+    values="$WORK/$stack.chart-$i.values.json"
+    jq ".[$i].values" "$WORK/$stack.charts.json" >"$values"
+    helm upgrade --install "$(jq -r ".[$i].release" "$WORK/$stack.charts.json")" "$(jq -r ".[$i].chart" "$WORK/$stack.charts.json")" \
+      --namespace "$(jq -r ".[$i].namespace" "$WORK/$stack.charts.json")" --values "$values" --wait --timeout 180s >/dev/null &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  return "$rc"
+}
 reset_stack() { while read -r ns; do delete_namespace "$ns"; done < <(namespaces_of "$1"); }
 for stack in dev prod; do
   [[ -n ${rendered[$stack]:-} ]] || continue
@@ -185,6 +211,12 @@ for stack in dev prod; do
   mv "$WORK/up-floor-$stack.samples.all" "$WORK/up-floor-$stack.samples"
   waits=$(jq '[.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress"))] | length' "$WORK/$stack.json")
   row "\`pulumi up\` floor ($stack): \`kubectl apply --server-side\` of the same objects, then their $waits waits (rollouts, Jobs, Ingress addresses) at once" "up-floor-$stack" "local control plane, kwok's pods"
+  n_charts=$(jq length "$WORK/$stack.charts.json")
+  if (( n_charts > 0 )) && [[ " ${TOOLCHAIN_MISSING:-} " != *" helm "* ]]; then
+    sample "up-floor-helm-$stack" 1 apply_and_helm_install "$stack"
+    reset_stack "$stack"
+    row "\`pulumi up\` floor ($stack), with Helm: the program's objects applied, its $n_charts charts by \`helm upgrade --install --wait\`, all at once" "up-floor-helm-$stack" "local control plane, kwok's pods"
+  fi
 done
 
 # ---------------------------------------------------------------- the program's previews and ups
@@ -282,9 +314,12 @@ if [[ $noop =~ ^[0-9]+$ && $engine =~ ^[0-9]+$ && $api =~ ^[0-9]+$ ]]; then
 else
   echo "Goal: no-op preview of prod <= 1.5 x (engine floor + API floor): not measurable here: $why_no_preview${engine:+; engine floor $(sec "$engine")}${api:+, API floor $(sec "$api")}"
 fi
-up=$(median_of up-prod || true) upfloor=$(median_of up-floor-prod || true)
+up=$(median_of up-prod || true) upfloor=$(median_of up-floor-prod || true) helmfloor=$(median_of up-floor-helm-prod || true) helm_part=""
+if [[ $up =~ ^[0-9]+$ && $helmfloor =~ ^[0-9]+$ ]]; then
+  helm_part="; against the floor with Helm for the charts $(sec "$helmfloor"): ratio $(awk -v u="$up" -v f="$helmfloor" 'BEGIN { printf "%.2f", u / f }')"
+fi
 if [[ $up =~ ^[0-9]+$ && $upfloor =~ ^[0-9]+$ ]]; then
-  echo "pulumi up of prod: $(sec "$up") against its floor (apply and wait with kubectl) $(sec "$upfloor"): ratio $(awk -v u="$up" -v f="$upfloor" 'BEGIN { printf "%.2f", u / f }')"
+  echo "pulumi up of prod: $(sec "$up") against its floor (apply and wait with kubectl) $(sec "$upfloor"): ratio $(awk -v u="$up" -v f="$upfloor" 'BEGIN { printf "%.2f", u / f }')$helm_part"
 else
   echo "pulumi up of prod against its floor: not measurable here: $why_no_preview${upfloor:+; the floor (kubectl apply and wait) $(sec "$upfloor")}"
 fi

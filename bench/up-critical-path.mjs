@@ -12,6 +12,7 @@
 //       that finished last, back through the dependency that finished last before it started.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
@@ -38,8 +39,10 @@ async function record(out, command) {
     if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
     const start = performance.now();
     const lines = [];
-    // Opened before the engine opens it, so that nothing it writes waits for a reader.
-    const reader = readline.createInterface({ input: fs.createReadStream(fifo, { flags: fs.constants.O_RDWR }) });
+    // Opened before the engine opens it (so that nothing it writes waits for a reader), non-blocking
+    // and read as a socket: a file stream's read of a pipe blocks a thread of the pool, and exit waits for it.
+    const input = new net.Socket({ fd: fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK), readable: true, writable: false });
+    const reader = readline.createInterface({ input });
     reader.on("line", (line) => {
         if (line.trim() === "") return;
         const event = JSON.parse(line);
@@ -51,6 +54,7 @@ async function record(out, command) {
     // The engine writes its last event before it exits; give the reader the lines in flight.
     await new Promise((resolve) => setTimeout(resolve, 200));
     reader.close();
+    input.destroy();
     fs.writeFileSync(out, lines.join("\n") + "\n");
     fs.rmSync(dir, { recursive: true, force: true });
     if (lines.length === 0) {
