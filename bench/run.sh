@@ -154,13 +154,12 @@ for stack in dev prod; do
 done
 
 # ---------------------------------------------------------------- the floor of `pulumi up`
-# Applies a stack's objects for real and waits as `pulumi up` does, all waits at once: Deployments and
-# StatefulSets rolled out, Jobs complete, Ingresses with an address. Then deletes the namespaces.
-# shellcheck disable=SC2317 # run through sample
-apply_and_wait() { # $1 = stack
-  local stack=$1 pids=() kind name ns rc=0 p
-  create_namespaces "$stack"
-  kubectl apply --server-side --force-conflicts -f "$WORK/$stack.json" >/dev/null
+# WAITS gets the pids of waits, started at once, for the objects of a v1/List file that `pulumi up`
+# waits for: Deployments and StatefulSets rolled out, Jobs complete, Ingresses with an address.
+WAITS=()
+# shellcheck disable=SC2317 # called from functions run through sample
+start_waits() { # $1 = a v1/List file
+  local kind name ns
   while IFS=$'\t' read -r kind name ns; do
     case $kind in
       Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=180s >/dev/null & ;;
@@ -168,36 +167,42 @@ apply_and_wait() { # $1 = stack
       Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=180s >/dev/null & ;;
       *) continue ;;
     esac
-    pids+=($!)
-  done < <(jq -r '.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress")) | [.kind, .metadata.name, .metadata.namespace] | @tsv' "$WORK/$stack.json")
-  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    WAITS+=($!)
+  done < <(jq -r '.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress")) | [.kind, .metadata.name, .metadata.namespace] | @tsv' "$1")
+}
+# Waits for every pid in WAITS; fails if any failed.
+# shellcheck disable=SC2317 # called from functions run through sample
+finish_waits() {
+  local p rc=0
+  for p in "${WAITS[@]}"; do wait "$p" || rc=1; done
+  WAITS=()
   return "$rc"
+}
+# Applies a stack's objects (the program's and the charts' rendered ones) for real and waits as
+# `pulumi up` does, all waits at once. The namespaces are deleted after each sample.
+# shellcheck disable=SC2317 # run through sample
+apply_and_wait() { # $1 = stack
+  create_namespaces "$1"
+  kubectl apply --server-side --force-conflicts -f "$WORK/$1.json" >/dev/null
+  start_waits "$WORK/$1.json"
+  finish_waits
 }
 # The same with Helm for the charts: the program's objects applied, each chart installed with
 # `helm upgrade --install --wait` (the charts' readiness as Helm judges it), everything at once.
 # shellcheck disable=SC2317 # run through sample
 apply_and_helm_install() { # $1 = stack
-  local stack=$1 pids=() kind name ns rc=0 p i values
+  local stack=$1 i charts="$WORK/$1.charts.json" values
   create_namespaces "$stack"
   kubectl apply --server-side --force-conflicts -f "$WORK/$stack.program.json" >/dev/null
-  while IFS=$'\t' read -r kind name ns; do
-    case $kind in
-      Deployment | StatefulSet) kubectl rollout status "$kind/$name" -n "$ns" --timeout=180s >/dev/null & ;;
-      Job) kubectl wait --for=condition=complete "job/$name" -n "$ns" --timeout=180s >/dev/null & ;;
-      Ingress) kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' "ingress/$name" -n "$ns" --timeout=180s >/dev/null & ;;
-      *) continue ;;
-    esac
-    pids+=($!)
-  done < <(jq -r '.items[] | select(.kind | IN("Deployment", "StatefulSet", "Job", "Ingress")) | [.kind, .metadata.name, .metadata.namespace] | @tsv' "$WORK/$stack.program.json")
-  for ((i = 0; i < $(jq length "$WORK/$stack.charts.json"); i++)); do
+  start_waits "$WORK/$stack.program.json"
+  for ((i = 0; i < $(jq length "$charts"); i++)); do
     values="$WORK/$stack.chart-$i.values.json"
-    jq ".[$i].values" "$WORK/$stack.charts.json" >"$values"
-    helm upgrade --install "$(jq -r ".[$i].release" "$WORK/$stack.charts.json")" "$(jq -r ".[$i].chart" "$WORK/$stack.charts.json")" \
-      --namespace "$(jq -r ".[$i].namespace" "$WORK/$stack.charts.json")" --values "$values" --wait --timeout 180s >/dev/null &
-    pids+=($!)
+    jq ".[$i].values" "$charts" >"$values"
+    helm upgrade --install "$(jq -r ".[$i].release" "$charts")" "$(jq -r ".[$i].chart" "$charts")" \
+      --namespace "$(jq -r ".[$i].namespace" "$charts")" --values "$values" --wait --timeout 180s >/dev/null &
+    WAITS+=($!)
   done
-  for p in "${pids[@]}"; do wait "$p" || rc=1; done
-  return "$rc"
+  finish_waits
 }
 reset_stack() { while read -r ns; do delete_namespace "$ns"; done < <(namespaces_of "$1"); }
 for stack in dev prod; do
