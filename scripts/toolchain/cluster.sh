@@ -16,7 +16,9 @@
 #
 # Environment:
 #   LLM_PLATFORM_CLUSTER_DIR   state dir (default ~/.cache/llm-platform/cluster)
-#   CLUSTER_PORT_BASE          first of the loopback ports used (default 36440):
+#   CLUSTER_PORT_BASE          first of the loopback ports used (default 26440, below Linux's
+#                              ephemeral range 32768-60999, so that no outgoing connection can
+#                              hold one of them: a scheduler once failed to bind 36444 that way):
 #                              +0 apiserver, +1 etcd client, +2 etcd peer,
 #                              +3 controller-manager, +4 scheduler, +5 kwok
 #   CLUSTER_START_TIMEOUT      seconds to wait for readiness (default 180)
@@ -28,7 +30,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/versions.sh"
 
 STATE="${LLM_PLATFORM_CLUSTER_DIR:-$HOME/.cache/llm-platform/cluster}"
-BASE="${CLUSTER_PORT_BASE:-36440}"
+BASE="${CLUSTER_PORT_BASE:-26440}"
 API_PORT=$BASE
 ETCD_PORT=$((BASE + 1))
 ETCD_PEER_PORT=$((BASE + 2))
@@ -53,8 +55,11 @@ die() { log "ERROR: $*"; exit 1; }
 kubectl_() { "$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
 
 running() { # $1 = component
-  local f="$STATE/run/$1.pid"
-  [[ -s "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
+  local f="$STATE/run/$1.pid" pid
+  [[ -s "$f" ]] || return 1
+  pid="$(cat "$f")"
+  # A component this shell started and that exited is a zombie until the shell ends: not running.
+  kill -0 "$pid" 2>/dev/null && [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" != Z* ]]
 }
 
 spawn() { # $1 = component, rest = command
@@ -66,10 +71,17 @@ spawn() { # $1 = component, rest = command
   echo $! >"$STATE/run/$name.pid"
 }
 
-wait_for() { # $1 = description, $2.. = command that succeeds when ready
+wait_for() { # [--component NAME] $1 = description, $2.. = command that succeeds when ready
+  local component=""
+  if [[ $1 == --component ]]; then component=$2; shift 2; fi
   local what=$1; shift
   local deadline=$(( $(date +%s) + TIMEOUT ))
   until "$@" >/dev/null 2>&1; do
+    if [[ -n $component ]] && ! running "$component"; then
+      log "ERROR: $component exited while waiting for $what; its last log lines:"
+      tail -n 15 "$STATE/log/$component.log" >&2
+      return 1
+    fi
     if (( $(date +%s) > deadline )); then
       log "timed out after ${TIMEOUT}s waiting for $what; last log lines:"
       local f
@@ -77,6 +89,19 @@ wait_for() { # $1 = description, $2.. = command that succeeds when ready
       return 1
     fi
     sleep 1
+  done
+}
+
+# Every component must still run once the cluster is up: one that exited at once (a port taken, a
+# bad flag) fails the start with its log, instead of pods that are never scheduled.
+all_running() {
+  local c
+  for c in "${COMPONENTS[@]}"; do
+    if ! running "$c"; then
+      log "ERROR: $c is not running; its last log lines:"
+      tail -n 15 "$STATE/log/$c.log" >&2
+      return 1
+    fi
   done
 }
 
@@ -202,7 +227,7 @@ start() {
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "e2e=http://127.0.0.1:$ETCD_PEER_PORT" \
     --quota-backend-bytes 2147483648 --snapshot-count 10000
-  wait_for "etcd" curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+  wait_for --component etcd "etcd" curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
 
   spawn kube-apiserver "$KUBE_BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
@@ -215,7 +240,7 @@ start() {
     --service-cluster-ip-range 10.0.0.0/24 \
     --authorization-mode Node,RBAC --allow-privileged=true \
     --profiling=false --enable-priority-and-fairness=false
-  wait_for "kube-apiserver /readyz" kubectl_ get --raw /readyz
+  wait_for --component kube-apiserver "kube-apiserver /readyz" kubectl_ get --raw /readyz
 
   spawn kube-controller-manager "$KUBE_BIN/kube-controller-manager" \
     --kubeconfig "$KUBECONFIG_PATH" --authentication-kubeconfig "$KUBECONFIG_PATH" \
@@ -230,6 +255,8 @@ start() {
     --kubeconfig "$KUBECONFIG_PATH" --authentication-kubeconfig "$KUBECONFIG_PATH" \
     --authorization-kubeconfig "$KUBECONFIG_PATH" \
     --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --profiling=false
+  wait_for --component kube-controller-manager "kube-controller-manager /healthz" curl -fsSk "https://127.0.0.1:$KCM_PORT/healthz"
+  wait_for --component kube-scheduler "kube-scheduler /healthz" curl -fsSk "https://127.0.0.1:$SCHED_PORT/healthz"
 
   spawn kwok "$KWOK_BIN/kwok" --kubeconfig "$KUBECONFIG_PATH" --config "$KWOK_STAGES" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
@@ -243,6 +270,7 @@ start() {
   node_manifest | kubectl_ apply -f - >/dev/null
   wait_for "node $NODE_NAME Ready" kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
   wait_for "the default ServiceAccount" kubectl_ -n default get serviceaccount default
+  all_running || die "the control plane did not start"
   log "ready in $(( $(date +%s) - t0 ))s: kubernetes $("$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" version -o json | jq -r .serverVersion.gitVersion), kubeconfig $KUBECONFIG_PATH"
   echo "$KUBECONFIG_PATH"
 }

@@ -11,7 +11,7 @@
 //
 // Run by scripts/toolchain/cluster.sh (started and stopped like kwok, with a pid file), which
 // creates the IngressClass and the default StorageClass:
-//   node stand-ins.mjs --server https://127.0.0.1:36440 --ca ca.crt --cert admin.crt --key admin.key
+//   node stand-ins.mjs --server https://127.0.0.1:26440 --ca ca.crt --cert admin.crt --key admin.key
 // It polls the API server (LIST every POLL_MS) rather than watching: small, and nothing to resume
 // after the API server restarts. Plain Node.js, no dependencies.
 import * as fs from "node:fs";
