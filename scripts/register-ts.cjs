@@ -179,13 +179,28 @@ const sdkPromiseStacks = process.env.PULUMI_DEBUG_PROMISE_LEAKS ? undefined : pa
 const unformattedPromiseStack = "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set";
 const isSdkPromiseStack = (frames) => sdkPromiseStacks !== undefined && frames[0]?.getFunctionName() === "debuggablePromise" && (frames[0].getFileName() ?? "").endsWith(sdkPromiseStacks);
 
-// Node's own formatting, unless something else (a debugger's source map support) replaced it.
-const defaultPrepare = Error.prepareStackTrace;
-if (defaultPrepare === undefined || defaultPrepare.name === "ErrorPrepareStackTrace") {
+/**
+ * Whether `prepare` is source-map-support's. @pulumi/pulumi's language host (cmd/run) installs it
+ * before it loads the program, for ts-node's output. It maps every frame of every stack through the
+ * source map of the frame's file, node_modules' too, and the SDK formats a stack for each resource
+ * it registers (the source position it sends the engine) and for each promise it makes: that was
+ * ~0.55 s of CPU in a prod preview (docs/performance.md). This loader maps its own files' frames
+ * itself, so it takes over from source-map-support; the SDK's frames stay at their .js positions.
+ */
+function isSourceMapSupport(prepare) {
+    if (typeof prepare !== "function" || prepare.name !== "prepareStackTrace") return false;
+    const loaded = Object.keys(require.cache).some((f) => /[\\/]source-map-support[\\/]source-map-support\.js$/.test(f));
+    return loaded && /\bwrapCallSite\(stack\[i\], state\)/.test(Function.prototype.toString.call(prepare));
+}
+
+// Node's own formatting or source-map-support's is replaced; anything else (a debugger's) is kept.
+const installedPrepare = Error.prepareStackTrace;
+const nodePrepare = installedPrepare?.name === "ErrorPrepareStackTrace" ? installedPrepare : undefined;
+if (installedPrepare === undefined || nodePrepare || isSourceMapSupport(installedPrepare)) {
     Error.prepareStackTrace = function prepareStackTrace(error, frames) {
         if (isSdkPromiseStack(frames)) return unformattedPromiseStack;
         if (!frames.some((f) => sourceMaps.has(f.getFileName()))) {
-            return defaultPrepare ? defaultPrepare(error, frames) : errorHeader(error) + frames.map((f) => `\n    at ${f}`).join("");
+            return nodePrepare ? nodePrepare(error, frames) : errorHeader(error) + frames.map((f) => `\n    at ${f}`).join("");
         }
         return errorHeader(error) + frames.map((f) => `\n    at ${frameText(f)}`).join("");
     };

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { isDeepStrictEqual } from "util";
 import { postgresqlChart, redisChart } from "../lib/bitnami-charts";
-import { ProgramRun, RecordedResource, readStackConfig, runProgramExpectingError, runStack, stacks, userSecrets } from "./mocks";
+import { ProgramRun, RecordedResource, applyTransforms, readStackConfig, runProgramExpectingError, runStack, stacks, userSecrets } from "./mocks";
 
 type Values = Record<string, any>;
 
@@ -256,8 +256,15 @@ describe("data tier under mocks: stable credentials", () => {
     });
 });
 
-/** Every chart carries one transform that only records its objects for the destroy guard (components/chart-objects.ts). */
-const objectsRecorder = 1;
+/**
+ * What a chart's transform (one: data safety's, when on, composed with the destroy guard's record
+ * of its objects, components/chart-objects.ts) makes of a rendered object of `type`.
+ */
+async function safetyOf(chart: RecordedResource, type: string): Promise<{ protect: boolean; retainOnDelete: boolean }> {
+    const { opts } = await applyTransforms(chart, { type, name: `${chart.name}:llm-platform/object`, custom: true, props: { metadata: { name: "object" } } });
+    return { protect: opts.protect === true, retainOnDelete: opts.retainOnDelete === true };
+}
+const claimType = "kubernetes:core/v1:PersistentVolumeClaim";
 
 describe("data tier under mocks: data safety", () => {
     it("prod: Secrets and passwords are protected, Secrets retained; the charts are not protected, each carries the transform that guards what holds data", async () => {
@@ -266,7 +273,9 @@ describe("data tier under mocks: data safety", () => {
             const chart = chartOf(run, store);
             assert.equal(chart.options.protect, false, `${store} chart: protecting it would protect every rendered object`);
             assert.equal(chart.options.retainOnDelete, false, `${store} chart retainOnDelete`);
-            assert.equal(chart.options.transforms, objectsRecorder + 1, `${store} chart: the data-safety transform`);
+            assert.equal(chart.options.transforms, 1, `${store} chart: one transform, one callback per object`);
+            assert.deepEqual(await safetyOf(chart, claimType), { protect: true, retainOnDelete: true }, `${store} chart: its volume claims`);
+            assert.deepEqual(await safetyOf(chart, "kubernetes:core/v1:Service"), { protect: false, retainOnDelete: false }, `${store} chart: its Services`);
             const secret = secretNamed(run, `llm-platform-prod-${store}-auth`);
             assert.equal(secret.options.protect, true);
             assert.equal(secret.options.retainOnDelete, true);
@@ -306,15 +315,16 @@ describe("data tier under mocks: data safety", () => {
     it("dev and staging: nothing protected, so a stack can be torn down", async () => {
         for (const stack of ["dev", "staging"] as const) {
             const run = await runStack(stack);
-            const guarded = [...run.ofType(chartType), ...run.ofType(passwordType), ...run.ofType(secretType)].filter((r) => r.options.protect || r.options.retainOnDelete || r.options.transforms > (r.type === chartType ? objectsRecorder : 0));
+            const guarded = [...run.ofType(chartType), ...run.ofType(passwordType), ...run.ofType(secretType)].filter((r) => r.options.protect || r.options.retainOnDelete);
             assert.deepEqual(guarded.map((r) => r.name), [], stack);
+            for (const chart of run.ofType(chartType)) assert.deepEqual(await safetyOf(chart, claimType), { protect: false, retainOnDelete: false }, `${stack} ${chart.name}`);
         }
     });
 
     it("protect: false in prod turns data safety off (to tear a stack down on purpose)", async () => {
         const run = await runStack("prod", { set: { postgresql: { ...prodPostgresql(), protect: false } } });
-        assert.equal(chartOf(run, "postgresql").options.transforms, objectsRecorder);
-        assert.equal(chartOf(run, "redis").options.transforms, objectsRecorder + 1);
+        assert.deepEqual(await safetyOf(chartOf(run, "postgresql"), claimType), { protect: false, retainOnDelete: false });
+        assert.deepEqual(await safetyOf(chartOf(run, "redis"), claimType), { protect: true, retainOnDelete: true });
     });
 });
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ChartObjects, childUrn } from "../components/chart-objects";
+import { ChartObjects, childUrn, composeTransforms } from "../components/chart-objects";
 import { destroyGuardNote } from "../components/destroy-guard";
 import { chartObjectUrns } from "./fixtures/programs/guard-with-chart-objects";
 import { RecordedResource, promiseOf, readStackConfig, runProgram, runStack } from "./mocks";
@@ -83,5 +83,34 @@ describe("chart objects (components/chart-objects.ts)", () => {
             `${chartUrn.replace("::postgresql-chart", "")}$kubernetes:apps/v1:StatefulSet::postgresql-chart:llm-platform/pg`,
             `${chartUrn.replace("::postgresql-chart", "")}$kubernetes:core/v1:Service::postgresql-chart:llm-platform/pg`,
         ]);
+    });
+
+    describe("composeTransforms: a chart's transforms as one (one callback per object instead of one per transform)", () => {
+        const object = { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "chart:ns/data", custom: true, props: { a: 1 }, opts: {} };
+
+        it("applies them in order, each seeing what the one before returned", async () => {
+            const seen: unknown[] = [];
+            const composed = composeTransforms([
+                (args) => ({ props: { ...args.props, b: 2 }, opts: { ...args.opts, protect: true } }),
+                async (args) => {
+                    seen.push(args.props, args.opts);
+                    return { props: { ...args.props, c: 3 }, opts: { ...args.opts, retainOnDelete: true } };
+                },
+            ]);
+            assert.deepEqual(await composed(object), { props: { a: 1, b: 2, c: 3 }, opts: { protect: true, retainOnDelete: true } });
+            assert.deepEqual(seen, [{ a: 1, b: 2 }, { protect: true }]);
+        });
+
+        it("a transform returning undefined leaves the object as it was; all of them undefined is undefined (nothing sent back)", async () => {
+            const names: string[] = [];
+            const record: pulumi.ResourceTransform = (args) => {
+                names.push(args.name);
+                return undefined;
+            };
+            assert.equal(await composeTransforms([record, record])(object), undefined);
+            assert.deepEqual(await composeTransforms([record, (args) => ({ props: args.props, opts: { protect: true } }), record])(object), { props: { a: 1 }, opts: { protect: true } });
+            assert.deepEqual(names, ["chart:ns/data", "chart:ns/data", "chart:ns/data", "chart:ns/data"]);
+            assert.equal(await composeTransforms([])(object), undefined);
+        });
     });
 });

@@ -36,6 +36,11 @@ export interface RecordedResource {
     custom: boolean;
     /** The inputs as plain values (secrets unwrapped). */
     inputs: any;
+    /**
+     * Its engine-side transforms, in order (the mocks API hands them to `newResource`; the mock
+     * monitor doesn't run them). applyTransforms applies them to an object it parents.
+     */
+    transforms: readonly pulumi.ResourceTransform[];
     /** Paths of the inputs that were sent as secrets, e.g. "stringData.anthropic-api-key". */
     secretPaths: string[];
     options: RecordedOptions;
@@ -112,8 +117,14 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
     return state;
 }
 
+/** The transforms of registrations not yet recorded, by type and name, first in first out. */
+const pendingTransforms = new Map<string, pulumi.ResourceTransform[][]>();
+const transformsKey = (type: string, name: string) => `${type}::${name}`;
+
 const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
+        const key = transformsKey(args.type, args.name);
+        pendingTransforms.set(key, [...(pendingTransforms.get(key) ?? []), args.transforms ?? []]);
         return { id: `${args.name}-id`, state: mockState(args) };
     },
     call(args) {
@@ -191,7 +202,11 @@ function recordedResource(req: any, resp: any, stack: string): RecordedResource 
         }
         return decoded;
     };
-    return {
+    const key = transformsKey(req.getType(), req.getName());
+    const [transforms = [], ...later] = pendingTransforms.get(key) ?? [];
+    if (later.length > 0) pendingTransforms.set(key, later);
+    else pendingTransforms.delete(key);
+    const resource = {
         type: req.getType(),
         name: req.getName(),
         urn: resp.getUrn(),
@@ -205,13 +220,37 @@ function recordedResource(req: any, resp: any, stack: string): RecordedResource 
         get options() {
             return (options ??= deepFreeze(optionsOf(req, stack)));
         },
-    };
+    } as RecordedResource;
+    // Functions, which differ from run to run: not enumerable, so runs compare by what they registered.
+    return Object.defineProperty(resource, "transforms", { value: transforms, enumerable: false });
 }
 
 /** Waits until every resource registration the program started has been answered. */
 export async function settle(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+}
+
+/** An object as a transform sees it: a chart's rendered object, say. */
+export interface TransformedObject {
+    type: string;
+    name: string;
+    custom: boolean;
+    props: Record<string, any>;
+    opts: pulumi.CustomResourceOptions;
+}
+
+/**
+ * What `resource`'s transforms make of an object it parents, applied as the engine applies them:
+ * in order, each seeing what the one before returned, `undefined` leaving the object as it was.
+ */
+export async function applyTransforms(resource: RecordedResource, object: Omit<TransformedObject, "opts"> & { opts?: pulumi.CustomResourceOptions }): Promise<TransformedObject> {
+    let current: TransformedObject = { opts: {}, ...object };
+    for (const transform of resource.transforms) {
+        const result = await transform(current);
+        if (result) current = { ...current, props: result.props, opts: result.opts };
+    }
+    return current;
 }
 
 /** A stack file's config, keyed as the engine passes it to the program ("llm-platform:key"). */
@@ -316,6 +355,7 @@ function engineConfigOf(config: StackConfig, edit: ConfigEdit): { values: Record
 /** Evaluates index.ts under mocks with this config. */
 async function evaluate(stack: string, config: { values: Record<string, string>; secretKeys: string[] }, entry = "index.ts"): Promise<ProgramRun> {
     recorded.length = 0;
+    pendingTransforms.clear();
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await installMocks(stack);
     clearProgramModules(entry);

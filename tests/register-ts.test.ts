@@ -21,13 +21,13 @@ function scratch(): string {
 
 describe("register-ts: what pulumi runs", () => {
     for (const dir of [".", "deployments"]) {
-        it(`${dir}/Pulumi.yaml runs program.cjs, which loads index.ts through the loader (no ts-node, no build step)`, () => {
+        it(`${dir}/Pulumi.yaml runs program.cjs, which loads index.ts through the loader (no ts-node, no build step), the SDK's serialization dependencies deferred`, () => {
             const project = parseYaml(fs.readFileSync(path.join(projectRoot, dir, "Pulumi.yaml"), "utf8"));
             assert.equal(project.main, "program.cjs");
             assert.equal(project.runtime.options.typescript, false);
             const program = fs.readFileSync(path.join(projectRoot, dir, "program.cjs"), "utf8");
             const requires = [...program.matchAll(/require\("([^"]+)"\)/g)].map((m) => path.resolve(projectRoot, dir, m[1]));
-            assert.deepEqual(requires, [path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, dir, "index.ts")]);
+            assert.deepEqual(requires, [path.join(projectRoot, "scripts", "lazy-sdk-deps.cjs"), path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, dir, "index.ts")]);
         });
     }
 
@@ -127,5 +127,61 @@ describe("register-ts: the TypeScript loader", () => {
         assert.ok(files.some((f) => f.endsWith(".js")) && files.some((f) => f.endsWith(".map")), files.join(", "));
         const uncached = run("off");
         assert.equal(uncached.stdout, "hello\n", uncached.stderr);
+    });
+
+    describe("under pulumi, whose language host installs source-map-support before it loads the program", () => {
+        // A JavaScript file with a source map that places its one line in "original.ts", line 40.
+        function mappedScript(dir: string): string {
+            const file = path.join(dir, "mapped.js");
+            const map = { version: 3, file: "mapped.js", sources: ["original.ts"], names: [], mappings: "AAuCA" };
+            fs.writeFileSync(file, `exports.stack = () => new Error("here").stack;\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
+            return file;
+        }
+        /** The top frame of a stack taken in mappedScript, with `preload` loaded first. */
+        function topFrame(preload: string[]): string {
+            const file = mappedScript(scratch());
+            const script = `for (const p of ${JSON.stringify(preload)}) require(p); console.log(require(${JSON.stringify(file)}).stack().split("\\n")[1].trim())`;
+            const run = spawnSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8" });
+            assert.equal(run.status, 0, run.stderr);
+            return run.stdout.trim();
+        }
+        const sourceMapSupport = require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] });
+        const registerTs = path.join(projectRoot, "scripts", "register-ts.cjs");
+
+        it("the SDK's language host does install it, before the program", () => {
+            const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+            const run = fs.readFileSync(path.join(sdkDir, "cmd", "run", "index.js"), "utf8");
+            assert.match(run, /^require\("source-map-support\/register"\);$/m);
+        });
+
+        it("source-map-support maps every frame through its file's source map: the cost the loader takes over from", () => {
+            assert.match(topFrame([sourceMapSupport]), /original\.ts:40:1\)$/);
+        });
+
+        it("the loader replaces it: frames outside the repository's .ts files stay at their JavaScript positions", () => {
+            assert.match(topFrame([sourceMapSupport, registerTs]), /mapped\.js:1:\d+\)$/);
+        });
+
+        it("the loader still maps the .ts files' frames and leaves the SDK's promise stacks unformatted", () => {
+            const dir = scratch();
+            const file = path.join(dir, "thrower.ts");
+            fs.writeFileSync(file, ["type Unused = string;", "", "export const stack = (): string => new Error(\"here\").stack ?? \"\";", ""].join("\n"));
+            const script = [
+                `require(${JSON.stringify(sourceMapSupport)}); require(${JSON.stringify(registerTs)});`,
+                `console.log(require(${JSON.stringify(file)}).stack().split("\\n")[1].trim());`,
+                'const p = Promise.resolve(1); require("@pulumi/pulumi/runtime/debuggable").debuggablePromise(p, "ctx"); console.log(p._debugStackTrace);',
+            ].join(" ");
+            const run = spawnSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "" } });
+            assert.equal(run.status, 0, run.stderr);
+            const [frame, promiseStack] = run.stdout.trim().split("\n");
+            assert.match(frame, new RegExp(`${file.replace(/[.\\/]/g, "\\$&")}:3:36\\)$`));
+            assert.equal(promiseStack, "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set");
+        });
+
+        it("a stack formatter it doesn't know (a debugger's) is kept", () => {
+            const custom = "Error.prepareStackTrace = function custom(error) { return `custom: ${error.message}`; }";
+            const run = spawnSync(process.execPath, ["-e", `${custom}; require(${JSON.stringify(registerTs)}); console.log(new Error("kept").stack)`], { encoding: "utf8" });
+            assert.equal(run.stdout.trim(), "custom: kept", run.stderr);
+        });
     });
 });
