@@ -91,7 +91,8 @@ async function unknownByTypeMap(value: unknown, type: string, at: string): Promi
  */
 let checker: { program: ts.Program; kinds: string[] } | undefined;
 const probePath = path.join(projectRoot, "tests", "__schema-probe.mts");
-const compilerOptions: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ["lib.es2022.d.ts"] };
+/** ES5's lib is all the models' declarations use (interfaces of strings, numbers, arrays, records); ES2022's is 54 more files to parse. */
+const compilerOptions: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ["lib.es5.d.ts"] };
 
 function probeProgram(kinds: string[], oldProgram?: ts.Program): ts.Program {
     const probeText = kinds.map((kind, i) => `export type { I${kind.split("/").pop()} as T${i} } from "${kind}";`).join("\n");

@@ -11,10 +11,6 @@ import * as path from "path";
 import { projectRoot } from "./mocks";
 
 const lazySdkDeps = path.join(projectRoot, "scripts", "lazy-sdk-deps.cjs");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheRoot } = require("../scripts/register-ts.cjs") as { cacheRoot?: string };
-/** The child processes share the loader's V8 code cache (TypeScript's compiler is 9 MB of JavaScript). */
-const env = { ...process.env, ...(cacheRoot ? { NODE_COMPILE_CACHE: path.join(cacheRoot, "v8") } : {}) };
 
 /** Which of the two deferred packages are loaded, as a script prints it. */
 const printLoaded = 'const loaded = () => [...new Set(Object.keys(require.cache).map((f) => /node_modules\\/(typescript|@npmcli\\/arborist)\\//.exec(f)?.[1]).filter(Boolean))].sort();';
@@ -22,7 +18,7 @@ const printLoaded = 'const loaded = () => [...new Set(Object.keys(require.cache)
 /** Runs `script` in a Node process in `cwd`, with the stand-ins or without; its stdout's lines. */
 function run(script: string, withStandIns: boolean, cwd = projectRoot): string[] {
     const args = [...(withStandIns ? ["-r", lazySdkDeps] : []), "-e", `${printLoaded} ${script}`];
-    const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env });
+    const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
     return result.stdout.trim().split("\n");
 }
@@ -38,26 +34,36 @@ describe("lazy-sdk-deps: the SDK's function serialization loads what it needs wh
         assert.deepEqual(JSON.parse(run(`require(${sdk}); console.log(JSON.stringify(loaded()));`, false)[0]), ["@npmcli/arborist", "typescript"]);
     });
 
-    it("with it, importing @pulumi/pulumi loads neither; serializing a function and computing code paths load them and work", () => {
-        // A package of its own, without dependencies: computeCodePaths walks the package's dependency tree.
-        const dir = scratch();
-        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "serializes", version: "1.0.0", dependencies: {} }));
+    it("with it, importing @pulumi/pulumi loads neither; serializing a function loads TypeScript then, and comes out whole", () => {
         const script = [
             `const pulumi = require(${sdk});`,
             "console.log(JSON.stringify(loaded()));",
-            "(async () => {",
-            "  const fn = await pulumi.runtime.serializeFunction((x) => x * 42);",
+            "pulumi.runtime.serializeFunction((x) => x * 42).then((fn) => {",
             "  console.log(JSON.stringify({ exportName: fn.exportName, text: fn.text }));",
-            "  console.log(JSON.stringify([...(await pulumi.runtime.computeCodePaths()).keys()]));",
             "  console.log(JSON.stringify(loaded()));",
-            "})().catch((e) => { console.error(e); process.exit(1); });",
+            "}).catch((e) => { console.error(e); process.exit(1); });",
         ].join("\n");
-        const [atImport, serialized, codePaths, atEnd] = run(script, true, dir).map((line) => JSON.parse(line));
+        const [atImport, serialized, atEnd] = run(script, true).map((line) => JSON.parse(line));
         assert.deepEqual(atImport, []);
         assert.equal(serialized.exportName, "handler");
         assert.match(serialized.text, /^exports\.handler = __f0;\n[\s\S]*return \(x\) => x \* 42;/);
-        assert.deepEqual(codePaths, []);
-        assert.deepEqual(atEnd, ["@npmcli/arborist", "typescript"]);
+        assert.deepEqual(atEnd, ["typescript"]);
+    });
+
+    it("Arborist, as the SDK requires it (through TypeScript's __importStar), loads when first used and works", () => {
+        // A stand-in SDK file and Arborist: the real Arborist's use (computeCodePaths) walks a whole dependency tree.
+        const dir = scratch();
+        const codePaths = path.join(dir, "node_modules", "@pulumi", "pulumi", "runtime", "closure", "codePaths.js");
+        const arborist = path.join(dir, "node_modules", "@npmcli", "arborist", "index.js");
+        for (const file of [codePaths, arborist]) fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(arborist, 'globalThis.arboristLoaded = true;\nclass Arborist { constructor(options) { this.path = options.path; } }\nmodule.exports = { Arborist };\n');
+        fs.writeFileSync(codePaths, [
+            "var __importStar = (this && this.__importStar) || function (mod) { if (mod && mod.__esModule) return mod; var result = {}; if (mod != null) for (var k in mod) if (Object.hasOwnProperty.call(mod, k)) result[k] = mod[k]; result[\"default\"] = mod; return result; };",
+            'const arborist = __importStar(require("@npmcli/arborist"));',
+            "exports.use = (p) => new arborist.Arborist({ path: p }).path;",
+        ].join("\n"));
+        const script = `const { use } = require(${JSON.stringify(codePaths)}); const before = globalThis.arboristLoaded === true; console.log(JSON.stringify({ before, used: use("/x"), after: globalThis.arboristLoaded === true }));`;
+        assert.deepEqual(JSON.parse(run(script, true, dir)[0]), { before: false, used: "/x", after: true });
     });
 
     it("a module that can't be found fails at the require, as before (the SDK's shim then falls back to its own TypeScript)", () => {
@@ -65,7 +71,7 @@ describe("lazy-sdk-deps: the SDK's function serialization loads what it needs wh
         const shim = path.join(dir, "node_modules", "@pulumi", "pulumi", "typescript-shim.js");
         fs.mkdirSync(path.dirname(shim), { recursive: true });
         fs.writeFileSync(shim, 'try { module.exports = require("typescript"); } catch (e) { module.exports = { fallback: e.code }; }\n');
-        const result = spawnSync(process.execPath, ["-r", lazySdkDeps, "-e", `console.log(JSON.stringify(require(${JSON.stringify(shim)})))`], { cwd: dir, encoding: "utf8", env });
+        const result = spawnSync(process.execPath, ["-r", lazySdkDeps, "-e", `console.log(JSON.stringify(require(${JSON.stringify(shim)})))`], { cwd: dir, encoding: "utf8" });
         assert.equal(result.status, 0, result.stderr);
         assert.deepEqual(JSON.parse(result.stdout), { fallback: "MODULE_NOT_FOUND" });
     });

@@ -158,24 +158,32 @@ describe("register-ts: the TypeScript loader", () => {
             assert.match(topFrame([sourceMapSupport]), /original\.ts:40:1\)$/);
         });
 
-        it("the loader replaces it: frames outside the repository's .ts files stay at their JavaScript positions", () => {
-            assert.match(topFrame([sourceMapSupport, registerTs]), /mapped\.js:1:\d+\)$/);
-        });
-
-        it("the loader still maps the .ts files' frames and leaves the SDK's promise stacks unformatted", () => {
+        /** One process as pulumi runs the program: source-map-support, then the loader; what it prints. */
+        let underPulumi: { jsFrame: string; tsFrame: string; promiseStack: string; tsFile: string } | undefined;
+        before(() => {
             const dir = scratch();
-            const file = path.join(dir, "thrower.ts");
-            fs.writeFileSync(file, ["type Unused = string;", "", "export const stack = (): string => new Error(\"here\").stack ?? \"\";", ""].join("\n"));
+            const tsFile = path.join(dir, "thrower.ts");
+            fs.writeFileSync(tsFile, ["type Unused = string;", "", "export const stack = (): string => new Error(\"here\").stack ?? \"\";", ""].join("\n"));
+            const jsFile = mappedScript(dir);
             const script = [
                 `require(${JSON.stringify(sourceMapSupport)}); require(${JSON.stringify(registerTs)});`,
-                `console.log(require(${JSON.stringify(file)}).stack().split("\\n")[1].trim());`,
+                `console.log(require(${JSON.stringify(jsFile)}).stack().split("\\n")[1].trim());`,
+                `console.log(require(${JSON.stringify(tsFile)}).stack().split("\\n")[1].trim());`,
                 'const p = Promise.resolve(1); require("@pulumi/pulumi/runtime/debuggable").debuggablePromise(p, "ctx"); console.log(p._debugStackTrace);',
             ].join(" ");
             const run = spawnSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "" } });
             assert.equal(run.status, 0, run.stderr);
-            const [frame, promiseStack] = run.stdout.trim().split("\n");
-            assert.match(frame, new RegExp(`${file.replace(/[.\\/]/g, "\\$&")}:3:36\\)$`));
-            assert.equal(promiseStack, "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set");
+            const [jsFrame, tsFrame, promiseStack] = run.stdout.trim().split("\n");
+            underPulumi = { jsFrame, tsFrame, promiseStack, tsFile };
+        });
+
+        it("the loader replaces it: frames outside the repository's .ts files stay at their JavaScript positions", () => {
+            assert.match(underPulumi!.jsFrame, /mapped\.js:1:\d+\)$/);
+        });
+
+        it("the loader still maps the .ts files' frames and leaves the SDK's promise stacks unformatted", () => {
+            assert.match(underPulumi!.tsFrame, new RegExp(`${underPulumi!.tsFile.replace(/[.\\/]/g, "\\$&")}:3:36\\)$`));
+            assert.equal(underPulumi!.promiseStack, "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set");
         });
 
         it("a stack formatter it doesn't know (a debugger's) is kept", () => {
