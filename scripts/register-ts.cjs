@@ -172,13 +172,49 @@ function errorHeader(error) {
 /**
  * The SDK's debuggablePromise takes `new Error().stack` for every promise it makes (~1,100 in a
  * prod run) and reads it only to print leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set
- * (runtime/debuggable.js). Unless it is set, that stack is not formatted: formatting them was a
- * tenth of a prod start and of the unit suite (docs/performance.md). tests/register-ts.test.ts
- * holds the SDK to reading it only then.
+ * (runtime/debuggable.js). Unless it is set, the function runs with Error.stackTraceLimit at 0, so
+ * no frames are captured and the stack it keeps is "Error": capturing and formatting them was a
+ * tenth of a prod start and ~2 s of the unit suite's CPU (docs/performance.md).
+ * tests/register-ts.test.ts holds the SDK to reading that stack only then, and to calling the
+ * function through its module's exports (which is what is wrapped here).
  */
-const sdkPromiseStacks = process.env.PULUMI_DEBUG_PROMISE_LEAKS ? undefined : path.join("@pulumi", "pulumi", "runtime", "debuggable.js");
-const unformattedPromiseStack = "Error: the stack of an SDK promise, formatted only when PULUMI_DEBUG_PROMISE_LEAKS is set";
-const isSdkPromiseStack = (frames) => sdkPromiseStacks !== undefined && frames[0]?.getFunctionName() === "debuggablePromise" && (frames[0].getFileName() ?? "").endsWith(sdkPromiseStacks);
+const debuggableFile = (() => {
+    try {
+        return require.resolve("@pulumi/pulumi/runtime/debuggable.js", { paths: [root] });
+    } catch {
+        return undefined; // no SDK: nothing to wrap
+    }
+})();
+function withoutPromiseStacks(debuggable) {
+    const debuggablePromise = debuggable.debuggablePromise;
+    if (typeof debuggablePromise !== "function" || debuggablePromise.capturesNoStack) return;
+    const wrapped = function (promise, context) {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return debuggablePromise.call(this, promise, context);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    debuggable.debuggablePromise = Object.assign(wrapped, { capturesNoStack: true });
+}
+if (debuggableFile && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
+    const loaded = require.cache[debuggableFile];
+    if (loaded) {
+        withoutPromiseStacks(loaded.exports); // under pulumi: the language host loaded it before the program
+    } else {
+        const load = Module._load;
+        Module._load = function loadWrappingDebuggable(request, parent, isMain) {
+            const exports = load.apply(this, arguments);
+            if (exports?.debuggablePromise !== undefined && require.cache[debuggableFile]?.exports === exports) {
+                withoutPromiseStacks(exports);
+                if (Module._load === loadWrappingDebuggable) Module._load = load;
+            }
+            return exports;
+        };
+    }
+}
 
 /**
  * Whether `prepare` is source-map-support's. @pulumi/pulumi's language host (cmd/run) installs it
@@ -199,7 +235,6 @@ const installedPrepare = Error.prepareStackTrace;
 const nodePrepare = installedPrepare?.name === "ErrorPrepareStackTrace" ? installedPrepare : undefined;
 if (installedPrepare === undefined || nodePrepare || isSourceMapSupport(installedPrepare)) {
     Error.prepareStackTrace = function prepareStackTrace(error, frames) {
-        if (isSdkPromiseStack(frames)) return unformattedPromiseStack;
         if (!frames.some((f) => sourceMaps.has(f.getFileName()))) {
             return nodePrepare ? nodePrepare(error, frames) : errorHeader(error) + frames.map((f) => `\n    at ${f}`).join("");
         }
