@@ -205,7 +205,7 @@ if (debuggableFile && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
         withoutPromiseStacks(loaded.exports); // under pulumi: the language host loaded it before the program
     } else {
         const load = Module._load;
-        Module._load = function loadWrappingDebuggable(request, parent, isMain) {
+        Module._load = function loadWrappingDebuggable() {
             const exports = load.apply(this, arguments);
             if (exports?.debuggablePromise !== undefined && require.cache[debuggableFile]?.exports === exports) {
                 withoutPromiseStacks(exports);
