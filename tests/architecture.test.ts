@@ -3,6 +3,7 @@
  * back-arrow, index.ts only wires, and no function grows past what a reader takes in at once.
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
@@ -120,5 +121,13 @@ describe("architecture: functions a reader takes in at once", () => {
             visit(source);
         }
         assert.deepEqual(long, []);
+    });
+});
+
+describe("architecture: what the repository tracks", () => {
+    it("no node_modules, not even a symlink (a worktree's was once committed: `node_modules/` in .gitignore matches directories only)", () => {
+        const tracked = execFileSync("git", ["ls-files", "--", "node_modules", "*/node_modules"], { cwd: projectRoot, encoding: "utf8" });
+        assert.equal(tracked, "");
+        assert.ok(fs.readFileSync(path.join(projectRoot, ".gitignore"), "utf8").split("\n").includes("node_modules"), ".gitignore ignores node_modules as a file or a directory");
     });
 });
