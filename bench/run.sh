@@ -124,12 +124,12 @@ if (( have_pulumi )); then
   # The no-op floors: here when prod's previews can't run, else taken in turn with prod's no-op previews (below).
   # shellcheck disable=SC2317 # run through sample
   engine_floor() { pulumi -C "$empty" --non-interactive preview -s bench --expect-no-changes; }
-  # The same with the SDK's function-serialization dependencies deferred, as program.cjs defers them.
+  # The same with the SDK's function-serialization dependencies deferred, as the program's loader defers them.
   # shellcheck disable=SC2317 # run through sample
   engine_floor_deferred() { NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--require=$ROOT/scripts/lazy-sdk-deps.cjs" engine_floor; }
   floor_rows() { # $1 = note
     row "engine floor: no-op \`pulumi preview\` of an empty program" engine-floor "e2e/fixtures/empty (JavaScript)$1"
-    row "engine floor, the SDK's function-serialization dependencies deferred (scripts/lazy-sdk-deps.cjs, as program.cjs does)" engine-floor-deferred "the same program, \`NODE_OPTIONS=--require=...\`$1"
+    row "engine floor, the SDK's function-serialization dependencies deferred (scripts/lazy-sdk-deps.cjs, as the program's loader does)" engine-floor-deferred "the same program, \`NODE_OPTIONS=--require=...\`$1"
   }
   if (( ! have_providers )); then
     sample engine-floor "$RUNS" engine_floor

@@ -12,8 +12,9 @@
  * at the require. tests/lazy-sdk-deps.test.ts holds the SDK to requiring them from these files
  * and serializes a function through the stand-ins.
  *
- * program.cjs loads it before anything else; `node -r ./scripts/lazy-sdk-deps.cjs` does the same
- * for any other entry point.
+ * scripts/register-ts.cjs loads it first, so every run of the TypeScript has it (pulumi through
+ * program.cjs, mocha, the e2e, the benchmarks); `node -r ./scripts/lazy-sdk-deps.cjs` gives it to
+ * a JavaScript entry point (bench/run.sh's second engine floor).
  */
 const Module = require("node:module");
 const path = require("node:path");

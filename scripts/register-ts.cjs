@@ -24,11 +24,13 @@
  *
  * transpiles every .ts file of the repository into the cache, then loads the program's modules
  * (config/ and components/, which only define things; index.ts, which runs the program, is not
- * loaded) so that V8's code cache holds them and the SDKs they import, as program.cjs loads them
- * (after scripts/lazy-sdk-deps.cjs). npm runs it after `npm ci`
+ * loaded) so that V8's code cache holds them and the SDKs they import, as a run loads them
+ * (scripts/lazy-sdk-deps.cjs deferring what it defers). npm runs it after `npm ci`
  * and `npm install` (package.json "prepare"): the first `pulumi preview` of a fresh checkout, a CI
  * runner or a Pulumi Deployments run starts as warm as the next.
  */
+// Before anything can load @pulumi/pulumi: its function-serialization dependencies load when used.
+require("./lazy-sdk-deps.cjs");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
@@ -272,8 +274,6 @@ function warm() {
             console.error(`register-ts: ${path.relative(root, file)} not cached: ${error.message.split("\n")[0]}`);
         }
     }
-    // As program.cjs loads them: the SDK's serialization dependencies deferred, so not cached either.
-    require("./lazy-sdk-deps.cjs");
     for (const entry of ["config/index.ts", "components/index.ts"]) {
         try {
             require(path.join(root, entry));

@@ -1,7 +1,7 @@
 /**
- * scripts/lazy-sdk-deps.cjs, which program.cjs loads first: @pulumi/pulumi's function
- * serialization dependencies (TypeScript's compiler, npm's Arborist) load when they are used, not
- * when the SDK is imported.
+ * scripts/lazy-sdk-deps.cjs, which the loader (scripts/register-ts.cjs) loads first:
+ * @pulumi/pulumi's function serialization dependencies (TypeScript's compiler, npm's Arborist) load
+ * when they are used, not when the SDK is imported.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -11,13 +11,15 @@ import * as path from "path";
 import { projectRoot } from "./mocks";
 
 const lazySdkDeps = path.join(projectRoot, "scripts", "lazy-sdk-deps.cjs");
+/** What every run of the TypeScript loads first (pulumi through program.cjs, mocha, the e2e). */
+const loader = path.join(projectRoot, "scripts", "register-ts.cjs");
 
 /** Which of the two deferred packages are loaded, as a script prints it. */
 const printLoaded = 'const loaded = () => [...new Set(Object.keys(require.cache).map((f) => /node_modules\\/(typescript|@npmcli\\/arborist)\\//.exec(f)?.[1]).filter(Boolean))].sort();';
 
-/** Runs `script` in a Node process in `cwd`, with the stand-ins or without; its stdout's lines. */
-function run(script: string, withStandIns: boolean, cwd = projectRoot): string[] {
-    const args = [...(withStandIns ? ["-r", lazySdkDeps] : []), "-e", `${printLoaded} ${script}`];
+/** Runs `script` in a Node process in `cwd`, `preload` loaded first (or nothing); its stdout's lines. */
+function run(script: string, preload: string | undefined, cwd = projectRoot): string[] {
+    const args = [...(preload ? ["-r", preload] : []), "-e", `${printLoaded} ${script}`];
     const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
     return result.stdout.trim().split("\n");
@@ -31,10 +33,10 @@ describe("lazy-sdk-deps: the SDK's function serialization loads what it needs wh
     const sdk = JSON.stringify(require.resolve("@pulumi/pulumi"));
 
     it("without it, importing @pulumi/pulumi loads TypeScript and Arborist (what it defers; an SDK that stops fails here)", () => {
-        assert.deepEqual(JSON.parse(run(`require(${sdk}); console.log(JSON.stringify(loaded()));`, false)[0]), ["@npmcli/arborist", "typescript"]);
+        assert.deepEqual(JSON.parse(run(`require(${sdk}); console.log(JSON.stringify(loaded()));`, undefined)[0]), ["@npmcli/arborist", "typescript"]);
     });
 
-    it("with it, importing @pulumi/pulumi loads neither; serializing a function loads TypeScript then, and comes out whole", () => {
+    it("with the loader, importing @pulumi/pulumi loads neither; serializing a function loads TypeScript then, and comes out whole", () => {
         const script = [
             `const pulumi = require(${sdk});`,
             "console.log(JSON.stringify(loaded()));",
@@ -43,7 +45,7 @@ describe("lazy-sdk-deps: the SDK's function serialization loads what it needs wh
             "  console.log(JSON.stringify(loaded()));",
             "}).catch((e) => { console.error(e); process.exit(1); });",
         ].join("\n");
-        const [atImport, serialized, atEnd] = run(script, true).map((line) => JSON.parse(line));
+        const [atImport, serialized, atEnd] = run(script, loader).map((line) => JSON.parse(line));
         assert.deepEqual(atImport, []);
         assert.equal(serialized.exportName, "handler");
         assert.match(serialized.text, /^exports\.handler = __f0;\n[\s\S]*return \(x\) => x \* 42;/);
@@ -63,7 +65,7 @@ describe("lazy-sdk-deps: the SDK's function serialization loads what it needs wh
             "exports.use = (p) => new arborist.Arborist({ path: p }).path;",
         ].join("\n"));
         const script = `const { use } = require(${JSON.stringify(codePaths)}); const before = globalThis.arboristLoaded === true; console.log(JSON.stringify({ before, used: use("/x"), after: globalThis.arboristLoaded === true }));`;
-        assert.deepEqual(JSON.parse(run(script, true, dir)[0]), { before: false, used: "/x", after: true });
+        assert.deepEqual(JSON.parse(run(script, lazySdkDeps, dir)[0]), { before: false, used: "/x", after: true });
     });
 
     it("a module that can't be found fails at the require, as before (the SDK's shim then falls back to its own TypeScript)", () => {
