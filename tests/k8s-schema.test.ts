@@ -62,6 +62,11 @@ describe("every Kubernetes object matches the upstream schema", () => {
         assert.deepEqual(await unknownFields(monitor), [".spec.endpoints[0].intervall"]);
     });
 
+    it("a custom resource's field named like a member of every object (constructor, toString) is unknown too", async () => {
+        const rule = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "r" }, spec: { constructor: 1, groups: [{ name: "g", rules: [], toString: "x" }] } };
+        assert.deepEqual(await unknownFields(rule), [".spec.constructor", ".spec.groups[0].toString"]);
+    });
+
     it("a custom resource the program doesn't create (a PodMonitor) is checked too, and an unknown kind is refused", async () => {
         const monitor = { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: "api" }, spec: { selector: {}, podMetricsEndpoints: [{ port: "metrics", pathh: "/m" }] } };
         assert.deepEqual(await schemaProblems(monitor), []);
