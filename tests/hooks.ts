@@ -9,7 +9,7 @@
  * it starts the parallel workers, which inherit the paths (tests/toolchain.ts).
  */
 import * as path from "path";
-import { currentTest } from "./mocks";
+import { currentTest } from "./suite";
 import { sharedToolPaths } from "./toolchain";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -8,7 +8,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 
-export const projectRoot = path.resolve(__dirname, "..");
+import { currentTest, projectRoot } from "./suite";
+
+export { currentTest, projectRoot };
 
 /** Resource options as the engine receives them (what the mocks API alone does not expose). */
 export interface RecordedOptions {
@@ -398,11 +400,7 @@ function deepFreeze<T>(value: T): T {
 /** Every evaluation of the process, by stack and config: most tests read a stack another test evaluated. */
 const evaluations = new Map<string, Promise<ProgramRun>>();
 
-/**
- * Which test is running (tests/hooks.ts moves it on), so that a test asking twice for one config
- * without `fresh` is told: it compares an evaluation with itself, which proves nothing.
- */
-export const currentTest = { id: 0, running: false };
+/** The test (currentTest's id) that last asked for each config without `fresh`. */
 const askedInTest = new Map<string, number>();
 
 /**

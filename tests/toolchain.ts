@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { projectRoot } from "./mocks";
+import { projectRoot } from "./suite";
 
 /** The tools the tests run: looked up together, as one bash sources env.sh once for all of them. */
 const testTools = ["promtool", "cyclonus", "helm"];
