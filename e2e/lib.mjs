@@ -141,11 +141,16 @@ export class Workspace {
         // (Node would load a .ts wrapper as an ES module), and a project whose runtime registers
         // ts-node loads a .ts main from it all the same.
         const wrapper = "e2e-main.cjs";
+        // The project's loader before the SDK, as its program.cjs has it: it defers the SDK's
+        // function-serialization dependencies (scripts/lazy-sdk-deps.cjs), which the SDK would
+        // otherwise load here, so the program runs as it does under a plain `pulumi up`.
+        const loader = fs.existsSync(path.join(this.project, "scripts", "register-ts.cjs")) ? ['require("./scripts/register-ts.cjs");'] : [];
         fs.writeFileSync(
             path.join(this.project, wrapper),
             [
                 '"use strict";',
                 "// Written by the e2e harness (e2e/lib.mjs useResourceTimeouts): per-resource timeouts, then the program.",
+                ...loader,
                 'const pulumi = require("@pulumi/pulumi");',
                 `const customTimeouts = ${JSON.stringify({ create, update, delete: del })};`,
                 "pulumi.runtime.registerResourceTransform((args) => ({ props: args.props, opts: pulumi.mergeOptions(args.opts, { customTimeouts }) }));",
