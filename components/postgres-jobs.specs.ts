@@ -10,12 +10,12 @@ import { Input } from "@pulumi/pulumi";
 import { postgresPort } from "../lib/bitnami-charts";
 import { Labels, WorkloadIdentity } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+import { ResourcesSpec } from "./chart-values";
 import * as k8s from "./k8s";
+import { SecretKeyRef } from "./types";
 
 /** The jobs' one writable directory (their root filesystem is read-only). */
 const writableMounts = { tmp: "/tmp" } as const;
-import { ResourcesSpec } from "./chart-values";
-import { SecretKeyRef } from "./types";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
