@@ -328,7 +328,7 @@ mem="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 pkg() { node -p "require('./node_modules/$1/package.json').version"; }
 echo
 echo "Machine: $(nproc) cores ($cpu), $mem, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%d)"
-echo "Versions: node $(node --version); pulumi CLI ${PULUMI_CLI_VERSION:-?} ($( (( have_pulumi )) && echo built || echo missing)); @pulumi/pulumi $(pkg @pulumi/pulumi); @pulumi/kubernetes $(pkg @pulumi/kubernetes); typescript $(pkg typescript); kubernetes v$KUBERNETES_VERSION (local control plane, kwok's node); kubectl $(kubectl version --client -o json | jq -r .clientVersion.gitVersion); helm v${HELM_VERSION:-?}; missing: ${TOOLCHAIN_MISSING:-nothing}"
+echo "Versions: node $(node --version); pulumi CLI ${PULUMI_CLI_VERSION:-?} ($( (( have_pulumi )) && echo built || echo missing)); @pulumi/pulumi $(pkg @pulumi/pulumi); @pulumi/kubernetes $(pkg @pulumi/kubernetes); typescript $(pkg typescript); kubernetes v$KUBERNETES_VERSION (local control plane, kwok's nodes); kubectl $(kubectl version --client -o json | jq -r .clientVersion.gitVersion); helm v${HELM_VERSION:-?}; missing: ${TOOLCHAIN_MISSING:-nothing}"
 echo
 echo "| what | median | min | max | CPU (median) | runs | notes |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"

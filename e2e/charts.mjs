@@ -25,7 +25,10 @@ export function renderCharts(charts) {
         const values = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-values-")), "values.json");
         fs.writeFileSync(values, JSON.stringify(c.values));
         const out = run("helm", ["template", c.release, c.chart, "--namespace", c.namespace, "--values", values, "--no-hooks"]).stdout;
-        for (const doc of parseAllDocuments(out)) {
+        // Read as kubectl and the provider read Helm's output, YAML 1.1: the Bitnami charts'
+        // `defaultMode: 0755` is octal (493), not the 755 YAML 1.2 makes of it, which the API
+        // server refuses.
+        for (const doc of parseAllDocuments(out, { version: "1.1" })) {
             const obj = doc.toJS();
             if (!obj || !obj.kind) continue;
             obj.metadata ??= {};

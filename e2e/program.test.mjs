@@ -4,7 +4,7 @@
 //    unit tests' mocks by e2e/render.ts), and what its charts render (`helm template` of the same
 //    chart, release and values, e2e/charts.mjs), are server-side applied to the real API server
 //    (schema validation, defaulting, Pod Security admission of the namespace's labels), exist
-//    with the expected spec, the Deployments and StatefulSets roll out Ready on kwok's node, the
+//    with the expected spec, the Deployments and StatefulSets roll out Ready on kwok's nodes, the
 //    charts' claims bind and the Ingresses get an address from the cluster's stand-ins, and a
 //    second apply changes nothing. Needs only the cluster (and helm for the charts' part).
 // 2. "pulumi up": the real engine with the Kubernetes and random provider plugins, for dev,
@@ -244,7 +244,7 @@ describe("the program's objects on the real API server", { concurrency: false },
                     const live = kubectlJson(["get", o.kind.toLowerCase(), o.metadata.name, "-n", o.metadata.namespace]);
                     assert.ok((live.status.readyReplicas ?? 0) >= 1, `${o.kind}/${o.metadata.name} has no ready replica`);
                 }
-                // The post-deploy check Jobs complete on kwok's node: the provider waits for that in part 2.
+                // The post-deploy check Jobs complete on kwok's nodes: the provider waits for that in part 2.
                 for (const o of items.filter((x) => x.kind === "Job")) {
                     kubectl(["wait", "--for=condition=Complete", `job/${o.metadata.name}`, "-n", o.metadata.namespace, "--timeout=120s"]);
                 }
@@ -268,6 +268,32 @@ describe("the program's objects on the real API server", { concurrency: false },
                     assert.match(refused.stderr, /violates PodSecurity "restricted:latest"/);
                 }));
             }
+
+            it("each HPA raises its Deployment to its minimum, and every replica is scheduled under the pods' own rules", steps.needs(["apply"], "autoscaled", async (t) => {
+                const hpas = items.filter((o) => o.kind === "HorizontalPodAutoscaler");
+                if (hpas.length === 0) return t.skip(`${stack} renders no HorizontalPodAutoscaler`);
+                for (const hpa of hpas) {
+                    const { name } = hpa.spec.scaleTargetRef;
+                    const ns = hpa.metadata.namespace;
+                    const min = hpa.spec.minReplicas ?? 1;
+                    // The HPA controller syncs every 15 s; without metrics it still holds the minimum.
+                    kubectl(["wait", "--for=jsonpath={.status.availableReplicas}=" + min, `deployment/${name}`, "-n", ns, "--timeout=120s"]);
+                    const deployment = items.find((o) => o.kind === "Deployment" && o.metadata.name === name && o.metadata.namespace === ns);
+                    const selector = Object.entries(deployment.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(",");
+                    const pods = kubectlJson(["get", "pods", "-n", ns, "-l", selector, "--field-selector=status.phase=Running"]).items;
+                    assert.equal(pods.length, min, `deployment/${name}: ${pods.length} running pods`);
+                    const nodes = kubectlJson(["get", "nodes"]).items;
+                    const zoneOf = Object.fromEntries(nodes.map((n) => [n.metadata.name, n.metadata.labels["topology.kubernetes.io/zone"]]));
+                    const podSpec = deployment.spec.template.spec;
+                    if (podSpec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.some((term) => term.topologyKey === "kubernetes.io/hostname")) {
+                        assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, min, `deployment/${name}: two replicas on one node`);
+                    }
+                    if (podSpec.topologySpreadConstraints?.some((c) => c.topologyKey === "topology.kubernetes.io/zone" && c.whenUnsatisfiable === "DoNotSchedule")) {
+                        const counts = [...new Set(Object.values(zoneOf))].map((z) => pods.filter((p) => zoneOf[p.spec.nodeName] === z).length);
+                        assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `deployment/${name}: replicas per zone ${counts.join(", ")}`);
+                    }
+                }
+            }));
 
             it("the charts' claims bind (provisioner stand-in)", steps.needs(["apply"], "claims", async (t) => {
                 const expected = expectedClaims(items);

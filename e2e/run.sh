@@ -9,6 +9,8 @@
 #   E2E_EXAMPLES=backend-frontend    # example stack files (examples/<name>.yaml) applied too ("" for none)
 #   E2E_KEEP_CLUSTER=1               # leave the local control plane running
 #   E2E_KEEP_WORKDIR=1               # keep the scratch project copies and state
+#   BITNAMI_CHARTS_DIR=<dir>         # the pinned Bitnami charts unpacked (helm pull … --untar): staging,
+#                                    # prod and the examples install them instead of e2e/fixtures/charts
 #   E2E_CONFIG='{"key": value}'      # extra stack config for the program (e.g. the data tier's
 #                                    # external mode); E2E_CONFIG_DEV etc. per stack
 set -euo pipefail

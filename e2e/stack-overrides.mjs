@@ -37,7 +37,10 @@ export function stackOverrides(stack, file = path.join(projectRoot, `Pulumi.${st
     // The data tier: charts can't be pulled here. On dev, PostgreSQL and Redis run in external
     // mode (managed services the application connects to); on the other stacks they stay in the
     // cluster with their charts from small local chart directories (e2e/fixtures/charts): the
-    // chart code path, with the setting air-gapped users point at their mirror.
+    // chart code path, with the setting air-gapped users point at their mirror. With
+    // BITNAMI_CHARTS_DIR (the pinned charts unpacked, as the unit tests' template checks take
+    // them), the real charts instead.
+    const chartsDir = process.env.BITNAMI_CHARTS_DIR || path.join(projectRoot, "e2e", "fixtures", "charts");
     const external = (name, port) => ({
         mode: "external",
         external: {
@@ -47,7 +50,7 @@ export function stackOverrides(stack, file = path.join(projectRoot, `Pulumi.${st
             ...(get(name)?.auth?.passwordSource === "external-secrets" ? {} : { existingSecret: `e2e-${name}` }),
         },
     });
-    const localChart = (name) => ({ mode: "in-cluster", chart: { path: path.join(projectRoot, "e2e", "fixtures", "charts", name) } });
+    const localChart = (name) => ({ mode: "in-cluster", chart: { path: path.resolve(chartsDir, name) } });
     const dataTier =
         stack === "dev"
             ? { postgresql: external("postgresql", 5432), redis: external("redis", 6379) }

@@ -126,7 +126,8 @@ function render(helm: string, dir: string, release: string, values: Values): Val
         const r = spawnSync(helm, ["template", release, dir, "--namespace", "llm-platform", "--values", file], { encoding: "utf8", timeout: 60_000 });
         if (r.error) throw r.error;
         assert.equal(r.status, 0, r.stderr);
-        return parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((o) => o && typeof o === "object");
+        // YAML 1.1, as kubectl and the provider read it (the charts' `defaultMode: 0755` is octal).
+        return parseAllDocuments(r.stdout, { version: "1.1" }).map((d) => d.toJS()).filter((o) => o && typeof o === "object");
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }

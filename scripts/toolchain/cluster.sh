@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane on loopback, for the e2e tests and benchmarks:
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (which
-# simulates a node and makes its pods Running/Ready), all as plain processes,
+# simulates the nodes and makes their pods Running/Ready), all as plain processes,
 # plus stand-ins (stand-ins.mjs) for what every real cluster has and this one
 # would lack: an ingress controller that publishes Ingress addresses (the
 # IngressClass "nginx", the default) and a volume provisioner (the default
 # StorageClass "standard"), so the Kubernetes provider's awaits run for real.
 #
 # Usage: scripts/toolchain/cluster.sh start|stop|status|kubeconfig
-#   start       starts everything (idempotent), waits until a node is Ready
+#   start       starts everything (idempotent), waits until every node is Ready
 #               and the default ServiceAccount exists; prints the kubeconfig path
 #   stop        stops every process it started (pid files), keeps nothing
 #   status      prints what runs
@@ -22,6 +22,9 @@
 #                              +0 apiserver, +1 etcd client, +2 etcd peer,
 #                              +3 controller-manager, +4 scheduler, +5 kwok
 #   CLUSTER_START_TIMEOUT      seconds to wait for readiness (default 180)
+#   CLUSTER_NODES              kwok nodes (default 6), kwok-node-0… in zone-a, zone-b, zone-c in
+#                              turn: prod's services want one pod per node (required pod
+#                              anti-affinity) spread over zones, and its HPA keeps 5 of them
 # Binaries come from scripts/toolchain/build.sh's cache (run it first).
 set -euo pipefail
 
@@ -39,7 +42,8 @@ SCHED_PORT=$((BASE + 4))
 KWOK_PORT=$((BASE + 5))
 TIMEOUT="${CLUSTER_START_TIMEOUT:-180}"
 KUBECONFIG_PATH="$STATE/kubeconfig"
-NODE_NAME="kwok-node-0"
+NODES="${CLUSTER_NODES:-6}"
+[[ $NODES =~ ^[1-9][0-9]*$ ]] || { echo "CLUSTER_NODES must be a positive number, not '$NODES'" >&2; exit 2; }
 # kwok's pod stages (#13): the defaults plus a stage that fails labelled Job pods.
 KWOK_STAGES="${KWOK_STAGES:-$HERE/../../e2e/fixtures/kwok-stages.yaml}"
 
@@ -105,6 +109,13 @@ all_running() {
   done
 }
 
+# Every kwok node reports Ready.
+nodes_ready() {
+  local ready
+  ready="$(kubectl_ get nodes -l type=kwok -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}')"
+  [[ "$(grep -c '^True$' <<<"$ready")" -eq $NODES ]]
+}
+
 gen_pki() {
   local p="$STATE/pki"
   [[ -s "$p/admin.crt" ]] && return
@@ -154,23 +165,28 @@ EOF
   chmod 600 "$KUBECONFIG_PATH"
 }
 
-node_manifest() {
-  cat <<EOF
+node_manifest() { # the kwok nodes, as one List
+  local i zones=(zone-a zone-b zone-c)
+  echo "apiVersion: v1"
+  echo "kind: List"
+  echo "items:"
+  for ((i = 0; i < NODES; i++)); do
+    sed 's/^/  /; 1s/^  /- /' <<EOF
 apiVersion: v1
 kind: Node
 metadata:
-  name: $NODE_NAME
+  name: kwok-node-$i
   annotations:
     kwok.x-k8s.io/node: fake
     node.alpha.kubernetes.io/ttl: "0"
   labels:
     kubernetes.io/arch: amd64
-    kubernetes.io/hostname: $NODE_NAME
+    kubernetes.io/hostname: kwok-node-$i
     kubernetes.io/os: linux
     kubernetes.io/role: agent
     node-role.kubernetes.io/agent: ""
     type: kwok
-    topology.kubernetes.io/zone: zone-a
+    topology.kubernetes.io/zone: ${zones[i % 3]}
 status:
   allocatable:
     cpu: "32"
@@ -183,6 +199,7 @@ status:
     pods: "110"
     ephemeral-storage: 1Ti
 EOF
+  done
 }
 
 # The classes the stand-ins serve, as a cluster with ingress-nginx and a default
@@ -268,7 +285,7 @@ start() {
   stand_in_classes | kubectl_ apply -f - >/dev/null
 
   node_manifest | kubectl_ apply -f - >/dev/null
-  wait_for "node $NODE_NAME Ready" kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
+  wait_for "$NODES kwok nodes Ready" nodes_ready
   wait_for "the default ServiceAccount" kubectl_ -n default get serviceaccount default
   all_running || die "the control plane did not start"
   log "ready in $(( $(date +%s) - t0 ))s: kubernetes $("$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" version -o json | jq -r .serverVersion.gitVersion), kubeconfig $KUBECONFIG_PATH"
