@@ -17,6 +17,7 @@ import { after, before, describe, it } from "node:test";
 const require = createRequire(import.meta.url);
 require("../scripts/register-ts.cjs");
 const jobs = require("../components/postgres-jobs.specs.ts");
+const { postgresPort } = require("../lib/bitnami-charts.ts");
 
 /** The newest PostgreSQL server of the machine: $PG_BINDIR, else Debian's /usr/lib/postgresql/<major>/bin. */
 function serverBinDir() {
@@ -94,7 +95,7 @@ function runContainer(container, scratch) {
         assert.notEqual(value, undefined, `env ${e.name}: no value in the test's Secrets`);
         env[e.name] = mapped(value);
     }
-    assert.equal(env.PGPORT, "5432", "the pod connects to the chart's port");
+    assert.equal(env.PGPORT, String(postgresPort), "the pod connects to the chart's port");
     Object.assign(env, { PGHOST: "127.0.0.1", PGPORT: String(server.port) });
     const [shell, flag, script] = container.command;
     assert.deepEqual([shell, flag], ["/bin/bash", "-c"]);
@@ -222,6 +223,7 @@ describe("the data tier's job scripts against a real PostgreSQL", { skip }, () =
     });
 
     it("a restore of a file the claim doesn't hold fails, saying so and listing the claim", () => {
+        assert.ok(dumpName, "needs the backup's dump");
         const run = runContainer(containerOf(jobs.restorePodSpec(base, app, "app-20990101T000000Z.dump", "claim"), "restore"), scratch);
         assert.equal(run.status, 1);
         assert.match(run.stderr, /^no dump app-20990101T000000Z\.dump in the claim$/m);

@@ -88,9 +88,8 @@ async function unknownByTypeMap(value: unknown, type: string, at: string): Promi
 /**
  * A custom resource's fields as its TypeScript type has them: a table of nodes, `root` the
  * resource's. A node is an object type's properties and its string index (`{ [key: string]: T }`),
- * or an array type's element; a node with neither is a value whose fields aren't checked (a
- * string, a number, an enum). Nodes refer to each other by index, so a type that contains itself
- * is one node.
+ * or an array type's element. Nodes refer to each other by index, so a type that contains itself
+ * is one node; the index -1 is a value whose fields aren't checked (a string, a number, an enum).
  */
 interface Shape {
     root: number;
@@ -130,7 +129,7 @@ function probeProgram(ts: typeof TS, kinds: string[], oldProgram?: TS.Program): 
  * The shape of a TypeScript type, as unknown fields are judged: of a union, its first object type;
  * of an object type, each property's type without null and undefined, and its string index type.
  */
-export function shapeOfType(ts: typeof TS, typeChecker: TS.TypeChecker, type: TS.Type): Shape {
+function shapeOfType(ts: typeof TS, typeChecker: TS.TypeChecker, type: TS.Type): Shape {
     const nodes: ShapeNode[] = [];
     const ids = new Map<TS.Type, number>();
     const visit = (t: TS.Type): number => {
@@ -138,9 +137,9 @@ export function shapeOfType(ts: typeof TS, typeChecker: TS.TypeChecker, type: TS
         if (!objectType) return -1;
         const known = ids.get(objectType);
         if (known !== undefined) return known;
-        const id = nodes.push({}) - 1;
-        ids.set(objectType, id);
         const node: ShapeNode = {};
+        const id = nodes.push(node) - 1;
+        ids.set(objectType, id);
         if (typeChecker.isArrayType(objectType)) {
             node.element = visit(typeChecker.getTypeArguments(objectType as TS.TypeReference)[0]);
         } else {
@@ -149,7 +148,6 @@ export function shapeOfType(ts: typeof TS, typeChecker: TS.TypeChecker, type: TS
             const indexType = objectType.getStringIndexType();
             if (indexType) node.index = visit(indexType);
         }
-        nodes[id] = node;
         return id;
     };
     return { root: visit(type), nodes };
