@@ -1,5 +1,10 @@
 import { loadConfig } from "./config";
-import { AppSecrets, Application, Dashboards, DestroyGuard, MonitoringStack, PlatformNamespace, PostgresDatabase, RedisCache, SecretStore, serviceGraph } from "./components";
+import { Application } from "./application";
+import { PostgresDatabase, RedisCache } from "./data-tier";
+import { serviceGraph } from "./network";
+import { Dashboards, MonitoringStack } from "./observability";
+import { DestroyGuard, PlatformNamespace } from "./platform";
+import { AppSecrets, SecretStore } from "./secrets";
 
 const config = loadConfig();
 const { identity, application } = config;

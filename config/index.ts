@@ -5,22 +5,22 @@
  * resolved values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "./zod";
-import { builtinSecrets } from "../lib/secret-catalog";
-import { postgresqlProblems, redisProblems } from "./data-tier";
-import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "./names";
-import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "./problem";
-import { observabilityProblems } from "./monitoring";
+import { z } from "../validation/zod";
+import { builtinSecrets } from "../lib/builtin-secrets";
+import { postgresqlProblems, redisProblems } from "../data-tier/data-tier.schema";
+import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "../platform/names.rules";
+import { ConfigError, Problem, RawConfig, described, problemsOf, readEngineConfig, sortProblems } from "../validation/problem";
+import { observabilityProblems } from "../observability/monitoring.schema";
 import { PlatformConfig, resolveConfig } from "./resolve";
-import { featureProblems, ingressConflictProblems, nameOverrideProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "./rules";
+import { featureProblems, ingressConflictProblems, nameOverrideProblems, monitoringProblems, namespaceSecurityProblems, plainSecretProblems, podSecurityLevel, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
 import { ServiceConfig, ValidatedConfig, configSchema, serviceName, serviceSchema } from "./schema";
-import { catalogConfigKeys, secretCatalog } from "./secret-catalog";
-import { secretsProblems } from "./secrets";
+import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog";
+import { secretsProblems } from "../secrets/secrets.schema";
 
 export * from "./schema";
-export { type SecretEntryConfig, type SecretsConfig, type StoreConfig, type RemoteRefConfig, secretsProblems } from "./secrets";
-export { type SecretEntry, catalogConfigKeys, secretCatalog } from "./secret-catalog";
-export { ConfigError, type Problem, type RawConfig, described, formatProblems } from "./problem";
+export { type SecretEntryConfig, type SecretsConfig, type StoreConfig, type RemoteRefConfig, secretsProblems } from "../secrets/secrets.schema";
+export { type SecretEntry, catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog";
+export { ConfigError, type Problem, type RawConfig, described, formatProblems } from "../validation/problem";
 export * from "./resolve";
 
 /**

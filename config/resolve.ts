@@ -12,12 +12,12 @@ import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { omit } from "../lib/objects";
 import { RegistryImage, referenceAt, repositoryAt } from "../lib/image";
 import { podSecurityEnforceLabel } from "../lib/pod-security";
-import { llmProviders } from "../lib/secret-catalog";
-import { PostgresqlConfig, RedisConfig, backupEnabled } from "./data-tier";
-import { Environment } from "./primitives";
+import { llmProviders } from "../lib/builtin-secrets";
+import { PostgresqlConfig, RedisConfig, backupEnabled } from "../data-tier/data-tier.schema";
+import { Environment } from "../validation/primitives";
 import { LlmConfig, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, ValidatedConfig, VectorDbConfig } from "./schema";
-import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "./secret-catalog";
-import { RemoteRefConfig, SecretsConfig, StoreConfig, StoreProviderSettings } from "./secrets";
+import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "../secrets/secret-catalog";
+import { RemoteRefConfig, SecretsConfig, StoreConfig, StoreProviderSettings } from "../secrets/secrets.schema";
 
 /** A value a validation rule guarantees; its absence is a bug in the rules, not in the stack file. */
 function must<T>(value: T | undefined, what: string): T {

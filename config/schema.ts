@@ -5,45 +5,13 @@
  * carry the differences between environments, as values-production.yaml did for the Helm charts.
  * (Values the program derives, such as the namespace name, are resolved in resolve.ts.)
  */
-import { z } from "./zod";
+import { z } from "../validation/zod";
 import { podSecurityLevels } from "../lib/pod-security";
-import { llmProviders, vectorDbProviderEnv, VectorDbType } from "../lib/secret-catalog";
-import { postgresqlSchema, redisSchema } from "./data-tier";
-import { alertsSchema, dashboardsSchema, httpMetricsSchema, monitoringStackSchema } from "./monitoring";
-import { secretsSchema } from "./secrets";
-import {
-    absolutePath,
-    annotations,
-    byteQuantity,
-    capabilityName,
-    cidr,
-    cpuQuantity,
-    hostName,
-    dnsLabel,
-    environmentSchema,
-    imageDigest,
-    imageReference,
-    imageRegistry,
-    imageRepository,
-    imageTag,
-    httpHeaderName,
-    ingressHost,
-    ingressPath,
-    intOrPercent,
-    kubernetesName,
-    labels,
-    networkProtocol,
-    namedRawObject,
-    nonNegativeInt,
-    objectName,
-    nodePort,
-    port,
-    portNameOrNumber,
-    positiveInt,
-    promDuration,
-    rawObject,
-    url,
-} from "./primitives";
+import { llmProviders, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
+import { postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
+import { alertsSchema, dashboardsSchema, httpMetricsSchema, monitoringStackSchema } from "../observability/monitoring.schema";
+import { secretsSchema } from "../secrets/secrets.schema";
+import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, hostName, dnsLabel, environmentSchema, imageDigest, imageReference, imageRegistry, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, networkProtocol, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, promDuration, rawObject, url } from "../validation/primitives";
 
 export const namespaceSchema = z.strictObject({
     /** The namespace every object of the stack lives in. Unset: "<project>-<stack>", so review stacks never share one. */
@@ -513,5 +481,5 @@ export type NetworkPolicyConfig = z.infer<typeof networkPolicySchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type LlmConfig = z.infer<typeof llmSchema>;
 export type VectorDbConfig = z.infer<typeof vectorDbSchema>;
-export type { Environment } from "./primitives";
+export type { Environment } from "../validation/primitives";
 export type ExtraNetworkRules = z.infer<typeof extraNetworkRulesSchema>;

@@ -7,9 +7,9 @@
  * Cloud hands each deployment a short-lived token for its own stack.
  */
 import { z } from "zod";
-import { ConfigError, Problem, problemsOf, readEngineConfig } from "../config/problem";
+import { ConfigError, Problem, problemsOf, readEngineConfig } from "../validation/problem";
 
-export { type Problem, described, formatProblems } from "../config/problem";
+export { type Problem, described, formatProblems } from "../validation/problem";
 
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "a stack name such as \"prod\"" });
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name such as \"NODE_OPTIONS\"" });

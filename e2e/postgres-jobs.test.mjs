@@ -16,7 +16,7 @@ import { after, before, describe, it } from "node:test";
 
 const require = createRequire(import.meta.url);
 require("../scripts/register-ts.cjs");
-const jobs = require("../components/postgres-jobs.specs.ts");
+const jobs = require("../data-tier/postgres-jobs.specs.ts");
 const { postgresPort } = require("../lib/bitnami-charts.ts");
 
 /** The newest PostgreSQL server of the machine: $PG_BINDIR, else Debian's /usr/lib/postgresql/<major>/bin. */

@@ -23,7 +23,7 @@
  *   node scripts/register-ts.cjs --warm
  *
  * transpiles every .ts file of the repository into the cache, then loads the program's modules
- * (config/ and components/, which only define things; index.ts, which runs the program, is not
+ * (config/ and each concern's folder, which only define things; index.ts, which runs the program, is not
  * loaded) so that V8's code cache holds them and the SDKs they import, as a run loads them
  * (scripts/lazy-sdk-deps.cjs deferring what it defers). npm runs it after `npm ci`
  * and `npm install` (package.json "prepare"): the first `pulumi preview` of a fresh checkout, a CI
@@ -274,7 +274,7 @@ function warm() {
             console.error(`register-ts: ${path.relative(root, file)} not cached: ${error.message.split("\n")[0]}`);
         }
     }
-    for (const entry of ["config/index.ts", "components/index.ts"]) {
+    for (const entry of ["config/index.ts", ...["application", "data-tier", "network", "observability", "platform", "secrets"].map((folder) => `${folder}/index.ts`)]) {
         try {
             require(path.join(root, entry));
         } catch (error) {

@@ -1,5 +1,6 @@
 /** The subjects and settings the alert tests build rules for. */
-import { AlertRuleSettings, validateConfig } from "../config";
+import { AlertRuleSettings } from "../config/resolve";
+import { validateConfig } from "../config";
 import { alertSettings } from "../config/resolve";
 import { AlertSubjects } from "../lib/alert-catalog";
 import { Environment } from "../lib/environments";

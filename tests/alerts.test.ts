@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { validateConfig } from "../config";
 import { alertSettings } from "../config/resolve";
-import { chartRules, dataStoreAlertRules, helmTemplateLiteral, servicePrometheusRuleSpec } from "../components/alerts.specs";
+import { chartRules, dataStoreAlertRules, helmTemplateLiteral, servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import { alertCatalog, postgresqlAlerts, redisAlerts, serviceAlerts } from "../lib/alert-catalog";
 import { environments } from "../lib/environments";
 import { defaultHttpMetrics, providedMetrics } from "../lib/metric-catalog";

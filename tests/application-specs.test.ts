@@ -1,23 +1,10 @@
 import { strict as assert } from "assert";
 import { monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
-import {
-    affinity,
-    configMapData,
-    dependencyWaitScript,
-    hpaSpec,
-    ingressSpec,
-    pdbSpec,
-    PlatformContext,
-    podSpec,
-    secretEnv,
-    serviceMonitorSpec,
-    serviceUrl,
-    topologySpreadConstraints,
-} from "../components/application.specs";
-import { AppSecretEntry, secretEnvFor } from "../components/app-secrets";
+import { affinity, configMapData, dependencyWaitScript, hpaSpec, ingressSpec, pdbSpec, PlatformContext, podSpec, secretEnv, serviceMonitorSpec, serviceUrl, topologySpreadConstraints } from "../application/application.specs";
+import { AppSecretEntry, secretEnvFor } from "../secrets/app-secrets";
 import { labelValue, selectorLabels, standardLabels } from "../lib/labels";
-import { llmProviders, programEnvNames, vectorDbProviderEnv } from "../lib/secret-catalog";
-import { PostgresEndpoint, DataStoreEndpoint } from "../components/types";
+import { llmProviders, programEnvNames, vectorDbProviderEnv } from "../lib/builtin-secrets";
+import { PostgresEndpoint, DataStoreEndpoint } from "../data-tier/endpoints";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
     serviceSchema.parse({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0" }, ...overrides });

@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
-import { mergeValues } from "../components/chart-values";
+import { mergeValues } from "../data-tier/chart-values";
 import { PinnedChart, postgresMetricsPort, postgresPort, postgresqlChart, redisChart, redisMetricsPort, redisPort, sentinelPort } from "../lib/bitnami-charts";
 import { chartsRoot, referenceValues } from "./bitnami-reference";
 import { ProgramRun } from "./mocks";

@@ -8,8 +8,10 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ConfigError, configSchema, formatProblems, validateConfig } from "../config";
-import { builtinSecrets } from "../lib/secret-catalog";
+import { ConfigError, formatProblems } from "../validation/problem";
+import { configSchema } from "../config/schema";
+import { validateConfig } from "../config";
+import { builtinSecrets } from "../lib/builtin-secrets";
 import { raw } from "./config-harness";
 import { Values, generatedSecrets, mutatedConfig, validConfig } from "./config-arbitraries";
 import { schemaProblems, unknownFields } from "./k8s-schema";

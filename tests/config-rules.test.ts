@@ -4,8 +4,9 @@
  * its exact message.
  */
 import { strict as assert } from "assert";
-import { ConfigError, described, validateConfig } from "../config";
-import { describeGiven } from "../config/problem";
+import { ConfigError, described } from "../validation/problem";
+import { validateConfig } from "../config";
+import { describeGiven } from "../validation/problem";
 import { problemsOf, raw, reportOf, stagingBase, Values } from "./config-harness";
 
 const base = stagingBase;

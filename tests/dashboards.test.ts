@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { buildDashboard, dashboardUid, dataTierDashboard, queriesOf, serviceDashboard, stableJson } from "../components/dashboards.specs";
-import { dashboardSpecs } from "../components/dashboards";
+import { buildDashboard, dashboardUid, dataTierDashboard, queriesOf, serviceDashboard, stableJson } from "../observability/dashboards.specs";
+import { dashboardSpecs } from "../observability/dashboards";
 import { providedMetrics } from "../lib/metric-catalog";
 import { testSubjects } from "./alert-fixtures";
 import { sdkDashboard } from "./grafana-oracle";

@@ -11,9 +11,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { postgresqlValues, redisValues } from "../components";
+import { postgresqlValues } from "../data-tier/postgres-database.values";
+import { redisValues } from "../data-tier/redis-cache.values";
 import { PinnedChart, postgresSecretKeys, postgresqlChart, redisChart, releaseNames } from "../lib/bitnami-charts";
-import { postgresqlSchema, redisSchema } from "../config/data-tier";
+import { postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { referenceRoot, referenceValues } from "./bitnami-reference";
 
 type Values = Record<string, any>;

@@ -5,23 +5,13 @@
  * stack (including the protect options of what holds data).
  */
 import { strict as assert } from "assert";
-import { postgresJobNetworkPolicySpec } from "../components/network-policies";
+import { postgresJobNetworkPolicySpec } from "../network/network-policies";
 import { isDeepStrictEqual } from "util";
-import {
-    backupClaimSpec,
-    backupCronJobSpec,
-    backupPodSpec,
-    backupScript,
-    passwordKeepers,
-    passwordSyncPodSpec,
-    passwordSyncScript,
-    restoreJobName,
-    restorePodSpec,
-    restoreScript,
-} from "../components";
-import { Problem } from "../config";
-import { backupEnabled, dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
-import { isCronSchedule } from "../config/primitives";
+import { backupClaimSpec, backupCronJobSpec, backupPodSpec, backupScript, passwordSyncPodSpec, passwordSyncScript, restoreJobName, restorePodSpec, restoreScript } from "../data-tier/postgres-jobs.specs";
+import { passwordKeepers } from "../data-tier/data-store";
+import { Problem } from "../validation/problem";
+import { backupEnabled, dataTierProblems, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
+import { isCronSchedule } from "../validation/primitives";
 import { problemsOf } from "./config-harness";
 import { ProgramRun, RecordedResource, readStackConfig, runStack } from "./mocks";
 

@@ -4,9 +4,10 @@
  * settings against the containers' limits in production).
  */
 import { strict as assert } from "assert";
-import { extensionsScript, initdbValues, postgresqlConfiguration, postgresqlValues, redisConfiguration, redisValues } from "../components";
+import { extensionsScript, initdbValues, postgresqlConfiguration, postgresqlValues } from "../data-tier/postgres-database.values";
+import { redisConfiguration, redisValues } from "../data-tier/redis-cache.values";
 import { validateConfig } from "../config";
-import { dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
+import { dataTierProblems, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { releaseNames } from "../lib/bitnami-charts";
 import { parsePostgresMemory, parseRedisMemory } from "../lib/memory-units";
 

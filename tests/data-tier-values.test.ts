@@ -3,10 +3,13 @@
  * location, Helm values, release names and data-safety options.
  */
 import { strict as assert } from "assert";
-import { PostgresqlValuesInput, RedisValuesInput, chartLocation, imagesOverridden, postgresqlValues, redisValues } from "../components";
-import { dataSafetyOptions, dataSafetyTransform, holdsData } from "../components/data-store";
-import { dataSafety, validateConfig } from "../config";
-import { PostgresqlConfig, RedisConfig, dataTierProblems, postgresqlSchema, redisSchema } from "../config/data-tier";
+import { PostgresqlValuesInput, postgresqlValues } from "../data-tier/postgres-database.values";
+import { RedisValuesInput, redisValues } from "../data-tier/redis-cache.values";
+import { chartLocation, imagesOverridden } from "../data-tier/chart-values";
+import { dataSafetyOptions, dataSafetyTransform, holdsData } from "../data-tier/data-store";
+import { dataSafety } from "../config/resolve";
+import { validateConfig } from "../config";
+import { PostgresqlConfig, RedisConfig, dataTierProblems, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { legacyImage, postgresqlChart, postgresqlPrimaryService, postgresqlReadService, redisChart, redisMasterService, releaseNames } from "../lib/bitnami-charts";
 
 type Values = Record<string, any>;

@@ -5,8 +5,8 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ChartObjects, childUrn, composeTransforms } from "../components/chart-objects";
-import { destroyGuardNote } from "../components/destroy-guard";
+import { ChartObjects, childUrn, composeTransforms } from "../platform/chart-objects";
+import { destroyGuardNote } from "../platform/destroy-guard";
 import { chartObjectUrns } from "./fixtures/programs/guard-with-chart-objects";
 import { RecordedResource, promiseOf, readStackConfig, runProgram, runStack } from "./mocks";
 

@@ -6,8 +6,11 @@
  * resource is registered.
  */
 import { strict as assert } from "assert";
-import { StoreConfig, resolveSecretStore } from "../config";
-import { externalSecretSpec, reloaderAnnotations, secretStoreProvider as providerOfResolved } from "../components";
+import { StoreConfig } from "../secrets/secrets.schema";
+import { resolveSecretStore } from "../config/resolve";
+import { externalSecretSpec } from "../secrets/external-secrets";
+import { reloaderAnnotations } from "../application/application.specs";
+import { secretStoreProvider as providerOfResolved } from "../secrets/secret-store.specs";
 import { schemaProblems, unknownFields } from "./k8s-schema";
 import { ProgramRun, RecordedResource, readStackConfig, runProgramExpectingError, runStack } from "./mocks";
 

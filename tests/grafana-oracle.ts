@@ -9,7 +9,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import type { DashboardSpec, PanelSpec } from "../components/dashboards.specs";
+import type { DashboardSpec, PanelSpec } from "../observability/dashboards.specs";
 
 const datasource = { type: "prometheus", uid: "${datasource}" };
 

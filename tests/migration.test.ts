@@ -4,7 +4,10 @@
  */
 import { strict as assert } from "assert";
 import { isDeepStrictEqual } from "util";
-import { migrationJobName, migrationJobSpec, migrationNetworkPolicySpec, migrationPodSpec, podSpec, serviceGraph } from "../components";
+import { migrationJobName, migrationJobSpec, migrationPodSpec } from "../application/migration-job.specs";
+import { migrationNetworkPolicySpec } from "../network/network-policies";
+import { podSpec } from "../application/application.specs";
+import { serviceGraph } from "../network/service-graph";
 import { validateConfig } from "../config";
 import { ServiceConfig, serviceSchema } from "../config/schema";
 import { selectorLabels } from "../lib/labels";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { kubePrometheusStackValues } from "../components/monitoring-stack.values";
+import { kubePrometheusStackValues } from "../observability/monitoring-stack.values";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { base } from "./alert-fixtures";
 import { problemsOf } from "./config-harness";

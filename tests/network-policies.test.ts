@@ -3,22 +3,9 @@
  * The whole stacks' connectivity is checked by an independent simulator in network-matrix.test.ts.
  */
 import { strict as assert } from "assert";
-import {
-    acmeSolverPolicySpec,
-    checkNetworkPolicySpec,
-    dataStoreNetworkPolicySpec,
-    dataStorePorts,
-    dnsEgress,
-    extraEgressRules,
-    extraIngressRules,
-    ipBlockPeers,
-    kubernetesApiEgress,
-    namespacePolicies,
-    portOfUrl,
-    serviceNetworkPolicySpec,
-} from "../components/network-policies";
-import { serviceGraph } from "../components/service-graph";
-import { DataStoreEndpoint, PostgresEndpoint } from "../components/types";
+import { acmeSolverPolicySpec, checkNetworkPolicySpec, dataStoreNetworkPolicySpec, dataStorePorts, dnsEgress, extraEgressRules, extraIngressRules, ipBlockPeers, kubernetesApiEgress, namespacePolicies, portOfUrl, serviceNetworkPolicySpec } from "../network/network-policies";
+import { serviceGraph } from "../network/service-graph";
+import { DataStoreEndpoint, PostgresEndpoint } from "../data-tier/endpoints";
 import { needsAcmeHttp01Solver } from "../config/resolve";
 import { configSchema, networkPolicySchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { alertRules } from "../components/alerts.specs";
+import { alertRules } from "../observability/alerts.specs";
 import { AlertDefinition, alertCatalog } from "../lib/alert-catalog";
 import { defaultRuleSettings, testSubjects } from "./alert-fixtures";
 import { ProgramRun, runStack } from "./mocks";

@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { configSchema, formatProblems, validateConfig } from "../config";
+import { configSchema } from "../config/schema";
+import { formatProblems } from "../validation/problem";
+import { validateConfig } from "../config";
 import { networkPolicySchema } from "../config/schema";
 import { projectRoot, readStackConfig } from "./mocks";
 

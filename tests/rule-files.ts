@@ -4,7 +4,7 @@
  */
 import { AlertDefinition, AlertSubjects, FiringCase, AlertTestCase } from "../lib/alert-catalog";
 import { parseDuration } from "../lib/quantity";
-import { AlertRule, RuleGroup } from "../components/alerts.specs";
+import { AlertRule, RuleGroup } from "../observability/alerts.specs";
 import { ProgramRun } from "./mocks";
 
 /** A chart rule text back from its Helm template literal ({{`…`}}), as Helm's `tpl` renders it. */

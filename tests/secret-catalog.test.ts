@@ -8,9 +8,12 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AppSecrets } from "../components";
-import { formatProblems, resolveConfig, secretCatalog, validateConfig } from "../config";
-import { builtinSecrets, defaultSecretEnv, secretDataKeyOf } from "../lib/secret-catalog";
+import { AppSecrets } from "../secrets/app-secrets";
+import { formatProblems } from "../validation/problem";
+import { resolveConfig } from "../config/resolve";
+import { secretCatalog } from "../secrets/secret-catalog";
+import { validateConfig } from "../config";
+import { builtinSecrets, defaultSecretEnv, secretDataKeyOf } from "../lib/builtin-secrets";
 import { externalDataStores, raw, Values } from "./config-harness";
 import { ProgramRun, fakeSecretValue, installMocks, runProgram, runProgramExpectingError, runStack } from "./mocks";
 

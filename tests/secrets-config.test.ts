@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { described, formatProblems, Problem, resolveConfig, validateConfig } from "../config";
+import { described, formatProblems, Problem } from "../validation/problem";
+import { resolveConfig } from "../config/resolve";
+import { validateConfig } from "../config";
 import { externalDataStores, problemsOf, raw, Values } from "./config-harness";
 
 

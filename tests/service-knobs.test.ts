@@ -5,12 +5,12 @@
 import { strict as assert } from "assert";
 import { namespaceLabels } from "../config/resolve";
 import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
-import { checkTarget, configMapData, hpaSpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../components/application.specs";
-import { serviceNetworkPolicySpec as networkPolicySpec } from "../components/network-policies";
+import { checkTarget, configMapData, hpaSpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../application/application.specs";
+import { serviceNetworkPolicySpec as networkPolicySpec } from "../network/network-policies";
 import { vectorDbSchema } from "../config/schema";
 import { networkPolicySchema } from "../config/schema";
 import { readStackConfig, runStack } from "./mocks";
-import { checkCommand } from "../components/post-deploy-check";
+import { checkCommand } from "../application/post-deploy-check";
 import { podSecurityViolations, PodSpecLike } from "../lib/pod-security";
 import { problemsOf, reportOf, stagingBase, Values } from "./config-harness";
 

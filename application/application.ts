@@ -1,0 +1,296 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AlertRuleSettings } from "../config/resolve";
+import type { Environment } from "../validation/primitives";
+import type { MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config/schema";
+import { ServiceTarget } from "../lib/alert-catalog";
+import { imageReference } from "../lib/image";
+import { Labels, selectorLabels, standardLabels } from "../lib/labels";
+import { checkTarget, configMapData, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, AppSecretEnv, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
+import { servicePrometheusRuleSpec } from "../observability/alerts.specs";
+import * as k8s from "../platform/k8s";
+import { MigrationJob } from "./migration-job";
+import { serviceNetworkPolicySpec } from "../network/network-policies";
+import { PostDeployCheck } from "./post-deploy-check";
+import { ServicePeers, checkIdentity, migrationIdentity, serviceIdentity } from "../network/service-graph";
+import { DataStoreEndpoint, PostgresEndpoint } from "../data-tier/endpoints";
+
+export interface ApplicationArgs {
+    /** Namespace of every object the component creates. */
+    readonly namespace: pulumi.Input<string>;
+    /** app.kubernetes.io/instance, e.g. "llm-platform-prod". */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
+    readonly partOf: string;
+    /**
+     * The service's settings: image, ports, probes, resources, scaling, ingress, scheduling and
+     * escape hatches. Every field is resolved; config/schema.ts documents each and its default.
+     */
+    readonly service: ServiceConfig;
+    /** The environment the service is told it runs in (ENVIRONMENT). */
+    readonly environment: Environment;
+    /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */
+    readonly llmProviders?: readonly { readonly name: string; readonly defaultModel?: string }[];
+    /** The cluster's DNS domain, in the service's cluster-local URL. @default "cluster.local" */
+    readonly clusterDomain?: string;
+    /** Vault's address, for services that read Vault themselves (VAULT_ADDR). @default none */
+    readonly vaultAddress?: string;
+    /** The vector database (VECTOR_DB_*). */
+    readonly vectorDb: VectorDbConfig;
+    /** Where PostgreSQL is, for services that connect to it. @default none */
+    readonly database?: PostgresEndpoint;
+    /** Where Redis is, for services that connect to it. @default none */
+    readonly redis?: DataStoreEndpoint;
+    /** The application secrets this service receives (API keys, the stack's own entries), as variables read from Secrets. @default none */
+    readonly appSecrets?: readonly AppSecretEnv[];
+    /** Default-deny NetworkPolicy with the platform's allowances; undefined creates none. @default undefined */
+    readonly networkPolicy?: NetworkPolicyConfig;
+    /** The services this one calls and the pods that call it, for its NetworkPolicy. @default none */
+    readonly peers?: ServicePeers;
+    /** Prometheus scraping through a ServiceMonitor; undefined creates none. @default undefined */
+    readonly monitoring?: MonitoringConfig;
+    /**
+     * A PrometheusRule with the catalog's service alerts (lib/alert-catalog.ts) that apply to
+     * `target`, labelled for Prometheus's ruleSelector; undefined creates none. @default undefined
+     */
+    readonly alerts?: AlertRuleSettings & { readonly target: ServiceTarget };
+    /**
+     * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the
+     * ServiceMonitor and PrometheusRule wait for. @default none: the cluster has the CRDs
+     */
+    readonly monitoringStack?: pulumi.Resource;
+    /**
+     * Roll the pods when a Secret they read changes in the cluster, through Stakater Reloader
+     * (which must be installed): the Deployment is annotated with those Secrets' names. Secrets
+     * synced by ESO keep their names, so without it a rotated value reaches the pods only at their
+     * next restart. @default false
+     */
+    readonly reloadOnSecretChange?: boolean;
+}
+
+/**
+ * One service of the platform (the LLM orchestrator API, a backend, a frontend) with everything
+ * it needs to run in production: ServiceAccount, ConfigMap, Deployment, Service, and as
+ * configured Ingress, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, ServiceMonitor
+ * and a post-deploy readiness check.
+ *
+ * Non-secret settings live in an auto-named ConfigMap: Pulumi replaces it when its data changes,
+ * the Deployment then points at the new name and rolls; unchanged data changes nothing.
+ */
+export class Application extends pulumi.ComponentResource {
+    /** The Service's name: other workloads reach the service at <serviceName>:<httpPort>. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** The Deployment's name. */
+    public readonly deploymentName: pulumi.Output<string>;
+    /** Where the service is reached: its Ingress URL, or its cluster-local URL. */
+    public readonly url: pulumi.Output<string>;
+    /** The labels selecting the service's pods. */
+    public readonly selector: Labels;
+    /** The command that forwards a local port to the Service. */
+    public readonly portForwardCommand: pulumi.Output<string>;
+    /** The command that follows the pods' logs. */
+    public readonly logsCommand: pulumi.Output<string>;
+
+    constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:app:Application", name, {}, opts);
+        const { service, namespace } = args;
+        const stack = { instance: args.instance, partOf: args.partOf };
+        const identity = serviceIdentity(name, service, stack);
+        this.selector = selectorLabels(identity);
+        const objectName = service.fullnameOverride ?? name;
+        const scope: Scope = { name, objectName, namespace, labels: standardLabels(identity), selector: this.selector, service };
+        const context: PlatformContext = {
+            environment: args.environment,
+            llmProviders: args.llmProviders ?? [],
+            vectorDb: args.vectorDb,
+            vaultAddress: args.vaultAddress,
+            database: args.database,
+            redis: args.redis,
+        };
+
+        const { configMap, deployment } = this.workload(scope, context, args);
+        const svc = this.exposure(scope);
+        this.scaling(scope);
+        const check = checkIdentity(name, stack);
+        if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, selectorLabels(check));
+        this.observability(scope, args);
+        if (service.postDeployCheck.enabled) {
+            new PostDeployCheck(`${name}-check`, {
+                namespace,
+                identity: check,
+                target: checkTarget(service, pulumi.interpolate`${svc.metadata.name}.${namespace}.svc`),
+                image: service.postDeployCheck.image,
+                timeoutSeconds: service.postDeployCheck.timeoutSeconds,
+                checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },
+                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http, dns: args.networkPolicy.dns } : undefined,
+                after: [deployment, svc],
+                formerParent: this,
+            }, { parent: this });
+        }
+
+        this.serviceName = svc.metadata.name;
+        this.deploymentName = deployment.metadata.name;
+        this.url = pulumi.output(namespace).apply((ns) => serviceUrl(service, objectName, ns, args.clusterDomain));
+        this.portForwardCommand = pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${svc.metadata.name} ${service.ports.http}`;
+        this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
+        this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
+    }
+
+    /** Object metadata: the service's name, namespace and labels. */
+    private metadata(scope: Scope, annotations?: pulumi.Input<Record<string, string>>) {
+        return { name: scope.objectName, namespace: scope.namespace, labels: scope.labels, ...(annotations === undefined ? {} : { annotations }) };
+    }
+
+    /**
+     * The ServiceMonitor (for a service with metrics) and the PrometheusRule, when enabled. Neither
+     * depends on the Service, whose readiness waits for the pods: Prometheus finds the Service by
+     * its labels whenever it exists.
+     */
+    private observability(scope: Scope, args: ApplicationArgs): void {
+        const { name, namespace, service } = scope;
+        const crds = args.monitoringStack ? [args.monitoringStack] : [];
+        if (args.monitoring && service.metrics.enabled) {
+            new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
+                spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
+            }, { parent: this, dependsOn: crds });
+        }
+        if (args.alerts) {
+            new k8s.apiextensions.CustomResource(`${name}-rules`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.alerts.ruleLabels } },
+                spec: servicePrometheusRuleSpec(args.alerts.target, args.alerts),
+            }, { parent: this, dependsOn: crds });
+        }
+    }
+
+    /** The ServiceAccount, the ConfigMap and the Deployment. */
+    private workload(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
+        const { name, service } = scope;
+        const { serviceAccount: account } = service;
+        const serviceAccountName = account.create
+            ? new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+                metadata: { ...this.metadata(scope, account.annotations), name: account.name ?? scope.objectName },
+                automountServiceAccountToken: account.automountToken,
+            }, { parent: this }).metadata.name
+            : pulumi.output(account.name ?? scope.objectName);
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+            metadata: { namespace: scope.namespace, labels: scope.labels },
+            data: configMapData(service, context),
+        }, { parent: this });
+        const podSecretEnv = secretEnv(service, context, args.appSecrets ?? []);
+        const annotations = args.reloadOnSecretChange ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations) : undefined;
+        const pod: PodInputs = {
+            name,
+            selector: scope.selector,
+            configMapName: configMap.metadata.name,
+            serviceAccountName,
+            secretEnv: podSecretEnv,
+            waitScript: dependencyWaitScript(service, context),
+        };
+        const rotations = passwordRotations(service, context);
+        const migration = service.migration.enabled ? this.migration(scope, context, args, pod, rotations.after) : undefined;
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+            metadata: this.metadata(scope, annotations),
+            spec: {
+                // With an HPA the autoscaler owns the replica count; setting it here would make every
+                // preview fight the autoscaler.
+                replicas: service.autoscaling.enabled ? undefined : service.replicas,
+                revisionHistoryLimit: 5,
+                selector: { matchLabels: scope.selector },
+                strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
+                template: {
+                    metadata: { labels: scope.labels, ...(Object.keys(rotations.annotations).length > 0 ? { annotations: rotations.annotations } : {}) },
+                    spec: podSpec(service, pod),
+                },
+            },
+        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after] });
+        return { configMap, deployment };
+    }
+
+    /** The migration Job the Deployment waits for: a failed migration leaves the running pods untouched. */
+    private migration(scope: Scope, context: PlatformContext, args: ApplicationArgs, pod: PodInputs, after: readonly pulumi.Resource[]): MigrationJob {
+        const { name, service } = scope;
+        return new MigrationJob(`${name}-migration`, {
+            namespace: scope.namespace,
+            serviceName: name,
+            identity: migrationIdentity(name, service, { instance: args.instance, partOf: args.partOf }),
+            service,
+            migration: service.migration,
+            pod,
+            networkPolicy: args.networkPolicy ? { database: context.database, redis: context.redis, dns: args.networkPolicy.dns } : undefined,
+            after,
+        }, { parent: this });
+    }
+
+    /** The Service, and the Ingress when enabled. */
+    private exposure(scope: Scope): k8s.core.v1.Service {
+        const { name, service } = scope;
+        const svc = new k8s.core.v1.Service(`${name}-service`, {
+            metadata: this.metadata(scope, service.service.annotations),
+            spec: serviceSpec(service, scope.selector),
+        }, { parent: this });
+        if (service.ingress.enabled) {
+            // The Service's name, not its Output: depending on the Service would hold the Ingress
+            // back until the Service is ready (its endpoints: the pods), and its own wait for an
+            // address would start only after the rollout (docs/performance.md, `pulumi up`).
+            new k8s.networking.v1.Ingress(`${name}-ingress`, {
+                metadata: this.metadata(scope, ingressAnnotations(service.ingress)),
+                spec: ingressSpec(service, scope.objectName, `${name}-tls`),
+            }, { parent: this });
+        }
+        return svc;
+    }
+
+    /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */
+    private scaling(scope: Scope): void {
+        const { name, service } = scope;
+        if (service.autoscaling.enabled) {
+            // The Deployment's name, not its Output, which would hold the HPA back until the
+            // rollout is done; the HPA controller waits for its target itself.
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+                metadata: this.metadata(scope),
+                spec: hpaSpec(service.autoscaling, scope.objectName),
+            }, { parent: this });
+        }
+        if (service.podDisruptionBudget.enabled) {
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+                metadata: this.metadata(scope),
+                spec: pdbSpec(service.podDisruptionBudget, scope.selector),
+            }, { parent: this });
+        }
+    }
+
+    /** The service's NetworkPolicy: its callers (and the post-deploy check) in, its dependencies out. */
+    private isolation(scope: Scope, context: PlatformContext, args: ApplicationArgs, policy: NetworkPolicyConfig, check: Labels): void {
+        const { service } = scope;
+        const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [check] : [])];
+        new k8s.networking.v1.NetworkPolicy(`${scope.name}-netpol`, {
+            metadata: this.metadata(scope),
+            spec: serviceNetworkPolicySpec(service, policy, {
+                selector: scope.selector,
+                database: context.database,
+                redis: context.redis,
+                vectorDb: context.vectorDb,
+                calls: args.peers?.calls ?? [],
+                calledBy,
+                monitoringEnabled: args.monitoring !== undefined,
+                vaultAddress: args.vaultAddress,
+            }),
+        }, { parent: this });
+    }
+}
+
+/** What every object of one service shares. */
+interface Scope {
+    /** The component's name, which its children's resource names derive from. */
+    readonly name: string;
+    /** The Kubernetes objects' name: fullnameOverride, else the service's name. */
+    readonly objectName: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly labels: Labels;
+    readonly selector: Labels;
+    readonly service: ServiceConfig;
+}

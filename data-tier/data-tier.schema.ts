@@ -1,0 +1,583 @@
+/**
+ * The stack config of the data tier: `llm-platform:postgresql` and `llm-platform:redis`. Each data
+ * store runs in the cluster from the pinned Bitnami chart (mode "in-cluster") or is a managed
+ * service the application connects to (mode "external"). No password is ever read from here:
+ * in-cluster passwords are generated, synced from a secret manager by the External Secrets
+ * Operator (`auth.passwordSource: external-secrets`), or read from a Secret that exists
+ * (`auth.passwordSource: existing`); external ones stay in an existing Secret named here, or are
+ * synced from the manager the same way.
+ */
+import { z } from "../validation/zod";
+import { PinnedChart, legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts";
+import { RegistryImage } from "../lib/image";
+import { parsePostgresMemory, parseRedisMemory, postgresMemoryPattern, redisMemoryPattern } from "../lib/memory-units";
+import { parseQuantity } from "../lib/quantity";
+import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
+import { Environment, byteQuantity, cidr, cpuQuantity, cronSchedule, hostName, imageDigest, imageReferenceString, imageRegistry, imageTag, nonNegativeInt, objectName, port, repositoryPath, secretDataKey } from "../validation/primitives";
+import { Problem } from "../validation/problem";
+import { mutableImageProblems } from "../application/service.rules";
+import { remoteRefSchema } from "../secrets/secrets.schema";
+
+const existingObjectName = objectName("postgres-credentials");
+/** An unquoted PostgreSQL identifier. */
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a lowercase PostgreSQL identifier such as \"llm_platform\" (a-z, 0-9, _)" });
+
+const imageSchema = (chartImage: RegistryImage) => {
+    const fallback = legacyImage(chartImage);
+    return z
+        .strictObject({
+            /** e.g. "docker.io" or an internal mirror "registry.internal:5000". */
+            registry: imageRegistry.default(fallback.registry),
+            /** e.g. "bitnamilegacy/postgresql". */
+            repository: repositoryPath("bitnamilegacy/postgresql").default(fallback.repository),
+            tag: imageTag("17.6.0-debian-12-r4").default(fallback.tag),
+            /** When set, the chart pulls by digest and ignores the tag. */
+            digest: imageDigest.optional(),
+        })
+        .prefault({});
+};
+
+/** Where a pinned chart comes from: its repository, name and version, or a local directory. */
+export const chartSchema = (chart: Pick<PinnedChart<string>, "repository" | "name" | "version">) =>
+    z
+        .strictObject({
+            /** An OCI registry path (oci://…) or a Helm repository URL (https://…) holding the chart, e.g. an internal mirror. */
+            repository: z.string().regex(/^(oci|https?):\/\/\S+$/, { error: "an oci:// or https:// chart repository" }).default(chart.repository),
+            /** The chart's name in that repository. */
+            name: z.string().min(1).default(chart.name),
+            /** The chart version; the program is tested against the default. */
+            version: z.string().min(1).default(chart.version),
+            /** A local chart directory or .tgz, used instead of the repository (air-gapped installs). */
+            path: z.string().min(1).optional(),
+        })
+        .prefault({});
+
+const resourcesSchema = z.strictObject({
+    requests: z.strictObject({ cpu: cpuQuantity, memory: byteQuantity }),
+    limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: byteQuantity.optional() }).default({}),
+});
+
+/** The topology of a data store's release. */
+const architecture = z.enum(["standalone", "replication"]).default("standalone");
+
+/** The replicas of a replicated release: how many, and their resources (unset: the chart's preset). */
+const replicasSchema = (defaultCount: number) =>
+    z.strictObject({ replicaCount: z.number().int().min(1).default(defaultCount), resources: resourcesSchema.optional() }).prefault({});
+
+const persistenceSchema = z
+    .strictObject({
+        /** Keep the data on a PersistentVolumeClaim; off, it lives in an emptyDir and dies with the pod. */
+        enabled: z.boolean().default(true),
+        size: byteQuantity.default("8Gi"),
+        /** The StorageClass of the claims; unset, the cluster's default. */
+        storageClass: objectName("gp3").optional(),
+    })
+    .prefault({});
+
+const externalSchema = (defaultPort: number, defaultKey: string) =>
+    z
+        .strictObject({
+            /** The managed service's host name (mode "external" only). */
+            host: hostName.optional(),
+            port: port.default(defaultPort),
+            /** An existing Secret in the stack's namespace holding the password (mode "external" only). */
+            existingSecret: existingObjectName.optional(),
+            /** The key of the password in that Secret. */
+            passwordKey: secretDataKey("password").default(defaultKey),
+            /** The addresses the application may reach the service at, on its port only. */
+            cidrs: z.array(cidr("10.0.0.0/8")).min(1).default(["0.0.0.0/0"]),
+        })
+        .prefault({});
+
+/**
+ * "generated": in-cluster, RandomPasswords kept (encrypted) in the stack's state; in external mode
+ * the password is in external.existingSecret. "external-secrets": an ExternalSecret syncs the
+ * password(s) from the secret manager (secrets.store) into "<project>-<stack>-<store>-auth".
+ * "existing" (in-cluster only): a Secret something else manages, named in auth.existingSecret.
+ */
+const passwordSource = z.enum(["generated", "external-secrets", "existing"]).default("generated");
+
+/**
+ * The generation of the generated passwords: raising it generates new ones (the application
+ * user's and the replication user's for PostgreSQL, the password for Redis), which the program
+ * rolls out (docs/data-tier.md, "Password rotation"). 0 is the passwords first generated.
+ */
+const rotation = nonNegativeInt.default(0);
+
+/** A dump file name in the root of the backup claim, e.g. "llm_platform-20250101T030000Z.dump". */
+const dumpFileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.dump$/, { error: "a dump file name in the claim's root such as \"llm_platform-20250101T030000Z.dump\" (letters, digits, _ . -, ending in .dump)" });
+
+const backupSchema = z
+    .strictObject({
+        /** Scheduled pg_dump backups of the application database. Unset: on in production (in-cluster), off elsewhere. */
+        enabled: z.boolean().optional(),
+        /** When the backup CronJob runs, in the cluster's time zone. */
+        schedule: cronSchedule.default("0 3 * * *"),
+        /** Dumps older than this many days are deleted after each backup. */
+        retentionDays: z.number().int().min(1).max(3650).default(7),
+        /** The backup claim "<release>-backups". */
+        storage: z
+            .strictObject({
+                size: byteQuantity.default("20Gi"),
+                /** Its StorageClass; unset, the cluster's default. */
+                storageClass: z.string().min(1).optional(),
+            })
+            .prefault({}),
+        /** A container that copies each new dump elsewhere (object storage), after the dump. */
+        upload: z
+            .strictObject({
+                /** Its image, e.g. "amazon/aws-cli:2.17.0". */
+                image: imageReferenceString,
+                /** Its command; it finds the dump at "$BACKUP_DIR/$(cat /tmp/latest-dump)". */
+                command: z.array(z.string().min(1)).min(1),
+                args: z.array(z.string()).default([]),
+                /** An existing Secret whose keys become its environment (the object store's credentials). */
+                envFromSecret: existingObjectName.optional(),
+            })
+            .optional(),
+        /** The backup containers' resources. */
+        resources: resourcesSchema.default({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
+    })
+    .prefault({});
+
+const restoreSchema = z.strictObject({
+    /** The dump to load, by file name in the claim. A new name runs a new restore. */
+    file: dumpFileName,
+    /** The claim holding it; unset, the stack's backup claim "<release>-backups". */
+    claimName: existingObjectName.optional(),
+    /** How long the restore may run. */
+    timeoutSeconds: z.number().int().min(60).default(3600),
+});
+
+const common = {
+    /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
+    mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
+    /**
+     * Data safety: Pulumi `protect` and retainOnDelete on what holds or unlocks data (the password
+     * Secret, the generated passwords, PostgreSQL's StatefulSets and any claim or Secret the chart
+     * renders), and the StatefulSets' PVC retention policy "Retain"; nothing else is protected.
+     * Unset, it is on in production and off elsewhere.
+     */
+    protect: z.boolean().optional(),
+    /** Mount-time chown of the data volume by an init container, for storage that needs it. */
+    volumePermissions: z.boolean().default(false),
+    /** Names of existing docker-registry Secrets for the images (global.imagePullSecrets). */
+    imagePullSecrets: z.array(existingObjectName).default([]),
+};
+
+/** A PostgreSQL extension's name, e.g. "vector", "pg_trgm", "uuid-ossp". */
+const extensionName = z.string().regex(/^[a-z_][a-z0-9_-]{0,62}$/, { error: "an extension name such as \"vector\" or \"pg_trgm\" (a-z, 0-9, _, -)" });
+
+/** An init script's file name: the image runs *.sh, *.sql and *.sql.gz in name order. */
+const initScriptName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.(sh|sql|sql\.gz)$/, { error: "a script file name ending in .sh, .sql or .sql.gz, such as \"10-schema.sql\"" });
+
+const postgresMemory = (example: string) => z.string().regex(postgresMemoryPattern, { error: `a PostgreSQL size with a unit (kB, MB, GB, TB), such as "${example}"` });
+
+const postgresTuningSchema = z
+    .strictObject({
+        /** max_connections. */
+        maxConnections: z.number().int().min(10).max(10000).optional(),
+        /** shared_buffers, e.g. "512MB"; in production at most the primary's memory limit. */
+        sharedBuffers: postgresMemory("512MB").optional(),
+        /** work_mem, per sort or hash operation, e.g. "8MB". */
+        workMem: postgresMemory("8MB").optional(),
+        /** statement_timeout in milliseconds; 0 turns it off. */
+        statementTimeoutMs: z.number().int().min(0).optional(),
+        /** Any other postgresql.conf parameter, as written (the escape hatch). */
+        extra: z.record(z.string().regex(/^[a-z_][a-z0-9_.]{0,62}$/, { error: "a postgresql.conf parameter name such as \"effective_cache_size\"" }), z.string()).default({}),
+    })
+    .prefault({});
+
+const redisTuningSchema = z
+    .strictObject({
+        /** appendonly: the append-only file (AOF). The chart's default configuration has it on. */
+        appendonly: z.boolean().optional(),
+        /** appendfsync: how often the AOF is fsynced. */
+        appendfsync: z.enum(["always", "everysec", "no"]).optional(),
+        /** maxmemory, e.g. "512mb"; in production at most the memory limit of the Redis containers. */
+        maxmemory: z.string().regex(redisMemoryPattern, { error: "a Redis size such as \"512mb\" or \"2gb\"" }).optional(),
+        /** maxmemory-policy: what Redis evicts at maxmemory. */
+        maxmemoryPolicy: z.enum(["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"]).optional(),
+        /** Any other redis.conf directive, as written (the escape hatch). */
+        extra: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "a redis.conf directive such as \"timeout\"" }), z.string()).default({}),
+    })
+    .prefault({});
+
+export const postgresqlSchema = z.strictObject({
+    ...common,
+    chart: chartSchema(postgresqlChart),
+    auth: z
+        .strictObject({
+            /** The database the application uses, created on first start. */
+            database: sqlIdentifier.default("llm_platform"),
+            /** The user the application logs in as, created on first start. */
+            username: sqlIdentifier.default("llm_platform"),
+            /** Where the passwords come from. */
+            passwordSource,
+            /** The Secret holding the passwords, with passwordSource "existing" (in-cluster). */
+            existingSecret: z
+                .strictObject({
+                    name: existingObjectName,
+                    /** The key of each password in it. */
+                    keys: z
+                        .strictObject({
+                            adminPassword: secretDataKey("postgres-password").default(postgresSecretKeys.adminPasswordKey),
+                            userPassword: secretDataKey("password").default(postgresSecretKeys.userPasswordKey),
+                            replicationPassword: secretDataKey("replication-password").default(postgresSecretKeys.replicationPasswordKey),
+                        })
+                        .prefault({}),
+                })
+                .optional(),
+            rotation,
+            /** Where each password lives in the secret manager, with passwordSource "external-secrets". */
+            remoteRefs: z
+                .strictObject({
+                    /** The superuser's ("postgres-password"; in-cluster only). */
+                    adminPassword: remoteRefSchema.optional(),
+                    /** The application user's ("password"; in external mode, the one under external.passwordKey). */
+                    userPassword: remoteRefSchema.optional(),
+                    /** The replication user's ("replication-password"; in-cluster, required with replication). */
+                    replicationPassword: remoteRefSchema.optional(),
+                })
+                .prefault({}),
+        })
+        .prefault({}),
+    /** "standalone": one primary; "replication": a primary and read replicas. */
+    architecture,
+    primary: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
+    readReplicas: replicasSchema(1),
+    persistence: persistenceSchema,
+    /** Every image the chart runs; each defaults to the chart's tag from docker.io/bitnamilegacy. */
+    images: z
+        .strictObject({
+            postgresql: imageSchema(postgresqlChart.images.postgresql),
+            /** postgres-exporter, with monitoring on. */
+            metrics: imageSchema(postgresqlChart.images.metrics),
+            /** os-shell, with volumePermissions on. */
+            volumePermissions: imageSchema(postgresqlChart.images.volumePermissions),
+        })
+        .prefault({}),
+    external: externalSchema(5432, "password"),
+    /** Extensions created in the application database when it is initialised, e.g. ["vector"]. */
+    extensions: z.array(extensionName).default([]),
+    /** Scripts the image runs when it initialises the database (first start on an empty volume). */
+    initScripts: z
+        .strictObject({
+            /** Scripts by file name, written into a ConfigMap the chart creates. */
+            scripts: z.record(initScriptName, z.string().min(1)).default({}),
+            /** An existing ConfigMap of scripts; the chart then runs it instead of `scripts` and the extensions. */
+            existingConfigMap: existingObjectName.optional(),
+            /** An existing Secret of scripts (for scripts holding credentials); runs with the others. */
+            existingSecret: existingObjectName.optional(),
+        })
+        .prefault({}),
+    /** postgresql.conf settings, on the primary and the read replicas. */
+    tuning: postgresTuningSchema,
+    /** Scheduled logical backups to a claim of their own (in-cluster). */
+    backup: backupSchema,
+    /** Load a dump into this stack's database once (in-cluster). */
+    restore: restoreSchema.optional(),
+});
+
+export const redisSchema = z.strictObject({
+    ...common,
+    chart: chartSchema(redisChart),
+    auth: z
+        .strictObject({
+            /** Where the password comes from. */
+            passwordSource,
+            /** The Secret holding the password, with passwordSource "existing" (in-cluster). */
+            existingSecret: z.strictObject({ name: existingObjectName, key: secretDataKey("redis-password").default(redisSecretKey) }).optional(),
+            rotation,
+            /** Where the password lives in the secret manager, with passwordSource "external-secrets". */
+            remoteRef: remoteRefSchema.optional(),
+        })
+        .prefault({}),
+    /** "standalone": one master; "replication": a master and replicas (or Sentinel-managed nodes). */
+    architecture,
+    master: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
+    replica: replicasSchema(3),
+    sentinel: z
+        .strictObject({
+            /** Sentinel elects a new master when it fails; clients keep using the master Service. */
+            enabled: z.boolean().default(false),
+            /** Sentinels that must agree the master is down. */
+            quorum: z.number().int().min(1).default(2),
+            resources: resourcesSchema.optional(),
+        })
+        .prefault({}),
+    persistence: persistenceSchema,
+    /** Every image the chart runs; each defaults to the chart's tag from docker.io/bitnamilegacy. */
+    images: z
+        .strictObject({
+            redis: imageSchema(redisChart.images.redis),
+            /** redis-sentinel, with sentinel.enabled. */
+            sentinel: imageSchema(redisChart.images.sentinel),
+            /** redis-exporter, with monitoring on. */
+            metrics: imageSchema(redisChart.images.metrics),
+            /** os-shell, with volumePermissions on. */
+            volumePermissions: imageSchema(redisChart.images.volumePermissions),
+            /** kubectl, which labels the elected master for the master Service with Sentinel. */
+            kubectl: imageSchema(redisChart.images.kubectl),
+            /** os-shell, for the chart's sysctl init container (off by default). */
+            sysctl: imageSchema(redisChart.images.sysctl),
+        })
+        .prefault({}),
+    external: externalSchema(6379, "redis-password"),
+    /** redis.conf settings; unset, the chart's (appendonly yes, no RDB snapshots). */
+    tuning: redisTuningSchema,
+});
+
+export type PostgresqlConfig = z.infer<typeof postgresqlSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+
+type Resources = z.infer<typeof resourcesSchema>;
+
+function resourceProblems(key: string, resources: Resources | undefined, environment: Environment | undefined): Problem[] {
+    if (resources === undefined) {
+        return environment === "production"
+            ? [{ key, given: undefined, expected: "explicit requests and limits in production, not the chart's resourcesPreset" }]
+            : [];
+    }
+    const problems: Problem[] = [];
+    for (const resource of ["cpu", "memory"] as const) {
+        const limit = resources.limits[resource];
+        if (limit !== undefined && parseQuantity(resources.requests[resource]) > parseQuantity(limit)) {
+            problems.push({ key: `${key}.requests.${resource}`, given: resources.requests[resource], expected: `at most ${key}.limits.${resource} (${limit})` });
+        }
+    }
+    if (environment === "production" && resources.limits.memory === undefined) {
+        problems.push({ key: `${key}.limits.memory`, given: undefined, expected: "a memory limit in production" });
+    }
+    return problems;
+}
+
+function modeProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const { external } = section;
+    if (section.mode === "external") {
+        if (external.host === undefined) {
+            problems.push({ key: `${store}.external.host`, given: undefined, expected: `a host name, because ${store}.mode is "external"` });
+        }
+        const synced = section.auth.passwordSource === "external-secrets";
+        if (synced && external.existingSecret !== undefined) {
+            problems.push({
+                key: `${store}.external.existingSecret`,
+                given: external.existingSecret,
+                expected: `nothing, because ${store}.auth.passwordSource is "external-secrets": the program syncs the password into its own Secret`,
+            });
+        } else if (!synced && external.existingSecret === undefined) {
+            problems.push({
+                key: `${store}.external.existingSecret`,
+                given: undefined,
+                expected: `the name of an existing Secret holding the password under "${external.passwordKey}", because ${store}.mode is "external"`,
+            });
+        }
+    } else {
+        for (const field of ["host", "existingSecret"] as const) {
+            if (external[field] !== undefined) {
+                problems.push({ key: `${store}.external.${field}`, given: external[field], expected: `nothing, because ${store}.mode is "in-cluster" (set ${store}.mode: external to use it)` });
+            }
+        }
+    }
+    return problems;
+}
+
+type PasswordRef = "adminPassword" | "userPassword" | "replicationPassword";
+
+/** Which remote refs a data store's passwords need, with passwordSource "external-secrets". */
+function passwordProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const synced = section.auth.passwordSource === "external-secrets";
+    const refs: Partial<Record<PasswordRef | "remoteRef", unknown>> = "remoteRefs" in section.auth ? section.auth.remoteRefs : { remoteRef: section.auth.remoteRef };
+    const wanted: Partial<Record<PasswordRef | "remoteRef", string>> = {};
+    if (store === "redis") {
+        wanted.remoteRef = "the password";
+    } else if (section.mode === "external") {
+        wanted.userPassword = `postgresql.auth.username's password`;
+    } else {
+        wanted.adminPassword = "the superuser's password";
+        wanted.userPassword = `postgresql.auth.username's password`;
+        if ((section as PostgresqlConfig).architecture === "replication") wanted.replicationPassword = "the replication password";
+    }
+    const optional = store === "postgresql" && section.mode === "in-cluster" ? ["replicationPassword"] : [];
+    const keyOf = (field: string) => (field === "remoteRef" ? `${store}.auth.remoteRef` : `${store}.auth.remoteRefs.${field}`);
+    for (const [field, given] of Object.entries(refs)) {
+        if (given === undefined) continue;
+        if (!synced) {
+            problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.auth.passwordSource is "${section.auth.passwordSource}"` });
+        } else if (!(field in wanted) && !optional.includes(field)) {
+            problems.push({ key: keyOf(field), given, expected: `nothing, because ${store}.mode is "external": the application only needs the password of postgresql.auth.username` });
+        }
+    }
+    if (synced) {
+        for (const [field, what] of Object.entries(wanted)) {
+            if (refs[field as PasswordRef] === undefined) {
+                problems.push({ key: keyOf(field), given: undefined, expected: `where ${what} lives in the secret manager ({key, property?, version?}), because ${store}.auth.passwordSource is "external-secrets"` });
+            }
+        }
+    }
+    return problems;
+}
+
+/** An existing Secret only with passwordSource "existing" (in-cluster), and rotation only of generated passwords. */
+function credentialSourceProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig): Problem[] {
+    const problems: Problem[] = [];
+    const { passwordSource: source, existingSecret, rotation: generation } = section.auth;
+    const external = section.mode === "external";
+    if (source === "existing" && external) {
+        problems.push({
+            key: `${store}.auth.passwordSource`,
+            given: source,
+            expected: `"generated" or "external-secrets", because ${store}.mode is "external": name its Secret in ${store}.external.existingSecret`,
+        });
+    } else if (source === "existing" && existingSecret === undefined) {
+        problems.push({ key: `${store}.auth.existingSecret`, given: undefined, expected: `the Secret holding the password${store === "redis" ? "" : "s"} ({name, ${store === "redis" ? "key?" : "keys?"}}), because ${store}.auth.passwordSource is "existing"` });
+    }
+    if (source !== "existing" && existingSecret !== undefined) {
+        problems.push({ key: `${store}.auth.existingSecret`, given: existingSecret, expected: `nothing, because ${store}.auth.passwordSource is "${source}" (set it to "existing" to read the passwords from this Secret)` });
+    }
+    if (generation > 0 && (source !== "generated" || external)) {
+        const why = external ? `${store}.mode is "external"` : `${store}.auth.passwordSource is "${source}"`;
+        problems.push({ key: `${store}.auth.rotation`, given: generation, expected: `0, because ${why}: the program rotates only the passwords it generates (rotate the others where they are kept)` });
+    }
+    return problems;
+}
+
+/** Whether the stack backs up PostgreSQL: as configured, else in production; only in the cluster. */
+export function backupEnabled(environment: Environment | undefined, pg: Pick<PostgresqlConfig, "mode" | "backup">): boolean {
+    return pg.mode === "in-cluster" && (pg.backup.enabled ?? environment === "production");
+}
+
+/** Backups and restores are of the in-cluster database; a restore needs a claim to read from. */
+function backupProblems(environment: Environment | undefined, pg: PostgresqlConfig): Problem[] {
+    const problems: Problem[] = [];
+    if (pg.mode === "external") {
+        if (pg.backup.enabled === true) {
+            problems.push({ key: "postgresql.backup.enabled", given: true, expected: "false or unset, because postgresql.mode is \"external\": back up a managed database with its provider's backups" });
+        }
+        if (pg.restore !== undefined) {
+            problems.push({ key: "postgresql.restore", given: pg.restore, expected: "nothing, because postgresql.mode is \"external\": restore a managed database with its provider's tools" });
+        }
+    } else if (pg.restore !== undefined && pg.restore.claimName === undefined && !backupEnabled(environment, pg)) {
+        problems.push({ key: "postgresql.restore.claimName", given: undefined, expected: "the claim holding the dump, because postgresql.backup is off and the stack has no backup claim" });
+    }
+    return problems;
+}
+
+/** The memory limit of a workload's resources in bytes, when set. */
+function memoryLimit(resources: Resources | undefined): { bytes: number; given: string } | undefined {
+    const limit = resources?.limits.memory;
+    return limit === undefined ? undefined : { bytes: parseQuantity(limit), given: limit };
+}
+
+/** Init scripts the chart would ignore, and in production shared_buffers beyond the primary's memory limit. */
+function postgresqlTuningProblems(pg: PostgresqlConfig, environment: Environment | undefined): Problem[] {
+    const problems: Problem[] = [];
+    const existing = pg.initScripts.existingConfigMap;
+    if (existing !== undefined && (pg.extensions.length > 0 || Object.keys(pg.initScripts.scripts).length > 0)) {
+        problems.push({
+            key: "postgresql.initScripts.existingConfigMap",
+            given: existing,
+            expected: "nothing, because postgresql.extensions or postgresql.initScripts.scripts is set and the chart runs only the existing ConfigMap then (put them in it, or use initScripts.existingSecret)",
+        });
+    }
+    const sharedBuffers = pg.tuning.sharedBuffers;
+    const limit = memoryLimit(pg.primary.resources);
+    if (environment === "production" && pg.mode === "in-cluster" && sharedBuffers !== undefined && limit && parsePostgresMemory(sharedBuffers) >= limit.bytes) {
+        problems.push({ key: "postgresql.tuning.sharedBuffers", given: sharedBuffers, expected: `less than postgresql.primary.resources.limits.memory (${limit.given}), or PostgreSQL is killed for using more memory than its limit` });
+    }
+    return problems;
+}
+
+/** In production, maxmemory beyond the memory limit of a Redis node. */
+function redisTuningProblems(redis: RedisConfig, environment: Environment | undefined): Problem[] {
+    const maxmemory = redis.tuning.maxmemory;
+    if (environment !== "production" || redis.mode !== "in-cluster" || maxmemory === undefined) return [];
+    const nodes = redis.sentinel.enabled
+        ? [["replica", redis.replica.resources] as const]
+        : [["master", redis.master.resources] as const, ...(redis.architecture === "replication" ? [["replica", redis.replica.resources] as const] : [])];
+    return nodes.flatMap(([role, resources]) => {
+        const limit = memoryLimit(resources);
+        return limit && parseRedisMemory(maxmemory) >= limit.bytes
+            ? [{ key: "redis.tuning.maxmemory", given: maxmemory, expected: `less than redis.${role}.resources.limits.memory (${limit.given}), or Redis is killed before it evicts` }]
+            : [];
+    });
+}
+
+/** The images an in-cluster store's chart runs with this config, by their key under `<store>.images`. */
+function imagesRun(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig, monitoring: boolean): [string, RegistryImage][] {
+    const images = section.images as Record<string, RegistryImage>;
+    const sentinel = store === "redis" && (section as RedisConfig).sentinel.enabled;
+    const running = [store, ...(monitoring ? ["metrics"] : []), ...(section.volumePermissions ? ["volumePermissions"] : []), ...(sentinel ? ["sentinel", "kubectl"] : [])];
+    return running.map((name) => [name, images[name]]);
+}
+
+/** Production runs no data-tier image from a moving tag (the same rule as the services' images). */
+function imageProblems(store: "postgresql" | "redis", section: PostgresqlConfig | RedisConfig, environment: Environment | undefined, monitoring: boolean): Problem[] {
+    if (section.mode !== "in-cluster") return [];
+    return imagesRun(store, section, monitoring).flatMap(([name, image]) => mutableImageProblems(`${store}.images.${name}.tag`, image, environment));
+}
+
+/** Cross-field rules of PostgreSQL; keys are config keys without the project prefix. */
+export function postgresqlProblems(pg: PostgresqlConfig, environment: Environment | undefined, monitoring = true): Problem[] {
+    const problems: Problem[] = [
+        ...modeProblems("postgresql", pg),
+        ...passwordProblems("postgresql", pg),
+        ...credentialSourceProblems("postgresql", pg),
+        ...imageProblems("postgresql", pg, environment, monitoring),
+        ...postgresqlTuningProblems(pg, environment),
+        ...backupProblems(environment, pg),
+    ];
+    if (pg.auth.username === "postgres") {
+        problems.push({ key: "postgresql.auth.username", given: "postgres", expected: "a user other than the superuser \"postgres\", which the chart gives the admin password" });
+    }
+    if (pg.mode === "in-cluster") {
+        problems.push(...resourceProblems("postgresql.primary.resources", pg.primary.resources, environment));
+        if (pg.architecture === "replication") {
+            problems.push(...resourceProblems("postgresql.readReplicas.resources", pg.readReplicas.resources, environment));
+        }
+        if (environment === "production" && !pg.persistence.enabled) {
+            problems.push({ key: "postgresql.persistence.enabled", given: false, expected: "true in production, or a pod restart loses the database" });
+        }
+    }
+    return problems;
+}
+
+/** The fewest Redis nodes Sentinel can fail over with in production: a majority of Sentinels must survive one node's loss. */
+export const minSentinelNodes = 3;
+
+/** Cross-field rules of Redis. */
+export function redisProblems(redis: RedisConfig, environment: Environment | undefined, monitoring = true): Problem[] {
+    const problems: Problem[] = [
+        ...modeProblems("redis", redis),
+        ...passwordProblems("redis", redis),
+        ...credentialSourceProblems("redis", redis),
+        ...imageProblems("redis", redis, environment, monitoring),
+        ...redisTuningProblems(redis, environment),
+    ];
+    if (redis.mode !== "in-cluster") return problems;
+    const { sentinel, replica } = redis;
+    if (sentinel.enabled && redis.architecture !== "replication") {
+        problems.push({ key: "redis.sentinel.enabled", given: true, expected: `false, because redis.architecture is "${redis.architecture}" (Sentinel needs "replication")` });
+    }
+    if (sentinel.enabled && sentinel.quorum > replica.replicaCount) {
+        problems.push({ key: "redis.sentinel.quorum", given: sentinel.quorum, expected: `at most redis.replica.replicaCount (${replica.replicaCount}), the number of Sentinels` });
+    }
+    if (environment === "production" && sentinel.enabled && replica.replicaCount < minSentinelNodes) {
+        problems.push({
+            key: "redis.replica.replicaCount",
+            given: replica.replicaCount,
+            expected: `at least ${minSentinelNodes} with Sentinel in production: with fewer, losing one node leaves no majority of Sentinels to elect a new master, so there is nothing to fail over to`,
+        });
+    }
+    if (!sentinel.enabled) problems.push(...resourceProblems("redis.master.resources", redis.master.resources, environment));
+    if (redis.architecture === "replication") problems.push(...resourceProblems("redis.replica.resources", replica.resources, environment));
+    if (sentinel.enabled) problems.push(...resourceProblems("redis.sentinel.resources", sentinel.resources, environment));
+    return problems;
+}
+
+/** Cross-field rules of the data tier; keys are config keys without the project prefix. */
+export function dataTierProblems(cfg: { environment: Environment; postgresql: PostgresqlConfig; redis: RedisConfig; monitoring?: boolean }): Problem[] {
+    return [...postgresqlProblems(cfg.postgresql, cfg.environment, cfg.monitoring), ...redisProblems(cfg.redis, cfg.environment, cfg.monitoring)];
+}

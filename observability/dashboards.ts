@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
+import { Labels, standardLabels } from "../lib/labels";
+import { DashboardSpec, buildDashboard, dataTierDashboard, serviceDashboard, stableJson } from "./dashboards.specs";
+import * as k8s from "../platform/k8s";
+
+export interface DashboardsArgs {
+    /** The namespace of the ConfigMaps (the Grafana sidecar must search it, e.g. searchNamespace: ALL). */
+    readonly namespace: pulumi.Input<string>;
+    /** The label the Grafana dashboard sidecar watches, e.g. { grafana_dashboard: "1" }. */
+    readonly labels: Labels;
+    /** The folder annotation, e.g. { grafana_folder: "llm-platform" }. */
+    readonly annotations: Labels;
+    /** app.kubernetes.io/instance, e.g. "llm-platform-prod"; dashboard uids and titles carry it, so stacks sharing a Grafana never collide. */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
+    readonly partOf: string;
+    /** One dashboard each. */
+    readonly services: readonly ServiceTarget[];
+    /** The data tier's dashboard, with a row per store given. @default none */
+    readonly postgresql?: DataStoreTarget;
+    readonly redis?: DataStoreTarget;
+}
+
+/** The dashboards of a stack, each with the key that names its ConfigMap ("service-<name>", "data-tier"). */
+export function dashboardSpecs(args: Pick<DashboardsArgs, "instance" | "services" | "postgresql" | "redis">): { key: string; spec: DashboardSpec }[] {
+    const dataTier = dataTierDashboard(args, args.instance);
+    return [
+        ...args.services.map((s) => ({ key: `service-${s.name}`, spec: serviceDashboard(s, args.instance) })),
+        ...(dataTier ? [{ key: "data-tier", spec: dataTier }] : []),
+    ];
+}
+
+/**
+ * Grafana dashboards as code: each a ConfigMap with the dashboard's JSON, the sidecar's label and
+ * the folder annotation, which the Grafana dashboard sidecar (kube-prometheus-stack's grafana)
+ * loads. The ConfigMaps are named, and their JSON is deterministic, so a second preview shows no
+ * change.
+ */
+export class Dashboards extends pulumi.ComponentResource {
+    /** The ConfigMaps' names. */
+    public readonly configMaps: pulumi.Output<string>[];
+
+    constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:observability:Dashboards", name, {}, opts);
+        const labels = { ...standardLabels({ name: "grafana-dashboard", instance: args.instance, component: "dashboard", partOf: args.partOf }), ...args.labels };
+        this.configMaps = dashboardSpecs(args).map(({ key, spec }) => {
+            const configMap = new k8s.core.v1.ConfigMap(`${name}-${key}`, {
+                metadata: { name: `grafana-dashboard-${key}`, namespace: args.namespace, labels, annotations: { ...args.annotations } },
+                data: { [`${spec.uid}.json`]: stableJson(buildDashboard(spec)) },
+            }, { parent: this });
+            return configMap.metadata.name;
+        });
+        this.registerOutputs({ configMaps: this.configMaps });
+    }
+}

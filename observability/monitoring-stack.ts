@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "../lib/labels";
+import { chartWithObjects } from "../platform/chart-objects";
+import { ChartSourceSpec, chartLocation } from "../data-tier/chart-values";
+import * as k8s from "../platform/k8s";
+import { MonitoringStackValuesInput, kubePrometheusStackValues } from "./monitoring-stack.values";
+
+export interface MonitoringStackArgs extends MonitoringStackValuesInput {
+    /** The namespace of the release, e.g. "monitoring". */
+    readonly namespace: string;
+    /** Create the namespace (true) or use one that exists (false). */
+    readonly createNamespace: boolean;
+    /** Where kube-prometheus-stack comes from: the pinned repository, a mirror or a local directory. */
+    readonly chart: ChartSourceSpec;
+    /** The Helm release name. */
+    readonly release: string;
+    /** app.kubernetes.io/instance of the platform, e.g. "llm-platform-dev". */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
+    readonly partOf: string;
+}
+
+/**
+ * kube-prometheus-stack for clusters that have no Prometheus (dev clusters): the Prometheus
+ * Operator and its CRDs, Prometheus, Alertmanager, Grafana with its dashboard sidecar,
+ * kube-state-metrics and node-exporter, as a helm.v4.Chart in its own namespace. Objects of
+ * its CRDs (ServiceMonitors, PrometheusRules) must wait for `chart`.
+ */
+export class MonitoringStack extends pulumi.ComponentResource {
+    /** The release; what the stack's ServiceMonitors and PrometheusRules wait for. */
+    public readonly chart: k8s.helm.v4.Chart;
+    /** The URNs of the chart's objects (components/chart-objects.ts). */
+    public readonly chartObjects: pulumi.Output<string[]>;
+
+    constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-platform:observability:MonitoringStack", name, {}, opts);
+        const namespace = args.createNamespace
+            ? new k8s.core.v1.Namespace(`${name}-namespace`, {
+                  metadata: { name: args.namespace, labels: standardLabels({ name: "monitoring", instance: args.instance, component: "monitoring", partOf: args.partOf }) },
+              }, { parent: this })
+            : undefined;
+        const { chart, objects } = chartWithObjects(`${name}-chart`, {
+            ...chartLocation(args.chart),
+            name: args.release,
+            namespace: args.namespace,
+            values: kubePrometheusStackValues(args),
+        }, { parent: this, dependsOn: namespace ? [namespace] : [] });
+        this.chart = chart;
+        this.chartObjects = objects;
+        this.registerOutputs({});
+    }
+}

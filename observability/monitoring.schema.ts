@@ -1,0 +1,107 @@
+/**
+ * The stack config of alerts and dashboards: `monitoring.alerts`, `monitoring.dashboards` and
+ * `monitoring.httpMetrics`. The alerts' names, thresholds and defaults are the catalog's
+ * (lib/alert-catalog.ts): one override object per alert, validated by the unit of its threshold.
+ */
+import { z } from "../validation/zod";
+import { AlertDefinition, ThresholdUnit, alertCatalog, severities } from "../lib/alert-catalog";
+import { defaultHttpMetrics } from "../lib/metric-catalog";
+import { kubePrometheusStackChart } from "../lib/monitoring-chart";
+import { promDurationPattern } from "../lib/quantity";
+import { chartSchema } from "../data-tier/data-tier.schema";
+import { dnsLabel, labels, url } from "../validation/primitives";
+import { Problem } from "../validation/problem";
+
+/** A Prometheus metric name. */
+export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
+/** An alert's `for:`: a Prometheus duration, where zero ("0s") fires at once. */
+export const forDuration = z
+    .string()
+    .refine((v) => v !== "" && promDurationPattern.test(v), { error: "a duration such as \"5m\" or \"1h30m\" (units ms, s, m, h, d, w, y, largest first; \"0s\" fires at once)" });
+/** A Prometheus label name. */
+export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"status\" ([a-zA-Z_][a-zA-Z0-9_]*)" });
+
+const thresholdSchemas: Record<ThresholdUnit, z.ZodType<number>> = {
+    percent: z.number().min(0).max(100),
+    seconds: z.number().positive(),
+    count: z.number().int().min(0),
+};
+
+/** The overrides of one alert: only the keys it has (no `threshold` for an alert on a state). */
+function overrideSchema(alert: AlertDefinition) {
+    return z
+        .strictObject({
+            /** Off: the alert is left out of the stack's rules. */
+            enabled: z.boolean().optional(),
+            /** How long the condition must hold, e.g. "10m"; "0s" fires at once. */
+            for: forDuration.optional(),
+            severity: z.enum(severities as [string, ...string[]]).optional(),
+            ...(alert.threshold ? { threshold: thresholdSchemas[alert.threshold.unit].optional() } : {}),
+        })
+        .optional();
+}
+
+export const httpMetricsSchema = z
+    .strictObject({
+        /** A counter of requests labelled with the response status, e.g. http_requests_total. */
+        requests: metricName.default(defaultHttpMetrics.requests),
+        /** The label of that counter holding the status code ("503") or class ("5xx"). */
+        statusLabel: labelName.default(defaultHttpMetrics.statusLabel),
+        /** The buckets of a request-duration histogram in seconds. */
+        durationBucket: metricName.default(defaultHttpMetrics.durationBucket),
+    })
+    .prefault({});
+
+export const alertsSchema = z
+    .strictObject({
+        /** PrometheusRules for the services and the data stores. Unset: off in development, on otherwise. */
+        enabled: z.boolean().optional(),
+        /** Where the runbooks are; each alert's runbook_url is "<runbookBaseUrl>#<alert name in lowercase>". */
+        runbookBaseUrl: url("https://github.com/acme/llm-platform/blob/main/docs/observability.md").default(
+            "https://github.com/example/llm-platform/blob/main/docs/observability.md",
+        ),
+        /** Extra labels on every alert, e.g. team: platform, for Alertmanager's routing. */
+        labels: labels.default({}),
+        /** Per alert (by name): enabled, for, severity, threshold. */
+        rules: z.strictObject(Object.fromEntries(alertCatalog.map((alert) => [alert.name, overrideSchema(alert)]))).default({}),
+    })
+    .prefault({});
+
+export const dashboardsSchema = z
+    .strictObject({
+        /** Grafana dashboards as ConfigMaps for the Grafana sidecar. Unset: on wherever monitoring is. */
+        enabled: z.boolean().optional(),
+        /** The label the Grafana dashboard sidecar watches (kube-prometheus-stack: grafana_dashboard: "1"). */
+        sidecarLabel: z.strictObject({ name: z.string().min(1).default("grafana_dashboard"), value: z.string().default("1") }).prefault({}),
+        /** The annotation that names the folder (the sidecar's folderAnnotation). */
+        folderAnnotation: z.string().min(1).default("grafana_folder"),
+        /** The Grafana folder. Unset: the Pulumi project's name. */
+        folder: z.string().min(1).optional(),
+    })
+    .prefault({});
+
+export const monitoringStackSchema = z
+    .strictObject({
+        /** Install kube-prometheus-stack (for clusters without a Prometheus, e.g. dev clusters). */
+        enabled: z.boolean().default(false),
+        /** Its namespace (networkPolicy.prometheus.namespaceSelector must select it). */
+        namespace: dnsLabel("monitoring").default("monitoring"),
+        /** Create the namespace (true) or use one that exists (false). */
+        createNamespace: z.boolean().default(true),
+        /** Where the chart comes from: the pinned version, a mirror, or a local directory. */
+        chart: chartSchema(kubePrometheusStackChart),
+    })
+    .prefault({});
+
+export type AlertsConfig = z.infer<typeof alertsSchema>;
+export type MonitoringStackConfig = z.infer<typeof monitoringStackSchema>;
+export type DashboardsConfig = z.infer<typeof dashboardsSchema>;
+export type HttpMetricsConfig = z.infer<typeof httpMetricsSchema>;
+
+/** Alerts, dashboards or the monitoring stack asked for while monitoring (the exporters and ServiceMonitors) is off. */
+export function observabilityProblems(monitoring: { enabled: boolean; alerts: AlertsConfig; dashboards: DashboardsConfig; stack: MonitoringStackConfig }): Problem[] {
+    if (monitoring.enabled) return [];
+    return (["alerts", "dashboards", "stack"] as const)
+        .filter((key) => monitoring[key].enabled === true)
+        .map((key) => ({ key: `monitoring.${key}.enabled`, given: true, expected: "false or unset while monitoring.enabled is false: without the exporters and ServiceMonitors there is nothing to watch" }));
+}
