@@ -6,7 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../validation/primitives";
-import type { MonitoringConfig, ServiceConfig, VectorDbConfig } from "../config/schema";
+import type { MonitoringConfig } from "../observability/monitoring.schema";
+import type { ServiceConfig } from "./service.schema";
+import type { VectorDbConfig } from "./settings.schema";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
 import { vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";

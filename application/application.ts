@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertRuleSettings } from "../config/resolve";
 import type { Environment } from "../validation/primitives";
-import type { MonitoringConfig, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config/schema";
+import type { MonitoringConfig } from "../observability/monitoring.schema";
+import type { NetworkPolicyConfig } from "../network/network.schema";
+import type { ServiceConfig } from "./service.schema";
+import type { VectorDbConfig } from "./settings.schema";
 import { ServiceTarget } from "../lib/alert-catalog";
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, standardLabels } from "../lib/labels";

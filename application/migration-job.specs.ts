@@ -4,7 +4,7 @@
  * what it runs. Its NetworkPolicy is in network-policies.ts.
  */
 import { createHash } from "crypto";
-import type { MigrationConfig, ServiceConfig } from "../config/schema";
+import type { MigrationConfig, ServiceConfig } from "./service.schema";
 import { Labels } from "../lib/labels";
 import { omit } from "../lib/objects";
 import { PodInputs, podSpec } from "./application.specs";

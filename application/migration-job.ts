@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { MigrationConfig, ServiceConfig } from "../config/schema";
+import type { MigrationConfig, ServiceConfig } from "./service.schema";
 import { WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { PodInputs } from "./application.specs";
 import * as k8s from "../platform/k8s";

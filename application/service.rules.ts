@@ -2,31 +2,18 @@
  * Cross-field rules of the application config: what a schema of single fields can't say. Each
  * rule is a pure function from parsed config to problems, tested without Pulumi.
  */
-import { ImageRef, isMutableReference, mutableTags, parseImageReference } from "../lib/image";
-import { parseDuration, parseQuantity, podsOf } from "../lib/quantity";
+import { parseImageReference } from "../lib/image";
+import { parseQuantity, podsOf } from "../lib/quantity";
 import { writableVolumeName } from "../lib/objects";
-import { PodSecurityLevel, addableCapabilities, podSecurityEnforceLabel, podSecurityLevels } from "../lib/pod-security";
-import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
-import { Problem, described, shapeOf } from "../validation/problem";
+import { PodSecurityLevel, addableCapabilities } from "../lib/pod-security";
+import { Problem } from "../validation/problem";
 import type { Environment } from "../validation/primitives";
-import type { MonitoringConfig, NamespaceConfig, ServiceConfig } from "../config/schema";
+import type { ServiceConfig } from "./service.schema";
+import { mutableImageProblems, plainSecretProblems } from "../validation/common-rules";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
 export function minimumReplicas(service: ServiceConfig): number {
     return service.autoscaling.enabled ? service.autoscaling.minReplicas : service.replicas;
-}
-
-/** What production asks of every image the stack runs. */
-export const immutableInProduction = `an immutable release tag or a digest in production (mutable tags: ${mutableTags.join(", ")})`;
-
-/**
- * An image production would run from a moving target: a mutable tag, or no tag (the runtime pulls
- * "latest"), without a digest. One rule for every image of the stack: the services', their init
- * containers' and checks', and the data tier's.
- */
-export function mutableImageProblems(key: string, image: ImageRef, environment: Environment | undefined): Problem[] {
-    if (environment !== "production" || !isMutableReference(image)) return [];
-    return [{ key, given: image.tag ?? described("no tag (the runtime pulls \"latest\")"), expected: immutableInProduction }];
 }
 
 /** A service's image: a tag or a digest, and no moving tag in production. */
@@ -45,21 +32,6 @@ function helperImageProblems(key: string, service: ServiceConfig, environment: E
             const reference = parseImageReference(service[helper].image);
             return reference ? mutableImageProblems(`${key}.${helper}.image`, reference, environment).map((p) => ({ ...p, given: service[helper].image })) : [];
         });
-}
-
-/** Why a plain value must not hold a secret, and where secrets go instead. */
-const secretPointer =
-    "no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service's secrets";
-
-/**
- * A secret pasted into a plain value: a name that says secret ("OPENAI_API_KEY") or a value shaped
- * like a credential ("sk-…", "AKIA…", a private key). `key` is the value's config key.
- */
-export function plainSecretProblems(key: string, name: string, value: unknown): Problem[] {
-    const credential = typeof value === "string" ? credentialIn(value) : undefined;
-    if (credential !== undefined) return [{ key, given: described(`${shapeOf(value)} shaped like ${credential}`), expected: secretPointer }];
-    if (isSecretLikeKey(name)) return [{ key, given: value, expected: `${secretPointer} (the name ${JSON.stringify(name)} says it is a secret)` }];
-    return [];
 }
 
 /** Secrets pasted into a service's env, settings or extraEnv. */
@@ -292,14 +264,6 @@ export function ingressConflictProblems(services: Readonly<Record<string, Servic
     return problems;
 }
 
-/** Problems of the monitoring settings. */
-export function monitoringProblems(monitoring: MonitoringConfig): Problem[] {
-    if (parseDuration(monitoring.scrapeTimeout) > parseDuration(monitoring.interval)) {
-        return [{ key: "monitoring.scrapeTimeout", given: monitoring.scrapeTimeout, expected: `at most monitoring.interval (${monitoring.interval})` }];
-    }
-    return [];
-}
-
 /** Tracing needs its endpoint; Vault settings need Vault as the stack's secret store. */
 export function featureProblems(key: string, settings: ServiceConfig["settings"], vaultStore: boolean): Problem[] {
     const problems: Problem[] = [];
@@ -325,20 +289,6 @@ export function nameOverrideProblems(services: Readonly<Record<string, ServiceCo
         }
     }
     return problems;
-}
-
-/** The Pod Security level the stack's pods are held to: namespace.podSecurity, else the namespace's enforce label, else "restricted". */
-export function podSecurityLevel(namespace: Pick<NamespaceConfig, "podSecurity" | "labels"> | undefined): PodSecurityLevel {
-    const label = namespace?.labels[podSecurityEnforceLabel];
-    const labelled = podSecurityLevels.find((level) => level === label);
-    return namespace?.podSecurity ?? labelled ?? "restricted";
-}
-
-/** namespace.podSecurity sets the enforce label, so a different one in namespace.labels contradicts it. */
-export function namespaceSecurityProblems(namespace: NamespaceConfig): Problem[] {
-    const label = namespace.labels[podSecurityEnforceLabel];
-    if (namespace.podSecurity === undefined || label === undefined || label === namespace.podSecurity) return [];
-    return [{ key: `namespace.labels.${podSecurityEnforceLabel}`, given: label, expected: `nothing, or "${namespace.podSecurity}" as namespace.podSecurity sets it` }];
 }
 
 const lowerLevel = (what: string) => `, or namespace.podSecurity: baseline (privileged) for an image that needs ${what}`;

@@ -13,9 +13,14 @@ import { omit } from "../lib/objects";
 import { RegistryImage, referenceAt, repositoryAt } from "../lib/image";
 import { podSecurityEnforceLabel } from "../lib/pod-security";
 import { llmProviders } from "../lib/builtin-secrets";
-import { PostgresqlConfig, RedisConfig, backupEnabled } from "../data-tier/data-tier.schema";
+import { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
+import { backupEnabled } from "../data-tier/data-tier.rules";
 import { Environment } from "../validation/primitives";
-import { LlmConfig, MonitoringConfig, NetworkPolicyConfig, ServiceConfig, ValidatedConfig, VectorDbConfig } from "./schema";
+import { LlmConfig, VectorDbConfig } from "../application/settings.schema";
+import { MonitoringConfig } from "../observability/monitoring.schema";
+import { NetworkPolicyConfig } from "../network/network.schema";
+import { ServiceConfig } from "../application/service.schema";
+import { ValidatedConfig } from "./schema";
 import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "../secrets/secret-catalog";
 import { RemoteRefConfig, SecretsConfig, StoreConfig, StoreProviderSettings } from "../secrets/secrets.schema";
 

@@ -10,7 +10,9 @@
  * Each rule is its own function, so a new allowance is one more function in the list of
  * `serviceIngressRules` or `serviceEgressRules`.
  */
-import type { ExtraNetworkRules, NetworkPolicyConfig, ServiceConfig, VectorDbConfig } from "../config/schema";
+import type { ExtraNetworkRules, NetworkPolicyConfig } from "./network.schema";
+import type { ServiceConfig } from "../application/service.schema";
+import type { VectorDbConfig } from "../application/settings.schema";
 import { DataStoreKind, postgresMetricsPort, postgresPort, redisMetricsPort, redisPort, releaseNames, sentinelPort } from "../lib/bitnami-charts";
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
 import { Labels } from "../lib/labels";

@@ -3,7 +3,7 @@
  * calls, the callers of each, and the clients of each data store. The NetworkPolicies of the
  * services and of the data stores' charts are derived from this one graph.
  */
-import type { ServiceConfig } from "../config/schema";
+import type { ServiceConfig } from "../application/service.schema";
 import { versionOf } from "../lib/image";
 import { Labels, WorkloadIdentity, selectorLabels } from "../lib/labels";
 

@@ -8,9 +8,8 @@ import { AlertDefinition, ThresholdUnit, alertCatalog, severities } from "../lib
 import { defaultHttpMetrics } from "../lib/metric-catalog";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
-import { chartSchema } from "../data-tier/data-tier.schema";
-import { dnsLabel, labels, url } from "../validation/primitives";
-import { Problem } from "../validation/problem";
+import { chartSchema } from "../validation/primitives";
+import { dnsLabel, labels, promDuration, url } from "../validation/primitives";
 
 /** A Prometheus metric name. */
 export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
@@ -98,10 +97,23 @@ export type MonitoringStackConfig = z.infer<typeof monitoringStackSchema>;
 export type DashboardsConfig = z.infer<typeof dashboardsSchema>;
 export type HttpMetricsConfig = z.infer<typeof httpMetricsSchema>;
 
-/** Alerts, dashboards or the monitoring stack asked for while monitoring (the exporters and ServiceMonitors) is off. */
-export function observabilityProblems(monitoring: { enabled: boolean; alerts: AlertsConfig; dashboards: DashboardsConfig; stack: MonitoringStackConfig }): Problem[] {
-    if (monitoring.enabled) return [];
-    return (["alerts", "dashboards", "stack"] as const)
-        .filter((key) => monitoring[key].enabled === true)
-        .map((key) => ({ key: `monitoring.${key}.enabled`, given: true, expected: "false or unset while monitoring.enabled is false: without the exporters and ServiceMonitors there is nothing to watch" }));
-}
+
+export const monitoringSchema = z.strictObject({
+    /** Create ServiceMonitors (monitoring.coreos.com/v1) for services with metrics. */
+    enabled: z.boolean().default(true),
+    /** How often Prometheus scrapes. */
+    interval: promDuration.default("30s"),
+    /** How long a scrape may take; at most the interval. */
+    scrapeTimeout: promDuration.default("10s"),
+    /** Labels the Prometheus serviceMonitorSelector and ruleSelector match (ServiceMonitors and PrometheusRules). */
+    labels: labels.default({ release: "kube-prometheus-stack" }),
+    /** Alerts as PrometheusRules: on or off, runbooks, extra labels, per-alert thresholds. */
+    alerts: alertsSchema,
+    /** Grafana dashboards as ConfigMaps for the Grafana sidecar. */
+    dashboards: dashboardsSchema,
+    /** The names of the services' HTTP metrics, which alerts and dashboards query. */
+    httpMetrics: httpMetricsSchema,
+    /** Optional: install kube-prometheus-stack, for clusters that have no Prometheus. */
+    stack: monitoringStackSchema,
+});
+export type MonitoringConfig = z.infer<typeof monitoringSchema>;

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { monitoringSchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
+import { monitoringSchema } from "../observability/monitoring.schema";
+import { serviceSchema, ServiceConfig } from "../application/service.schema";
+import { vectorDbSchema } from "../application/settings.schema";
 import { affinity, configMapData, dependencyWaitScript, hpaSpec, ingressSpec, pdbSpec, PlatformContext, podSpec, secretEnv, serviceMonitorSpec, serviceUrl, topologySpreadConstraints } from "../application/application.specs";
 import { AppSecretEntry, secretEnvFor } from "../secrets/app-secrets";
 import { labelValue, selectorLabels, standardLabels } from "../lib/labels";

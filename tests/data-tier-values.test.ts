@@ -9,7 +9,8 @@ import { chartLocation, imagesOverridden } from "../data-tier/chart-values";
 import { dataSafetyOptions, dataSafetyTransform, holdsData } from "../data-tier/data-store";
 import { dataSafety } from "../config/resolve";
 import { validateConfig } from "../config";
-import { PostgresqlConfig, RedisConfig, dataTierProblems, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
+import { PostgresqlConfig, RedisConfig, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
+import { dataTierProblems } from "../data-tier/data-tier.rules";
 import { legacyImage, postgresqlChart, postgresqlPrimaryService, postgresqlReadService, redisChart, redisMasterService, releaseNames } from "../lib/bitnami-charts";
 
 type Values = Record<string, any>;

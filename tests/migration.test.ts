@@ -9,7 +9,7 @@ import { migrationNetworkPolicySpec } from "../network/network-policies";
 import { podSpec } from "../application/application.specs";
 import { serviceGraph } from "../network/service-graph";
 import { validateConfig } from "../config";
-import { ServiceConfig, serviceSchema } from "../config/schema";
+import { ServiceConfig, serviceSchema } from "../application/service.schema";
 import { selectorLabels } from "../lib/labels";
 import { schemaProblems, unknownFields } from "./k8s-schema";
 import { ProgramRun, readStackConfig, runStack } from "./mocks";

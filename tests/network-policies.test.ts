@@ -7,7 +7,10 @@ import { acmeSolverPolicySpec, checkNetworkPolicySpec, dataStoreNetworkPolicySpe
 import { serviceGraph } from "../network/service-graph";
 import { DataStoreEndpoint, PostgresEndpoint } from "../data-tier/endpoints";
 import { needsAcmeHttp01Solver } from "../config/resolve";
-import { configSchema, networkPolicySchema, serviceSchema, ServiceConfig, vectorDbSchema } from "../config/schema";
+import { configSchema } from "../config/schema";
+import { networkPolicySchema } from "../network/network.schema";
+import { serviceSchema, ServiceConfig } from "../application/service.schema";
+import { vectorDbSchema } from "../application/settings.schema";
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig => serviceSchema.parse({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0" }, ...overrides });

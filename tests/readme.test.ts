@@ -5,7 +5,7 @@ import { z } from "zod";
 import { configSchema } from "../config/schema";
 import { formatProblems } from "../validation/problem";
 import { validateConfig } from "../config";
-import { networkPolicySchema } from "../config/schema";
+import { networkPolicySchema } from "../network/network.schema";
 import { projectRoot, readStackConfig } from "./mocks";
 
 const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), "utf8");

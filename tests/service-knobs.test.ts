@@ -4,11 +4,12 @@
  */
 import { strict as assert } from "assert";
 import { namespaceLabels } from "../config/resolve";
-import { namespaceSchema, serviceSchema, ServiceConfig } from "../config/schema";
+import { namespaceSchema } from "../platform/namespace.schema";
+import { serviceSchema, ServiceConfig } from "../application/service.schema";
 import { checkTarget, configMapData, hpaSpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../application/application.specs";
 import { serviceNetworkPolicySpec as networkPolicySpec } from "../network/network-policies";
-import { vectorDbSchema } from "../config/schema";
-import { networkPolicySchema } from "../config/schema";
+import { vectorDbSchema } from "../application/settings.schema";
+import { networkPolicySchema } from "../network/network.schema";
 import { readStackConfig, runStack } from "./mocks";
 import { checkCommand } from "../application/post-deploy-check";
 import { podSecurityViolations, PodSpecLike } from "../lib/pod-security";

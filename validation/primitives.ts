@@ -10,6 +10,7 @@ import { z } from "./zod";
 import { Environment, environments } from "../lib/environments";
 import { digestPattern, isRepository, parseImageReference, registryPattern, repositoryPathPattern, tagPattern } from "../lib/image";
 import { byteQuantityPattern, cpuQuantityPattern, parseDuration, promDurationPattern } from "../lib/quantity";
+import { PinnedChart } from "../lib/bitnami-charts";
 
 /** The environments, which decide the production-only rules and defaults (lib/environments.ts). */
 export const environmentSchema = z.enum(environments);
@@ -230,3 +231,19 @@ export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an envir
 
 /** An HTTP header name (an RFC 7230 token). */
 export const httpHeaderName = z.string().regex(/^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/, { error: "an HTTP header name such as \"X-Probe\"" });
+
+
+/** Where a pinned chart comes from: its repository, name and version, or a local directory. */
+export const chartSchema = (chart: Pick<PinnedChart<string>, "repository" | "name" | "version">) =>
+    z
+        .strictObject({
+            /** An OCI registry path (oci://…) or a Helm repository URL (https://…) holding the chart, e.g. an internal mirror. */
+            repository: z.string().regex(/^(oci|https?):\/\/\S+$/, { error: "an oci:// or https:// chart repository" }).default(chart.repository),
+            /** The chart's name in that repository. */
+            name: z.string().min(1).default(chart.name),
+            /** The chart version; the program is tested against the default. */
+            version: z.string().min(1).default(chart.version),
+            /** A local chart directory or .tgz, used instead of the repository (air-gapped installs). */
+            path: z.string().min(1).optional(),
+        })
+        .prefault({});
