@@ -15,7 +15,8 @@ import { vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/buil
 import { compact, writableVolumeName } from "../lib/objects";
 import * as k8s from "../platform/k8s";
 import type { CheckTarget } from "./post-deploy-check";
-import { PostgresEndpoint, DataStoreEndpoint, SecretKeyRef } from "../data-tier/endpoints";
+import { PostgresEndpoint, DataStoreEndpoint } from "../data-tier/data-tier.args";
+import { SecretEnv, AppSecretEnv } from "../secrets/secrets.args";
 
 type Input<T> = pulumi.Input<T>;
 type Resource = pulumi.Resource;
@@ -193,20 +194,6 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
     }
     if (service.connectsTo.vectorDb) Object.assign(data, vectorDbSettings(context.vectorDb));
     return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...service.env };
-}
-
-/** An environment variable read from a Secret key. */
-export interface SecretEnv {
-    /** The variable's name, e.g. "ANTHROPIC_API_KEY". */
-    name: string;
-    /** Where its value lives. */
-    secret: SecretKeyRef;
-}
-
-/** An application secret's variable, with the catalog entry it comes from. */
-export interface AppSecretEnv extends SecretEnv {
-    /** The entry's name, e.g. "vectorDbApiKey". */
-    entry: string;
 }
 
 /** The variables a service reads from Secrets: data-store passwords and the application secrets it receives. */

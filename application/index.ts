@@ -1,2 +1,3 @@
 /** The application: each service's workloads, its post-deploy check and its migrations. */
-export { Application, type ApplicationArgs } from "./application";
+export { Application } from "./application";
+export { type ApplicationArgs } from "./application.args";

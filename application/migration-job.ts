@@ -4,7 +4,8 @@ import { WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels"
 import { PodInputs } from "./application.specs";
 import * as k8s from "../platform/k8s";
 import { migrationJobAnnotations, migrationJobName, migrationJobSpec, migrationPodSpec } from "./migration-job.specs";
-import { DataStores, PeerSelector, migrationNetworkPolicySpec } from "../network/network-policies";
+import { DataStores, migrationNetworkPolicySpec } from "../network/network-policies";
+import { PeerSelector } from "../network/network.args";
 
 export interface MigrationJobArgs {
     /** Namespace of the Job and its NetworkPolicy. */

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
 import * as k8s from "../platform/k8s";
-import { PeerSelector, checkNetworkPolicySpec } from "../network/network-policies";
+import { PeerSelector } from "../network/network.args";
+import { checkNetworkPolicySpec } from "../network/network-policies";
 
 export interface PostDeployCheckArgs {
     /** Namespace of the Job and its NetworkPolicy. */

@@ -23,6 +23,7 @@ import { ServiceConfig } from "../application/service.schema";
 import { ValidatedConfig } from "./schema";
 import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "../secrets/secret-catalog";
 import { RemoteRefConfig, SecretsConfig, StoreConfig, StoreProviderSettings } from "../secrets/secrets.schema";
+import { AlertRuleSettings, SubjectAlerts } from "../observability/observability.args";
 
 /** A value a validation rule guarantees; its absence is a bug in the rules, not in the stack file. */
 function must<T>(value: T | undefined, what: string): T {
@@ -353,23 +354,6 @@ export function resolveMonitoringStack(monitoring: ValidatedConfig["monitoring"]
         selectorLabels: monitoring.labels,
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
     };
-}
-
-/** How a stack's alerts are labelled and linked, and each alert's settings. */
-export interface AlertRuleSettings {
-    /** Labels of the PrometheusRule objects: what Prometheus's ruleSelector matches (monitoring.labels, as the ServiceMonitors'). */
-    readonly ruleLabels: Labels;
-    /** Labels on every alert (monitoring.alerts.labels). */
-    readonly alertLabels: Labels;
-    /** Each alert's runbook_url is "<runbookBaseUrl>#<anchor>". */
-    readonly runbookBaseUrl: string;
-    /** Every alert of the catalog by name: enabled, for, severity, threshold. */
-    readonly settings: Readonly<Record<string, AlertSettings>>;
-}
-
-/** The alerts of one subject: what they are scoped to, and the stack's settings. */
-export interface SubjectAlerts<Target> extends AlertRuleSettings {
-    readonly target: Target;
 }
 
 /** The alerts of a stack, per subject. */

@@ -8,18 +8,7 @@ import { PinnedChart, ReleaseNames } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
 import { Labels } from "../lib/labels";
 import { AlertRule, chartRules } from "../observability/alerts.specs";
-
-/** Where a chart comes from (the resolved `chart` block of a data-tier config section). */
-export interface ChartSourceSpec {
-    /** An OCI registry path (oci://…) or a Helm repository URL (https://…) that holds the chart. */
-    readonly repository: string;
-    /** The chart's name in that repository. */
-    readonly name: string;
-    /** The chart version. Ignored when `path` is set. */
-    readonly version: string;
-    /** A local chart directory or .tgz; when set, it is used instead of the repository. */
-    readonly path?: string;
-}
+import { ChartSourceSpec, ResourcesSpec, PersistenceSpec, ScrapeSettings } from "./data-tier.args";
 
 /** An image block of the chart's values. */
 export function imageValues(image: RegistryImage): { registry: string; repository: string; tag: string; digest: string } {
@@ -61,12 +50,6 @@ export function chartLocation(source: ChartSourceSpec): ChartLocation {
     return { chart: source.name, version: source.version, repositoryOpts: { repo: source.repository } };
 }
 
-/** CPU and memory for one container, as the stack config gives them. */
-export interface ResourcesSpec {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu?: string; readonly memory?: string };
-}
-
 /**
  * A workload's resources: explicit when given (with resourcesPreset "none" so no preset can
  * apply), otherwise the chart's resourcesPreset stays in effect.
@@ -75,13 +58,6 @@ export function resourcesValues(resources: ResourcesSpec | undefined): Record<st
     if (resources === undefined) return {};
     const limits = Object.fromEntries(Object.entries(resources.limits).filter(([, v]) => v !== undefined));
     return { resourcesPreset: "none", resources: { requests: { ...resources.requests }, limits } };
-}
-
-/** Persistence of a data store, as the stack config gives it. */
-export interface PersistenceSpec {
-    readonly enabled: boolean;
-    readonly size: string;
-    readonly storageClass?: string;
 }
 
 /**
@@ -93,16 +69,6 @@ export function persistenceValues(persistence: PersistenceSpec, protect: boolean
         persistence: { enabled: persistence.enabled, size: persistence.size, storageClass: persistence.storageClass ?? "" },
         ...(protect ? { persistentVolumeClaimRetentionPolicy: { enabled: true, whenDeleted: "Retain", whenScaled: "Retain" } } : {}),
     };
-}
-
-/** The Prometheus Operator settings for the chart's ServiceMonitor. */
-export interface ScrapeSettings {
-    /** Labels the Prometheus serviceMonitorSelector matches. */
-    readonly labels: Labels;
-    /** Scrape interval, e.g. "30s". */
-    readonly interval: string;
-    /** Scrape timeout, e.g. "10s". @default the Prometheus default */
-    readonly scrapeTimeout?: string;
 }
 
 /**

@@ -7,15 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
 import { Labels, standardLabels } from "../lib/labels";
-import type { AlertRuleSettings } from "../config/resolve";
-import { DataStoreTarget } from "../lib/alert-catalog";
-import { ChartAlerts, ChartSourceSpec, ScrapeSettings, chartLocation } from "./chart-values";
+import { ChartAlerts, chartLocation } from "./chart-values";
+import { ChartSourceSpec } from "./data-tier.args";
 import { ChartWithObjects, chartWithObjects } from "../platform/chart-objects";
 import { dataStoreAlertRules } from "../observability/alerts.specs";
-import { RemoteRef, SecretSync, externalSecret } from "../secrets/external-secrets";
+import { externalSecret } from "../secrets/external-secrets";
 import * as k8s from "../platform/k8s";
-import { type KubernetesApi, type PeerSelector, dataStoreNetworkPolicySpec, dataStorePorts } from "../network/network-policies";
-import { DataStoreEndpoint } from "./endpoints";
+import { dataStoreNetworkPolicySpec, dataStorePorts } from "../network/network-policies";
+import { DataStoreEndpoint } from "./data-tier.args";
+import { DataStoreCredentials, ExternalServer, DataStoreCommonArgs } from "./data-tier.args";
 
 /** The Pulumi type tokens of rendered objects that hold or unlock a store's data. */
 const dataHoldingTypes: Readonly<Record<DataStoreKind, readonly string[]>> = {
@@ -91,21 +91,6 @@ export function serviceHost(service: string, namespace: pulumi.Input<string>, cl
     return pulumi.interpolate`${service}.${namespace}.svc.${clusterDomain}`;
 }
 
-/** Where a data store's passwords come from. */
-export type DataStoreCredentials =
-    /**
-     * RandomPasswords kept (encrypted) in the stack's state, written into the program's Secret.
-     * `generation`: raising it generates new rotating passwords. @default 0
-     */
-    | { readonly source: "generated"; readonly generation?: number }
-    /** An ExternalSecret makes ESO sync each key of the program's Secret from the manager. */
-    | { readonly source: "external-secrets"; readonly sync: SecretSync; readonly remoteRefs: Readonly<Record<string, RemoteRef>> }
-    /**
-     * A Secret that exists, read by name. In the cluster, `keys` maps each key the chart reads to
-     * the Secret's own key. @default the chart's keys
-     */
-    | { readonly source: "existing"; readonly secretName: string; readonly keys?: Readonly<Record<string, string>> };
-
 /** The key under which the credentials Secret holds what the chart calls `chartKey`. */
 export function credentialKey(credentials: DataStoreCredentials, chartKey: string): string {
     return credentials.source === "existing" ? (credentials.keys?.[chartKey] ?? chartKey) : chartKey;
@@ -114,89 +99,6 @@ export function credentialKey(credentials: DataStoreCredentials, chartKey: strin
 /** The generation of generated passwords; 0 for any other source. */
 export function credentialsGeneration(credentials: DataStoreCredentials): number {
     return credentials.source === "generated" ? (credentials.generation ?? 0) : 0;
-}
-
-/** A managed server the application connects to instead of an in-cluster release. */
-export interface ExternalServer {
-    /** Its host name. */
-    readonly host: string;
-    /** Its port. */
-    readonly port: number;
-    /** The key of the password in the credentials Secret. */
-    readonly passwordKey: string;
-    /** The addresses the application may reach it at, on its port only. */
-    readonly cidrs: readonly string[];
-}
-
-/** In the cluster from the pinned chart, or an external server: what the data-store components take. */
-export type DataStorePlacement<Settings> =
-    | {
-          readonly mode: "in-cluster";
-          /** Where the chart comes from. */
-          readonly chart: ChartSourceSpec;
-          /** The settings the chart's values are built from. */
-          readonly settings: Settings;
-          readonly credentials: DataStoreCredentials;
-      }
-    | { readonly mode: "external"; readonly server: ExternalServer; readonly credentials: Exclude<DataStoreCredentials, { source: "generated" }> };
-
-/** What both data-store components take besides their placement. */
-export interface DataStoreCommonArgs {
-    /** The namespace of the release and of the password Secret. */
-    readonly namespace: pulumi.Input<string>;
-    /**
-     * app.kubernetes.io/instance of the platform, e.g. "llm-platform-prod". The release, its
-     * fullname and its pods' instance label are "<instance>-<store>", the Secret "<instance>-<store>-auth".
-     */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
-    readonly partOf?: string;
-    /** The cluster's DNS domain, in the Services' host names. @default "cluster.local" */
-    readonly clusterDomain?: string;
-    /**
-     * Data safety: `protect` and retainOnDelete on what holds or unlocks data (the password Secret
-     * and passwords, and by a transform the claims, Secrets and PostgreSQL StatefulSets the chart
-     * renders), and PVC retention "Retain" on the StatefulSets; nothing else is protected.
-     * @default false
-     */
-    readonly protect?: boolean;
-    /** The exporter sidecar and a ServiceMonitor with these settings. @default no metrics */
-    readonly monitoring?: ScrapeSettings;
-    /**
-     * A NetworkPolicy on the release's pods (in the cluster), admitting only `clients` on the
-     * store's port, its own pods on the replication ports and Prometheus on the exporter's, and
-     * letting out only the cluster DNS, its own pods and (Redis Sentinel) the Kubernetes API. The
-     * chart's own NetworkPolicies are off either way.
-     * @default none, as the platform's are off
-     */
-    readonly networkPolicy?: {
-        /** Where Prometheus runs, admitted to the exporter's port with `monitoring`. */
-        readonly prometheus: PeerSelector;
-        /** The cluster DNS, the only destination of port 53 for the release's and the jobs' pods. */
-        readonly dns: PeerSelector;
-        /** The Kubernetes API, which Redis Sentinel's kubectl sidecar calls. */
-        readonly kubernetesApi: KubernetesApi;
-        /** Where the backup uploader may reach HTTPS (object storage), less the excluded blocks. */
-        readonly httpsEgressCidrs: readonly string[];
-        /** Blocks HTTPS egress leaves out (the metadata address). */
-        readonly httpsEgressExcept: readonly string[];
-        /** The cluster's own blocks, left out of HTTPS egress too. */
-        readonly clusterCidrs: readonly string[];
-    };
-    /** The selector labels of the application pods that connect to the data store. @default none */
-    readonly clients?: readonly Labels[];
-    /** The created secret store, which ExternalSecrets wait for. @default none: the store exists already */
-    readonly secretStore?: pulumi.Resource;
-    /**
-     * Alerts on the data store (in the cluster, with `monitoring`): the chart's own PrometheusRule
-     * with the catalog's rules for it, scoped to `target`. @default none
-     */
-    readonly alerts?: AlertRuleSettings & { readonly target: DataStoreTarget };
-    /**
-     * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the chart's
-     * ServiceMonitor and PrometheusRule need. @default none: the cluster has the CRDs
-     */
-    readonly monitoringStack?: pulumi.Resource;
 }
 
 /** The chart's alerts from the data store's args; none without them. */

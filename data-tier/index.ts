@@ -1,3 +1,5 @@
 /** The data tier: PostgreSQL and Redis, in the cluster from their charts or external. */
-export { PostgresDatabase, type PostgresDatabaseArgs } from "./postgres-database";
-export { RedisCache, type RedisCacheArgs } from "./redis-cache";
+export { PostgresDatabase } from "./postgres-database";
+export { type PostgresDatabaseArgs } from "./data-tier.args";
+export { RedisCache } from "./redis-cache";
+export { type RedisCacheArgs } from "./data-tier.args";

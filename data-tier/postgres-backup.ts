@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import { dataSafetyOptions } from "./data-store";
 import * as k8s from "../platform/k8s";
-import { HttpsEgress, PeerSelector, postgresJobNetworkPolicySpec } from "../network/network-policies";
-import { JobPodBase, PostgresBackupSpec, PostgresConnection, backupClaimName, backupClaimSpec, backupCronJobName, backupCronJobSpec, backupPodSpec } from "./postgres-jobs.specs";
+import { HttpsEgress, postgresJobNetworkPolicySpec } from "../network/network-policies";
+import { PeerSelector } from "../network/network.args";
+import { JobPodBase, PostgresConnection, backupClaimName, backupClaimSpec, backupCronJobName, backupCronJobSpec, backupPodSpec } from "./postgres-jobs.specs";
+import { PostgresBackupSpec } from "./data-tier.args";
 
 export interface PostgresBackupArgs {
     /** Namespace of the claim, the CronJob and the NetworkPolicy. */

@@ -2,36 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { postgresPort, postgresReplicationUser, postgresSecretKeys, postgresSuperuser, postgresqlPrimaryService, postgresqlReadService } from "../lib/bitnami-charts";
 import { registryImageReference } from "../lib/image";
 import { Labels, selectorLabels } from "../lib/labels";
-import { DataStoreCommonArgs, DataStorePlacement, GeneratedPasswordSpec, bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreNetworkPolicy, dataStoreParts, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
+import { GeneratedPasswordSpec, bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreNetworkPolicy, dataStoreParts, externalEndpoint, releaseEndpoint, serviceHost } from "./data-store";
 import * as k8s from "../platform/k8s";
-import { HttpsEgress, PeerSelector, excludedBlocks } from "../network/network-policies";
+import { HttpsEgress, excludedBlocks } from "../network/network-policies";
+import { PeerSelector } from "../network/network.args";
 import { PostgresBackup } from "./postgres-backup";
-import { PostgresqlSpec, postgresqlValues } from "./postgres-database.values";
-import { JobPodBase, PostgresBackupSpec, PostgresConnection, backupClaimName, backupIdentity, passwordSyncIdentity, passwordSyncJobName, passwordSyncPodSpec, restoreIdentity, restoreJobName, restorePodSpec } from "./postgres-jobs.specs";
+import { postgresqlValues } from "./postgres-database.values";
+import { JobPodBase, PostgresConnection, backupClaimName, backupIdentity, passwordSyncIdentity, passwordSyncJobName, passwordSyncPodSpec, restoreIdentity, restoreJobName, restorePodSpec } from "./postgres-jobs.specs";
+import { PostgresBackupSpec } from "./data-tier.args";
 import { PostgresTask } from "./postgres-task";
-import { PostgresEndpoint } from "./endpoints";
-
-/** A one-shot load of a dump into the in-cluster database. */
-export interface PostgresRestoreSpec {
-    /** The dump's file name in the claim. */
-    readonly file: string;
-    /** The claim holding it. @default the stack's backup claim "<release>-backups" */
-    readonly claimName?: string;
-    /** How long the restore may run, in seconds. */
-    readonly timeoutSeconds: number;
-}
-
-export type PostgresDatabaseArgs = DataStoreCommonArgs &
-    DataStorePlacement<PostgresqlSpec> & {
-        /** The database the application uses. */
-        readonly database: string;
-        /** The user the application logs in as. */
-        readonly user: string;
-        /** Scheduled backups to a claim of their own (in-cluster). @default none */
-        readonly backup?: PostgresBackupSpec;
-        /** Load a dump once, after the release is ready (in-cluster). @default none */
-        readonly restore?: PostgresRestoreSpec;
-    };
+import { PostgresEndpoint } from "./data-tier.args";
+import { PostgresRestoreSpec, PostgresDatabaseArgs } from "./data-tier.args";
 
 /** The RandomPassword of each key of the program's Secret. The superuser's is never rotated by the program: the password sync logs in with it. */
 const generatedPasswords: Readonly<Record<string, GeneratedPasswordSpec>> = {

@@ -2,36 +2,9 @@
  * The Helm values of the postgresql release, as pure functions of typed inputs. No password ever
  * appears here: only the name of the Secret that holds them.
  */
-import { RegistryImage } from "../lib/image";
 import { postgresSecretKeys, postgresqlChart } from "../lib/bitnami-charts";
-import { ChartValuesInput, PersistenceSpec, ResourcesSpec, chartNetworkPolicyValues, imagesValues, mergeValues, metricsValues, prometheusRuleValues, releaseValues, persistenceValues, resourcesValues } from "./chart-values";
-
-/** The in-cluster settings of the postgresql config section that the values depend on. */
-export interface PostgresqlSpec {
-    readonly architecture: "standalone" | "replication";
-    readonly auth: { readonly database: string; readonly username: string };
-    readonly primary: { readonly resources?: ResourcesSpec };
-    readonly readReplicas: { readonly replicaCount: number; readonly resources?: ResourcesSpec };
-    readonly persistence: PersistenceSpec;
-    readonly volumePermissions: boolean;
-    readonly images: Readonly<Record<keyof typeof postgresqlChart.images, RegistryImage>>;
-    readonly imagePullSecrets: readonly string[];
-    /** Extensions created in the application database at initialisation. @default none */
-    readonly extensions?: readonly string[];
-    /** Init scripts: inline by file name, an existing ConfigMap, an existing Secret. @default none */
-    readonly initScripts?: { readonly scripts: Readonly<Record<string, string>>; readonly existingConfigMap?: string; readonly existingSecret?: string };
-    /** postgresql.conf settings. @default the chart's */
-    readonly tuning?: PostgresTuning;
-}
-
-/** The postgresql.conf settings the config types, and the raw rest. */
-export interface PostgresTuning {
-    readonly maxConnections?: number;
-    readonly sharedBuffers?: string;
-    readonly workMem?: string;
-    readonly statementTimeoutMs?: number;
-    readonly extra: Readonly<Record<string, string>>;
-}
+import { ChartValuesInput, chartNetworkPolicyValues, imagesValues, mergeValues, metricsValues, prometheusRuleValues, releaseValues, persistenceValues, resourcesValues } from "./chart-values";
+import { PostgresqlSpec, PostgresTuning } from "./data-tier.args";
 
 /** The init script that creates the extensions; it runs first (the image runs scripts in name order). */
 export const extensionsScriptName = "00-extensions.sh";

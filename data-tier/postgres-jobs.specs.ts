@@ -10,9 +10,10 @@ import { Input } from "@pulumi/pulumi";
 import { postgresPort } from "../lib/bitnami-charts";
 import { Labels, WorkloadIdentity } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../application/application.specs";
-import { ResourcesSpec } from "./chart-values";
+import { ResourcesSpec } from "./data-tier.args";
 import * as k8s from "../platform/k8s";
-import { SecretKeyRef } from "./endpoints";
+import { SecretKeyRef } from "./data-tier.args";
+import { PostgresBackupSpec } from "./data-tier.args";
 
 /** The jobs' one writable directory (their root filesystem is read-only). */
 const writableMounts = { tmp: "/tmp" } as const;
@@ -188,20 +189,6 @@ function jobPod(base: JobPodBase, containers: Container[], volumes: k8s.types.in
     };
 }
 
-/** The backup settings the pods and the CronJob are built from (postgresql.backup). */
-export interface PostgresBackupSpec {
-    /** Five-field cron schedule, in UTC. */
-    readonly schedule: string;
-    /** Dumps older than this many days are deleted. */
-    readonly retentionDays: number;
-    /** The backup claim's size and StorageClass. */
-    readonly storage: { readonly size: string; readonly storageClass?: string };
-    /** A container that copies each new dump elsewhere; absent, the dump stays on the claim only. */
-    readonly upload?: { readonly image: string; readonly command: readonly string[]; readonly args: readonly string[]; readonly envFromSecret?: string };
-    /** The containers' resources. */
-    readonly resources: ResourcesSpec;
-}
-
 /**
  * The backup pod: the dump container (the PostgreSQL image, as the application user) writes to the
  * claim; with an uploader, the dump runs as an init container and the uploader as the container,
@@ -284,4 +271,3 @@ export function oneShotJobSpec(labels: Labels, pod: PodSpec, timeoutSeconds: num
 
 /** A failed one-shot Job is replaced by the next `up` instead of awaited again (as the migration Job). */
 export const oneShotJobAnnotations: Readonly<Record<string, string>> = { "pulumi.com/replaceUnready": "true" };
-

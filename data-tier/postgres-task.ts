@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
 import * as k8s from "../platform/k8s";
-import { PeerSelector, postgresJobNetworkPolicySpec } from "../network/network-policies";
+import { PeerSelector } from "../network/network.args";
+import { postgresJobNetworkPolicySpec } from "../network/network-policies";
 import { oneShotJobAnnotations, oneShotJobSpec } from "./postgres-jobs.specs";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;

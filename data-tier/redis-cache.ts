@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { redisMasterService, redisPort, redisSecretKey } from "../lib/bitnami-charts";
-import { type DataStoreCommonArgs, type DataStorePlacement, bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreNetworkPolicy, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
+import { bitnamiChart, chartAlerts, credentialKey, credentialsGeneration, dataStoreNetworkPolicy, dataStoreParts, externalEndpoint, releaseEndpoint } from "./data-store";
 import * as k8s from "../platform/k8s";
-import { RedisSpec, redisValues } from "./redis-cache.values";
-import { DataStoreEndpoint } from "./endpoints";
-
-export type RedisCacheArgs = DataStoreCommonArgs & DataStorePlacement<RedisSpec>;
+import { redisValues } from "./redis-cache.values";
+import { DataStoreEndpoint } from "./data-tier.args";
+import { RedisCacheArgs } from "./data-tier.args";
 
 /**
  * Redis for the platform: the pinned Bitnami chart (helm.v4.Chart) with a password the program

@@ -2,32 +2,9 @@
  * The Helm values of the redis release, as pure functions of typed inputs. No password ever
  * appears here: only the name of the Secret that holds it.
  */
-import { RegistryImage } from "../lib/image";
 import { redisChart, redisSecretKey } from "../lib/bitnami-charts";
-import { ChartValuesInput, PersistenceSpec, ResourcesSpec, chartNetworkPolicyValues, imagesValues, mergeValues, metricsValues, persistenceValues, prometheusRuleValues, releaseValues, resourcesValues } from "./chart-values";
-
-/** The in-cluster settings of the redis config section that the values depend on. */
-export interface RedisSpec {
-    readonly architecture: "standalone" | "replication";
-    readonly master: { readonly resources?: ResourcesSpec };
-    readonly replica: { readonly replicaCount: number; readonly resources?: ResourcesSpec };
-    readonly sentinel: { readonly enabled: boolean; readonly quorum: number; readonly resources?: ResourcesSpec };
-    readonly persistence: PersistenceSpec;
-    readonly volumePermissions: boolean;
-    readonly images: Readonly<Record<keyof typeof redisChart.images, RegistryImage>>;
-    readonly imagePullSecrets: readonly string[];
-    /** redis.conf settings. @default the chart's */
-    readonly tuning?: RedisTuning;
-}
-
-/** The redis.conf settings the config types, and the raw rest. */
-export interface RedisTuning {
-    readonly appendonly?: boolean;
-    readonly appendfsync?: string;
-    readonly maxmemory?: string;
-    readonly maxmemoryPolicy?: string;
-    readonly extra: Readonly<Record<string, string>>;
-}
+import { ChartValuesInput, chartNetworkPolicyValues, imagesValues, mergeValues, metricsValues, persistenceValues, prometheusRuleValues, releaseValues, resourcesValues } from "./chart-values";
+import { RedisSpec, RedisTuning } from "./data-tier.args";
 
 /**
  * The chart's commonConfiguration with the tuning settings; undefined when none is set, leaving the

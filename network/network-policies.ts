@@ -17,17 +17,15 @@ import { DataStoreKind, postgresMetricsPort, postgresPort, redisMetricsPort, red
 import { cidrCovers, cidrStrictlyContains } from "../lib/cidr";
 import { Labels } from "../lib/labels";
 import * as k8s from "../platform/k8s";
-import { WorkloadPeer } from "./service-graph";
-import { DataStoreEndpoint, NetworkPeer } from "../data-tier/endpoints";
+import { WorkloadPeer } from "./network.args";
+import { DataStoreEndpoint, NetworkPeer } from "../data-tier/data-tier.args";
+import { PeerSelector, KubernetesApi } from "./network.args";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type NetworkPolicyIngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
 type NetworkPolicyEgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
-
-/** Pods in other namespaces, by their namespace's labels and their own ({} for every pod there). */
-export type PeerSelector = NetworkPolicyConfig["ingressController"];
 
 /** Where HTTPS egress may go: these blocks, less the excluded ones. */
 export interface HttpsEgress {
@@ -276,13 +274,6 @@ export function dataStorePorts(store: DataStoreKind, sentinel: boolean): DataSto
     return store === "postgresql"
         ? { port: postgresPort, peerPorts: [postgresPort], metricsPort: postgresMetricsPort, callsKubernetesApi: false }
         : { port: redisPort, peerPorts: sentinel ? [redisPort, sentinelPort] : [redisPort], metricsPort: redisMetricsPort, callsKubernetesApi: sentinel };
-}
-
-/** Where the Kubernetes API server is, for a NetworkPolicy (`networkPolicy.kubernetesApi`). */
-export interface KubernetesApi {
-    /** Its endpoint addresses; empty: any address on `ports`. */
-    readonly cidrs: readonly string[];
-    readonly ports: readonly number[];
 }
 
 /**

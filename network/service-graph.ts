@@ -6,28 +6,7 @@
 import type { ServiceConfig } from "../application/service.schema";
 import { versionOf } from "../lib/image";
 import { Labels, WorkloadIdentity, selectorLabels } from "../lib/labels";
-
-/** The stack a service belongs to. */
-export interface StackIdentity {
-    /** app.kubernetes.io/instance, e.g. "llm-platform-prod". */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
-    readonly partOf: string;
-}
-
-/** Another workload of the stack, as a NetworkPolicy peer. */
-export interface WorkloadPeer {
-    readonly selector: Labels;
-    readonly port: number;
-}
-
-/** A service's place in the graph. */
-export interface ServicePeers {
-    /** The services it calls, on their http ports. */
-    readonly calls: readonly WorkloadPeer[];
-    /** The pods of the services that call it. */
-    readonly calledBy: readonly Labels[];
-}
+import { StackIdentity, ServicePeers } from "./network.args";
 
 /** The labels that identify a service's pods. */
 export function serviceIdentity(serviceName: string, service: Pick<ServiceConfig, "component" | "image"> & Partial<Pick<ServiceConfig, "nameOverride">>, stack: StackIdentity): WorkloadIdentity {

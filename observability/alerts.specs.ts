@@ -3,7 +3,7 @@
  * subject (a service or a data store) with the stack's settings, the PrometheusRule spec of a
  * service, and the data stores' chart values, whose rules Helm renders as templates.
  */
-import type { AlertRuleSettings } from "../config/resolve";
+import type { AlertRuleSettings } from "./observability.args";
 import { AlertDefinition, AlertScope, AlertSubjects, postgresqlAlerts, redisAlerts, runbookAnchor, serviceAlerts } from "../lib/alert-catalog";
 import { Labels } from "../lib/labels";
 

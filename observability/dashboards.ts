@@ -1,26 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
-import { Labels, standardLabels } from "../lib/labels";
+import { standardLabels } from "../lib/labels";
 import { DashboardSpec, buildDashboard, dataTierDashboard, serviceDashboard, stableJson } from "./dashboards.specs";
 import * as k8s from "../platform/k8s";
-
-export interface DashboardsArgs {
-    /** The namespace of the ConfigMaps (the Grafana sidecar must search it, e.g. searchNamespace: ALL). */
-    readonly namespace: pulumi.Input<string>;
-    /** The label the Grafana dashboard sidecar watches, e.g. { grafana_dashboard: "1" }. */
-    readonly labels: Labels;
-    /** The folder annotation, e.g. { grafana_folder: "llm-platform" }. */
-    readonly annotations: Labels;
-    /** app.kubernetes.io/instance, e.g. "llm-platform-prod"; dashboard uids and titles carry it, so stacks sharing a Grafana never collide. */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
-    readonly partOf: string;
-    /** One dashboard each. */
-    readonly services: readonly ServiceTarget[];
-    /** The data tier's dashboard, with a row per store given. @default none */
-    readonly postgresql?: DataStoreTarget;
-    readonly redis?: DataStoreTarget;
-}
+import { DashboardsArgs } from "./observability.args";
 
 /** The dashboards of a stack, each with the key that names its ConfigMap ("service-<name>", "data-tier"). */
 export function dashboardSpecs(args: Pick<DashboardsArgs, "instance" | "services" | "postgresql" | "redis">): { key: string; spec: DashboardSpec }[] {

@@ -1,3 +1,5 @@
 /** Observability: alerts, dashboards and the optional monitoring stack. */
-export { Dashboards, type DashboardsArgs } from "./dashboards";
-export { MonitoringStack, type MonitoringStackArgs } from "./monitoring-stack";
+export { Dashboards } from "./dashboards";
+export { type DashboardsArgs } from "./observability.args";
+export { MonitoringStack } from "./monitoring-stack";
+export { type MonitoringStackArgs } from "./observability.args";

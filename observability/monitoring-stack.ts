@@ -1,24 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import { chartWithObjects } from "../platform/chart-objects";
-import { ChartSourceSpec, chartLocation } from "../data-tier/chart-values";
+import { chartLocation } from "../data-tier/chart-values";
 import * as k8s from "../platform/k8s";
-import { MonitoringStackValuesInput, kubePrometheusStackValues } from "./monitoring-stack.values";
-
-export interface MonitoringStackArgs extends MonitoringStackValuesInput {
-    /** The namespace of the release, e.g. "monitoring". */
-    readonly namespace: string;
-    /** Create the namespace (true) or use one that exists (false). */
-    readonly createNamespace: boolean;
-    /** Where kube-prometheus-stack comes from: the pinned repository, a mirror or a local directory. */
-    readonly chart: ChartSourceSpec;
-    /** The Helm release name. */
-    readonly release: string;
-    /** app.kubernetes.io/instance of the platform, e.g. "llm-platform-dev". */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
-    readonly partOf: string;
-}
+import { kubePrometheusStackValues } from "./monitoring-stack.values";
+import { MonitoringStackArgs } from "./observability.args";
 
 /**
  * kube-prometheus-stack for clusters that have no Prometheus (dev clusters): the Prometheus

@@ -4,15 +4,7 @@
  * namespace, and its Grafana's sidecar loads the dashboard ConfigMaps from every namespace, into
  * the folder their annotation names.
  */
-import { Labels } from "../lib/labels";
-
-/** What the values depend on. */
-export interface MonitoringStackValuesInput {
-    /** The labels of the program's ServiceMonitors and PrometheusRules. */
-    readonly selectorLabels: Labels;
-    /** The Grafana dashboard sidecar's label and folder annotation. */
-    readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
-}
+import { MonitoringStackValuesInput } from "./observability.args";
 
 export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Record<string, unknown> {
     const matchLabels = { ...input.selectorLabels };

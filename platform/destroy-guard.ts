@@ -1,29 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import * as k8s from "./k8s";
-
-export interface DestroyGuardArgs {
-    /** The namespace of the guard's ConfigMap. */
-    readonly namespace: pulumi.Input<string>;
-    /** app.kubernetes.io/instance of the platform. */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of of the platform. */
-    readonly partOf: string;
-    /**
-     * Everything the guard protects: the stack's components (a component stands for every
-     * resource in it; absent ones are skipped). The guard depends on each of them, so the engine
-     * must delete it first.
-     */
-    readonly guards: readonly (pulumi.Resource | undefined)[];
-    /**
-     * The URNs of the objects of the Helm charts among them (ChartWithObjects.objects): the
-     * provider registers a chart's objects itself, so a dependency on the component holding the
-     * chart doesn't reach them (components/chart-objects.ts). Absent ones are skipped.
-     */
-    readonly chartObjects: readonly (pulumi.Output<string[]> | undefined)[];
-    /** Protect the guard: a destroy then fails before it deletes anything. */
-    readonly protect: boolean;
-}
+import { DestroyGuardArgs } from "./platform.args";
 
 /** What the guard's ConfigMap says to someone who finds it in the cluster. */
 export const destroyGuardNote =

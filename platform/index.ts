@@ -1,3 +1,5 @@
 /** The platform pieces: the namespace and the destroy guard. */
-export { DestroyGuard, type DestroyGuardArgs } from "./destroy-guard";
-export { PlatformNamespace, type PlatformNamespaceArgs } from "./platform-namespace";
+export { DestroyGuard } from "./destroy-guard";
+export { type DestroyGuardArgs } from "./platform.args";
+export { PlatformNamespace } from "./platform-namespace";
+export { type PlatformNamespaceArgs } from "./platform.args";

@@ -1,32 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Labels, managedBy } from "../lib/labels";
+import { managedBy } from "../lib/labels";
 import * as k8s from "./k8s";
-import { PeerSelector, namespacePolicies } from "../network/network-policies";
-
-export interface PlatformNamespaceArgs {
-    /** The namespace's name. */
-    readonly name: string;
-    /** Create it (true) or use one that already exists (false). @default true */
-    readonly create?: boolean;
-    /** Extra labels on a created namespace, e.g. Pod Security admission labels. @default {} */
-    readonly labels?: Labels;
-    /** Extra annotations on a created namespace. @default {} */
-    readonly annotations?: Record<string, string>;
-    /**
-     * Deny the pod traffic that a NetworkPolicy does not allow: for every pod of a created
-     * namespace, for the stack's own pods only in one that exists. @default false
-     */
-    readonly defaultDeny?: boolean;
-    /** app.kubernetes.io/part-of of the objects created. */
-    readonly partOf: string;
-    /** app.kubernetes.io/instance of the stack's pods: selects them, and names its policies, in a shared namespace. */
-    readonly instance: string;
-    /**
-     * With the default-deny, admit this peer (the ingress controller) to cert-manager's ACME
-     * HTTP-01 solver pods on the solver port. @default no solver policy
-     */
-    readonly acmeSolverIngressFrom?: PeerSelector;
-}
+import { namespacePolicies } from "../network/network-policies";
+import { PlatformNamespaceArgs } from "./platform.args";
 
 /**
  * The stack's namespace, created or adopted by name, and its namespace-level NetworkPolicies

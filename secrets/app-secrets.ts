@@ -1,50 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
-import { AppSecretEnv } from "../application/application.specs";
-import { RemoteRef, SecretSync, externalSecret } from "./external-secrets";
+import { AppSecretEnv } from "./secrets.args";
+import { externalSecret } from "./external-secrets";
 import * as k8s from "../platform/k8s";
-
-/** Where one application secret's value comes from. */
-export type AppSecretSource =
-    /** A value (a stack secret config value), written into the Secret this component owns. */
-    | { readonly kind: "pulumi"; readonly value: pulumi.Input<string> }
-    /** A secret in the manager, which ESO syncs into the ExternalSecret's target. */
-    | { readonly kind: "external-secrets"; readonly remoteRef: RemoteRef }
-    /** A key of a Secret something else manages, read as it is. */
-    | { readonly kind: "existing"; readonly secretName: string; readonly key: string };
-
-/** One application secret: the catalog entry, the variable the pods read, and where its value lives. */
-export interface AppSecretEntry {
-    /** The catalog entry's name, e.g. "jwtSecret"; services receive entries by name. */
-    readonly name: string;
-    /** Environment variable name, e.g. "JWT_SECRET". */
-    readonly env: string;
-    /** Its key in the owned Secret or the synced one, e.g. "jwt-secret" (unused for an existing Secret). */
-    readonly dataKey: string;
-    readonly source: AppSecretSource;
-}
-
-export interface AppSecretsArgs {
-    /** The secrets, in the order the pods receive them. */
-    readonly entries: readonly AppSecretEntry[];
-    /**
-     * Where the entries without a place of their own come from (the stack's `secrets.source`):
-     * decides which Secret `secretName` is. @default "pulumi"
-     */
-    readonly source?: AppSecretSource["kind"];
-    /** The ExternalSecret's target name and where it syncs from; required when an entry comes from the manager. @default none */
-    readonly externalSecret?: { readonly name: string; readonly sync: SecretSync };
-    /** With source "existing": the Secret `secretName` names. @default none */
-    readonly existingSecretName?: string;
-    /** Namespace of the Secret (or ExternalSecret). */
-    readonly namespace: pulumi.Input<string>;
-    /** app.kubernetes.io/instance of the platform. */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of of the platform. */
-    readonly partOf: string;
-    /** The created store, which the ExternalSecret waits for. @default none: the store exists already */
-    readonly secretStore?: pulumi.Resource;
-}
+import { AppSecretEntry, AppSecretsArgs } from "./secrets.args";
 
 /** The Secret and key an entry is read from, given the owned Secret's and the synced Secret's names. */
 export function secretRefOf(entry: AppSecretEntry, owned: pulumi.Input<string> | undefined, synced: string | undefined): { name: pulumi.Input<string>; key: string } {

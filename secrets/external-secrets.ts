@@ -9,32 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Labels } from "../lib/labels";
 import { compact } from "../lib/objects";
 import * as k8s from "../platform/k8s";
+import { RemoteRef, SecretSync } from "./secrets.args";
 
 export const externalSecretsApiVersion = "external-secrets.io/v1";
-
-/** Which store an ExternalSecret reads from. */
-export interface StoreRef {
-    readonly kind: "SecretStore" | "ClusterSecretStore";
-    readonly name: string;
-}
-
-/** Where one value lives in the secret manager. */
-export interface RemoteRef {
-    /** The secret's name, ARN or path in the manager. */
-    readonly key: string;
-    /** A field of a JSON or KV secret; unset, the whole value. */
-    readonly property?: string;
-    /** A version; unset, the latest. */
-    readonly version?: string;
-}
-
-/** Where the program syncs Secrets from: the store and how often ESO re-reads the manager. */
-export interface SecretSync {
-    /** The store every ExternalSecret reads from. */
-    readonly store: StoreRef;
-    /** How often ESO re-reads the manager, e.g. "1h". */
-    readonly refreshInterval: string;
-}
 
 /** One key of the target Secret and where its value lives. */
 export interface SyncedKey {

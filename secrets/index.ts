@@ -1,3 +1,5 @@
 /** The application's secrets and the secret manager's store. */
-export { AppSecrets, type AppSecretsArgs } from "./app-secrets";
-export { SecretStore, type SecretStoreArgs } from "./secret-store";
+export { AppSecrets } from "./app-secrets";
+export { type AppSecretsArgs } from "./secrets.args";
+export { SecretStore } from "./secret-store";
+export { type SecretStoreArgs } from "./secrets.args";

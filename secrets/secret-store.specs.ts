@@ -3,40 +3,7 @@
  * which secret manager, and how ESO authenticates to it from the cluster.
  */
 import { compact } from "../lib/objects";
-
-/** A ServiceAccount ESO presents to the cloud (workload identity). */
-export interface StoreServiceAccount {
-    /** Its name, in the stack's namespace. */
-    readonly name: string;
-    /** Create it with `annotations` (true), or use one that exists. */
-    readonly create: boolean;
-    /** Annotations of a created ServiceAccount, e.g. eks.amazonaws.com/role-arn. */
-    readonly annotations: Readonly<Record<string, string>>;
-}
-
-/** The secret manager of a created store, with its settings. */
-export type StoreProviderSpec =
-    | { readonly kind: "aws"; readonly settings: { readonly region: string; readonly role?: string } }
-    | {
-          readonly kind: "gcp";
-          readonly settings: {
-              readonly projectID: string;
-              readonly location?: string;
-              readonly cluster?: { readonly name: string; readonly location: string; readonly projectID: string };
-          };
-      }
-    | { readonly kind: "azure"; readonly settings: { readonly vaultUrl: string; readonly tenantId?: string; readonly environmentType: string } }
-    | {
-          readonly kind: "vault";
-          readonly settings: {
-              readonly server: string;
-              readonly path: string;
-              readonly version: string;
-              readonly namespace?: string;
-              readonly caBundle?: string;
-              readonly kubernetesAuth: { readonly mountPath: string; readonly role: string };
-          };
-      };
+import { StoreServiceAccount, StoreProviderSpec } from "./secrets.args";
 
 /** A ServiceAccount reference for a store: namespaced for a ClusterSecretStore, whose referent has none. */
 function serviceAccountRef(kind: string, serviceAccount: StoreServiceAccount | undefined, namespace: string): Record<string, unknown> | undefined {

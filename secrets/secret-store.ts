@@ -1,25 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
-import { SecretSync, StoreRef, externalSecretsApiVersion } from "./external-secrets";
+import { SecretSync, StoreRef } from "./secrets.args";
+import { externalSecretsApiVersion } from "./external-secrets";
 import * as k8s from "../platform/k8s";
-import { StoreProviderSpec, StoreServiceAccount, secretStoreProvider } from "./secret-store.specs";
-
-export interface SecretStoreArgs {
-    /** The stack's namespace: a SecretStore's, and a referenced ServiceAccount's. */
-    readonly namespace: pulumi.Input<string>;
-    /** app.kubernetes.io/instance of the platform. */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of of the platform. */
-    readonly partOf: string;
-    /** A namespaced SecretStore or a cluster-wide ClusterSecretStore. */
-    readonly kind: "SecretStore" | "ClusterSecretStore";
-    /** The store's name. */
-    readonly name: string;
-    /** How often every ExternalSecret reading from it re-reads the manager, e.g. "1h". */
-    readonly refreshInterval: string;
-    /** The secret manager and the ServiceAccount of a store to create. @default none: the store exists and is referenced */
-    readonly create?: { readonly provider: StoreProviderSpec; readonly serviceAccount?: StoreServiceAccount };
-}
+import { secretStoreProvider } from "./secret-store.specs";
+import { SecretStoreArgs } from "./secrets.args";
 
 /**
  * The External Secrets Operator store the platform's ExternalSecrets read from. With `create`, a

@@ -1,5 +1,5 @@
 /** The subjects and settings the alert tests build rules for. */
-import { AlertRuleSettings } from "../config/resolve";
+import { AlertRuleSettings } from "../observability/observability.args";
 import { validateConfig } from "../config";
 import { alertSettings } from "../config/resolve";
 import { AlertSubjects } from "../lib/alert-catalog";

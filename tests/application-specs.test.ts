@@ -3,10 +3,11 @@ import { monitoringSchema } from "../observability/monitoring.schema";
 import { serviceSchema, ServiceConfig } from "../application/service.schema";
 import { vectorDbSchema } from "../application/settings.schema";
 import { affinity, configMapData, dependencyWaitScript, hpaSpec, ingressSpec, pdbSpec, PlatformContext, podSpec, secretEnv, serviceMonitorSpec, serviceUrl, topologySpreadConstraints } from "../application/application.specs";
-import { AppSecretEntry, secretEnvFor } from "../secrets/app-secrets";
+import { AppSecretEntry } from "../secrets/secrets.args";
+import { secretEnvFor } from "../secrets/app-secrets";
 import { labelValue, selectorLabels, standardLabels } from "../lib/labels";
 import { llmProviders, programEnvNames, vectorDbProviderEnv } from "../lib/builtin-secrets";
-import { PostgresEndpoint, DataStoreEndpoint } from "../data-tier/endpoints";
+import { PostgresEndpoint, DataStoreEndpoint } from "../data-tier/data-tier.args";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
     serviceSchema.parse({ image: { repository: "ghcr.io/acme/api", tag: "1.0.0" }, ...overrides });

@@ -1,0 +1,54 @@
+/** The platform's contract: what PlatformNamespace and DestroyGuard take. */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Labels } from "../lib/labels";
+import type { PeerSelector } from "../network/network.args";
+
+
+export interface PlatformNamespaceArgs {
+    /** The namespace's name. */
+    readonly name: string;
+    /** Create it (true) or use one that already exists (false). @default true */
+    readonly create?: boolean;
+    /** Extra labels on a created namespace, e.g. Pod Security admission labels. @default {} */
+    readonly labels?: Labels;
+    /** Extra annotations on a created namespace. @default {} */
+    readonly annotations?: Record<string, string>;
+    /**
+     * Deny the pod traffic that a NetworkPolicy does not allow: for every pod of a created
+     * namespace, for the stack's own pods only in one that exists. @default false
+     */
+    readonly defaultDeny?: boolean;
+    /** app.kubernetes.io/part-of of the objects created. */
+    readonly partOf: string;
+    /** app.kubernetes.io/instance of the stack's pods: selects them, and names its policies, in a shared namespace. */
+    readonly instance: string;
+    /**
+     * With the default-deny, admit this peer (the ingress controller) to cert-manager's ACME
+     * HTTP-01 solver pods on the solver port. @default no solver policy
+     */
+    readonly acmeSolverIngressFrom?: PeerSelector;
+}
+
+
+export interface DestroyGuardArgs {
+    /** The namespace of the guard's ConfigMap. */
+    readonly namespace: pulumi.Input<string>;
+    /** app.kubernetes.io/instance of the platform. */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of of the platform. */
+    readonly partOf: string;
+    /**
+     * Everything the guard protects: the stack's components (a component stands for every
+     * resource in it; absent ones are skipped). The guard depends on each of them, so the engine
+     * must delete it first.
+     */
+    readonly guards: readonly (pulumi.Resource | undefined)[];
+    /**
+     * The URNs of the objects of the Helm charts among them (ChartWithObjects.objects): the
+     * provider registers a chart's objects itself, so a dependency on the component holding the
+     * chart doesn't reach them (components/chart-objects.ts). Absent ones are skipped.
+     */
+    readonly chartObjects: readonly (pulumi.Output<string[]> | undefined)[];
+    /** Protect the guard: a destroy then fails before it deletes anything. */
+    readonly protect: boolean;
+}
