@@ -7,40 +7,35 @@ import { DestroyGuard, PlatformNamespace } from "./platform";
 import { AppSecrets, SecretStore } from "./secrets";
 
 const config = loadConfig();
-const { identity, application } = config;
 
 const namespace = new PlatformNamespace("namespace", config.namespace);
-const secretStore = config.secretStore && new SecretStore("secret-store", { ...config.secretStore, ...identity, namespace: namespace.name });
-const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, ...identity, namespace: namespace.name, secretStore: secretStore?.store });
+const secretStore = config.secretStore && new SecretStore("secret-store", { ...config.secretStore, namespace: namespace.name });
+const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, namespace: namespace.name, secretStore: secretStore?.store });
 
-const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", { ...identity, ...config.monitoringStack });
-const graph = serviceGraph(config.services, identity);
-const { monitoring, networkPolicy, clusterDomain } = application;
-const dataTier = { ...identity, namespace: namespace.name, monitoring, networkPolicy, clusterDomain, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
-const database = new PostgresDatabase("postgresql", { ...dataTier, ...config.postgresql, clients: graph.clientsOf("postgresql"), alerts: config.alerts.postgresql });
-const cache = new RedisCache("redis", { ...dataTier, ...config.redis, clients: graph.clientsOf("redis"), alerts: config.alerts.redis });
+const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", config.monitoringStack);
+const graph = serviceGraph(config.services, config.identity);
+const deployed = { namespace: namespace.name, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
+const database = new PostgresDatabase("postgresql", { ...config.postgresql, ...deployed, clients: graph.clientsOf("postgresql") });
+const cache = new RedisCache("redis", { ...config.redis, ...deployed, clients: graph.clientsOf("redis") });
 
-const apps = Object.entries(config.services).map(([name, service]) => ({
+const apps = Object.entries(config.applications).map(([name, application]) => ({
     name,
     app: new Application(name, {
-        ...identity,
         ...application,
         namespace: namespace.name,
-        service,
         database: database.endpoint,
         redis: cache.endpoint,
-        appSecrets: appSecrets.envFor(config.appSecrets.receivers[name]),
+        appSecrets: appSecrets.envFor(name),
         peers: graph.peersOf(name),
-        alerts: config.alerts.services[name],
-        monitoringStack: dataTier.monitoringStack,
+        monitoringStack: deployed.monitoringStack,
     }),
 }));
 
-const dashboards = config.dashboards && new Dashboards("dashboards", { ...identity, ...config.dashboards, namespace: namespace.name });
+const dashboards = config.dashboards && new Dashboards("dashboards", { ...config.dashboards, namespace: namespace.name });
 
 const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, ...apps.map(({ app }) => app)];
 const chartObjects = [database.chartObjects, cache.chartObjects, monitoringStack && monitoringStack.chartObjects];
-const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...identity, ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
+const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
 
 export const namespaceName = namespace.name;
 export const services = Object.fromEntries(

@@ -28,8 +28,8 @@ export interface ApplicationArgs {
     readonly environment: Environment;
     /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */
     readonly llmProviders?: readonly { readonly name: string; readonly defaultModel?: string }[];
-    /** The cluster's DNS domain, in the service's cluster-local URL. @default "cluster.local" */
-    readonly clusterDomain?: string;
+    /** The cluster's DNS domain (kubelet --cluster-domain), in the service's cluster-local URL. */
+    readonly clusterDomain: string;
     /** Vault's address, for services that read Vault themselves (VAULT_ADDR). @default none */
     readonly vaultAddress?: string;
     /** The vector database (VECTOR_DB_*). */
@@ -64,3 +64,6 @@ export interface ApplicationArgs {
      */
     readonly reloadOnSecretChange?: boolean;
 }
+
+/** What an Application's args hold that exists only at deploy time: the namespace's Output, the data stores' endpoints, the secret env the AppSecrets component gives, the peers the service graph derives, the monitoring release. */
+export type ApplicationDeployInputs = "namespace" | "database" | "redis" | "appSecrets" | "peers" | "monitoringStack";

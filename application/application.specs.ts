@@ -454,7 +454,7 @@ export function ingressAnnotations(ingress: ServiceConfig["ingress"]): Record<st
 }
 
 /** The URL a service is reached at from outside, or inside the cluster without an Ingress. */
-export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string, clusterDomain = "cluster.local"): string {
+export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string, clusterDomain: string): string {
     const host = service.ingress.enabled ? service.ingress.hosts[0] : undefined;
     if (host) return `${service.ingress.tls.enabled ? "https" : "http"}://${host.host}${host.paths[0]?.path ?? "/"}`;
     return `http://${serviceName}.${namespace}.svc.${clusterDomain}:${service.ports.http}`;

@@ -83,11 +83,8 @@ export function generatedPassword(name: string, generation: number, opts: pulumi
     return new random.RandomPassword(name, { length: passwordLength, special: false, minLower: 1, minUpper: 1, minNumeric: 1, ...(keepers ? { keepers } : {}) }, opts);
 }
 
-/** The cluster's DNS domain unless a stack sets another (kubelet --cluster-domain). */
-export const defaultClusterDomain = "cluster.local";
-
 /** The cluster DNS name of a Service in a namespace. */
-export function serviceHost(service: string, namespace: pulumi.Input<string>, clusterDomain = defaultClusterDomain): pulumi.Output<string> {
+export function serviceHost(service: string, namespace: pulumi.Input<string>, clusterDomain: string): pulumi.Output<string> {
     return pulumi.interpolate`${service}.${namespace}.svc.${clusterDomain}`;
 }
 
@@ -118,7 +115,7 @@ export interface GeneratedPasswordSpec {
  * generated passwords, each Secret key and its RandomPassword).
  */
 export function dataStoreParts(parent: pulumi.Resource, name: string, store: DataStoreKind, args: DataStoreCommonArgs & { readonly credentials: DataStoreCredentials }, generated: Readonly<Record<string, GeneratedPasswordSpec>>) {
-    const partOf = args.partOf ?? "llm-platform";
+    const { partOf } = args;
     const protect = args.protect ?? false;
     const names = releaseNames(args.instance, store);
     const safety = dataSafetyOptions(protect, store);
@@ -236,7 +233,7 @@ export function releaseEndpoint(
     port: number,
     namespace: pulumi.Input<string>,
     secret: { name: pulumi.Output<string>; key: string },
-    clusterDomain?: string,
+    clusterDomain: string,
 ): DataStoreEndpoint {
     return {
         host: serviceHost(service, namespace, clusterDomain),

@@ -57,10 +57,10 @@ export interface DataStoreCommonArgs {
      * fullname and its pods' instance label are "<instance>-<store>", the Secret "<instance>-<store>-auth".
      */
     readonly instance: string;
-    /** app.kubernetes.io/part-of of every object. @default "llm-platform" */
-    readonly partOf?: string;
-    /** The cluster's DNS domain, in the Services' host names. @default "cluster.local" */
-    readonly clusterDomain?: string;
+    /** app.kubernetes.io/part-of of every object. */
+    readonly partOf: string;
+    /** The cluster's DNS domain (kubelet --cluster-domain), in the Services' host names. */
+    readonly clusterDomain: string;
     /**
      * Data safety: `protect` and retainOnDelete on what holds or unlocks data (the password Secret
      * and passwords, and by a transform the claims, Secrets and PostgreSQL StatefulSets the chart
@@ -278,3 +278,6 @@ export interface PostgresEndpoint extends DataStoreEndpoint {
     /** The read replicas' host (same port, user and password), when the release has them. */
     readonly readHost?: pulumi.Input<string>;
 }
+
+/** What a data store's args hold that exists only at deploy time: the namespace's Output, the created store and monitoring release, and the clients the service graph derives. */
+export type DataStoreDeployInputs = "namespace" | "clients" | "secretStore" | "monitoringStack";

@@ -53,7 +53,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:data:PostgresDatabase", name, {}, opts);
-        const stack = { instance: args.instance, partOf: args.partOf ?? "llm-platform" };
+        const stack = { instance: args.instance, partOf: args.partOf };
         const generation = credentialsGeneration(args.credentials);
         const jobIdentities = args.mode === "in-cluster"
             ? [...(args.backup ? [backupIdentity(stack)] : []), ...(args.restore ? [restoreIdentity(stack)] : []), ...(generation > 0 ? [passwordSyncIdentity(stack)] : [])]

@@ -53,3 +53,11 @@ export function labelValue(value: string): string {
         .replace(/^[^A-Za-z0-9]+/, "")
         .replace(/[^A-Za-z0-9]+$/, "");
 }
+
+/** Who a stack is: app.kubernetes.io/instance and part-of of every object it creates. */
+export interface StackIdentity {
+    /** app.kubernetes.io/instance: "<project>-<stack>", e.g. "llm-platform-prod". */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of: the Pulumi project, e.g. "llm-platform". */
+    readonly partOf: string;
+}

@@ -14,3 +14,12 @@ export function omit<T extends object, K extends keyof T>(object: T, keys: reado
 export function writableVolumeName(path: string): string {
     return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "") || "root";
 }
+
+/** Omit over each member of a union (TypeScript's Omit keeps only the keys all members share, losing a discriminated union's own fields). */
+export type OmitDistributive<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A value a validation rule guarantees; its absence is a bug in the rules, not in the stack file. */
+export function must<T>(value: T | undefined, what: string): T {
+    if (value === undefined) throw new Error(`internal error: ${what} passed validation without a value`);
+    return value;
+}

@@ -14,13 +14,6 @@ export interface KubernetesApi {
 }
 
 
-/** The stack a service belongs to. */
-export interface StackIdentity {
-    /** app.kubernetes.io/instance, e.g. "llm-platform-prod". */
-    readonly instance: string;
-    /** app.kubernetes.io/part-of, e.g. "llm-platform". */
-    readonly partOf: string;
-}
 
 /** Another workload of the stack, as a NetworkPolicy peer. */
 export interface WorkloadPeer {

@@ -6,7 +6,8 @@
 import type { ServiceConfig } from "../application/service.schema";
 import { versionOf } from "../lib/image";
 import { Labels, WorkloadIdentity, selectorLabels } from "../lib/labels";
-import { StackIdentity, ServicePeers } from "./network.args";
+import { StackIdentity } from "../lib/labels";
+import { ServicePeers } from "./network.args";
 
 /** The labels that identify a service's pods. */
 export function serviceIdentity(serviceName: string, service: Pick<ServiceConfig, "component" | "image"> & Partial<Pick<ServiceConfig, "nameOverride">>, stack: StackIdentity): WorkloadIdentity {

@@ -37,11 +37,13 @@ export class AppSecrets extends pulumi.ComponentResource {
     public readonly entries: readonly AppSecretEntry[];
     private readonly owned?: pulumi.Output<string>;
     private readonly synced?: string;
+    private readonly receivers: Readonly<Record<string, readonly string[]>>;
 
     constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("llm-platform:app:AppSecrets", name, {}, opts);
         const labels = standardLabels({ name: "app-secrets", instance: args.instance, component: "secrets", partOf: args.partOf });
         this.entries = args.entries;
+        this.receivers = args.receivers ?? {};
         const values = args.entries.flatMap((e) => (e.source.kind === "pulumi" ? [{ key: e.dataKey, value: e.source.value }] : []));
         if (values.length > 0) {
             const secret = new k8s.core.v1.Secret(name, {
@@ -63,8 +65,8 @@ export class AppSecrets extends pulumi.ComponentResource {
         this.registerOutputs({ secretName: this.secretName, secretNames: this.secretNames });
     }
 
-    /** The variables a service that receives the entries named in `receives` reads. */
-    envFor(receives: readonly string[]): AppSecretEnv[] {
-        return secretEnvFor(receives, this.entries, this.owned, this.synced);
+    /** The variables the service named `service` reads: the entries `receivers` gives it. */
+    envFor(service: string): AppSecretEnv[] {
+        return secretEnvFor(this.receivers[service] ?? [], this.entries, this.owned, this.synced);
     }
 }

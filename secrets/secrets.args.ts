@@ -105,6 +105,8 @@ export interface AppSecretsArgs {
     readonly partOf: string;
     /** The created store, which the ExternalSecret waits for. @default none: the store exists already */
     readonly secretStore?: pulumi.Resource;
+    /** The entries each service receives, by service name (what `envFor` returns for it). @default none for every service */
+    readonly receivers?: Readonly<Record<string, readonly string[]>>;
 }
 
 

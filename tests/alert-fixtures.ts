@@ -1,7 +1,7 @@
 /** The subjects and settings the alert tests build rules for. */
 import { AlertRuleSettings } from "../observability/observability.args";
 import { validateConfig } from "../config";
-import { alertSettings } from "../config/resolve";
+import { alertSettings } from "../observability/observability.resolve";
 import { AlertSubjects } from "../lib/alert-catalog";
 import { Environment } from "../lib/environments";
 import { defaultHttpMetrics } from "../lib/metric-catalog";

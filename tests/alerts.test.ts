@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { validateConfig } from "../config";
-import { alertSettings } from "../config/resolve";
+import { alertSettings } from "../observability/observability.resolve";
 import { chartRules, dataStoreAlertRules, helmTemplateLiteral, servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import { alertCatalog, postgresqlAlerts, redisAlerts, serviceAlerts } from "../lib/alert-catalog";
 import { environments } from "../lib/environments";

@@ -310,7 +310,7 @@ describe("monitoring and ingress", () => {
             host: "b.example.com",
             http: { paths: [{ path: "/v1", pathType: "Exact", backend: { service: { name: "api", port: { name: "http" } } } }] },
         });
-        assert.equal(serviceUrl(svc, "api", "ns"), "https://a.example.com/");
-        assert.equal(serviceUrl(service(), "api", "ns"), "http://api.ns.svc.cluster.local:8080");
+        assert.equal(serviceUrl(svc, "api", "ns", "cluster.local"), "https://a.example.com/");
+        assert.equal(serviceUrl(service(), "api", "ns", "cluster.local"), "http://api.ns.svc.cluster.local:8080");
     });
 });

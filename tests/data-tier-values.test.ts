@@ -7,7 +7,7 @@ import { PostgresqlValuesInput, postgresqlValues } from "../data-tier/postgres-d
 import { RedisValuesInput, redisValues } from "../data-tier/redis-cache.values";
 import { chartLocation, imagesOverridden } from "../data-tier/chart-values";
 import { dataSafetyOptions, dataSafetyTransform, holdsData } from "../data-tier/data-store";
-import { dataSafety } from "../config/resolve";
+import { dataSafety } from "../data-tier/data-tier.resolve";
 import { validateConfig } from "../config";
 import { PostgresqlConfig, RedisConfig, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { dataTierProblems } from "../data-tier/data-tier.rules";

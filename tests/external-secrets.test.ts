@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import { StoreConfig } from "../secrets/secrets.schema";
-import { resolveSecretStore } from "../config/resolve";
+import { resolveSecretStore } from "../secrets/secrets.resolve";
 import { externalSecretSpec } from "../secrets/external-secrets";
 import { reloaderAnnotations } from "../application/application.specs";
 import { secretStoreProvider as providerOfResolved } from "../secrets/secret-store.specs";
@@ -35,16 +35,18 @@ const stores: Record<string, StoreConfig> = {
     vault: { create: true, kind: "SecretStore", provider: "vault", vault: { server: "https://vault.example.com:8200", path: "secret", version: "v2", kubernetesAuth: { mountPath: "kubernetes", role: "llm-platform" } }, serviceAccount: { name: "llm-secrets", create: false, annotations: {} } },
 };
 
+const prodIdentity = { instance: "llm-platform-prod", partOf: "llm-platform" };
+
 /** The provider spec of a created store, from its config as the program resolves it. */
 function secretStoreProvider(config: StoreConfig, namespace: string): Record<string, unknown> {
-    const resolved = resolveSecretStore(config, "llm-platform-prod", "1h");
+    const resolved = resolveSecretStore(config, prodIdentity, "1h");
     return providerOfResolved({ kind: resolved.kind, ...resolved.create! }, namespace);
 }
 
 const storeObject = (config: StoreConfig, namespace = "llm-platform") => ({
     apiVersion: "external-secrets.io/v1",
     kind: config.kind,
-    metadata: { name: resolveSecretStore(config, "llm-platform-prod", "1h").name, ...(config.kind === "SecretStore" ? { namespace } : {}) },
+    metadata: { name: resolveSecretStore(config, prodIdentity, "1h").name, ...(config.kind === "SecretStore" ? { namespace } : {}) },
     spec: { provider: secretStoreProvider(config, namespace) },
 });
 
@@ -94,8 +96,8 @@ describe("external secrets: store specs per provider, with the in-cluster auth e
     });
 
     it("the default store name is the instance's", () => {
-        assert.deepEqual(resolveSecretStore({ create: false, kind: "SecretStore" }, "llm-platform-prod", "1h"), { kind: "SecretStore", name: "llm-platform-prod-secrets", refreshInterval: "1h" });
-        assert.deepEqual(resolveSecretStore({ create: false, kind: "ClusterSecretStore", name: "org-aws" }, "llm-platform-prod", "1h"), { kind: "ClusterSecretStore", name: "org-aws", refreshInterval: "1h" });
+        assert.deepEqual(resolveSecretStore({ create: false, kind: "SecretStore" }, prodIdentity, "1h"), { ...prodIdentity, kind: "SecretStore", name: "llm-platform-prod-secrets", refreshInterval: "1h" });
+        assert.deepEqual(resolveSecretStore({ create: false, kind: "ClusterSecretStore", name: "org-aws" }, prodIdentity, "1h"), { ...prodIdentity, kind: "ClusterSecretStore", name: "org-aws", refreshInterval: "1h" });
     });
 
     for (const [provider, config] of Object.entries(stores)) {

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { acmeSolverPolicySpec, checkNetworkPolicySpec, dataStoreNetworkPolicySpec, dataStorePorts, dnsEgress, extraEgressRules, extraIngressRules, ipBlockPeers, kubernetesApiEgress, namespacePolicies, portOfUrl, serviceNetworkPolicySpec } from "../network/network-policies";
 import { serviceGraph } from "../network/service-graph";
 import { DataStoreEndpoint, PostgresEndpoint } from "../data-tier/data-tier.args";
-import { needsAcmeHttp01Solver } from "../config/resolve";
+import { needsAcmeHttp01Solver } from "../platform/platform.resolve";
 import { configSchema } from "../config/schema";
 import { networkPolicySchema } from "../network/network.schema";
 import { serviceSchema, ServiceConfig } from "../application/service.schema";

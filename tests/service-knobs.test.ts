@@ -3,7 +3,7 @@
  * failing config with the exact message. The defaults' objects are the state-snapshot test's.
  */
 import { strict as assert } from "assert";
-import { namespaceLabels } from "../config/resolve";
+import { namespaceLabels } from "../platform/platform.resolve";
 import { namespaceSchema } from "../platform/namespace.schema";
 import { serviceSchema, ServiceConfig } from "../application/service.schema";
 import { checkTarget, configMapData, hpaSpec, podSpec, PlatformContext, probes, secretEnv, serviceSpec, serviceUrl } from "../application/application.specs";

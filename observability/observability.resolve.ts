@@ -1,0 +1,113 @@
+/**
+ * From the validated `monitoring` section (and the services and data stores it watches) to what
+ * the alerts, Dashboards and MonitoringStack take. Runs only on config that passed validation.
+ */
+import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSettings } from "../lib/alert-catalog";
+import { releaseNames } from "../lib/bitnami-charts";
+import type { StackIdentity } from "../lib/labels";
+import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
+import type { ServiceConfig } from "../application/service.schema";
+import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
+import type { Environment } from "../validation/primitives";
+import type { MonitoringConfig } from "./monitoring.schema";
+import type { AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, SubjectAlerts } from "./observability.args";
+
+/** What the alerts and dashboards of a stack read: the monitoring section, the services and the data stores. */
+export interface ObservedConfig {
+    readonly environment: Environment;
+    readonly monitoring: MonitoringConfig;
+    readonly services: Readonly<Record<string, ServiceConfig>>;
+    readonly postgresql: Pick<PostgresqlConfig, "mode" | "architecture">;
+    readonly redis: Pick<RedisConfig, "mode" | "architecture">;
+}
+
+/** The alerts of a stack, per subject. */
+export interface StackAlerts {
+    readonly services: Readonly<Record<string, SubjectAlerts<ServiceTarget> | undefined>>;
+    /** In-cluster stores with their exporter only. */
+    readonly postgresql?: SubjectAlerts<DataStoreTarget>;
+    readonly redis?: SubjectAlerts<DataStoreTarget>;
+}
+
+/** MonitoringStack's args, when monitoring.stack.enabled. */
+export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: StackIdentity): MonitoringStackArgs | undefined {
+    const { stack, dashboards } = monitoring;
+    if (!monitoring.enabled || !stack.enabled) return undefined;
+    return {
+        ...identity,
+        namespace: stack.namespace,
+        createNamespace: stack.createNamespace,
+        chart: stack.chart,
+        release: kubePrometheusStackRelease,
+        selectorLabels: monitoring.labels,
+        dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
+    };
+}
+
+/** What the alerts and dashboards of a stack watch: its services, and its in-cluster data stores with exporters. */
+function observedTargets(config: ObservedConfig, instance: string, namespace: string) {
+    const services = Object.fromEntries(
+        Object.entries(config.services).map(([name, s]): [string, ServiceTarget] => [
+            name,
+            {
+                namespace,
+                name,
+                http: config.monitoring.httpMetrics,
+                has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: s.podDisruptionBudget.enabled, postDeployCheck: s.postDeployCheck.enabled },
+            },
+        ]),
+    );
+    const store = (kind: "postgresql" | "redis"): DataStoreTarget | undefined =>
+        config[kind].mode === "in-cluster" ? { namespace, release: releaseNames(instance, kind).release, replication: config[kind].architecture === "replication" } : undefined;
+    return { services, postgresql: store("postgresql"), redis: store("redis") };
+}
+
+/** Each alert's settings: the catalog's defaults for the environment, then the stack's overrides. */
+export function alertSettings(config: Pick<ObservedConfig, "environment" | "monitoring">): Record<string, AlertSettings> {
+    return Object.fromEntries(
+        alertCatalog.map((alert) => {
+            const defaults = defaultSettings(alert, config.environment);
+            const override = (config.monitoring.alerts.rules as Record<string, Partial<AlertSettings> | undefined>)[alert.name] ?? {};
+            return [
+                alert.name,
+                {
+                    enabled: override.enabled ?? defaults.enabled,
+                    for: override.for ?? defaults.for,
+                    severity: override.severity ?? defaults.severity,
+                    ...(defaults.threshold === undefined ? {} : { threshold: override.threshold ?? defaults.threshold }),
+                },
+            ];
+        }),
+    );
+}
+
+/** The alerts: on with monitoring, unless monitoring.alerts.enabled says otherwise; by default off in development. */
+export function resolveAlerts(config: ObservedConfig, instance: string, namespace: string): StackAlerts {
+    const { monitoring } = config;
+    const enabled = monitoring.enabled && (monitoring.alerts.enabled ?? config.environment !== "development");
+    if (!enabled) return { services: {} };
+    const common: AlertRuleSettings = { ruleLabels: monitoring.labels, alertLabels: monitoring.alerts.labels, runbookBaseUrl: monitoring.alerts.runbookBaseUrl, settings: alertSettings(config) };
+    const targets = observedTargets(config, instance, namespace);
+    const forTarget = <T>(target: T | undefined) => target && { ...common, target };
+    return {
+        services: Object.fromEntries(Object.entries(targets.services).map(([name, target]) => [name, forTarget(target)])),
+        postgresql: forTarget(targets.postgresql),
+        redis: forTarget(targets.redis),
+    };
+}
+
+/** Dashboards' args: on with monitoring, unless monitoring.dashboards.enabled says otherwise. The folder defaults to the project's name. */
+export function resolveDashboards(config: ObservedConfig, identity: StackIdentity, namespace: string): Omit<DashboardsArgs, "namespace"> | undefined {
+    const { monitoring } = config;
+    const { dashboards } = monitoring;
+    if (!monitoring.enabled || dashboards.enabled === false) return undefined;
+    const targets = observedTargets(config, identity.instance, namespace);
+    return {
+        ...identity,
+        labels: { [dashboards.sidecarLabel.name]: dashboards.sidecarLabel.value },
+        annotations: { [dashboards.folderAnnotation]: dashboards.folder ?? identity.partOf },
+        services: Object.values(targets.services),
+        postgresql: targets.postgresql,
+        redis: targets.redis,
+    };
+}
