@@ -21,7 +21,7 @@ export interface ApplicationArgs {
     readonly partOf: string;
     /**
      * The service's settings: image, ports, probes, resources, scaling, ingress, scheduling and
-     * escape hatches. Every field is resolved; config/schema.ts documents each and its default.
+     * escape hatches. Every field is resolved; service.schema.ts documents each and its default.
      */
     readonly service: ServiceConfig;
     /** The environment the service is told it runs in (ENVIRONMENT). */

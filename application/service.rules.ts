@@ -1,5 +1,5 @@
 /**
- * Cross-field rules of the application config: what a schema of single fields can't say. Each
+ * Cross-field rules of a service (`services.<name>`): what a schema of single fields can't say. Each
  * rule is a pure function from parsed config to problems, tested without Pulumi.
  */
 import { parseImageReference } from "../lib/image";

@@ -1,3 +1,7 @@
+/**
+ * The schema of one service (`services.<name>`): every key, its type and its default, each
+ * sub-object a schema of its own. Every object is strict, so a misspelt key is an error.
+ */
 import { z } from "../validation/zod";
 import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, rawObject, url } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
@@ -312,7 +316,7 @@ export const serviceSchema = z.strictObject({
 /**
  * A service's name: its Deployment's, Service's (an RFC 1035 label) and ServiceMonitor's name and
  * app.kubernetes.io/name. Its post-deploy check's Job is "<name>-check-<7 random characters>",
- * which config/names.ts checks where the check is on.
+ * which platform/names.rules.ts checks where the check is on.
  */
 export const serviceName = kubernetesName("dns1035Label", "orchestrator");
 

@@ -1,3 +1,4 @@
+/** The application settings every service is told about: the LLM providers (`llm`) and the vector database (`vectorDb`). */
 import { z } from "../validation/zod";
 import { llmProviders, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
 import { url } from "../validation/primitives";

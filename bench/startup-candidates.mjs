@@ -59,10 +59,10 @@ function esmTree(dir) {
     log("strip (ESM): codemod (about a minute)");
     execFileSync(process.execPath, [path.join(root, "bench", "candidates", "codemod-esm.mjs"), dir], { stdio: ["ignore", "ignore", "inherit"] });
     // What the codemod can't do: parameter properties (not erasable), and require() in ES modules.
-    edit(dir, "config/problem.ts", "export class Description {\n    constructor(readonly text: string) {}\n}", "export class Description {\n    readonly text: string;\n    constructor(text: string) {\n        this.text = text;\n    }\n}");
-    edit(dir, "config/problem.ts", "    constructor(\n        readonly stack: string,\n        problems: readonly Problem[],\n    ) {\n        super(formatProblems(stack, problems));", "    readonly stack: string;\n    constructor(stack: string, problems: readonly Problem[]) {\n        super(formatProblems(stack, problems));\n        this.stack = stack;");
+    edit(dir, "validation/problem.ts", "export class Description {\n    constructor(readonly text: string) {}\n}", "export class Description {\n    readonly text: string;\n    constructor(text: string) {\n        this.text = text;\n    }\n}");
+    edit(dir, "validation/problem.ts", "    constructor(\n        readonly stack: string,\n        problems: readonly Problem[],\n    ) {\n        super(formatProblems(stack, problems));", "    readonly stack: string;\n    constructor(stack: string, problems: readonly Problem[]) {\n        super(formatProblems(stack, problems));\n        this.stack = stack;");
     const esmRequire = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
-    for (const file of ["config/problem.ts", "tests/mocks.ts"]) {
+    for (const file of ["validation/problem.ts", "tests/mocks.ts"]) {
         const p = path.join(dir, file);
         fs.writeFileSync(p, esmRequire + fs.readFileSync(p, "utf8"));
     }

@@ -1,9 +1,10 @@
 /**
- * The schema of the application's stack config: every key a stack file may hold, its type and
- * its default. Every object is strict, so a misspelt key (`autoscalling:`) is an error rather
- * than a silently ignored value. The defaults of stack config keys live here; the stack files
- * carry the differences between environments, as values-production.yaml did for the Helm charts.
- * (Values the program derives, such as the namespace name, are resolved in resolve.ts.)
+ * The schema of the whole stack config: each top-level key and the concern's schema that defines
+ * it (application/, network/, data-tier/, secrets/, observability/, platform/), with every key's
+ * type and default. Every object is strict, so a misspelt key (`autoscalling:`) is an error rather
+ * than a silently ignored value; the stack files carry the differences between environments, as
+ * values-production.yaml did for the Helm charts. (Values the program derives, such as the
+ * namespace name, are resolved by each concern's *.resolve.ts.)
  */
 import { z } from "../validation/zod";
 import { postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";

@@ -1,3 +1,8 @@
+/**
+ * The rules of the `postgresql` and `redis` sections that no schema can express alone: what
+ * production requires (sizing, data safety, immutable images), the password sources and their
+ * settings, the backups, and the tuning within the resources.
+ */
 import { RegistryImage } from "../lib/image";
 import { parsePostgresMemory, parseRedisMemory } from "../lib/memory-units";
 import { parseQuantity } from "../lib/quantity";

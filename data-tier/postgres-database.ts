@@ -44,7 +44,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     public readonly podSelector?: Record<string, string>;
     /** The release, in the cluster. */
     public readonly chart?: k8s.helm.v4.Chart;
-    /** The URNs of the chart's objects (components/chart-objects.ts); none in external mode. */
+    /** The URNs of the chart's objects (platform/chart-objects.ts); none in external mode. */
     public readonly chartObjects?: pulumi.Output<string[]>;
     /** The backups, when on. */
     public readonly backup?: PostgresBackup;

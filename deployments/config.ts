@@ -7,7 +7,8 @@
  * Cloud hands each deployment a short-lived token for its own stack.
  */
 import { z } from "zod";
-import { ConfigError, Problem, problemsOf, readEngineConfig } from "../validation/problem";
+import { ConfigError, Problem, problemsOf } from "../validation/problem";
+import { readEngineConfig } from "../config/engine";
 
 export { type Problem, described, formatProblems } from "../validation/problem";
 

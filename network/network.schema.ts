@@ -1,3 +1,4 @@
+/** The schema of `networkPolicy` and of the extra allowances a service may add (`services.<name>.networkPolicy`). */
 import { z } from "../validation/zod";
 import { cidr, labels, networkProtocol, port } from "../validation/primitives";
 

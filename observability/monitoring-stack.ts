@@ -15,7 +15,7 @@ import { MonitoringStackArgs } from "./observability.args";
 export class MonitoringStack extends pulumi.ComponentResource {
     /** The release; what the stack's ServiceMonitors and PrometheusRules wait for. */
     public readonly chart: k8s.helm.v4.Chart;
-    /** The URNs of the chart's objects (components/chart-objects.ts). */
+    /** The URNs of the chart's objects (platform/chart-objects.ts). */
     public readonly chartObjects: pulumi.Output<string[]>;
 
     constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {

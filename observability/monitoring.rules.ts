@@ -1,3 +1,4 @@
+/** The rules of the `monitoring` section: scrape timings, alert overrides and the optional monitoring stack. */
 import { parseDuration } from "../lib/quantity";
 import { Problem } from "../validation/problem";
 import type { MonitoringConfig } from "./monitoring.schema";

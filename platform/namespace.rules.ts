@@ -1,3 +1,4 @@
+/** The Pod Security level a stack's namespace enforces, and the rules of `namespace`. */
 import { PodSecurityLevel, podSecurityEnforceLabel, podSecurityLevels } from "../lib/pod-security";
 import { Problem } from "../validation/problem";
 import type { NamespaceConfig } from "./namespace.schema";

@@ -1,3 +1,4 @@
+/** The schema of `namespace`: the namespace every object of the stack lives in. */
 import { z } from "../validation/zod";
 import { podSecurityLevels } from "../lib/pod-security";
 import { annotations, dnsLabel, labels } from "../validation/primitives";

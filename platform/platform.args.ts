@@ -46,7 +46,7 @@ export interface DestroyGuardArgs {
     /**
      * The URNs of the objects of the Helm charts among them (ChartWithObjects.objects): the
      * provider registers a chart's objects itself, so a dependency on the component holding the
-     * chart doesn't reach them (components/chart-objects.ts). Absent ones are skipped.
+     * chart doesn't reach them (platform/chart-objects.ts). Absent ones are skipped.
      */
     readonly chartObjects: readonly (pulumi.Output<string[]> | undefined)[];
     /** Protect the guard: a destroy then fails before it deletes anything. */

@@ -2,7 +2,7 @@
  * The stack's secret catalog: the built-in entries (lib/secret-catalog.ts) with the stack's own
  * (`secrets.entries`), each with the variable the pods read, its key in the Secret the program owns
  * or ESO syncs, and where its value comes from; and which entries each service receives. Pure
- * functions of parsed config: the rules (config/secrets.ts), the resolution (config/resolve.ts)
+ * functions of parsed config: the rules (secrets.rules.ts), the resolution (secrets.resolve.ts)
  * and loadConfig (which secret config keys to read) all start from `secretCatalog`.
  */
 import { BuiltinSecret, builtinSecrets, defaultSecretEnv, secretDataKeyOf, SecretUse } from "../lib/builtin-secrets";

@@ -1,3 +1,7 @@
+/**
+ * The rules of the `secrets` section and the services' secrets: each entry's value has a place and a
+ * receiver, a store exists where something syncs from it, and no variable is set twice.
+ */
 import { programEnvNames } from "../lib/builtin-secrets";
 import { type Problem, described, looksSecret, shapeOf } from "../validation/problem";
 import { type CatalogContext, type EntryNeed, type SecretEntry, type SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog";

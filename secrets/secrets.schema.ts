@@ -1,6 +1,6 @@
 /**
  * The stack config of the application's secrets: `llm-platform:secrets`. Its catalog of entries
- * (built-in and the stack's own, config/secret-catalog.ts) says what each secret is called in the
+ * (built-in and the stack's own, secrets/secret-catalog.ts) says what each secret is called in the
  * pods and where its value comes from:
  *
  * - `pulumi`: a top-level stack secret config key, set with `pulumi config set --secret` (or filled

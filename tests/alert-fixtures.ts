@@ -1,6 +1,6 @@
 /** The subjects and settings the alert tests build rules for. */
 import { AlertRuleSettings } from "../observability/observability.args";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { alertSettings } from "../observability/observability.resolve";
 import { AlertSubjects } from "../lib/alert-catalog";
 import { Environment } from "../lib/environments";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { alertSettings } from "../observability/observability.resolve";
 import { chartRules, dataStoreAlertRules, helmTemplateLiteral, servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import { alertCatalog, postgresqlAlerts, redisAlerts, serviceAlerts } from "../lib/alert-catalog";

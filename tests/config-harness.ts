@@ -1,6 +1,6 @@
 /** Building raw stack config for the config tests, which run validateConfig on plain data. */
 import { Problem, RawConfig, formatProblems } from "../validation/problem";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 
 export type Values = Record<string, any>;
 

@@ -10,7 +10,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ConfigError, formatProblems } from "../validation/problem";
 import { configSchema } from "../config/schema";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { builtinSecrets } from "../lib/builtin-secrets";
 import { raw } from "./config-harness";
 import { Values, generatedSecrets, mutatedConfig, validConfig } from "./config-arbitraries";

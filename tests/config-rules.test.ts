@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { ConfigError, described } from "../validation/problem";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { describeGiven } from "../validation/problem";
 import { problemsOf, raw, reportOf, stagingBase, Values } from "./config-harness";
 

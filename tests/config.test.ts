@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { described, formatProblems, Problem } from "../validation/problem";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { externalDataStores, problemsOf, raw, Values } from "./config-harness";
 import { parseQuantity, podsOf } from "../lib/quantity";
 import { runProgramExpectingError, stacks, userSecrets } from "./mocks";

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { extensionsScript, initdbValues, postgresqlConfiguration, postgresqlValues } from "../data-tier/postgres-database.values";
 import { redisConfiguration, redisValues } from "../data-tier/redis-cache.values";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { dataTierProblems } from "../data-tier/data-tier.rules";
 import { postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { releaseNames } from "../lib/bitnami-charts";

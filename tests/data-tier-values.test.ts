@@ -8,7 +8,7 @@ import { RedisValuesInput, redisValues } from "../data-tier/redis-cache.values";
 import { chartLocation, imagesOverridden } from "../data-tier/chart-values";
 import { dataSafetyOptions, dataSafetyTransform, holdsData } from "../data-tier/data-store";
 import { dataSafety } from "../data-tier/data-tier.resolve";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { PostgresqlConfig, RedisConfig, postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { dataTierProblems } from "../data-tier/data-tier.rules";
 import { legacyImage, postgresqlChart, postgresqlPrimaryService, postgresqlReadService, redisChart, redisMasterService, releaseNames } from "../lib/bitnami-charts";

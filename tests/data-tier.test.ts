@@ -258,7 +258,7 @@ describe("data tier under mocks: stable credentials", () => {
 
 /**
  * What a chart's transform (one: data safety's, when on, composed with the destroy guard's record
- * of its objects, components/chart-objects.ts) makes of a rendered object of `type`.
+ * of its objects, platform/chart-objects.ts) makes of a rendered object of `type`.
  */
 async function safetyOf(chart: RecordedResource, type: string): Promise<{ protect: boolean; retainOnDelete: boolean }> {
     const { opts } = await applyTransforms(chart, { type, name: `${chart.name}:llm-platform/object`, custom: true, props: { metadata: { name: "object" } } });

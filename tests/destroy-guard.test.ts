@@ -60,7 +60,7 @@ describe("destroy guard", () => {
     });
 });
 
-describe("chart objects (components/chart-objects.ts)", () => {
+describe("chart objects (platform/chart-objects.ts)", () => {
     const chartUrn = "urn:pulumi:prod::llm-platform::llm-platform:data:PostgresDatabase$kubernetes:helm.sh/v4:Chart::postgresql-chart";
 
     it("a chart object's URN: the chart's type chain, then its own type and name", () => {

@@ -8,7 +8,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { podSecurityEnforceLabel, podSecurityViolations, PodSpecLike } from "../lib/pod-security";
 import { schemaProblems, unknownFields } from "./k8s-schema";
 import { ProgramRun, RecordedResource, fakeSecretValue, projectRoot, readStackFile, runStackFile, stackOfFile } from "./mocks";

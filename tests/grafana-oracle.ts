@@ -1,6 +1,6 @@
 /**
  * The dashboards as the Grafana Foundation SDK's builders write them: the oracle that
- * components/dashboards.specs.ts's JSON is compared with (tests/dashboards.test.ts). The program
+ * observability/dashboards.specs.ts's JSON is compared with (tests/dashboards.test.ts). The program
  * writes the JSON model itself, typed by the SDK's types, so that a start does not load the SDK's
  * ~220 modules (docs/performance.md); this keeps it the SDK's model, default for default.
  */

@@ -8,7 +8,7 @@ import { migrationJobName, migrationJobSpec, migrationPodSpec } from "../applica
 import { migrationNetworkPolicySpec } from "../network/network-policies";
 import { podSpec } from "../application/application.specs";
 import { serviceGraph } from "../network/service-graph";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { ServiceConfig, serviceSchema } from "../application/service.schema";
 import { selectorLabels } from "../lib/labels";
 import { schemaProblems, unknownFields } from "./k8s-schema";

@@ -1,5 +1,5 @@
 /**
- * The NetworkPolicy decisions (components/network-policies.ts), one rule at a time, on plain data.
+ * The NetworkPolicy decisions (network/network-policies.ts), one rule at a time, on plain data.
  * The whole stacks' connectivity is checked by an independent simulator in network-matrix.test.ts.
  */
 import { strict as assert } from "assert";

@@ -4,7 +4,7 @@ import * as path from "path";
 import { z } from "zod";
 import { configSchema } from "../config/schema";
 import { formatProblems } from "../validation/problem";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { networkPolicySchema } from "../network/network.schema";
 import { projectRoot, readStackConfig } from "./mocks";
 

@@ -12,7 +12,7 @@ import { AppSecrets } from "../secrets/app-secrets";
 import { formatProblems } from "../validation/problem";
 import { resolveConfig } from "../config/resolve";
 import { secretCatalog } from "../secrets/secret-catalog";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { builtinSecrets, defaultSecretEnv, secretDataKeyOf } from "../lib/builtin-secrets";
 import { externalDataStores, raw, Values } from "./config-harness";
 import { ProgramRun, fakeSecretValue, installMocks, runProgram, runProgramExpectingError, runStack } from "./mocks";

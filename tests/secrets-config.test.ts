@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { described, formatProblems, Problem } from "../validation/problem";
 import { resolveConfig } from "../config/resolve";
-import { validateConfig } from "../config";
+import { validateConfig } from "../config/validate";
 import { externalDataStores, problemsOf, raw, Values } from "./config-harness";
 
 

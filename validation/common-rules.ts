@@ -1,3 +1,4 @@
+/** Rules that several sections apply to their own keys: immutable images in production, and no secret pasted into a plain setting. */
 import { ImageRef, isMutableReference, mutableTags } from "../lib/image";
 import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
 import { Problem, described, shapeOf } from "./problem";
