@@ -100,22 +100,210 @@ const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number
         .strictObject({ enabled: z.boolean().default(enabled), image: imageReference(image).default(image), timeoutSeconds: positiveInt.default(timeoutSeconds) })
         .prefault({});
 
-export const serviceSchema = z.strictObject({
+/** `services.<name>.image`: the image the pods run: a repository with an immutable tag, or a digest. */
+const imageSchema = z.strictObject({
+    /** e.g. "ghcr.io/acme/llm-orchestrator". */
+    repository: imageRepository("ghcr.io/acme/llm-orchestrator"),
+    /** An immutable release tag such as "1.4.2". */
+    tag: imageTag("1.4.2").optional(),
+    /** A content digest; when set it is what the pods run. */
+    digest: imageDigest.optional(),
+    pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
+});
+
+/** `services.<name>.probes`: the kubelet's liveness, readiness and startup probes. */
+const probesSchema = z
+    .strictObject({
+        liveness: probeSchema("/health/live", 10, 3),
+        readiness: probeSchema("/health/ready", 5, 3),
+        /** Gives a slow start (model warm-up, migrations) time before liveness counts. */
+        startup: probeSchema("/health/live", 5, 30),
+    })
+    .prefault({});
+
+/** `services.<name>.resources`: the container's requests and limits. */
+const resourcesSchema = z
+    .strictObject({ requests: resourceSet("250m", "512Mi"), limits: resourceSet("1", "1Gi") })
+    .prefault({});
+
+/** `services.<name>.autoscaling`: a HorizontalPodAutoscaler, which then owns the replica count. */
+const autoscalingSchema = z
+    .strictObject({
+        enabled: z.boolean().default(false),
+        minReplicas: positiveInt.default(2),
+        maxReplicas: positiveInt.default(5),
+        /** Unset: 70, unless a memory target is set (memory-only autoscaling). */
+        targetCPUUtilizationPercentage: positiveInt.max(100).optional(),
+        targetMemoryUtilizationPercentage: positiveInt.max(100).optional(),
+        behavior: z
+            .strictObject({ scaleUp: scalingPolicy(0, 100, 30), scaleDown: scalingPolicy(300, 50, 60) })
+            .prefault({}),
+        /** Escape hatch: more autoscaling/v2 MetricSpecs (Pods, Object, External), as written, beside the resource targets. */
+        metrics: z.array(z.looseObject({ type: z.enum(["Resource", "Pods", "Object", "External", "ContainerResource"]) })).default([]),
+    })
+    .transform((a) => ({
+        ...a,
+        targetCPUUtilizationPercentage: a.targetCPUUtilizationPercentage ?? (a.targetMemoryUtilizationPercentage === undefined ? defaultCpuTarget : undefined),
+    }))
+    .prefault({});
+
+/** `services.<name>.podDisruptionBudget`: a PodDisruptionBudget: minAvailable or maxUnavailable. */
+const podDisruptionBudgetSchema = z
+    .strictObject({
+        enabled: z.boolean().default(false),
+        minAvailable: intOrPercent.optional(),
+        maxUnavailable: intOrPercent.optional(),
+    })
+    .prefault({});
+
+/** `services.<name>.service`: the Service in front of the pods, and its extra ports. */
+const exposureSchema = z
+    .strictObject({
+        type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
+        /** Annotations, e.g. a cloud load balancer's settings. */
+        annotations: annotations.default({}),
+        /** A fixed node port for the http port (NodePort, LoadBalancer); unset, the cluster picks one. */
+        nodePort: nodePort.optional(),
+        /** Local keeps the client's source address and routes only to nodes with a pod (NodePort, LoadBalancer). */
+        externalTrafficPolicy: z.enum(["Cluster", "Local"]).optional(),
+        /** The client ranges a LoadBalancer admits; the NetworkPolicy admits the same. Empty: any. */
+        loadBalancerSourceRanges: z.array(cidr("203.0.113.0/24")).default([]),
+        /** More ports of the Service and the container, beside http and metrics. */
+        extraPorts: z
+            .array(
+                z.strictObject({
+                    name: kubernetesName("dns1123Label", "grpc", 15),
+                    port,
+                    /** The container's port; unset, `port`. */
+                    targetPort: port.optional(),
+                    protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+                    nodePort: nodePort.optional(),
+                }),
+            )
+            .default([]),
+    })
+    .prefault({});
+
+/** `services.<name>.ingress`: an Ingress (networking.k8s.io/v1) to the http port, with TLS from cert-manager. */
+const ingressSchema = z
+    .strictObject({
+        enabled: z.boolean().default(false),
+        className: objectName("nginx").default("nginx"),
+        hosts: z
+            .array(
+                z.strictObject({
+                    host: ingressHost,
+                    paths: z
+                        .array(
+                            z.strictObject({
+                                path: ingressPath.default("/"),
+                                pathType: z.enum(["Prefix", "Exact", "ImplementationSpecific"]).default("Prefix"),
+                            }),
+                        )
+                        .default([{ path: "/", pathType: "Prefix" }]),
+                }),
+            )
+            .default([]),
+        /** TLS for every host, from this Secret (cert-manager writes it when an issuer is set). */
+        tls: z.strictObject({ enabled: z.boolean().default(false), secretName: objectName("llm-example-com-tls").optional() }).prefault({}),
+        /** cert-manager ClusterIssuer that issues the TLS certificate. */
+        certManagerClusterIssuer: objectName("letsencrypt-prod").optional(),
+        annotations: annotations.default({}),
+    })
+    .prefault({});
+
+/** `services.<name>.serviceAccount`: the pods' ServiceAccount: created, or an existing one. */
+const serviceAccountSchema = z
+    .strictObject({
+        /** Create the service's own ServiceAccount (true), or run as an existing one named by `name` (false). */
+        create: z.boolean().default(true),
+        /** The ServiceAccount's name: the created one's (unset: the service's name), or the existing one's (required then). */
+        name: objectName("llm-orchestrator").optional(),
+        /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
+        annotations: annotations.default({}),
+        /** Mount the Kubernetes API token into the pods. */
+        automountToken: z.boolean().default(false),
+    })
+    .prefault({});
+
+/** Application settings, delivered through the ConfigMap. */
+const appSettingsSchema = z
+    .strictObject({
+        /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
+        logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
+        logFormat: z.enum(["json", "text"]).default("json"),
+        workflowTimeoutSeconds: positiveInt.default(300),
+        /** Request rate limiting in the application (RATE_LIMIT_*). */
+        rateLimiting: z.strictObject({ enabled: z.boolean().default(false), requestsPerMinute: positiveInt.default(60) }).prefault({}),
+        /** OpenTelemetry tracing (OTEL_*) to an OTLP endpoint, whose port the NetworkPolicy opens. */
+        tracing: z
+            .strictObject({ enabled: z.boolean().default(false), otlpEndpoint: url("http://otel-collector.observability:4317").optional(), sampleRatio: z.number().min(0).max(1).default(1) })
+            .prefault({}),
+        /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH. */
+        vault: z.strictObject({ enabled: z.boolean().default(false), role: z.string().min(1).optional(), path: z.string().min(1).optional() }).prefault({}),
+    })
+    .prefault({});
+
+/** What this service talks to: decides its env, default secrets, init checks and egress rules. */
+const connectsToSchema = z
+    .strictObject({
+        postgresql: z.boolean().default(true),
+        redis: z.boolean().default(true),
+        /** Receives the enabled LLM providers' keys and may reach them on 443. */
+        llmProviders: z.boolean().default(true),
+        /** Receives the vector DB settings and key. */
+        vectorDb: z.boolean().default(true),
+        /** Other services of this stack it calls on their http port, e.g. a frontend calling the api. */
+        services: z.array(z.string()).default([]),
+    })
+    .prefault({});
+
+/** `services.<name>.scheduling`: node selection, tolerations, anti-affinity and zone spread. */
+const schedulingSchema = z
+    .strictObject({
+        nodeSelector: labels.default({}),
+        tolerations: z.array(rawObject).default([]),
+        /** Raw affinity merged with the generated pod anti-affinity. */
+        affinity: rawObject.default({}),
+        /** Keep replicas on different nodes: not at all, if possible, or always. */
+        podAntiAffinity: z.enum(["none", "preferred", "required"]).default("preferred"),
+        /** Spread replicas across zones (topology.kubernetes.io/zone): not at all, if possible, or always. */
+        zoneSpread: z.enum(["none", "preferred", "required"]).default("none"),
+        priorityClassName: objectName("llm-platform-critical").optional(),
+    })
+    .prefault({});
+
+/**
+ * A Job, like Helm's pre-upgrade hook, that runs the service's image with this command (its
+ * env, secrets and security context) before the Deployment rolls out; a failure stops the rollout.
+ */
+const migrationSchema = z
+    .strictObject({
+        enabled: z.boolean().default(false),
+        /** The command, e.g. ["alembic", "upgrade", "head"]; required when enabled. */
+        command: z.array(z.string().min(1)).min(1).optional(),
+        /** Its arguments. */
+        args: z.array(z.string()).default([]),
+        /** How long the Job may run, retries and waiting for the data stores included. */
+        timeoutSeconds: positiveInt.max(86400).default(600),
+        /** Retries after a failed run; 0 fails the rollout at the first failure. */
+        backoffLimit: nonNegativeInt.max(10).default(0),
+    })
+    .prefault({});
+
+/** Who the service is: its names and its component. */
+const identityKeys = {
     /** app.kubernetes.io/name of its objects and pods (the charts' nameOverride); unset, the service's name. */
     nameOverride: dnsLabel("orchestrator").optional(),
     /** The name of its objects, Deployment, Service, ConfigMap's prefix aside (the charts' fullnameOverride); unset, the service's name. */
     fullnameOverride: kubernetesName("dns1035Label", "llm-orchestrator").optional(),
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
     component: dnsLabel("api").default("api"),
-    image: z.strictObject({
-        /** e.g. "ghcr.io/acme/llm-orchestrator". */
-        repository: imageRepository("ghcr.io/acme/llm-orchestrator"),
-        /** An immutable release tag such as "1.4.2". */
-        tag: imageTag("1.4.2").optional(),
-        /** A content digest; when set it is what the pods run. */
-        digest: imageDigest.optional(),
-        pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
-    }),
+};
+
+/** What runs: the image, its security, its ports and probes, its resources. */
+const podKeys = {
+    image: imageSchema,
     /** Names of existing docker-registry Secrets. */
     imagePullSecrets: z.array(objectName("ghcr-credentials")).default([]),
     /** The pod's and the container's security settings, within what namespace.podSecurity allows. */
@@ -125,127 +313,30 @@ export const serviceSchema = z.strictObject({
     ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),
     /** Prometheus metrics served on the metrics port at `path`; off for services without metrics. */
     metrics: z.strictObject({ enabled: z.boolean().default(true), path: z.string().startsWith("/").default("/metrics") }).prefault({}),
-    probes: z
-        .strictObject({
-            liveness: probeSchema("/health/live", 10, 3),
-            readiness: probeSchema("/health/ready", 5, 3),
-            /** Gives a slow start (model warm-up, migrations) time before liveness counts. */
-            startup: probeSchema("/health/live", 5, 30),
-        })
-        .prefault({}),
-    resources: z
-        .strictObject({ requests: resourceSet("250m", "512Mi"), limits: resourceSet("1", "1Gi") })
-        .prefault({}),
+    probes: probesSchema,
+    resources: resourcesSchema,
     strategy: z.strictObject({ maxSurge: intOrPercent.default(1), maxUnavailable: intOrPercent.default(0) }).prefault({}),
-    autoscaling: z
-        .strictObject({
-            enabled: z.boolean().default(false),
-            minReplicas: positiveInt.default(2),
-            maxReplicas: positiveInt.default(5),
-            /** Unset: 70, unless a memory target is set (memory-only autoscaling). */
-            targetCPUUtilizationPercentage: positiveInt.max(100).optional(),
-            targetMemoryUtilizationPercentage: positiveInt.max(100).optional(),
-            behavior: z
-                .strictObject({ scaleUp: scalingPolicy(0, 100, 30), scaleDown: scalingPolicy(300, 50, 60) })
-                .prefault({}),
-            /** Escape hatch: more autoscaling/v2 MetricSpecs (Pods, Object, External), as written, beside the resource targets. */
-            metrics: z.array(z.looseObject({ type: z.enum(["Resource", "Pods", "Object", "External", "ContainerResource"]) })).default([]),
-        })
-        .transform((a) => ({
-            ...a,
-            targetCPUUtilizationPercentage: a.targetCPUUtilizationPercentage ?? (a.targetMemoryUtilizationPercentage === undefined ? defaultCpuTarget : undefined),
-        }))
-        .prefault({}),
-    podDisruptionBudget: z
-        .strictObject({
-            enabled: z.boolean().default(false),
-            minAvailable: intOrPercent.optional(),
-            maxUnavailable: intOrPercent.optional(),
-        })
-        .prefault({}),
-    service: z
-        .strictObject({
-            type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
-            /** Annotations, e.g. a cloud load balancer's settings. */
-            annotations: annotations.default({}),
-            /** A fixed node port for the http port (NodePort, LoadBalancer); unset, the cluster picks one. */
-            nodePort: nodePort.optional(),
-            /** Local keeps the client's source address and routes only to nodes with a pod (NodePort, LoadBalancer). */
-            externalTrafficPolicy: z.enum(["Cluster", "Local"]).optional(),
-            /** The client ranges a LoadBalancer admits; the NetworkPolicy admits the same. Empty: any. */
-            loadBalancerSourceRanges: z.array(cidr("203.0.113.0/24")).default([]),
-            /** More ports of the Service and the container, beside http and metrics. */
-            extraPorts: z
-                .array(
-                    z.strictObject({
-                        name: kubernetesName("dns1123Label", "grpc", 15),
-                        port,
-                        /** The container's port; unset, `port`. */
-                        targetPort: port.optional(),
-                        protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
-                        nodePort: nodePort.optional(),
-                    }),
-                )
-                .default([]),
-        })
-        .prefault({}),
-    ingress: z
-        .strictObject({
-            enabled: z.boolean().default(false),
-            className: objectName("nginx").default("nginx"),
-            hosts: z
-                .array(
-                    z.strictObject({
-                        host: ingressHost,
-                        paths: z
-                            .array(
-                                z.strictObject({
-                                    path: ingressPath.default("/"),
-                                    pathType: z.enum(["Prefix", "Exact", "ImplementationSpecific"]).default("Prefix"),
-                                }),
-                            )
-                            .default([{ path: "/", pathType: "Prefix" }]),
-                    }),
-                )
-                .default([]),
-            /** TLS for every host, from this Secret (cert-manager writes it when an issuer is set). */
-            tls: z.strictObject({ enabled: z.boolean().default(false), secretName: objectName("llm-example-com-tls").optional() }).prefault({}),
-            /** cert-manager ClusterIssuer that issues the TLS certificate. */
-            certManagerClusterIssuer: objectName("letsencrypt-prod").optional(),
-            annotations: annotations.default({}),
-        })
-        .prefault({}),
+};
+
+/** How it scales and survives disruptions. */
+const scalingKeys = {
+    autoscaling: autoscalingSchema,
+    podDisruptionBudget: podDisruptionBudgetSchema,
+};
+
+/** How traffic reaches it and what it may reach. */
+const trafficKeys = {
+    service: exposureSchema,
+    ingress: ingressSchema,
     /** This service's own extra NetworkPolicy allowances, added to the stack's. */
     networkPolicy: extraNetworkRulesSchema.prefault({}),
-    serviceAccount: z
-        .strictObject({
-            /** Create the service's own ServiceAccount (true), or run as an existing one named by `name` (false). */
-            create: z.boolean().default(true),
-            /** The ServiceAccount's name: the created one's (unset: the service's name), or the existing one's (required then). */
-            name: objectName("llm-orchestrator").optional(),
-            /** Annotations for cloud workload identity (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, …). */
-            annotations: annotations.default({}),
-            /** Mount the Kubernetes API token into the pods. */
-            automountToken: z.boolean().default(false),
-        })
-        .prefault({}),
+    serviceAccount: serviceAccountSchema,
+};
+
+/** What the application is told: its settings, secrets and dependencies. */
+const applicationKeys = {
     /** Application settings, delivered through the ConfigMap. */
-    settings: z
-        .strictObject({
-            /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
-            logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
-            logFormat: z.enum(["json", "text"]).default("json"),
-            workflowTimeoutSeconds: positiveInt.default(300),
-            /** Request rate limiting in the application (RATE_LIMIT_*). */
-            rateLimiting: z.strictObject({ enabled: z.boolean().default(false), requestsPerMinute: positiveInt.default(60) }).prefault({}),
-            /** OpenTelemetry tracing (OTEL_*) to an OTLP endpoint, whose port the NetworkPolicy opens. */
-            tracing: z
-                .strictObject({ enabled: z.boolean().default(false), otlpEndpoint: url("http://otel-collector.observability:4317").optional(), sampleRatio: z.number().min(0).max(1).default(1) })
-                .prefault({}),
-            /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH. */
-            vault: z.strictObject({ enabled: z.boolean().default(false), role: z.string().min(1).optional(), path: z.string().min(1).optional() }).prefault({}),
-        })
-        .prefault({}),
+    settings: appSettingsSchema,
     /** Extra non-secret settings for the ConfigMap (UPPER_SNAKE_CASE names). */
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" }), z.string()).default({}),
     /**
@@ -256,37 +347,18 @@ export const serviceSchema = z.strictObject({
      */
     secrets: z.array(z.string().min(1)).optional(),
     /** What this service talks to: decides its env, default secrets, init checks and egress rules. */
-    connectsTo: z
-        .strictObject({
-            postgresql: z.boolean().default(true),
-            redis: z.boolean().default(true),
-            /** Receives the enabled LLM providers' keys and may reach them on 443. */
-            llmProviders: z.boolean().default(true),
-            /** Receives the vector DB settings and key. */
-            vectorDb: z.boolean().default(true),
-            /** Other services of this stack it calls on their http port, e.g. a frontend calling the api. */
-            services: z.array(z.string()).default([]),
-        })
-        .prefault({}),
+    connectsTo: connectsToSchema,
     /** An init container that waits until PostgreSQL and Redis accept connections. */
     waitForDependencies: helperContainer(true, "busybox:1.37.0", 300),
     /** Seconds Kubernetes waits for the pod to exit after SIGTERM. */
     terminationGracePeriodSeconds: nonNegativeInt.default(30),
     /** Seconds the preStop hook sleeps so endpoints are removed before the process stops. */
     preStopSleepSeconds: nonNegativeInt.default(5),
-    scheduling: z
-        .strictObject({
-            nodeSelector: labels.default({}),
-            tolerations: z.array(rawObject).default([]),
-            /** Raw affinity merged with the generated pod anti-affinity. */
-            affinity: rawObject.default({}),
-            /** Keep replicas on different nodes: not at all, if possible, or always. */
-            podAntiAffinity: z.enum(["none", "preferred", "required"]).default("preferred"),
-            /** Spread replicas across zones (topology.kubernetes.io/zone): not at all, if possible, or always. */
-            zoneSpread: z.enum(["none", "preferred", "required"]).default("none"),
-            priorityClassName: objectName("llm-platform-critical").optional(),
-        })
-        .prefault({}),
+};
+
+/** Where it runs, the escape hatches, and the Jobs around each rollout. */
+const placementKeys = {
+    scheduling: schedulingSchema,
     /** Escape hatches, passed to the pod spec as written. */
     extraEnv: z.array(namedRawObject).default([]),
     extraVolumes: z.array(namedRawObject).default([]),
@@ -298,20 +370,11 @@ export const serviceSchema = z.strictObject({
      * A Job, like Helm's pre-upgrade hook, that runs the service's image with this command (its
      * env, secrets and security context) before the Deployment rolls out; a failure stops the rollout.
      */
-    migration: z
-        .strictObject({
-            enabled: z.boolean().default(false),
-            /** The command, e.g. ["alembic", "upgrade", "head"]; required when enabled. */
-            command: z.array(z.string().min(1)).min(1).optional(),
-            /** Its arguments. */
-            args: z.array(z.string()).default([]),
-            /** How long the Job may run, retries and waiting for the data stores included. */
-            timeoutSeconds: positiveInt.max(86400).default(600),
-            /** Retries after a failed run; 0 fails the rollout at the first failure. */
-            backoffLimit: nonNegativeInt.max(10).default(0),
-        })
-        .prefault({}),
-});
+    migration: migrationSchema,
+};
+
+/** One service of the stack (`services.<name>`): every key, in the stack file's order. */
+export const serviceSchema = z.strictObject({ ...identityKeys, ...podKeys, ...scalingKeys, ...trafficKeys, ...applicationKeys, ...placementKeys });
 
 /**
  * A service's name: its Deployment's, Service's (an RFC 1035 label) and ServiceMonitor's name and

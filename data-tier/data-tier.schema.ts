@@ -94,7 +94,7 @@ const backupSchema = z
     .strictObject({
         /** Scheduled pg_dump backups of the application database. Unset: on in production (in-cluster), off elsewhere. */
         enabled: z.boolean().optional(),
-        /** When the backup CronJob runs, in the cluster's time zone. */
+        /** When the backup CronJob runs, in UTC (the CronJob pins timeZone "Etc/UTC", whatever the controller's zone). */
         schedule: cronSchedule.default("0 3 * * *"),
         /** Dumps older than this many days are deleted after each backup. */
         retentionDays: z.number().int().min(1).max(3650).default(7),

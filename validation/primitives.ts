@@ -200,7 +200,7 @@ export function isCronSchedule(schedule: string): boolean {
     return fields.length === 5 && fields.every((field, i) => cronFieldValid(field, cronRanges[i]));
 }
 
-/** A five-field cron schedule, in the cluster's time zone (UTC on most clusters). */
+/** A five-field cron schedule; the CronJobs that take one pin their time zone to UTC. */
 export const cronSchedule = z.string().refine(isCronSchedule, { error: "a cron schedule of five fields such as \"0 3 * * *\" (minute hour day-of-month month day-of-week)" });
 
 /** A container image reference with a tag or a digest, e.g. "amazon/aws-cli:2.17.0". */
