@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Labels, WorkloadIdentity, selectorLabels, standardLabels } from "../lib/labels";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./application.specs";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security-context.specs";
 import * as k8s from "../platform/k8s";
 import { PeerSelector } from "../network/network.args";
 import { checkNetworkPolicySpec } from "../network/network-policies";

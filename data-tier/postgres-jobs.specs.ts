@@ -9,7 +9,7 @@ import { createHash } from "crypto";
 import { Input } from "@pulumi/pulumi";
 import { postgresPort } from "../lib/bitnami-charts";
 import { Labels, WorkloadIdentity } from "../lib/labels";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../application/application.specs";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../application/security-context.specs";
 import { ResourcesSpec } from "./data-tier.args";
 import * as k8s from "../platform/k8s";
 import { SecretKeyRef } from "./data-tier.args";
