@@ -45,7 +45,12 @@ function secretHandlingProblems(raw: RawConfig, catalogKeys: readonly string[] |
 }
 
 /** Whatever of the config parsed: each top-level section, and each service, on its own. */
-type ParsedConfig = Partial<Omit<ValidatedConfig, "services">> & { services: Record<string, ServiceConfig>; serviceNames: string[] };
+type ParsedConfig = Partial<Omit<ValidatedConfig, "services">> & {
+    services: Record<string, ServiceConfig>;
+    serviceNames: string[];
+    /** Whether every service parsed: rules that conclude from what no service needs wait until then. */
+    servicesComplete: boolean;
+};
 
 /** The value without the keys the issues report as unknown. */
 function withoutUnknownKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
@@ -72,9 +77,9 @@ function parsedWith<T>(schema: z.ZodType<T>, value: unknown, path: string[]): { 
 }
 
 /** The services, each parsed on its own so one service's typo hides no other service's problems. */
-function parseServices(value: unknown): { services: Record<string, ServiceConfig>; serviceNames: string[]; problems: Problem[] } {
+function parseServices(value: unknown): { services: Record<string, ServiceConfig>; serviceNames: string[]; complete: boolean; problems: Problem[] } {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        return { services: {}, serviceNames: [], problems: parsedWith(configSchema.shape.services, value, ["services"]).problems };
+        return { services: {}, serviceNames: [], complete: false, problems: parsedWith(configSchema.shape.services, value, ["services"]).problems };
     }
     const entries = Object.entries(value);
     const problems: Problem[] = entries.length === 0 ? [{ key: "services", given: value, expected: "at least one service" }] : [];
@@ -86,7 +91,8 @@ function parseServices(value: unknown): { services: Record<string, ServiceConfig
         problems.push(...parsed.problems);
         if (parsed.data && validName.success) services[name] = parsed.data;
     }
-    return { services, serviceNames: entries.map(([name]) => name).filter((name) => serviceName.safeParse(name).success), problems };
+    const serviceNames = entries.map(([name]) => name).filter((name) => serviceName.safeParse(name).success);
+    return { services, serviceNames, complete: Object.keys(services).length === entries.length, problems };
 }
 
 /** Parses every section on its own: the problems of all of them, and the sections that parsed. */
@@ -94,9 +100,9 @@ function parseConfig(plain: Record<string, unknown>): { parsed: ParsedConfig; pr
     const shape = configSchema.shape;
     const unknown = Object.keys(plain).filter((key) => !(key in shape));
     const problems = problemsOf(configSchema, unknown.length > 0 ? [{ code: "unrecognized_keys", keys: unknown, path: [], input: plain, message: "" }] : []);
-    const { services, serviceNames, problems: serviceProblemsFound } = parseServices(plain.services);
+    const { services, serviceNames, complete, problems: serviceProblemsFound } = parseServices(plain.services);
     problems.push(...serviceProblemsFound);
-    const parsed: ParsedConfig = { services, serviceNames };
+    const parsed: ParsedConfig = { services, serviceNames, servicesComplete: complete };
     for (const [key, schema] of Object.entries(shape)) {
         if (key === "services") continue;
         const section = parsedWith(schema as z.ZodType, plain[key], [key]);
@@ -138,6 +144,7 @@ function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
         vectorDbType: vectorDb.type,
         services: config.services,
+        servicesComplete: config.servicesComplete,
         setSecretKeys: new Set(catalogKeys.filter((key) => key in raw.values)),
         otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
         sectionKeys: Object.keys(configSchema.shape),
@@ -183,5 +190,6 @@ export function validateConfig(raw: RawConfig): { config: ValidatedConfig; probl
     // Every section parsed; the whole schema's own checks (e.g. at least one service) passed above.
     const config: Record<string, unknown> = { ...parsed };
     delete config.serviceNames;
+    delete config.servicesComplete;
     return { config: config as ValidatedConfig, problems: [] };
 }

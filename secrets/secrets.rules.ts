@@ -13,6 +13,11 @@ export interface SecretsRuleInput extends Omit<CatalogContext, "services"> {
     readonly secrets: SecretsConfig;
     /** The services that parsed, with what else sets their variables. */
     readonly services: Readonly<Record<string, SecretReceiver & { readonly env: Readonly<Record<string, string>>; readonly extraEnv: readonly { readonly name: string }[] }>>;
+    /**
+     * Whether every service parsed. While one didn't, what it needs is unknown, so no entry is
+     * reported as something nothing would use (its problems are reported at the service).
+     */
+    readonly servicesComplete: boolean;
     /** The secret config keys that are set (as Pulumi secrets). */
     readonly setSecretKeys: ReadonlySet<string>;
     /** Config keys (other than secrets.source) that make the program create ExternalSecrets, e.g. "postgresql.auth.passwordSource". */
@@ -62,7 +67,7 @@ function entryValueProblems(entry: SecretEntry, need: EntryNeed, input: SecretsR
         if (location.kind === "existing" && location.secretName !== undefined) {
             problems.push({ key: location.at, given: undefined, expected: `the key holding ${name} in Secret "${location.secretName}", because ${need.reason}` });
         }
-    } else if (!need.allowed && given && !own) {
+    } else if (!need.allowed && given && !own && input.servicesComplete) {
         const at = location.kind === "pulumi" ? configKey : location.at;
         const value = location.kind === "pulumi" ? described("a secret value") : location.kind === "external-secrets" ? location.remoteRef : location.key;
         problems.push({ key: at, given: value, expected: unused(need) });
@@ -87,7 +92,7 @@ function entryDeclarationProblems(entry: SecretEntry, need: EntryNeed, input: Se
     if (programEnvNames.includes(entry.env)) {
         problems.push({ key: declared.env === undefined ? key : `${key}.env`, given: shown(entry.env), expected: `a variable the program doesn't set itself: ${entry.env} is one of its own settings` });
     }
-    if (!need.allowed) problems.push({ key, given: shape, expected: `nothing, because ${need.reason}: nothing would use it` });
+    if (!need.allowed && input.servicesComplete) problems.push({ key, given: shape, expected: `nothing, because ${need.reason}: nothing would use it` });
     return problems;
 }
 
