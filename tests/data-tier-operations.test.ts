@@ -182,12 +182,15 @@ describe("config: backups, restore, existing Secrets and rotation", () => {
         assert.deepEqual(pg().backup, { schedule: "0 3 * * *", retentionDays: 7, storage: { size: "20Gi" }, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } });
     });
 
-    it("the schedule is a five-field cron with each field in range", () => {
-        for (const ok of ["0 3 * * *", "*/15 * * * *", "0 2 1,15 * 1-5", "30 4 * * 7"]) assert.ok(isCronSchedule(ok), ok);
-        for (const bad of ["@daily", "0 3 * *", "0 24 * * *", "60 * * * *", "0 3 * * 8", "5-1 * * * *", "0 3 * * * *"]) assert.ok(!isCronSchedule(bad), bad);
+    it("the schedule is what the CronJob controller accepts: five fields in range, its descriptors, @every", () => {
+        const accepted = ["0 3 * * *", "*/15 * * * *", "0 2 1,15 * 1-5", "30 4 * * 6", "0 3 * JAN-MAR MON-FRI", "0 3 ? * SUN", "@daily", "@hourly", "@weekly", "@monthly", "@yearly", "@annually", "@midnight", "@every 6h", "@every 1h30m"];
+        for (const ok of accepted) assert.ok(isCronSchedule(ok), ok);
+        // Refused by the controller's parser, though other crons take some of them: seconds or years, L, W and #, Sunday as 7, a time zone prefix.
+        const refused = ["@reboot", "@every", "@every 0s", "@every soon", "0 3 * *", "0 24 * * *", "60 * * * *", "0 3 * * 7", "0 3 * * 8", "5-1 * * * *", "0 3 * * * *", "0 0 3 * * * 2026", "0 3 L * *", "0 3 15W * *", "0 3 * * 5#2", "0 3 * * 5L", "TZ=UTC 0 3 * * *", "0 3 * FOO *"];
+        for (const bad of refused) assert.ok(!isCronSchedule(bad), bad);
         const base = (): Values => ({ environment: "staging", services: { api: { image: { repository: "a/b", tag: "1" } } }, postgresql: { backup: { schedule: "0 25 * * *" } } });
         assert.deepEqual(problemsOf(base, () => undefined), [
-            { key: "postgresql.backup.schedule", given: "0 25 * * *", expected: 'a cron schedule of five fields such as "0 3 * * *" (minute hour day-of-month month day-of-week)' },
+            { key: "postgresql.backup.schedule", given: "0 25 * * *", expected: 'a schedule the CronJob controller accepts: five fields such as "0 3 * * *" (minute hour day-of-month month day-of-week, the day of the week 0-6 or SUN-SAT), @yearly, @monthly, @weekly, @daily, @hourly or @every <duration>' },
         ]);
     });
 

@@ -6,6 +6,7 @@
  * in several places is this one definition used everywhere.
  */
 import { isIP } from "net";
+import { Cron } from "croner";
 import { z } from "./zod";
 import { Environment, environments } from "../lib/environments";
 import { digestPattern, isRepository, parseImageReference, registryPattern, repositoryPathPattern, tagPattern } from "../lib/image";
@@ -182,26 +183,36 @@ export const rawObject = z.record(z.string(), z.unknown());
 export const namedRawObject = z.looseObject({ name: z.string().min(1) });
 
 /** The ranges of the five fields of a cron schedule: minute, hour, day of month, month, day of week (0 and 7 are Sunday). */
-const cronRanges: readonly (readonly [number, number])[] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+/** The schedules the controller's parser (robfig/cron's standard parser) names. */
+export const cronDescriptors = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"] as const;
 
-/** Whether one field of a cron schedule is `*`, numbers, ranges, lists and steps within its range. */
-function cronFieldValid(field: string, [min, max]: readonly [number, number]): boolean {
-    return field.split(",").every((part) => {
-        const match = /^(\*|([0-9]+)(-([0-9]+))?)(\/([1-9][0-9]*))?$/.exec(part);
-        if (!match) return false;
-        const bounds = [match[2], match[4]].filter((v) => v !== undefined).map(Number);
-        return bounds.every((n) => n >= min && n <= max) && (bounds.length < 2 || bounds[0] <= bounds[1]);
-    });
-}
-
-/** Whether `schedule` is a standard five-field cron schedule, as a CronJob's spec.schedule takes it. */
+/**
+ * Whether `schedule` is what a CronJob's spec.schedule takes: one of the descriptors, "@every
+ * <duration>", or five fields checked by croner (a maintained cron parser). The controller's parser
+ * is stricter than croner in four ways, held here: no seconds or year field, no L or W in the day of
+ * the month, no L or # in the day of the week, and a day of the week from 0 to 6. A TZ= prefix is
+ * refused too: the CronJobs pin spec.timeZone, and the API server refuses both at once.
+ */
 export function isCronSchedule(schedule: string): boolean {
-    const fields = schedule.trim().split(/\s+/);
-    return fields.length === 5 && fields.every((field, i) => cronFieldValid(field, cronRanges[i]));
+    const text = schedule.trim();
+    if ((cronDescriptors as readonly string[]).includes(text)) return true;
+    const every = /^@every\s+(\S+)$/.exec(text);
+    if (every) return /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(every[1]) && /[1-9]/.test(every[1]);
+    const fields = text.split(/\s+/);
+    if (fields.length !== 5 || /[LW]/i.test(fields[2]) || /[L#]/i.test(fields[4])) return false;
+    if ((fields[4].match(/[0-9]+/g) ?? []).some((day) => Number(day) > 6)) return false;
+    try {
+        new Cron(text, { paused: true, legacyMode: true });
+        return true;
+    } catch {
+        return false;
+    }
 }
 
-/** A five-field cron schedule; the CronJobs that take one pin their time zone to UTC. */
-export const cronSchedule = z.string().refine(isCronSchedule, { error: "a cron schedule of five fields such as \"0 3 * * *\" (minute hour day-of-month month day-of-week)" });
+/** A schedule as a CronJob takes it; the CronJobs that take one pin their time zone to UTC. */
+export const cronSchedule = z.string().refine(isCronSchedule, {
+    error: `a schedule the CronJob controller accepts: five fields such as "0 3 * * *" (minute hour day-of-month month day-of-week, the day of the week 0-6 or SUN-SAT), ${cronDescriptors.filter((d) => d !== "@annually" && d !== "@midnight").join(", ")} or @every <duration>`,
+});
 
 /** A container image reference with a tag or a digest, e.g. "amazon/aws-cli:2.17.0". */
 export const imageReferenceString = z
