@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { described, formatProblems, Problem } from "../validation/problem";
+import { closeMatch, described, formatProblems, Problem, unknownKeyExpectation } from "../validation/problem";
 import { validateConfig } from "../config/validate";
 import { externalDataStores, problemsOf, raw, Values } from "./config-harness";
 import { parseQuantity, podsOf } from "../lib/quantity";
@@ -35,11 +35,23 @@ describe("config: schema", () => {
         assert.equal(result.config!.networkPolicy.enabled, true);
     });
 
-    it("a misspelt key (autoscalling) is an error naming the key and the known keys", () => {
+    it("an unknown key is told the known key it is a typo of, and every known key when none is close", () => {
+        assert.equal(closeMatch("replcas", ["replicas", "ports"]), "replicas");
+        assert.equal(closeMatch("Replicas", ["replicas"]), "replicas");
+        assert.equal(closeMatch("architecure", ["mode", "architecture"]), "architecture");
+        // Two edits at most, and fewer than half the key: "for" is no typo of "xyz", nor "password" of "passwordSource".
+        assert.equal(closeMatch("xyz", ["for"]), undefined);
+        assert.equal(closeMatch("password", ["passwordSource", "username"]), undefined);
+        assert.equal(closeMatch("anything", []), undefined);
+        assert.equal(unknownKeyExpectation("rolle", ["region", "role"]), 'no such key; did you mean "role"?');
+        assert.equal(unknownKeyExpectation("apiKey", ["enabled", "defaultModel"]), "no such key; known keys here: enabled, defaultModel");
+    });
+
+    it("a misspelt key (autoscalling) is an error naming the key it is a typo of", () => {
         assert.equal(
             message((v) => (v.services.api.autoscalling = { enabled: true })),
             'Stack config of "test" has 1 problem:\n' +
-                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
+                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; did you mean "autoscaling"?',
         );
     });
 

@@ -123,7 +123,7 @@ describe("secrets config: source external-secrets", () => {
             [
                 { key: "secrets.refreshInterval", given: "hourly", expected: 'a duration such as "1h" or "15m" ("0": sync once, never refresh)' },
                 { key: "secrets.store.aws.region", given: "Ireland", expected: 'an AWS region such as "eu-west-1"' },
-                { key: "secrets.store.aws.rolle", given: described("a string of 1 character"), expected: "no such key; known keys here: region, role" },
+                { key: "secrets.store.aws.rolle", given: described("a string of 1 character"), expected: 'no such key; did you mean "role"?' },
             ],
         );
         assert.deepEqual(problems(eso({ store: { provider: "azure", azure: { vaultUrl: "not a url" } } })), [

@@ -3,6 +3,7 @@
  * stack in one ConfigError, and the engine's config read as plain values. The application's config
  * and the deployments program's config both use it.
  */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "./zod";
 import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../lib/secret-detection";
 
@@ -242,11 +243,29 @@ export function problemsOf(root: z.core.$ZodType, issues: readonly z.core.$ZodIs
                 key: keyOf([...issue.path, key]),
                 // A key the program doesn't know could hold anything: a pasted password too.
                 given: described(shapeOf((issue.input as Record<string, unknown> | undefined)?.[key])),
-                expected: `no such key; known keys here: ${known.join(", ")}`,
+                expected: unknownKeyExpectation(key, known),
             }));
         }
         return [{ key: keyOf(issue.path), given: issue.input, expected: expectedOf(issue) }];
     });
+}
+
+/**
+ * What an unknown key should have been: the known key it is a typo of, when one is close enough
+ * (an edit distance of at most 2, and less than half the known key's length), else every key the
+ * place knows.
+ */
+export function unknownKeyExpectation(key: string, known: readonly string[]): string {
+    const suggestion = closeMatch(key, known);
+    return suggestion === undefined ? `no such key; known keys here: ${known.join(", ")}` : `no such key; did you mean "${suggestion}"?`;
+}
+
+/** The known name `name` is a typo of, by edit distance (fastest-levenshtein); undefined when none is close. */
+export function closeMatch(name: string, known: readonly string[]): string | undefined {
+    if (known.length === 0) return undefined;
+    const best = closest(name, [...known]);
+    const d = distance(name.toLowerCase(), best.toLowerCase());
+    return d <= 2 && d * 2 < best.length ? best : undefined;
 }
 
 /** The raw stack config: values by key without the project prefix, and which keys are secret. */
