@@ -5,6 +5,7 @@
 import { parseImageReference } from "../lib/image";
 import { parseQuantity, podsOf } from "../lib/quantity";
 import { writableVolumeName } from "../lib/objects";
+import { builtinSecretOfEnv } from "../lib/builtin-secrets";
 import { PodSecurityLevel, addableCapabilities } from "../lib/pod-security";
 import { Problem } from "../validation/problem";
 import type { Environment } from "../validation/primitives";
@@ -37,9 +38,16 @@ function helperImageProblems(key: string, service: ServiceConfig, environment: E
 /** Secrets pasted into a service's env, settings or extraEnv. */
 function serviceSecretProblems(key: string, service: ServiceConfig): Problem[] {
     return [
-        ...Object.entries(service.env).flatMap(([name, value]) => plainSecretProblems(`${key}.env.${name}`, name, value)),
-        ...service.extraEnv.flatMap((entry, i) => ("value" in entry ? plainSecretProblems(`${key}.extraEnv.${i}.value`, entry.name, entry.value) : [])),
+        ...Object.entries(service.env).flatMap(([name, value]) => pastedSecretProblems(`${key}.env.${name}`, name, value)),
+        ...service.extraEnv.flatMap((entry, i) => (entry.value !== undefined ? pastedSecretProblems(`${key}.extraEnv.${i}.value`, entry.name, entry.value) : [])),
     ];
+}
+
+/** A secret pasted into a variable; when the variable is a built-in entry's, the fix is to delete it and set the entry. */
+function pastedSecretProblems(key: string, name: string, value: unknown): Problem[] {
+    const entry = builtinSecretOfEnv(name);
+    const expected = `no secret here: ${name} is the built-in secret entry ${entry}, which the program sets itself. Delete this line and set the value with pulumi config set --secret ${entry} <value> (or where secrets.source says it comes from)`;
+    return plainSecretProblems(key, name, value).map((problem) => (entry === undefined ? problem : { ...problem, expected }));
 }
 
 /** A PodDisruptionBudget must let at least one pod go, or it blocks every drain. */

@@ -94,6 +94,34 @@ const securityContextSchema = z
     })
     .prefault({});
 
+/** A key of a ConfigMap or Secret an extra variable reads (EnvVarSource's configMapKeyRef, secretKeyRef). */
+const keyRef = (example: string) => z.strictObject({ name: objectName(example), key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "a key of the object, such as \"url\"" }), optional: z.boolean().optional() });
+
+/** Where an extra variable's value comes from (EnvVarSource): exactly one source, as the API server requires. */
+const envVarSource = z
+    .strictObject({
+        fieldRef: z.strictObject({ fieldPath: z.string().min(1), apiVersion: z.string().min(1).optional() }).optional(),
+        resourceFieldRef: z.strictObject({ resource: z.string().min(1), containerName: z.string().min(1).optional(), divisor: z.union([z.string(), z.number()]).optional() }).optional(),
+        configMapKeyRef: keyRef("app-settings").optional(),
+        secretKeyRef: keyRef("smtp-credentials").optional(),
+    })
+    .refine((source) => Object.values(source).filter((v) => v !== undefined).length === 1, { error: "exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef" });
+
+/**
+ * An extra variable, as a container's EnvVar: a name (a C identifier, as the API server's classic
+ * rule has it: letters, digits, '_', '-', '.', not starting with a digit) and either a string value
+ * or a valueFrom: exactly one (the API server would take neither as an empty value; here an empty
+ * value is written `value: ""`, so a forgotten value is not silently empty).
+ */
+const extraEnvVar = z
+    .strictObject({
+        name: z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { error: "a variable name such as \"FEATURE_X\" (letters, digits, '_', '-', '.'; not starting with a digit)" }),
+        /** The value, a string: quote numbers and booleans ("5", "true"). */
+        value: z.string().optional(),
+        valueFrom: envVarSource.optional(),
+    })
+    .refine((v) => (v.value === undefined) !== (v.valueFrom === undefined), { error: 'exactly one of value (a string; "" for an empty one) and valueFrom' });
+
 /** A small helper container of the platform's own (an init container, a check): on or off, its image and time limit. */
 const helperContainer = (enabled: boolean, image: string, timeoutSeconds: number) =>
     z
@@ -360,7 +388,7 @@ const applicationKeys = {
 const placementKeys = {
     scheduling: schedulingSchema,
     /** Escape hatches, passed to the pod spec as written. */
-    extraEnv: z.array(namedRawObject).default([]),
+    extraEnv: z.array(extraEnvVar).default([]),
     extraVolumes: z.array(namedRawObject).default([]),
     extraVolumeMounts: z.array(namedRawObject).default([]),
     extraInitContainers: z.array(namedRawObject).default([]),

@@ -36,6 +36,12 @@ export const builtinSecrets: readonly BuiltinSecret[] = [
     { name: "appSecretKey", receivedBy: "llmProviders" },
 ];
 
+/** The built-in entry whose variable `env` is, if any: ANTHROPIC_API_KEY is anthropicApiKey's, PINECONE_API_KEY the vector DB key's. */
+export function builtinSecretOfEnv(env: string): string | undefined {
+    const own = builtinSecrets.find((b) => defaultSecretEnv(b.name) === env)?.name;
+    return own ?? (Object.values(vectorDbProviderEnv).some((names) => names.apiKey === env) ? vectorDbKeyEntry : undefined);
+}
+
 /** An entry's name: camelCase, as a top-level stack config key is written. */
 export const secretEntryNamePattern = /^[a-z][a-zA-Z0-9]{0,62}$/;
 

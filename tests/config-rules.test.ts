@@ -162,7 +162,7 @@ describe("config: every value that reaches a Kubernetes object is checked by the
             message((v) => { v.services.api.env = { OPENAI_API_KEY: "sk-proj-abcdefghijklmnopqrstuvwxyz012345", FEATURE: "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123" }; }),
             "Stack config of \"test\" has 2 problems:\n" +
             "  - services.api.env.FEATURE: given a string of 43 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service's secrets\n" +
-            "  - services.api.env.OPENAI_API_KEY: given a string of 40 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service's secrets",
+            "  - services.api.env.OPENAI_API_KEY: given a string of 40 characters shaped like an OpenAI or Anthropic API key (sk-…); expected no secret here: OPENAI_API_KEY is the built-in secret entry openaiApiKey, which the program sets itself. Delete this line and set the value with pulumi config set --secret openaiApiKey <value> (or where secrets.source says it comes from)",
         );
     });
 

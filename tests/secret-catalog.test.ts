@@ -201,11 +201,20 @@ describe("secret catalog: every mistake, named", () => {
                 v.services.backend.extraEnv = [{ name: "ANTHROPIC_API_KEY", value: "from-elsewhere" }];
             }),
             lines(
-                // The ConfigMap setting named like a secret is refused on its own, too.
+                // A secret pasted there is the one mistake, reported where it is: not again as the entry's variable set twice.
                 'services.backend.env.JWT_SECRET: given a string of 1 character; expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service\'s secrets (the name "JWT_SECRET" says it is a secret)',
-                'services.backend.extraEnv.0.value: given "from-elsewhere"; expected no secret: plain values land in a ConfigMap and the stack file in plaintext. Make it an entry of the secret catalog (secrets.entries: from pulumi config set --secret, a secret manager or an existing Secret) and list it in the service\'s secrets (the name "ANTHROPIC_API_KEY" says it is a secret)',
-                'services.backend.secrets: given ["anthropicApiKey","jwtSecret"]; expected entries whose variables the service doesn\'t set otherwise: anthropicApiKey sets ANTHROPIC_API_KEY, which services.backend.extraEnv sets too',
-                'services.backend.secrets: given ["anthropicApiKey","jwtSecret"]; expected entries whose variables the service doesn\'t set otherwise: jwtSecret sets JWT_SECRET, which services.backend.env sets too',
+                // A built-in entry's variable: the fix is to delete the line and set the entry.
+                'services.backend.extraEnv.0.value: given "from-elsewhere"; expected no secret here: ANTHROPIC_API_KEY is the built-in secret entry anthropicApiKey, which the program sets itself. Delete this line and set the value with pulumi config set --secret anthropicApiKey <value> (or where secrets.source says it comes from)',
+            ),
+        );
+        assert.equal(
+            message((v) => {
+                v.secrets.entries.licence = { env: "LICENCE_SEATS" };
+                v.services.backend.secrets = ["anthropicApiKey", "jwtSecret", "licence"];
+                v.services.backend.extraEnv = [{ name: "LICENCE_SEATS", value: "40" }];
+            }, ["anthropicApiKey", "jwtSecret", "licence"]),
+            lines(
+                'services.backend.secrets: given ["anthropicApiKey","jwtSecret","licence"]; expected entries whose variables the service doesn\'t set otherwise: licence sets LICENCE_SEATS, which services.backend.extraEnv sets too',
             ),
         );
         assert.equal(

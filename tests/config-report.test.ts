@@ -117,3 +117,47 @@ describe("config report: one mistake, one problem", () => {
         }
     });
 });
+
+describe("config report: the fix, named", () => {
+    const dev = () => stackValues("Pulumi.dev.yaml", "dev");
+    const problemsOfDev = (edit: (values: Record<string, any>) => void) => {
+        const { values, secrets } = dev();
+        edit(values);
+        return validateConfig(raw(values, secrets)).problems;
+    };
+
+    it("an API key pasted into env is one problem, told to delete the line and set the built-in entry", () => {
+        assert.deepEqual(
+            problemsOfDev((v) => (v.services.orchestrator.env = { ANTHROPIC_API_KEY: "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG" })).map((p) => `${p.key}: ${p.expected}`),
+            ["services.orchestrator.env.ANTHROPIC_API_KEY: no secret here: ANTHROPIC_API_KEY is the built-in secret entry anthropicApiKey, which the program sets itself. Delete this line and set the value with pulumi config set --secret anthropicApiKey <value> (or where secrets.source says it comes from)"],
+        );
+    });
+
+    it("the vector DB provider's own key variable belongs to vectorDbApiKey", () => {
+        const [problem] = problemsOfDev((v) => (v.services.orchestrator.extraEnv = [{ name: "PINECONE_API_KEY", value: "pcsk_abcdefghijklmnopqrstuvwxyz0123456789" }]));
+        assert.match(problem.expected, /^no secret here: PINECONE_API_KEY is the built-in secret entry vectorDbApiKey, /);
+    });
+
+    it("extraEnv entries are EnvVars: a name, and a string value or a valueFrom with one source", () => {
+        const problems = problemsOfDev((v) => {
+            v.services.orchestrator.extraEnv = [
+                { name: "SEATS", value: 5 },
+                { name: "EMPTY" },
+                { name: "BOTH", value: "a", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
+                { name: "TWO_SOURCES", valueFrom: { secretKeyRef: { name: "s", key: "k" }, configMapKeyRef: { name: "c", key: "k" } } },
+                { name: "9LIVES", value: "x" },
+                { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+                { name: "SMTP_HOST", valueFrom: { configMapKeyRef: { name: "smtp", key: "host" } } },
+                { name: "FLAG", value: "" },
+            ];
+        });
+        assert.deepEqual(problems.map((p) => `${p.key}: ${p.expected}`), [
+            "services.orchestrator.extraEnv.0.value: a string",
+            'services.orchestrator.extraEnv.1: exactly one of value (a string; "" for an empty one) and valueFrom',
+            'services.orchestrator.extraEnv.2: exactly one of value (a string; "" for an empty one) and valueFrom',
+            "services.orchestrator.extraEnv.3.valueFrom: exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef",
+            "services.orchestrator.extraEnv.4.name: a variable name such as \"FEATURE_X\" (letters, digits, '_', '-', '.'; not starting with a digit)",
+        ]);
+    });
+});
+
