@@ -9,7 +9,7 @@ import { defaultHttpMetrics } from "../lib/metric-catalog";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
 import { chartSchema } from "../validation/primitives";
-import { dnsLabel, labels, promDuration, url } from "../validation/primitives";
+import { dnsLabel, labelValue, labels, promDuration, qualifiedKey, url } from "../validation/primitives";
 
 /** A Prometheus metric name. */
 export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
@@ -17,6 +17,12 @@ export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error
 export const forDuration = z
     .string()
     .refine((v) => v !== "" && promDurationPattern.test(v), { error: "a duration such as \"5m\" or \"1h30m\" (units ms, s, m, h, d, w, y, largest first; \"0s\" fires at once)" });
+/** A label an alert carries: a Prometheus label name, not one of the names Prometheus reserves ("__" prefix). */
+export const alertLabelName = z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"team\" ([a-zA-Z_][a-zA-Z0-9_]*: no \"/\", \".\" or \"-\", unlike a Kubernetes label)" })
+    .refine((name) => !name.startsWith("__"), { error: "a label name that doesn't start with \"__\" (Prometheus reserves those)" });
+
 /** A Prometheus label name. */
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"status\" ([a-zA-Z_][a-zA-Z0-9_]*)" });
 
@@ -59,8 +65,8 @@ export const alertsSchema = z
         runbookBaseUrl: url("https://github.com/acme/llm-platform/blob/main/docs/observability.md").default(
             "https://github.com/example/llm-platform/blob/main/docs/observability.md",
         ),
-        /** Extra labels on every alert, e.g. team: platform, for Alertmanager's routing. */
-        labels: labels.default({}),
+        /** Extra labels on every alert, e.g. team: platform, for Alertmanager's routing: Prometheus label names (no "/" or "."), any values. */
+        labels: z.record(alertLabelName, z.string()).default({}),
         /** Per alert (by name): enabled, for, severity, threshold. */
         rules: z.strictObject(Object.fromEntries(alertCatalog.map((alert) => [alert.name, overrideSchema(alert)]))).default({}),
     })
@@ -71,9 +77,9 @@ export const dashboardsSchema = z
         /** Grafana dashboards as ConfigMaps for the Grafana sidecar. Unset: on wherever monitoring is. */
         enabled: z.boolean().optional(),
         /** The label the Grafana dashboard sidecar watches (kube-prometheus-stack: grafana_dashboard: "1"). */
-        sidecarLabel: z.strictObject({ name: z.string().min(1).default("grafana_dashboard"), value: z.string().default("1") }).prefault({}),
+        sidecarLabel: z.strictObject({ name: qualifiedKey.default("grafana_dashboard"), value: labelValue.default("1") }).prefault({}),
         /** The annotation that names the folder (the sidecar's folderAnnotation). */
-        folderAnnotation: z.string().min(1).default("grafana_folder"),
+        folderAnnotation: qualifiedKey.default("grafana_folder"),
         /** The Grafana folder. Unset: the Pulumi project's name. */
         folder: z.string().min(1).optional(),
     })

@@ -159,5 +159,20 @@ describe("config report: the fix, named", () => {
             "services.orchestrator.extraEnv.4.name: a variable name such as \"FEATURE_X\" (letters, digits, '_', '-', '.'; not starting with a digit)",
         ]);
     });
-});
 
+    it("labels in config are checked as their reader would: Kubernetes labels on objects, Prometheus label names on alerts", () => {
+        const problems = problemsOfDev((v) => {
+            v.monitoring = {
+                dashboards: { sidecarLabel: { name: "grafana dashboard", value: "yes please" }, folderAnnotation: "-folder" },
+                alerts: { labels: { "app.kubernetes.io/team": "platform", __reserved: "x", team: "platform" } },
+            };
+        });
+        assert.deepEqual(problems.map((p) => `${p.key}: ${p.expected}`), [
+            'monitoring.alerts.labels.__reserved: a label name that doesn\'t start with "__" (Prometheus reserves those)',
+            'monitoring.alerts.labels.app.kubernetes.io/team: a Prometheus label name such as "team" ([a-zA-Z_][a-zA-Z0-9_]*: no "/", "." or "-", unlike a Kubernetes label)',
+            'monitoring.dashboards.folderAnnotation: a label or annotation key: an optional DNS prefix and "/", then at most 63 characters of a-z, A-Z, 0-9, \'-\', \'_\', \'.\', starting and ending alphanumeric (e.g. "app.kubernetes.io/name")',
+            'monitoring.dashboards.sidecarLabel.name: a label or annotation key: an optional DNS prefix and "/", then at most 63 characters of a-z, A-Z, 0-9, \'-\', \'_\', \'.\', starting and ending alphanumeric (e.g. "app.kubernetes.io/name")',
+            "monitoring.dashboards.sidecarLabel.value: a label value: at most 63 characters of a-z, A-Z, 0-9, '-', '_', '.', starting and ending alphanumeric",
+        ]);
+    });
+});

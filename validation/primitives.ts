@@ -53,7 +53,7 @@ export function isQualifiedKey(key: string): boolean {
     return isName("dns1123Subdomain", key.slice(0, slash)) && isName("qualifiedName", key.slice(slash + 1));
 }
 
-const qualifiedKey = z.string().refine(isQualifiedKey, {
+export const qualifiedKey = z.string().refine(isQualifiedKey, {
     error: "a label or annotation key: an optional DNS prefix and \"/\", then at most 63 characters of a-z, A-Z, 0-9, '-', '_', '.', starting and ending alphanumeric (e.g. \"app.kubernetes.io/name\")",
 });
 
