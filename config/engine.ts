@@ -34,12 +34,16 @@ export function readEngineConfig(): RawConfig {
     const prefix = `${project}:`;
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
+    const otherKeys: string[] = [];
     for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!fullKey.startsWith(prefix)) continue;
+        if (!fullKey.startsWith(prefix)) {
+            otherKeys.push(fullKey);
+            continue;
+        }
         const key = fullKey.slice(prefix.length);
         const isSecret = isSecretKey(fullKey);
         if (isSecret) secretKeys.add(key);
         values[key] = isSecret ? "[secret]" : parseValue(text);
     }
-    return { project, stack: pulumi.getStack(), values, secretKeys };
+    return { project, stack: pulumi.getStack(), values, secretKeys, otherKeys };
 }

@@ -6,7 +6,7 @@ import { z } from "../validation/zod";
 import { builtinSecrets } from "../lib/builtin-secrets";
 import { postgresqlProblems, redisProblems } from "../data-tier/data-tier.rules";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "../platform/names.rules";
-import { Problem, RawConfig, described, problemsOf, sortProblems } from "../validation/problem";
+import { Problem, RawConfig, closeMatch, described, problemsOf, sortProblems } from "../validation/problem";
 import { featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
@@ -151,6 +151,21 @@ function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
     });
 }
 
+/**
+ * Keys under a namespace that is a typo of the project's ("llm-platfom:monitoring"): the engine
+ * hands them over, but no program reads them, so they would be ignored in silence. Other
+ * namespaces (the providers': kubernetes, random, pulumi…) are other programs' settings.
+ */
+export function namespaceTypoProblems(raw: RawConfig): Problem[] {
+    return (raw.otherKeys ?? []).flatMap((fullKey) => {
+        const colon = fullKey.indexOf(":");
+        const namespace = fullKey.slice(0, colon);
+        if (colon < 0 || closeMatch(namespace, [raw.project]) === undefined) return [];
+        const key = fullKey.slice(colon + 1);
+        return [{ key: fullKey, given: described(`a key of the namespace "${namespace}", which nothing reads`), expected: `a key of this project's namespace: did you mean "${raw.project}:${key}"?` }];
+    });
+}
+
 /** The rules across fields and sections, on every section that parsed. */
 function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { environment, services } = config;
@@ -185,7 +200,7 @@ export function validateConfig(raw: RawConfig): { config: ValidatedConfig; probl
     const secretKeys = catalogKeys ?? builtinSecrets.map((b) => b.name);
     const plain = Object.fromEntries(Object.entries(raw.values).filter(([key]) => !secretKeys.includes(key) && !raw.secretKeys.has(key)));
     const { parsed, problems } = parseConfig(plain);
-    problems.push(...secretHandlingProblems(raw, catalogKeys), ...crossFieldProblems(raw, parsed, secretKeys));
+    problems.push(...secretHandlingProblems(raw, catalogKeys), ...namespaceTypoProblems(raw), ...crossFieldProblems(raw, parsed, secretKeys));
     if (problems.length > 0) return { problems: sortProblems(problems) };
     // Every section parsed; the whole schema's own checks (e.g. at least one service) passed above.
     const config: Record<string, unknown> = { ...parsed };

@@ -10,7 +10,10 @@ import fc from "fast-check";
 import { validateConfig } from "../config/validate";
 import { formatProblems } from "../validation/problem";
 import { raw } from "./config-harness";
-import { readStackConfig, readStackFile, userSecrets } from "./mocks";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot, readStackConfig, readStackFile, runStackFile, userSecrets } from "./mocks";
 
 type Leaf = { path: (string | number)[]; value: unknown };
 
@@ -175,4 +178,26 @@ describe("config report: the fix, named", () => {
             "monitoring.dashboards.sidecarLabel.value: a label value: at most 63 characters of a-z, A-Z, 0-9, '-', '_', '.', starting and ending alphanumeric",
         ]);
     });
+
+    it("a key under a misspelt project namespace is an error with the key it meant; the providers' namespaces stay allowed", () => {
+        const { values, secrets } = dev();
+        const otherKeys = ["llm-platfom:monitoring", "llmplatform:replicas", "kubernetes:context", "random:seed", "pulumi:tags", "platform:x"];
+        const problems = validateConfig({ ...raw(values, secrets), otherKeys }).problems;
+        assert.deepEqual(problems.map((p) => formatProblems("dev", [p]).split("\n")[1]), [
+            '  - llm-platfom:monitoring: given a key of the namespace "llm-platfom", which nothing reads; expected a key of this project\'s namespace: did you mean "llm-platform:monitoring"?',
+            '  - llmplatform:replicas: given a key of the namespace "llmplatform", which nothing reads; expected a key of this project\'s namespace: did you mean "llm-platform:replicas"?',
+        ]);
+    });
+
+    it("the engine hands the program every namespace's keys: a stack file with the typo fails the program before any resource", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "typo-")), "Pulumi.dev.yaml");
+        const text = fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8").replace(/^config:\n/m, "config:\n  llm-platfom:monitoring:\n    enabled: false\n  kubernetes:context: kind-dev\n");
+        fs.writeFileSync(file, text);
+        const failed = await runStackFile(file, { secrets: userSecrets.dev }, { fresh: true }).then(() => undefined, (error: Error) => error);
+        assert.ok(failed, "the program refused the stack file");
+        assert.equal(failed.name, "ConfigError");
+        assert.match(failed.message, /^ {2}- llm-platfom:monitoring: given a key of the namespace "llm-platfom", which nothing reads; expected a key of this project's namespace: did you mean "llm-platform:monitoring"\?$/m);
+        assert.doesNotMatch(failed.message, /kubernetes:context/);
+    });
 });
+

@@ -276,4 +276,6 @@ export interface RawConfig {
     stack: string;
     values: Record<string, unknown>;
     secretKeys: ReadonlySet<string>;
+    /** The stack's config keys of other namespaces, in full ("kubernetes:context", "llm-platfom:monitoring"). @default none */
+    otherKeys?: readonly string[];
 }
