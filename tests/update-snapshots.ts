@@ -1,7 +1,7 @@
 /**
  * Records tests/snapshots/<variant>.json from the program as it is now. Run it only when a change
  * of the stacks' objects is intended, and review the diff as you would `pulumi preview --diff`:
- *   node -r ./scripts/register-ts.cjs tests/update-snapshots.ts [variant ...]
+ *   npm run snapshots:update [-- variant ...]
  */
 import { snapshotOf, variants, writeSnapshot } from "./state-snapshot";
 
