@@ -106,6 +106,13 @@ describe("workflows: files", () => {
 describe("workflows: npm scripts", () => {
     const runCommands = () => allSteps().filter(({ step }) => step.run !== undefined);
 
+    it("each preview checks its stack file with npm run check before it logs in to Pulumi Cloud", () => {
+        const steps = byFile("pull-request.yml").jobs.preview.steps!;
+        const checkAt = steps.findIndex((s) => s.run === "npm run check -- --stack ${{ matrix.stack }}");
+        const loginAt = steps.findIndex((s) => action(s) === "pulumi/auth-actions");
+        assert.ok(checkAt > steps.findIndex((s) => s.run === "npm ci") && checkAt < loginAt, "npm ci, then npm run check, then the login and the preview");
+    });
+
     it("the checks run npm ci, then the build, lint and test scripts, in that order", () => {
         assert.deepEqual(byFile("checks.yml").jobs.checks.steps!.filter((s) => s.run).map((s) => s.run), ["npm ci", "npm run build", "npm run lint", "npm test"]);
     });
