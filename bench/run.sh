@@ -5,6 +5,7 @@
 #   - program start-up under the unit tests' mocks, to the last resource registered (bench/startup.mjs):
 #     the program's own part (above the floor of the same harness) at most 0.5 s, dev and prod;
 #   - the unit suite (`npm test`) under 20 s;
+#   - `npm run check -- --stack <stack>` (dev, prod), spawn to exit, at most 1 s a stack (#28);
 #   - a no-op `pulumi preview` of prod at most 1.5 x (engine floor + API floor), the floors measured
 #     over the same objects: an empty program's no-op preview, and `kubectl apply --server-side
 #     --dry-run=server` of the objects the program and its charts produce (needs the provider plugins);
@@ -317,6 +318,11 @@ if (( startup_ok )); then
     startup_row ts-node "$target" "start-up, $target: the same program under ts-node (the loader before #14)" "transpile-only"
   done
 fi
+# npm run check, one stack file a run (#28's goal: at most 1 s a stack).
+for stack in dev prod; do
+  sample "check-$stack" "$RUNS" npm run --silent check -- --stack "$stack"
+  row "\`npm run check -- --stack $stack\`: the stack file through the program under mocks" "check-$stack" "spawn to exit"
+done
 if [[ "${BENCH_SKIP_UNIT:-0}" != 1 ]]; then
   sample suite "$SUITE_RUNS" npm test --silent
   row "unit suite: \`npm test\` (mocha, 2 jobs)" suite "$(grep -Eo '[0-9]+ passing' "$WORK/last.log" | tail -1)"
@@ -343,6 +349,14 @@ if (( startup_ok )); then
 else
   echo "Goal: start-up <= 0.5 s: not measured: bench/startup.mjs failed"
 fi
+for stack in dev prod; do
+  check_ms=$(median_of "check-$stack" || true)
+  if [[ $check_ms =~ ^[0-9]+$ ]]; then
+    echo "Goal: npm run check, $stack: $(sec "$check_ms") <= 1 s: $( (( check_ms <= 1000 )) && echo PASS || echo FAIL) (ratio $(awk -v m="$check_ms" 'BEGIN { printf "%.2f", m / 1000 }'))"
+  else
+    echo "Goal: npm run check, $stack <= 1 s: not measured (the check failed)"
+  fi
+done
 suite_ms=$(median_of suite || true)
 if [[ $suite_ms =~ ^[0-9]+$ ]]; then
   echo "Goal: unit suite $(sec "$suite_ms") < 20 s: $( (( suite_ms < 20000 )) && echo PASS || echo FAIL) (ratio $(awk -v m="$suite_ms" 'BEGIN { printf "%.2f", m / 20000 }'))"
