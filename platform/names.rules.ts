@@ -7,7 +7,7 @@
 import { DataStoreKind, maxReleaseNameLength, releaseNames } from "../lib/bitnami-charts";
 import { isName } from "../validation/primitives";
 import { Problem } from "../validation/problem";
-import type { ValidatedConfig } from "../config/schema";
+import type { SecretsConfig } from "../secrets/secrets.schema";
 
 /** What Pulumi's auto-naming appends to a resource's name: "-" and 7 random characters. */
 export const autonameSuffixLength = 8;
@@ -62,7 +62,7 @@ export function checkNameProblems(services: Readonly<Record<string, { postDeploy
 }
 
 /** The ESO objects named after the instance ("<instance>-app-secrets", "<instance>-secrets") need a lowercase instance. */
-export function secretObjectNameProblems(stack: { project: string; stack: string }, secrets: ValidatedConfig["secrets"]): Problem[] {
+export function secretObjectNameProblems(stack: { project: string; stack: string }, secrets: SecretsConfig): Problem[] {
     const instance = instanceOf(stack);
     if (isName("dns1123Subdomain", `${instance}-app-secrets`)) return [];
     const problems: Problem[] = [];

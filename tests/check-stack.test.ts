@@ -27,7 +27,7 @@ async function checked(file: string): Promise<{ valid: boolean; lines: string[] 
 
 describe("npm run check: a stack file checked without a cluster", () => {
     it("with no argument, every stack file of the project (the ESC example is no stack file)", () => {
-        assert.deepEqual(stackFilesOf([]).map((f) => path.basename(f)), ["Pulumi.dev.yaml", "Pulumi.pr.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+        assert.deepEqual(stackFilesOf([])!.map((f) => path.basename(f)), ["Pulumi.dev.yaml", "Pulumi.pr.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
         assert.deepEqual(stackFilesOf(["--stack", "prod", "--file", "x/Pulumi.y.yaml"]), [path.join(projectRoot, "Pulumi.prod.yaml"), path.resolve("x/Pulumi.y.yaml")]);
         assert.equal(stackFilesOf(["--stack"]), undefined);
         assert.equal(stackFilesOf(["prod"]), undefined);
