@@ -3,16 +3,29 @@
 # (no Pulumi Cloud account) against the current kubeconfig context.
 #
 #   ./scripts/dev.sh preview            # pulumi preview --diff --stack dev
-#   ./scripts/dev.sh up [--yes]         # pulumi up --stack dev
+#   ./scripts/dev.sh up [--yes]         # pulumi up --diff --stack dev
 #   ./scripts/dev.sh destroy [--yes]    # pulumi destroy --stack dev
 #   ./scripts/dev.sh outputs            # pulumi stack output --stack dev
+#   ./scripts/dev.sh help               # this text
 #
 # State lives in .pulumi-local/ (override with PULUMI_BACKEND_URL); the stack's secrets are
-# encrypted with PULUMI_CONFIG_PASSPHRASE. Extra arguments go to pulumi.
+# encrypted with PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), which must be set:
+# without it the script exits. Extra arguments go to pulumi.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+
+# The usage is this header, so the two can't drift: every comment line after the shebang.
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+
 action="${1:-preview}"
 shift || true
+# Before any other check, so that help and a mistyped action change nothing.
+case "$action" in
+    preview | up | destroy | outputs) ;;
+    help | -h | --help) usage; exit 0 ;;
+    *) { echo "dev.sh: unknown action \"$action\""; echo; usage; } >&2; exit 2 ;;
+esac
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 source scripts/node.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
@@ -45,5 +58,4 @@ case "$action" in
     up) exec pulumi up --diff --stack dev "$@" ;;
     destroy) exec pulumi destroy --stack dev "$@" ;;
     outputs) exec pulumi stack output --stack dev "$@" ;;
-    *) echo "usage: $0 preview|up|destroy|outputs [pulumi args]" >&2; exit 2 ;;
 esac

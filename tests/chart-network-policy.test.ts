@@ -139,11 +139,17 @@ function describeTemplates(chart: PinnedChart<string>): void {
         let helm: string;
         before(function () {
             const found = toolPath("helm");
-            if (!dir || !fs.existsSync(path.join(dir, "Chart.yaml")) || !found) {
-                console.log(
-                    `      skipped: ${!found ? notBuilt("helm") : `no unpacked chart at ${dir ?? "$BITNAMI_CHARTS_DIR/" + chart.name}`}; ` +
-                        `set BITNAMI_CHARTS_DIR to a directory holding the pinned charts (helm pull oci://registry-1.docker.io/bitnamicharts/${chart.name} --version ${chart.version} --untar -d "$BITNAMI_CHARTS_DIR")`,
-                );
+            const missing = [
+                ...(found ? [] : [notBuilt("helm")]),
+                ...(dir && fs.existsSync(path.join(dir, "Chart.yaml"))
+                    ? []
+                    : [
+                          `no unpacked chart at ${dir ?? "$BITNAMI_CHARTS_DIR/" + chart.name}; set BITNAMI_CHARTS_DIR to a directory holding the pinned charts ` +
+                              `(helm pull oci://registry-1.docker.io/bitnamicharts/${chart.name} --version ${chart.version} --untar -d "$BITNAMI_CHARTS_DIR")`,
+                      ]),
+            ];
+            if (!found || missing.length > 0) {
+                console.log(`      skipped: ${missing.join("; and ")}`);
                 this.skip();
             }
             helm = found;

@@ -5,8 +5,8 @@
  * that renders the rules the way the charts do (tests/fixtures/bitnami-prometheusrule) must give
  * back exactly the rules the program built, which the promtool suite checks.
  *
- * helm is not part of the project's toolchain: the test uses one on PATH or in the toolchain cache
- * (~/.cache/llm-platform/toolchain/helm-v<version>/bin), and is skipped, saying so, without one.
+ * helm is found as every toolchain tool is (tests/toolchain.ts: the one scripts/toolchain/build.sh
+ * built, else one on PATH); without one the suite is skipped with the message every missing tool gives.
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
@@ -16,22 +16,13 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ProgramRun, projectRoot, runStack } from "./mocks";
 import { ruleFilesOf } from "./rule-files";
+import { notBuilt, toolPath } from "./toolchain";
 
-function findHelm(): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        if (dir && fs.existsSync(path.join(dir, "helm"))) return path.join(dir, "helm");
-    }
-    const cache = process.env.LLM_PLATFORM_TOOLCHAIN ?? path.join(os.homedir(), ".cache", "llm-platform", "toolchain");
-    const builds = fs.existsSync(cache) ? fs.readdirSync(cache).filter((d) => /^helm-v[0-9.]+$/.test(d)).sort() : [];
-    const found = builds.map((d) => path.join(cache, d, "bin", "helm")).filter((f) => fs.existsSync(f));
-    return found[found.length - 1];
-}
-
-const helm = findHelm();
+const helm = toolPath("helm");
 const chart = path.join(projectRoot, "tests", "fixtures", "bitnami-prometheusrule");
 const title = "the data stores' rules as Helm renders them (tpl) are the rules the program built";
 
-(helm ? describe : describe.skip)(helm ? title : `${title} — skipped: no helm on PATH or in ~/.cache/llm-platform/toolchain/helm-v*/bin`, () => {
+(helm ? describe : describe.skip)(helm ? title : `${title} — skipped: ${notBuilt("helm")}`, () => {
     let run: ProgramRun;
     before(async () => {
         run = await runStack("prod");

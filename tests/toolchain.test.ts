@@ -72,3 +72,39 @@ describeWithTool("cyclonus", "toolchain: cyclonus", (cyclonus) => {
         );
     });
 });
+
+describe("toolchain: the message of a missing tool", () => {
+    /** notBuilt(name) as a fresh process with `env` computes it (no inherited lookup). */
+    function notBuiltIn(env: Record<string, string>, name: string): string {
+        const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+        delete childEnv.LLM_PLATFORM_TEST_TOOL_PATHS;
+        const r = spawnSync(process.execPath, ["-r", "./scripts/register-ts.cjs", "-e", `process.stdout.write(require("./tests/toolchain").notBuilt(${JSON.stringify(name)}))`], {
+            cwd: projectRoot,
+            env: childEnv,
+            encoding: "utf8",
+            timeout: 30_000,
+        });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout;
+    }
+
+    it("names the toolchain cache as scripts/toolchain/versions.sh resolves it (LLM_PLATFORM_TOOLCHAIN), not a hard-coded ~/.cache", () => {
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-cache-"));
+        try {
+            assert.equal(
+                notBuiltIn({ LLM_PLATFORM_TOOLCHAIN: cache }, "helm"),
+                `helm is neither on PATH nor in the toolchain cache ${cache}; build it with scripts/toolchain/build.sh helm`,
+            );
+        } finally {
+            fs.rmSync(cache, { recursive: true, force: true });
+        }
+    });
+
+    it("is the one both helm suites skip with", () => {
+        for (const file of ["chart-rules.test.ts", "chart-network-policy.test.ts"]) {
+            const source = fs.readFileSync(path.join(projectRoot, "tests", file), "utf8");
+            assert.match(source, /notBuilt\("helm"\)/, `${file} says why helm is missing through notBuilt`);
+            assert.doesNotMatch(source, /\.cache\/llm-platform|no helm on PATH/, `${file} writes its own helm message`);
+        }
+    });
+});

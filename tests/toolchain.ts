@@ -20,31 +20,41 @@ const testTools = ["promtool", "cyclonus", "helm"];
  */
 const sharedKey = "LLM_PLATFORM_TEST_TOOL_PATHS";
 
-let found: Record<string, string | null> | undefined;
+/** What one bash that sources env.sh says: the toolchain cache (versions.sh's TOOLCHAIN_CACHE) and each tool's path. */
+interface Lookup {
+    cache: string | null;
+    tools: Record<string, string | null>;
+}
+
+let found: Lookup | undefined;
 
 /**
  * The absolute path of `name`: the one scripts/toolchain/build.sh built, else the one on PATH;
  * undefined when there is neither (or bash can't source scripts/toolchain/env.sh).
  */
 export function toolPath(name: string): string | undefined {
-    found ??= sharedToolPaths();
-    if (!Object.hasOwn(found, name)) Object.assign(found, lookup([name]));
-    return found[name] ?? undefined;
+    found ??= shared();
+    if (!Object.hasOwn(found.tools, name)) Object.assign(found.tools, lookup([name]).tools);
+    return found.tools[name] ?? undefined;
 }
 
 /** The test tools' paths, as the process's environment has them or as looked up now (and then put there for child processes). */
 export function sharedToolPaths(): Record<string, string | null> {
-    const shared = process.env[sharedKey];
-    if (shared) return JSON.parse(shared) as Record<string, string | null>;
-    const paths = lookup(testTools);
-    process.env[sharedKey] = JSON.stringify(paths);
-    return paths;
+    return shared().tools;
 }
 
-function lookup(names: string[]): Record<string, string | null> {
+function shared(): Lookup {
+    const inherited = process.env[sharedKey];
+    if (inherited) return JSON.parse(inherited) as Lookup;
+    const result = lookup(testTools);
+    process.env[sharedKey] = JSON.stringify(result);
+    return result;
+}
+
+function lookup(names: string[]): Lookup {
     let lines: string[] = [];
     try {
-        lines = execFileSync("bash", ["-c", 'source scripts/toolchain/env.sh >/dev/null 2>&1; for n in "$@"; do printf \'%s\\n\' "$(command -v -- "$n")"; done', "bash", ...names], {
+        lines = execFileSync("bash", ["-c", 'source scripts/toolchain/env.sh >/dev/null 2>&1; printf \'%s\\n\' "$TOOLCHAIN_CACHE"; for n in "$@"; do printf \'%s\\n\' "$(command -v -- "$n")"; done', "bash", ...names], {
             cwd: projectRoot,
             encoding: "utf8",
             stdio: ["ignore", "pipe", "ignore"],
@@ -52,12 +62,20 @@ function lookup(names: string[]): Record<string, string | null> {
     } catch {
         // bash or env.sh failed: every tool is missing.
     }
-    return Object.fromEntries(names.map((name, i) => [name, lines[i] && path.isAbsolute(lines[i]) ? lines[i] : null]));
+    const absolute = (line: string | undefined) => (line && path.isAbsolute(line) ? line : null);
+    return { cache: absolute(lines[0]), tools: Object.fromEntries(names.map((name, i) => [name, absolute(lines[i + 1])])) };
 }
 
-/** What to say when `name` is missing; `buildTarget` is build.sh's name for it (kubectl: kubernetes). */
+/**
+ * What to say when `name` is missing, the one message every skip and failure of a missing tool
+ * gives: where it was looked for (PATH and the toolchain cache as scripts/toolchain/versions.sh
+ * resolves it, LLM_PLATFORM_TOOLCHAIN included) and the command that builds it. `buildTarget` is
+ * build.sh's name for it (kubectl: kubernetes).
+ */
 export function notBuilt(name: string, buildTarget: string = name): string {
-    return `${name} not built (run scripts/toolchain/build.sh ${buildTarget})`;
+    found ??= shared();
+    const where = found.cache ? `neither on PATH nor in the toolchain cache ${found.cache}` : "not on PATH (and bash could not source scripts/toolchain/env.sh)";
+    return `${name} is ${where}; build it with scripts/toolchain/build.sh ${buildTarget}`;
 }
 
 /**
