@@ -109,7 +109,8 @@ export function featureSettings(settings: ServiceConfig["settings"], vaultAddres
     if (vault.enabled && vaultAddress !== undefined) {
         data.VAULT_ADDR = vaultAddress;
         if (vault.role !== undefined) data.VAULT_ROLE = vault.role;
-        if (vault.path !== undefined) data.VAULT_PATH = vault.path;
+        // VAULT_SECRET_PATH is the seed application's name for the same path (#27), beside ours.
+        if (vault.path !== undefined) Object.assign(data, { VAULT_PATH: vault.path, VAULT_SECRET_PATH: vault.path });
     }
     return data;
 }
@@ -139,6 +140,8 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         METRICS_PORT: String(service.ports.metrics),
         METRICS_PATH: service.metrics.path,
         WORKFLOW_TIMEOUT_SECONDS: String(service.settings.workflowTimeoutSeconds),
+        // The seed application's name for the same timeout, in seconds (#27): set beside ours, so apps reading either work.
+        WORKFLOW_TIMEOUT: String(service.settings.workflowTimeoutSeconds),
     };
     // Where the preset's writable directories are, for the libraries that honour these variables.
     const writable = new Set(service.securityContext.writablePaths.map((w) => w.path));

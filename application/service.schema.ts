@@ -232,6 +232,7 @@ const appSettingsSchema = z
         /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
         logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
         logFormat: z.enum(["json", "text"]).default("json"),
+        /** WORKFLOW_TIMEOUT_SECONDS and WORKFLOW_TIMEOUT (the seed app's name), both in seconds. */
         workflowTimeoutSeconds: positiveInt.default(300),
         /** Request rate limiting in the application (RATE_LIMIT_*). */
         rateLimiting: z.strictObject({ enabled: z.boolean().default(false), requestsPerMinute: positiveInt.default(60) }).prefault({}),
@@ -239,7 +240,7 @@ const appSettingsSchema = z
         tracing: z
             .strictObject({ enabled: z.boolean().default(false), otlpEndpoint: url("http://otel-collector.observability:4317").optional(), sampleRatio: z.number().min(0).max(1).default(1) })
             .prefault({}),
-        /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH. */
+        /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH and VAULT_SECRET_PATH (the seed app's name). */
         vault: z.strictObject({ enabled: z.boolean().default(false), role: z.string().min(1).optional(), path: z.string().min(1).optional() }).prefault({}),
     })
     .prefault({});
