@@ -11,7 +11,7 @@ import type { ServiceConfig } from "./service.schema";
 import type { VectorDbConfig } from "./settings.schema";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
-import { vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
+import { featureEnvName, vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
 import { compact, writableVolumeName } from "../lib/objects";
 import * as k8s from "../platform/k8s";
 import type { CheckTarget } from "./post-deploy-check";
@@ -115,6 +115,11 @@ export function featureSettings(settings: ServiceConfig["settings"], vaultAddres
     return data;
 }
 
+/** The feature flags as FEATURE_<UPPER_SNAKE>=true|false, in the order written. */
+export function featureFlagSettings(features: ServiceConfig["features"]): Record<string, string> {
+    return Object.fromEntries(Object.entries(features).map(([flag, on]) => [featureEnvName(flag), String(on)]));
+}
+
 /** The vector DB's settings under its generic names, and under the provider's own when asked. */
 export function vectorDbSettings(vectorDb: VectorDbConfig): Record<string, string> {
     if (vectorDb.type === "none") return {};
@@ -165,7 +170,7 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         }
     }
     if (service.connectsTo.vectorDb) Object.assign(data, vectorDbSettings(context.vectorDb));
-    return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...service.env };
+    return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...featureFlagSettings(service.features), ...service.env };
 }
 
 /** The variables a service reads from Secrets: data-store passwords and the application secrets it receives. */

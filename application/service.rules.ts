@@ -6,6 +6,7 @@ import { parseImageReference } from "../lib/image";
 import { parseQuantity, podsOf } from "../lib/quantity";
 import { writableVolumeName } from "../lib/objects";
 import { PodSecurityLevel, addableCapabilities } from "../lib/pod-security";
+import { featureEnvName } from "../lib/builtin-secrets";
 import { Problem } from "../validation/problem";
 import type { Environment } from "../validation/primitives";
 import type { ServiceConfig } from "./service.schema";
@@ -167,6 +168,7 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...probeProblems(key, service),
         ...exposureProblems(key, service),
         ...serviceAccountProblems(key, service.serviceAccount),
+        ...featureFlagProblems(key, service),
     ];
 }
 
@@ -272,6 +274,29 @@ export function featureProblems(key: string, settings: ServiceConfig["settings"]
     }
     if (settings.vault.enabled && !vaultStore) {
         problems.push({ key: `${key}.settings.vault.enabled`, given: true, expected: "false, unless secrets.store.provider is \"vault\" (its server is VAULT_ADDR)" });
+    }
+    return problems;
+}
+
+/**
+ * Feature flags whose variables would be one (two names folding to the same FEATURE_ name), or
+ * one the service's own `env` sets: the ConfigMap has one key per variable, so one of the two
+ * would be silently lost. (No variable the program sets starts with FEATURE_, which
+ * tests/configuration-knobs.test.ts holds programEnvNames to; a secret entry's variable is
+ * checked against the flags in secrets.rules.ts.)
+ */
+export function featureFlagProblems(key: string, service: Pick<ServiceConfig, "features" | "env">): Problem[] {
+    const problems: Problem[] = [];
+    const claimed = new Map<string, string>();
+    for (const flag of Object.keys(service.features)) {
+        const variable = featureEnvName(flag);
+        const first = claimed.get(variable);
+        if (first !== undefined) {
+            problems.push({ key: `${key}.features.${flag}`, given: flag, expected: `a flag whose variable no other flag has: ${key}.features.${first} is already ${variable}` });
+        } else if (variable in service.env) {
+            problems.push({ key: `${key}.features.${flag}`, given: flag, expected: `a flag whose variable ${key}.env doesn't set too: both write ${variable}` });
+        }
+        claimed.set(variable, first ?? flag);
     }
     return problems;
 }

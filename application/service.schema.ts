@@ -245,6 +245,9 @@ const appSettingsSchema = z
     })
     .prefault({});
 
+/** A feature flag's name: letters, digits, '-' and '_', starting with a letter (FEATURE_ and the name fit a ConfigMap key). */
+const featureFlagName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,99}$/, { error: "a flag name such as \"rateLimiting\": letters, digits, '-' and '_', starting with a letter, at most 100 characters" });
+
 /** What this service talks to: decides its env, default secrets, init checks and egress rules. */
 const connectsToSchema = z
     .strictObject({
@@ -347,6 +350,11 @@ const applicationKeys = {
      * (a frontend) receives none.
      */
     secrets: z.array(z.string().min(1)).optional(),
+    /**
+     * Feature flags by name (the seed's compression, rateLimiting, metrics, tracing are examples):
+     * each is FEATURE_<UPPER_SNAKE>=true|false in the ConfigMap, so a change rolls the pods.
+     */
+    features: z.record(featureFlagName, z.boolean()).default({}),
     /** What this service talks to: decides its env, default secrets, init checks and egress rules. */
     connectsTo: connectsToSchema,
     /** An init container that waits until PostgreSQL and Redis accept connections. */

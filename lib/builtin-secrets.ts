@@ -45,6 +45,14 @@ export function defaultSecretEnv(name: string): string {
 }
 
 /**
+ * The variable a feature flag (`services.<name>.features`) reaches the pods as: "rateLimiting",
+ * "rate-limiting" and "rate_limiting" are all FEATURE_RATE_LIMITING, "HTTPCache" FEATURE_HTTP_CACHE.
+ */
+export function featureEnvName(flag: string): string {
+    return `FEATURE_${flag.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").replace(/-/g, "_").toUpperCase()}`;
+}
+
+/**
  * The entry's key in the Secret the program writes or ESO syncs: "jwtSecret" is "jwt-secret".
  * Distinct names give distinct keys (a name holds no "-").
  */

@@ -2,7 +2,7 @@
  * The rules of the `secrets` section and the services' secrets: each entry's value has a place and a
  * receiver, a store exists where something syncs from it, and no variable is set twice.
  */
-import { programEnvNames } from "../lib/builtin-secrets";
+import { featureEnvName, programEnvNames } from "../lib/builtin-secrets";
 import { type Problem, described, looksSecret, shapeOf } from "../validation/problem";
 import { type CatalogContext, type EntryNeed, type SecretEntry, type SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog";
 import { storeProviders, SecretsConfig, StoreConfig } from "./secrets.schema";
@@ -12,7 +12,7 @@ import { storeProviders, SecretsConfig, StoreConfig } from "./secrets.schema";
 export interface SecretsRuleInput extends Omit<CatalogContext, "services"> {
     readonly secrets: SecretsConfig;
     /** The services that parsed, with what else sets their variables. */
-    readonly services: Readonly<Record<string, SecretReceiver & { readonly env: Readonly<Record<string, string>>; readonly extraEnv: readonly { readonly name: string }[] }>>;
+    readonly services: Readonly<Record<string, SecretReceiver & { readonly env: Readonly<Record<string, string>>; readonly features: Readonly<Record<string, boolean>>; readonly extraEnv: readonly { readonly name: string }[] }>>;
     /** The secret config keys that are set (as Pulumi secrets). */
     readonly setSecretKeys: ReadonlySet<string>;
     /** Config keys (other than secrets.source) that make the program create ExternalSecrets, e.g. "postgresql.auth.passwordSource". */
@@ -183,7 +183,9 @@ function serviceEnvProblems(service: string, receiver: SecretsRuleInput["service
     received.forEach((entry, i) => {
         const first = received.findIndex((e) => e.env === entry.env);
         if (first !== i) problems.push({ key, given, expected: `entries whose variables differ: ${received[first].name} and ${entry.name} both set ${entry.env}` });
-        const other = entry.env in receiver.env ? "env" : receiver.extraEnv.some((e) => e.name === entry.env) ? "extraEnv" : undefined;
+        const other = entry.env in receiver.env ? "env"
+            : Object.keys(receiver.features).some((flag) => featureEnvName(flag) === entry.env) ? "features"
+                : receiver.extraEnv.some((e) => e.name === entry.env) ? "extraEnv" : undefined;
         if (other !== undefined) problems.push({ key, given, expected: `entries whose variables the service doesn't set otherwise: ${entry.name} sets ${entry.env}, which services.${service}.${other} sets too` });
     });
     return problems;

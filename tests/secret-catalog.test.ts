@@ -194,6 +194,16 @@ describe("secret catalog: every mistake, named", () => {
         );
     });
 
+    it("a variable a feature flag of the service sets (#27)", () => {
+        assert.equal(
+            message((v) => {
+                v.secrets.entries = { jwtSecret: { env: "FEATURE_AUTH" } };
+                v.services.backend.features = { auth: true };
+            }),
+            lines('services.backend.secrets: given ["anthropicApiKey","jwtSecret"]; expected entries whose variables the service doesn\'t set otherwise: jwtSecret sets FEATURE_AUTH, which services.backend.features sets too'),
+        );
+    });
+
     it("a variable the service sets otherwise, in its env or extraEnv; by default too", () => {
         assert.equal(
             message((v) => {
