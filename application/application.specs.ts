@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "../observability/monitoring.schema";
-import type { ServiceConfig } from "./service.schema";
+import type { DisruptionBudget, ServiceConfig } from "./service.schema";
 import type { VectorDbConfig } from "./settings.schema";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
@@ -372,7 +372,7 @@ export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentNam
 }
 
 /** The PodDisruptionBudget spec (policy/v1). */
-export function pdbSpec(pdb: ServiceConfig["podDisruptionBudget"], selector: Labels): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+export function pdbSpec(pdb: DisruptionBudget, selector: Labels): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
     return {
         selector: { matchLabels: selector },
         ...(pdb.minAvailable !== undefined ? { minAvailable: pdb.minAvailable } : { maxUnavailable: pdb.maxUnavailable }),

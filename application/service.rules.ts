@@ -9,7 +9,7 @@ import { PodSecurityLevel, addableCapabilities } from "../lib/pod-security";
 import { featureEnvName } from "../lib/builtin-secrets";
 import { Problem } from "../validation/problem";
 import type { Environment } from "../validation/primitives";
-import type { ServiceConfig } from "./service.schema";
+import { ServiceConfig, disruptionBudgetOf } from "./service.schema";
 import { mutableImageProblems, plainSecretProblems } from "../validation/common-rules";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
@@ -45,8 +45,8 @@ function serviceSecretProblems(key: string, service: ServiceConfig): Problem[] {
 
 /** A PodDisruptionBudget must let at least one pod go, or it blocks every drain. */
 function disruptionBudgetProblems(key: string, service: ServiceConfig): Problem[] {
-    const pdb = service.podDisruptionBudget;
-    if (!pdb.enabled) return [];
+    const pdb = disruptionBudgetOf(service);
+    if (pdb === undefined) return [];
     const replicas = minimumReplicas(service);
     const from = service.autoscaling.enabled ? `${key}.autoscaling.minReplicas` : `${key}.replicas`;
     if ((pdb.minAvailable === undefined) === (pdb.maxUnavailable === undefined)) {

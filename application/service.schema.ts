@@ -150,7 +150,11 @@ const autoscalingSchema = z
 /** `services.<name>.podDisruptionBudget`: a PodDisruptionBudget: minAvailable or maxUnavailable. */
 const podDisruptionBudgetSchema = z
     .strictObject({
-        enabled: z.boolean().default(false),
+        /**
+         * Unset: on when autoscaling is (as the seed charts did with their HPA), then with
+         * maxUnavailable: 1 unless minAvailable or maxUnavailable is given; false: none, even then.
+         */
+        enabled: z.boolean().optional(),
         minAvailable: intOrPercent.optional(),
         maxUnavailable: intOrPercent.optional(),
     })
@@ -394,3 +398,19 @@ export const serviceName = kubernetesName("dns1035Label", "orchestrator");
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MigrationConfig = ServiceConfig["migration"];
+
+/** The budget a service's PodDisruptionBudget has. */
+export type DisruptionBudget = Pick<ServiceConfig["podDisruptionBudget"], "minAvailable" | "maxUnavailable">;
+
+/**
+ * The service's PodDisruptionBudget, or undefined for none: as configured when `enabled` is true,
+ * and when it is unset but autoscaling is on (then maxUnavailable: 1 if no budget is given);
+ * none when `enabled` is false, or unset without autoscaling.
+ */
+export function disruptionBudgetOf(service: Pick<ServiceConfig, "podDisruptionBudget" | "autoscaling">): DisruptionBudget | undefined {
+    const { enabled, minAvailable, maxUnavailable } = service.podDisruptionBudget;
+    if (!(enabled ?? service.autoscaling.enabled)) return undefined;
+    if (enabled === undefined && minAvailable === undefined && maxUnavailable === undefined) return { maxUnavailable: 1 };
+    return { minAvailable, maxUnavailable };
+}
+

@@ -6,7 +6,7 @@ import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSet
 import { releaseNames } from "../lib/bitnami-charts";
 import type { StackIdentity } from "../lib/labels";
 import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
-import type { ServiceConfig } from "../application/service.schema";
+import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema";
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
@@ -53,7 +53,7 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
                 namespace,
                 name,
                 http: config.monitoring.httpMetrics,
-                has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: s.podDisruptionBudget.enabled, postDeployCheck: s.postDeployCheck.enabled },
+                has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: disruptionBudgetOf(s) !== undefined, postDeployCheck: s.postDeployCheck.enabled },
             },
         ]),
     );

@@ -4,7 +4,7 @@
  * and each mistake with its exact message.
  */
 import { strict as assert } from "assert";
-import { serviceSchema, ServiceConfig } from "../application/service.schema";
+import { disruptionBudgetOf, serviceSchema, ServiceConfig } from "../application/service.schema";
 import { configMapData, featureFlagSettings, PlatformContext } from "../application/application.specs";
 import { featureEnvName, programEnvNames } from "../lib/builtin-secrets";
 import { readStackConfig, runStack } from "./mocks";
@@ -14,6 +14,7 @@ const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
     serviceSchema.parse({ image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, ...overrides });
 const context: PlatformContext = { environment: "staging", llmProviders: [], vectorDb: { type: "none", providerEnvNames: false } };
 const message = (edit: (v: Values) => void): string => reportOf(stagingBase, edit);
+const servicesOf = (stack: "dev" | "staging" | "prod"): Values => structuredClone(readStackConfig(stack).values["llm-platform:services"] as Values);
 const stagingServices = (): Values => structuredClone(readStackConfig("staging").values["llm-platform:services"] as Values);
 
 describe("feature flags (services.<name>.features, #27 item 4)", () => {
@@ -80,6 +81,52 @@ describe("feature flags (services.<name>.features, #27 item 4)", () => {
             message((v) => { v.services.api.env = { FEATURE_COMPRESSION: "gzip" }; v.services.api.features = { compression: true }; }),
             "Stack config of \"test\" has 1 problem:\n" +
             "  - services.api.features.compression: given \"compression\"; expected a flag whose variable services.api.env doesn't set too: both write FEATURE_COMPRESSION",
+        );
+    });
+});
+
+describe("a PodDisruptionBudget that comes with autoscaling (#27 item 6)", () => {
+    const autoscaled = (pdb: Record<string, unknown> = {}) => service({ autoscaling: { enabled: true, minReplicas: 2 }, podDisruptionBudget: pdb });
+
+    it("autoscaling on and no budget configured: maxUnavailable 1", () => {
+        assert.deepEqual(disruptionBudgetOf(autoscaled()), { maxUnavailable: 1 });
+    });
+
+    it("autoscaling on with a budget given but `enabled` unset: that budget", () => {
+        assert.deepEqual(disruptionBudgetOf(autoscaled({ minAvailable: 1 })), { minAvailable: 1, maxUnavailable: undefined });
+    });
+
+    it("enabled: false turns it off, even with autoscaling", () => {
+        assert.equal(disruptionBudgetOf(autoscaled({ enabled: false })), undefined);
+    });
+
+    it("without autoscaling, none unless enabled (as before)", () => {
+        assert.equal(disruptionBudgetOf(service()), undefined);
+        assert.equal(disruptionBudgetOf(service({ podDisruptionBudget: { minAvailable: 1 } })), undefined);
+        assert.deepEqual(disruptionBudgetOf(service({ replicas: 3, podDisruptionBudget: { enabled: true, minAvailable: 1 } })), { minAvailable: 1, maxUnavailable: undefined });
+    });
+
+    it("the program: an autoscaled service without a budget gets a PDB of maxUnavailable 1; enabled: false, none", async () => {
+        const on = servicesOf("dev");
+        on.orchestrator.autoscaling = { enabled: true, minReplicas: 2, maxReplicas: 4 };
+        const withBudget = await runStack("dev", { set: { services: on } });
+        const pdb = withBudget.one("kubernetes:policy/v1:PodDisruptionBudget", "orchestrator-pdb").inputs;
+        assert.deepEqual([pdb.spec.maxUnavailable, pdb.spec.minAvailable], [1, undefined]);
+        on.orchestrator.podDisruptionBudget = { enabled: false };
+        const without = await runStack("dev", { set: { services: on } });
+        assert.deepEqual(without.ofType("kubernetes:policy/v1:PodDisruptionBudget"), []);
+    });
+
+    it("the rule that the budget stay below the HPA minimum holds for a budget given without `enabled`", () => {
+        assert.equal(
+            message((v) => { v.services.api.autoscaling = { enabled: true, minReplicas: 2 }; v.services.api.podDisruptionBudget = { minAvailable: 2 }; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - services.api.podDisruptionBudget.minAvailable: given 2; expected fewer pods than services.api.autoscaling.minReplicas (2), or the budget blocks every eviction and node drain",
+        );
+        assert.equal(
+            message((v) => { v.services.api.autoscaling = { enabled: true }; v.services.api.podDisruptionBudget = { minAvailable: 1, maxUnavailable: 1 }; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - services.api.podDisruptionBudget: given {\"minAvailable\":1,\"maxUnavailable\":1}; expected exactly one of minAvailable or maxUnavailable",
         );
     });
 });

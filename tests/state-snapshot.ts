@@ -88,6 +88,12 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
             },
             secrets: { appSecretKey: fakeSecretValue("appSecretKey"), jwtSecret: fakeSecretValue("jwtSecret") },
         }),
+    /** Autoscaling without a budget configured: the PDB of maxUnavailable 1 that comes with it (#27). */
+    "dev-autoscaling-default-budget": () => {
+        const services = stackSection("dev", "services");
+        services.orchestrator.autoscaling = { enabled: true, minReplicas: 2, maxReplicas: 4 };
+        return runStack("dev", { set: { services } });
+    },
     /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
     "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };
