@@ -3,7 +3,7 @@
  * sub-object a schema of its own. Every object is strict, so a misspelt key is an error.
  */
 import { z } from "../validation/zod";
-import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, rawObject, url } from "../validation/primitives";
+import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
 
 
@@ -299,6 +299,17 @@ const migrationSchema = z
     })
     .prefault({});
 
+/**
+ * The seed chart's (LLM Orchestrator's) sizes, `services.<name>.profile`: each is the stack file's
+ * keys it stands for, merged under what the service sets (which wins key by key) before defaults.
+ * Medium and large autoscale; their replica count is the one used if autoscaling is turned off.
+ */
+export const serviceProfiles = {
+    small: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } }, replicas: 1, autoscaling: { enabled: false } },
+    medium: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } }, replicas: 3, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10 } },
+    large: { resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }, replicas: 5, autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20 } },
+} as const satisfies Record<ProfileName, object>;
+
 /** Who the service is: its names and its component. */
 const identityKeys = {
     /** app.kubernetes.io/name of its objects and pods (the charts' nameOverride); unset, the service's name. */
@@ -307,6 +318,8 @@ const identityKeys = {
     fullnameOverride: kubernetesName("dns1035Label", "llm-orchestrator").optional(),
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
     component: dnsLabel("api").default("api"),
+    /** A size (serviceProfiles): its resources, replicas and autoscaling under the service's own keys. Unset: none. */
+    profile: profileName.optional(),
 };
 
 /** What runs: the image, its security, its ports and probes, its resources. */

@@ -11,7 +11,9 @@ import { featureProblems, ingressConflictProblems, nameOverrideProblems, service
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
-import { ServiceConfig, serviceName, serviceSchema } from "../application/service.schema";
+import { ServiceConfig, serviceName, serviceProfiles, serviceSchema } from "../application/service.schema";
+import { postgresqlProfiles, redisProfiles } from "../data-tier/data-tier.schema";
+import { withProfile } from "../lib/objects";
 import { ValidatedConfig, configSchema } from "./schema";
 import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog";
 import { secretsProblems } from "../secrets/secrets.rules";
@@ -82,12 +84,15 @@ function parseServices(value: unknown): { services: Record<string, ServiceConfig
     for (const [name, service] of entries) {
         const validName = serviceName.safeParse(name);
         if (!validName.success) problems.push({ key: `services.${name}`, given: name, expected: validName.error.issues[0].message });
-        const parsed = parsedWith(serviceSchema, service, ["services", name]);
+        const parsed = parsedWith(serviceSchema, withProfile(serviceProfiles, service), ["services", name]);
         problems.push(...parsed.problems);
         if (parsed.data && validName.success) services[name] = parsed.data;
     }
     return { services, serviceNames: entries.map(([name]) => name).filter((name) => serviceName.safeParse(name).success), problems };
 }
+
+/** The sections whose `profile` stands for values of their own keys, applied before their defaults. */
+const sectionProfiles: Partial<Record<string, Readonly<Record<string, object>>>> = { postgresql: postgresqlProfiles, redis: redisProfiles };
 
 /** Parses every section on its own: the problems of all of them, and the sections that parsed. */
 function parseConfig(plain: Record<string, unknown>): { parsed: ParsedConfig; problems: Problem[] } {
@@ -99,7 +104,8 @@ function parseConfig(plain: Record<string, unknown>): { parsed: ParsedConfig; pr
     const parsed: ParsedConfig = { services, serviceNames };
     for (const [key, schema] of Object.entries(shape)) {
         if (key === "services") continue;
-        const section = parsedWith(schema as z.ZodType, plain[key], [key]);
+        const profiles = sectionProfiles[key];
+        const section = parsedWith(schema as z.ZodType, profiles ? withProfile(profiles, plain[key]) : plain[key], [key]);
         problems.push(...section.problems);
         if (section.data !== undefined) (parsed as Record<string, unknown>)[key] = section.data;
     }

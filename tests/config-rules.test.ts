@@ -179,7 +179,7 @@ describe("config: every value that reaches a Kubernetes object is checked by the
         assert.equal(
             message((v) => { v.services.api.autoscalling = { enabled: true }; v.services.api.podDisruptionBudget = { enabled: true, minAvailable: 1 }; }),
             "Stack config of \"test\" has 2 problems:\n" +
-            "  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, features, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration\n" +
+            "  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, profile, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, features, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration\n" +
             "  - services.api.podDisruptionBudget.minAvailable: given 1; expected fewer pods than services.api.replicas (1), or the budget blocks every eviction and node drain",
         );
     });

@@ -39,7 +39,7 @@ describe("config: schema", () => {
         assert.equal(
             message((v) => (v.services.api.autoscalling = { enabled: true })),
             'Stack config of "test" has 1 problem:\n' +
-                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, features, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
+                '  - services.api.autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: nameOverride, fullnameOverride, component, profile, image, imagePullSecrets, securityContext, replicas, ports, metrics, probes, resources, strategy, autoscaling, podDisruptionBudget, service, ingress, networkPolicy, serviceAccount, settings, env, secrets, features, connectsTo, waitForDependencies, terminationGracePeriodSeconds, preStopSleepSeconds, scheduling, extraEnv, extraVolumes, extraVolumeMounts, extraInitContainers, postDeployCheck, migration',
         );
     });
 

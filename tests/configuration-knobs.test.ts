@@ -7,7 +7,9 @@ import { strict as assert } from "assert";
 import { disruptionBudgetOf, serviceSchema, ServiceConfig } from "../application/service.schema";
 import { configMapData, featureFlagSettings, PlatformContext } from "../application/application.specs";
 import { featureEnvName, programEnvNames } from "../lib/builtin-secrets";
-import { readStackConfig, runStack } from "./mocks";
+import { RecordedResource, readStackConfig, runStack } from "./mocks";
+import { validateConfig } from "../config/validate";
+import { raw } from "./config-harness";
 import { reportOf, stagingBase, Values } from "./config-harness";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
@@ -127,6 +129,80 @@ describe("a PodDisruptionBudget that comes with autoscaling (#27 item 6)", () =>
             message((v) => { v.services.api.autoscaling = { enabled: true }; v.services.api.podDisruptionBudget = { minAvailable: 1, maxUnavailable: 1 }; }),
             "Stack config of \"test\" has 1 problem:\n" +
             "  - services.api.podDisruptionBudget: given {\"minAvailable\":1,\"maxUnavailable\":1}; expected exactly one of minAvailable or maxUnavailable",
+        );
+    });
+});
+
+describe("profiles (services.<name>.profile, postgresql.profile, redis.profile, #27 item 1)", () => {
+    const validated = (edit: (v: Values) => void) => {
+        const values = stagingBase();
+        edit(values);
+        const result = validateConfig(raw(values));
+        assert.deepEqual(result.problems, []);
+        return result.config!;
+    };
+
+    it("each service profile is the seed's numbers: requests, limits, replicas, autoscaling", () => {
+        const sized = (profile: string) => {
+            const s = validated((v) => { v.services.api.profile = profile; }).services.api;
+            return [s.resources.requests.cpu, s.resources.requests.memory, s.resources.limits.cpu, s.resources.limits.memory, s.replicas, s.autoscaling.enabled, s.autoscaling.minReplicas, s.autoscaling.maxReplicas];
+        };
+        assert.deepEqual(sized("small"), ["250m", "512Mi", "500m", "1Gi", 1, false, 2, 5]);
+        assert.deepEqual(sized("medium"), ["500m", "1Gi", "1", "2Gi", 3, true, 2, 10]);
+        assert.deepEqual(sized("large"), ["1", "2Gi", "2", "4Gi", 5, true, 5, 20]);
+    });
+
+    it("profile: large with resources.limits.memory: 8Gi keeps 8Gi and every other large value", () => {
+        const s = validated((v) => { v.services.api.profile = "large"; v.services.api.resources = { limits: { memory: "8Gi" } }; }).services.api;
+        assert.deepEqual(s.resources, { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "8Gi" } });
+        assert.deepEqual([s.replicas, s.autoscaling.enabled, s.autoscaling.minReplicas, s.autoscaling.maxReplicas], [5, true, 5, 20]);
+    });
+
+    it("what the stack sets wins key by key, even a value equal to the schema's default", () => {
+        const s = validated((v) => { v.services.api.profile = "medium"; v.services.api.autoscaling = { enabled: false, maxReplicas: 5 }; v.services.api.replicas = 1; }).services.api;
+        assert.deepEqual([s.replicas, s.autoscaling.enabled, s.autoscaling.maxReplicas, s.autoscaling.minReplicas], [1, false, 5, 2]);
+    });
+
+    it("the data stores' profiles size the primary (master) and the replicas; the section's own keys win", () => {
+        const config = validated((v) => {
+            v.postgresql = { profile: "large", architecture: "replication", primary: { resources: { limits: { memory: "6Gi" } } } };
+            v.redis = { profile: "small" };
+        });
+        assert.deepEqual(config.postgresql.primary.resources, { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "1500m", memory: "6Gi" } });
+        assert.deepEqual(config.postgresql.readReplicas.resources, { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "1500m", memory: "3Gi" } });
+        assert.deepEqual(config.redis.master.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "375m", memory: "384Mi" } });
+        assert.deepEqual(config.redis.replica.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "375m", memory: "384Mi" } });
+    });
+
+    it("the objects carry the resolved values and never the profile's name", async () => {
+        const services = stagingServices();
+        delete services.orchestrator.autoscaling;
+        services.orchestrator.profile = "large";
+        services.orchestrator.resources = { limits: { memory: "8Gi" } };
+        const run = await runStack("staging", { set: { services, postgresql: { ...(readStackConfig("staging").values["llm-platform:postgresql"] as Values), profile: "medium" } } });
+        const container = run.one("kubernetes:apps/v1:Deployment", "orchestrator-deployment").inputs.spec.template.spec.containers[0];
+        assert.deepEqual(container.resources, { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "8Gi" } });
+        const hpa = run.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
+        assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [5, 20]);
+        const chartValues = JSON.stringify(run.resources.filter((r) => r.type.startsWith("kubernetes:helm.sh")).map((r) => r.inputs.values));
+        assert.ok(chartValues.includes('"limits":{"cpu":"750m","memory":"1536Mi"}'), "PostgreSQL's medium limits reach the chart's values");
+        const mentions = (r: RecordedResource) => /"profile"|\b(small|medium|large)\b/.test(JSON.stringify(r.inputs));
+        assert.deepEqual(run.resources.filter(mentions).map((r) => r.name), []);
+    });
+
+    it("an unknown profile is refused with the names there are", () => {
+        assert.equal(
+            message((v) => { v.services.api.profile = "xlarge"; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - services.api.profile: given \"xlarge\"; expected one of \"small\", \"medium\", \"large\"",
+        );
+    });
+
+    it("a data store's profile with mode external is refused: there are no pods to size", () => {
+        assert.equal(
+            message((v) => { v.redis.profile = "small"; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - redis.profile: given \"small\"; expected nothing, because redis.mode is \"external\": a profile sizes the in-cluster pods, and there are none",
         );
     });
 });

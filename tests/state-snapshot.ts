@@ -94,6 +94,15 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
         services.orchestrator.autoscaling = { enabled: true, minReplicas: 2, maxReplicas: 4 };
         return runStack("dev", { set: { services } });
     },
+    /** Profiles (#27): the service large with its own memory limit, PostgreSQL medium, Redis small; the objects show the resolved values. */
+    "staging-profiles": () => {
+        const services = stackSection("staging", "services");
+        delete services.orchestrator.resources;
+        delete services.orchestrator.autoscaling;
+        services.orchestrator.profile = "large";
+        services.orchestrator.resources = { limits: { memory: "8Gi" } };
+        return runStack("staging", { set: { services, postgresql: { ...stackSection("staging", "postgresql"), profile: "medium" }, redis: { ...stackSection("staging", "redis"), profile: "small" } } });
+    },
     /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
     "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };
