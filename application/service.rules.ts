@@ -301,6 +301,18 @@ export function featureFlagProblems(key: string, service: Pick<ServiceConfig, "f
     return problems;
 }
 
+/** Services that connect to a data store the stack turned off (`postgresql.enabled` / `redis.enabled` false). */
+export function disabledStoreProblems(services: Readonly<Record<string, ServiceConfig>>, enabled: Readonly<Record<"postgresql" | "redis", boolean>>): Problem[] {
+    return Object.entries(services).flatMap(([name, service]) =>
+        (["postgresql", "redis"] as const)
+            .filter((store) => !enabled[store] && service.connectsTo[store])
+            .map((store) => ({
+                key: `services.${name}.connectsTo.${store}`,
+                given: true,
+                expected: `false, because ${store}.enabled is false: the stack has no ${store === "postgresql" ? "PostgreSQL" : "Redis"} to connect to (connectsTo.${store} is true unless set)`,
+            })));
+}
+
 /** Two services whose objects (fullnameOverride) or pods' name label (nameOverride) would be one. */
 export function nameOverrideProblems(services: Readonly<Record<string, ServiceConfig>>): Problem[] {
     const problems: Problem[] = [];

@@ -7,7 +7,7 @@ import { builtinSecrets } from "../lib/builtin-secrets";
 import { postgresqlProblems, redisProblems } from "../data-tier/data-tier.rules";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "../platform/names.rules";
 import { Problem, RawConfig, described, problemsOf, sortProblems } from "../validation/problem";
-import { featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
+import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
@@ -138,7 +138,7 @@ function platformServiceProblems(config: ParsedConfig): Problem[] {
 function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { secrets, llm, vectorDb, postgresql, redis } = config;
     if (!(secrets && llm && vectorDb && postgresql && redis)) return [];
-    const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.auth.passwordSource === "external-secrets");
+    const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.enabled && config[store]!.auth.passwordSource === "external-secrets");
     return secretsProblems({
         secrets,
         enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
@@ -159,8 +159,9 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...ingressConflictProblems(services),
         ...checkNameProblems(services),
         ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring)] : []),
-        ...(config.postgresql ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
-        ...(config.redis ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
+        ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
+        ...(config.redis?.enabled ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
+        ...disabledStoreProblems(services, { postgresql: config.postgresql?.enabled ?? true, redis: config.redis?.enabled ?? true }),
         ...(config.namespace ? namespaceNameProblems(raw, config.namespace) : []),
         ...plainSettingProblems(config),
         ...platformServiceProblems(config),

@@ -33,6 +33,11 @@ export function dataSafety(environment: Environment, section: { protect?: boolea
     return section.protect ?? environment === "production";
 }
 
+/** Whether a store that exists protects data: a disabled store (enabled: false) holds none. */
+export function storeHoldsProtectedData(environment: Environment, section: { enabled: boolean; protect?: boolean }): boolean {
+    return section.enabled && dataSafety(environment, section);
+}
+
 /** What both stores' args hold beside their placement. */
 function commonArgs(section: PostgresqlConfig | RedisConfig, context: DataTierContext, alerts: (AlertRuleSettings & { readonly target: DataStoreTarget }) | undefined): Omit<DataStoreCommonArgs, DataStoreDeployInputs> {
     const { identity, clusterDomain, monitoring, networkPolicy } = context;
@@ -52,12 +57,13 @@ export function resolvePostgresqlOperations(section: PostgresqlConfig, environme
     };
 }
 
-/** PostgresDatabase's args: the placement, with the Secret keys each synced password goes to, the database and user, the backups and the restore. */
+/** PostgresDatabase's args: the placement, with the Secret keys each synced password goes to, the database and user, the backups and the restore; undefined when postgresql.enabled is false. */
 export function resolvePostgresql(
     section: PostgresqlConfig,
     context: DataTierContext,
     alerts?: AlertRuleSettings & { readonly target: DataStoreTarget },
-): OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> {
+): OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> | undefined {
+    if (!section.enabled) return undefined;
     const common = { ...commonArgs(section, context, alerts), database: section.auth.database, user: section.auth.username, ...resolvePostgresqlOperations(section, context.environment) };
     const refs = section.auth.remoteRefs;
     const sync = () => must(context.sync, "secrets.store");
@@ -89,8 +95,9 @@ export function resolvePostgresql(
     return { ...inCluster, credentials: { source: "external-secrets", sync: sync(), remoteRefs } };
 }
 
-/** RedisCache's args: the placement and where its password comes from. */
-export function resolveRedis(section: RedisConfig, context: DataTierContext, alerts?: AlertRuleSettings & { readonly target: DataStoreTarget }): OmitDistributive<RedisCacheArgs, DataStoreDeployInputs> {
+/** RedisCache's args: the placement and where its password comes from; undefined when redis.enabled is false. */
+export function resolveRedis(section: RedisConfig, context: DataTierContext, alerts?: AlertRuleSettings & { readonly target: DataStoreTarget }): OmitDistributive<RedisCacheArgs, DataStoreDeployInputs> | undefined {
+    if (!section.enabled) return undefined;
     const common = commonArgs(section, context, alerts);
     const synced = section.auth.passwordSource === "external-secrets";
     const remoteRef = () => must(section.auth.remoteRef, "redis.auth.remoteRef");

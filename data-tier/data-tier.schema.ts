@@ -133,6 +133,8 @@ const restoreSchema = z.strictObject({
 });
 
 const common = {
+    /** Off: the stack has no such store (no chart, Secret, password, env, egress, backup, alert, dashboard row, output); no service may connect to it. */
+    enabled: z.boolean().default(true),
     /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
     mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
     /** A size (postgresqlProfiles, redisProfiles): the in-cluster pods' resources under the section's own keys. Unset: none. */

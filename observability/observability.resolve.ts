@@ -17,8 +17,8 @@ export interface ObservedConfig {
     readonly environment: Environment;
     readonly monitoring: MonitoringConfig;
     readonly services: Readonly<Record<string, ServiceConfig>>;
-    readonly postgresql: Pick<PostgresqlConfig, "mode" | "architecture">;
-    readonly redis: Pick<RedisConfig, "mode" | "architecture">;
+    readonly postgresql: Pick<PostgresqlConfig, "enabled" | "mode" | "architecture">;
+    readonly redis: Pick<RedisConfig, "enabled" | "mode" | "architecture">;
 }
 
 /** The alerts of a stack, per subject. */
@@ -58,7 +58,7 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
         ]),
     );
     const store = (kind: "postgresql" | "redis"): DataStoreTarget | undefined =>
-        config[kind].mode === "in-cluster" ? { namespace, release: releaseNames(instance, kind).release, replication: config[kind].architecture === "replication" } : undefined;
+        config[kind].enabled && config[kind].mode === "in-cluster" ? { namespace, release: releaseNames(instance, kind).release, replication: config[kind].architecture === "replication" } : undefined;
     return { services, postgresql: store("postgresql"), redis: store("redis") };
 }
 

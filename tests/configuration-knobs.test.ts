@@ -9,7 +9,7 @@ import { configMapData, featureFlagSettings, PlatformContext } from "../applicat
 import { featureEnvName, programEnvNames } from "../lib/builtin-secrets";
 import { RecordedResource, readStackConfig, runStack } from "./mocks";
 import { validateConfig } from "../config/validate";
-import { raw } from "./config-harness";
+import { problemsOf, raw } from "./config-harness";
 import { reportOf, stagingBase, Values } from "./config-harness";
 
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig =>
@@ -204,5 +204,55 @@ describe("profiles (services.<name>.profile, postgresql.profile, redis.profile, 
             "Stack config of \"test\" has 1 problem:\n" +
             "  - redis.profile: given \"small\"; expected nothing, because redis.mode is \"external\": a profile sizes the in-cluster pods, and there are none",
         );
+    });
+});
+
+describe("optional data stores (postgresql.enabled, redis.enabled, #27 item 2)", () => {
+    const without = async (stack: "staging" | "prod", store: "postgresql" | "redis") => {
+        const services = servicesOf(stack);
+        services.orchestrator.connectsTo = { [store]: false };
+        return runStack(stack, { set: { services, [store]: { enabled: false } } });
+    };
+    const mentioning = (run: Awaited<ReturnType<typeof without>>, pattern: RegExp) =>
+        run.resources.filter((r) => pattern.test(r.name) || pattern.test(JSON.stringify(r.inputs))).map((r) => `${r.type} ${r.name}`);
+
+    it("redis.enabled false: no chart, Secret, password, env, wait, egress, alert, dashboard row or output of Redis", async () => {
+        const run = await without("prod", "redis");
+        assert.deepEqual(mentioning(run, /redis/i), []);
+        assert.deepEqual(Object.keys(run.outputs.dataStores as object), ["postgresql"]);
+        const data = run.one("kubernetes:core/v1:ConfigMap", "orchestrator-config").inputs.data;
+        assert.ok(data.DATABASE_HOST !== undefined && data.REDIS_HOST === undefined);
+        assert.ok(run.resources.some((r) => r.type === "kubernetes:helm.sh/v4:Chart" && /postgresql/.test(r.name)), "PostgreSQL is still there");
+    });
+
+    it("postgresql.enabled false: no chart, Secret, password, backup, env, wait, egress, alert, dashboard row or output of PostgreSQL", async () => {
+        const run = await without("prod", "postgresql");
+        assert.deepEqual(mentioning(run, /postgres|pg_dump|DATABASE_/i), []);
+        assert.deepEqual(Object.keys(run.outputs.dataStores as object), ["redis"]);
+        assert.deepEqual(run.ofType("kubernetes:batch/v1:CronJob"), [], "no backup");
+    });
+
+    it("a stack with both stores on is as before: both charts, both outputs", async () => {
+        const run = await runStack("staging");
+        assert.deepEqual(Object.keys(run.outputs.dataStores as object), ["postgresql", "redis"]);
+    });
+
+    it("a service that connects to a disabled store is refused, naming both keys", () => {
+        assert.equal(
+            message((v) => { v.redis = { enabled: false }; v.postgresql = { enabled: false }; v.services.web = { image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, connectsTo: { postgresql: false, redis: false } }; }),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - services.api.connectsTo.postgresql: given true; expected false, because postgresql.enabled is false: the stack has no PostgreSQL to connect to (connectsTo.postgresql is true unless set)\n" +
+            "  - services.api.connectsTo.redis: given true; expected false, because redis.enabled is false: the stack has no Redis to connect to (connectsTo.redis is true unless set)",
+        );
+    });
+
+    it("a disabled store's own rules don't run: production's rules are not asked of a store that isn't there", () => {
+        const production = (stores: Values) => () => ({
+            environment: "production",
+            services: { api: { image: { repository: "ghcr.io/acme/api", tag: "1.0.0" }, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }, connectsTo: { postgresql: false, redis: false } } },
+            ...stores,
+        });
+        assert.ok(problemsOf(production({}), () => {}).some((p) => p.key.startsWith("postgresql.")), "in-cluster stores in production have rules of their own");
+        assert.deepEqual(problemsOf(production({ postgresql: { enabled: false }, redis: { enabled: false } }), () => {}), []);
     });
 });

@@ -433,6 +433,6 @@ describe("data tier under mocks: config problems", () => {
 
     it("a misspelt data-tier key is an error, not ignored", async () => {
         const { error } = await runProgramExpectingError("dev", { set: { redis: { architecure: "replication" } }, secrets: userSecrets.dev });
-        assert.match(error.message, /^ {2}- redis\.architecure: given a string of 11 characters; expected no such key; known keys here: mode, profile, protect, /m);
+        assert.match(error.message, /^ {2}- redis\.architecure: given a string of 11 characters; expected no such key; known keys here: enabled, mode, profile, protect, /m);
     });
 });

@@ -103,6 +103,18 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
         services.orchestrator.resources = { limits: { memory: "8Gi" } };
         return runStack("staging", { set: { services, postgresql: { ...stackSection("staging", "postgresql"), profile: "medium" }, redis: { ...stackSection("staging", "redis"), profile: "small" } } });
     },
+    /** No Redis (#27): redis.enabled false, the service connecting to PostgreSQL only. */
+    "staging-no-redis": () => {
+        const services = stackSection("staging", "services");
+        services.orchestrator.connectsTo = { redis: false };
+        return runStack("staging", { set: { services, redis: { enabled: false } } });
+    },
+    /** No PostgreSQL (#27): postgresql.enabled false in production, so no backup, alert or dashboard row of it either. */
+    "prod-no-postgresql": () => {
+        const services = stackSection("prod", "services");
+        services.orchestrator.connectsTo = { postgresql: false };
+        return runStack("prod", { set: { services, postgresql: { enabled: false } } });
+    },
     /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
     "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };
