@@ -104,9 +104,11 @@ function shapeProblems(key: string, service: ServiceConfig, serviceNames: readon
         problems.push({ key: `${key}.strategy`, given: strategy, expected: "maxSurge or maxUnavailable above 0, or no rollout can make progress" });
     }
     if (service.ingress.enabled && service.ingress.hosts.length === 0) {
-        problems.push({ key: `${key}.ingress.hosts`, given: [], expected: "at least one host when ingress.enabled is true" });
+        problems.push({ key: `${key}.ingress.hosts`, given: [], expected: "at least one host when ingress.enabled is true (or the stack's domain, which makes it <service>.<domain>)" });
     }
     const others = serviceNames.filter((n) => `services.${n}` !== key);
+    const host = service.ingress.enabled ? service.ingress.hosts.find((h) => h.host.length > 253) : undefined;
+    if (host !== undefined) problems.push({ key: `${key}.ingress.hosts`, given: host.host, expected: "a host of at most 253 characters: a shorter domain, or a host of its own" });
     for (const target of service.connectsTo.services.filter((t) => !others.includes(t))) {
         problems.push({ key: `${key}.connectsTo.services`, given: target, expected: `another service of this stack (${others.join(", ") || "none"})` });
     }

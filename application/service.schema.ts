@@ -412,6 +412,16 @@ export const serviceName = kubernetesName("dns1035Label", "orchestrator");
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MigrationConfig = ServiceConfig["migration"];
 
+/**
+ * The service with its default Ingress host: with ingress.enabled, no hosts of its own and the
+ * stack's `domain` set, "<service>.<domain>" at "/" (Prefix); otherwise as configured.
+ */
+export function withDomainHost(name: string, service: ServiceConfig, domain: string | undefined): ServiceConfig {
+    const { ingress } = service;
+    if (domain === undefined || !ingress.enabled || ingress.hosts.length > 0) return service;
+    return { ...service, ingress: { ...ingress, hosts: [{ host: `${name}.${domain}`, paths: [{ path: "/", pathType: "Prefix" }] }] } };
+}
+
 /** The budget a service's PodDisruptionBudget has. */
 export type DisruptionBudget = Pick<ServiceConfig["podDisruptionBudget"], "minAvailable" | "maxUnavailable">;
 

@@ -80,6 +80,7 @@ export function resolveConfig(
         environment: config.environment,
         identity,
         clusterDomain: config.clusterDomain,
+        storageClass: config.storageClass,
         sync,
         monitoring: config.monitoring.enabled ? config.monitoring : undefined,
         networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,

@@ -11,7 +11,7 @@ import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOv
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
-import { ServiceConfig, serviceName, serviceProfiles, serviceSchema } from "../application/service.schema";
+import { ServiceConfig, serviceName, serviceProfiles, serviceSchema, withDomainHost } from "../application/service.schema";
 import { postgresqlProfiles, redisProfiles } from "../data-tier/data-tier.schema";
 import { withProfile } from "../lib/objects";
 import { ValidatedConfig, configSchema } from "./schema";
@@ -185,6 +185,8 @@ export function validateConfig(raw: RawConfig): { config: ValidatedConfig; probl
     const secretKeys = catalogKeys ?? builtinSecrets.map((b) => b.name);
     const plain = Object.fromEntries(Object.entries(raw.values).filter(([key]) => !secretKeys.includes(key) && !raw.secretKeys.has(key)));
     const { parsed, problems } = parseConfig(plain);
+    // The rules (one host per Ingress of the stack, TLS) judge the hosts the Ingresses will have.
+    parsed.services = Object.fromEntries(Object.entries(parsed.services).map(([name, service]) => [name, withDomainHost(name, service, parsed.domain)]));
     problems.push(...secretHandlingProblems(raw, catalogKeys), ...crossFieldProblems(raw, parsed, secretKeys));
     if (problems.length > 0) return { problems: sortProblems(problems) };
     // Every section parsed; the whole schema's own checks (e.g. at least one service) passed above.

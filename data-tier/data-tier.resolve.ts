@@ -26,6 +26,21 @@ export interface DataTierContext {
     readonly monitoring?: DataStoreCommonArgs["monitoring"];
     /** The platform's NetworkPolicies; absent, none (networkPolicy.enabled off). */
     readonly networkPolicy?: DataStoreCommonArgs["networkPolicy"];
+    /** The stack's storageClass, for every claim that sets none of its own; absent, the claims' own. */
+    readonly storageClass?: string;
+}
+
+/** The data's claims on the stack's StorageClass where they set none of their own. */
+function withStorageClassOf<T extends PostgresqlConfig | RedisConfig>(section: T, storageClass: string | undefined): T {
+    if (storageClass === undefined) return section;
+    return { ...section, persistence: { ...section.persistence, storageClass: section.persistence.storageClass ?? storageClass } };
+}
+
+/** PostgreSQL's claims (the data's, the backups') on the stack's StorageClass where they set none of their own. */
+export function postgresqlWithStorageClass(section: PostgresqlConfig, storageClass: string | undefined): PostgresqlConfig {
+    if (storageClass === undefined) return section;
+    const { storage } = section.backup;
+    return { ...withStorageClassOf(section, storageClass), backup: { ...section.backup, storage: { ...storage, storageClass: storage.storageClass ?? storageClass } } };
 }
 
 /** Whether a data store's data is protected: as configured, else on in production only. */
@@ -59,11 +74,12 @@ export function resolvePostgresqlOperations(section: PostgresqlConfig, environme
 
 /** PostgresDatabase's args: the placement, with the Secret keys each synced password goes to, the database and user, the backups and the restore; undefined when postgresql.enabled is false. */
 export function resolvePostgresql(
-    section: PostgresqlConfig,
+    configured: PostgresqlConfig,
     context: DataTierContext,
     alerts?: AlertRuleSettings & { readonly target: DataStoreTarget },
 ): OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> | undefined {
-    if (!section.enabled) return undefined;
+    if (!configured.enabled) return undefined;
+    const section = postgresqlWithStorageClass(configured, context.storageClass);
     const common = { ...commonArgs(section, context, alerts), database: section.auth.database, user: section.auth.username, ...resolvePostgresqlOperations(section, context.environment) };
     const refs = section.auth.remoteRefs;
     const sync = () => must(context.sync, "secrets.store");
@@ -96,8 +112,9 @@ export function resolvePostgresql(
 }
 
 /** RedisCache's args: the placement and where its password comes from; undefined when redis.enabled is false. */
-export function resolveRedis(section: RedisConfig, context: DataTierContext, alerts?: AlertRuleSettings & { readonly target: DataStoreTarget }): OmitDistributive<RedisCacheArgs, DataStoreDeployInputs> | undefined {
-    if (!section.enabled) return undefined;
+export function resolveRedis(configured: RedisConfig, context: DataTierContext, alerts?: AlertRuleSettings & { readonly target: DataStoreTarget }): OmitDistributive<RedisCacheArgs, DataStoreDeployInputs> | undefined {
+    if (!configured.enabled) return undefined;
+    const section = withStorageClassOf(configured, context.storageClass);
     const common = commonArgs(section, context, alerts);
     const synced = section.auth.passwordSource === "external-secrets";
     const remoteRef = () => must(section.auth.remoteRef, "redis.auth.remoteRef");

@@ -256,3 +256,96 @@ describe("optional data stores (postgresql.enabled, redis.enabled, #27 item 2)",
         assert.deepEqual(problemsOf(production({ postgresql: { enabled: false }, redis: { enabled: false } }), () => {}), []);
     });
 });
+
+describe("stack-wide defaults: storageClass and domain (#27 item 3)", () => {
+    const claimsOf = (run: Awaited<ReturnType<typeof runStack>>) => {
+        const charts = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart");
+        const chartClasses = charts.flatMap((c) => [c.inputs.values?.primary?.persistence?.storageClass, c.inputs.values?.readReplicas?.persistence?.storageClass, c.inputs.values?.master?.persistence?.storageClass, c.inputs.values?.replica?.persistence?.storageClass]).filter((v) => v !== undefined);
+        const claims = run.ofType("kubernetes:core/v1:PersistentVolumeClaim").map((c) => c.inputs.spec.storageClassName);
+        return { chartClasses, claims };
+    };
+
+    it("storageClass reaches every claim that sets none: the charts' data and the backup claim", async () => {
+        const run = await runStack("prod", { set: { storageClass: "fast-ssd" } });
+        const { chartClasses, claims } = claimsOf(run);
+        assert.ok(chartClasses.length >= 3, "PostgreSQL primary and replicas, Redis master and replicas");
+        assert.deepEqual([...new Set(chartClasses)], ["fast-ssd"]);
+        assert.deepEqual(claims, ["fast-ssd"], "the backup claim");
+    });
+
+    it("a claim's own storageClass wins over the stack's", async () => {
+        const prod = readStackConfig("prod").values as Values;
+        const postgresql = structuredClone(prod["llm-platform:postgresql"]);
+        postgresql.persistence = { ...postgresql.persistence, storageClass: "io2" };
+        postgresql.backup = { ...postgresql.backup, storage: { ...postgresql.backup?.storage, storageClass: "cold" } };
+        const run = await runStack("prod", { set: { storageClass: "fast-ssd", postgresql } });
+        const values = (store: string) => run.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.includes(store))!.inputs.values;
+        assert.equal(values("postgresql").primary.persistence.storageClass, "io2");
+        assert.equal(values("redis").master.persistence.storageClass, "fast-ssd");
+        assert.deepEqual(claimsOf(run).claims, ["cold"]);
+    });
+
+    it("a storageClass that is no StorageClass name is refused as the API server would", () => {
+        assert.equal(
+            message((v) => { v.storageClass = "Fast_SSD"; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - storageClass: given \"Fast_SSD\"; expected a Kubernetes object name (lowercase DNS subdomain) of at most 253 characters (a-z, 0-9, '-', '.') such as \"gp3\"",
+        );
+    });
+
+    it("domain: an Ingress without hosts is served at <service>.<domain>; one with hosts keeps them", () => {
+        const config = (() => {
+            const values = stagingBase();
+            values.domain = "llm.example.com";
+            values.services.api.ingress = { enabled: true };
+            values.services.web = { image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, ingress: { enabled: true, hosts: [{ host: "www.example.com" }] } };
+            values.services.worker = { image: { repository: "ghcr.io/acme/worker", tag: "1.0.0" } };
+            const result = validateConfig(raw(values));
+            assert.deepEqual(result.problems, []);
+            return result.config!;
+        })();
+        assert.deepEqual(config.services.api.ingress.hosts, [{ host: "api.llm.example.com", paths: [{ path: "/", pathType: "Prefix" }] }]);
+        assert.deepEqual(config.services.web.ingress.hosts.map((h) => h.host), ["www.example.com"]);
+        assert.deepEqual(config.services.worker.ingress.hosts, [], "no Ingress, no host");
+    });
+
+    it("domain reaches the Ingress and the service's URL output", async () => {
+        const services = servicesOf("staging");
+        services.orchestrator.ingress.hosts = [];
+        const run = await runStack("staging", { set: { services, domain: "llm.staging.example.com" } });
+        const spec = run.one("kubernetes:networking.k8s.io/v1:Ingress").inputs.spec;
+        assert.deepEqual([spec.rules[0].host, spec.tls[0].hosts], ["orchestrator.llm.staging.example.com", ["orchestrator.llm.staging.example.com"]]);
+        assert.equal((run.outputs.services as any).orchestrator.url, "https://orchestrator.llm.staging.example.com/");
+    });
+
+    it("a domain is a lowercase DNS subdomain without a wildcard, as the API server checks an Ingress host", () => {
+        const expected = "expected a DNS domain such as \"llm.example.com\": a lowercase DNS subdomain (a-z, 0-9, '-', '.', labels of at most 63 characters starting and ending alphanumeric) of at most 253 characters, without a wildcard";
+        for (const domain of ["*.example.com", "LLM.example.com", "example..com", `${"a".repeat(64)}.com`]) {
+            assert.equal(message((v) => { v.domain = domain; }), `Stack config of "test" has 1 problem:\n  - domain: given ${JSON.stringify(domain)}; ${expected}`);
+        }
+    });
+
+    it("an Ingress without hosts and no domain is refused, naming the domain", () => {
+        assert.equal(
+            message((v) => { v.services.api.ingress = { enabled: true }; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - services.api.ingress.hosts: given []; expected at least one host when ingress.enabled is true (or the stack's domain, which makes it <service>.<domain>)",
+        );
+    });
+
+    it("a derived host longer than 253 characters is refused", () => {
+        const domain = Array.from({ length: 4 }, () => "d".repeat(62)).join(".");
+        assert.deepEqual(problemsOf(stagingBase, (v) => { v.domain = domain; v.services.api.ingress = { enabled: true }; }), [
+            { key: "services.api.ingress.hosts", given: `api.${domain}`, expected: "a host of at most 253 characters: a shorter domain, or a host of its own" },
+        ]);
+    });
+
+    it("a derived host that another service's Ingress already claims is refused", () => {
+        const problems = problemsOf(stagingBase, (v) => {
+            v.domain = "example.com";
+            v.services.api.ingress = { enabled: true };
+            v.services.web = { image: { repository: "ghcr.io/acme/web", tag: "1.0.0" }, ingress: { enabled: true, hosts: [{ host: "api.example.com" }] } };
+        });
+        assert.deepEqual(problems.map((p) => [p.key, p.expected]), [["services.web.ingress.hosts.0.paths.0.path", "a host and path no other Ingress rule of the stack claims: services.api.ingress.hosts.0.paths.0.path already routes api.example.com/"]]);
+    });
+});

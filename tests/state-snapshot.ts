@@ -115,6 +115,12 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
         services.orchestrator.connectsTo = { postgresql: false };
         return runStack("prod", { set: { services, postgresql: { enabled: false } } });
     },
+    /** The stack-wide storageClass on every claim, and the Ingress host from domain (#27). */
+    "prod-storage-class-domain": () => {
+        const services = stackSection("prod", "services");
+        services.orchestrator.ingress.hosts = [];
+        return runStack("prod", { set: { services, storageClass: "fast-ssd", domain: "llm.example.com" } });
+    },
     /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
     "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };
