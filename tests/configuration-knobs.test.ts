@@ -232,6 +232,15 @@ describe("optional data stores (postgresql.enabled, redis.enabled, #27 item 2)",
         assert.deepEqual(run.ofType("kubernetes:batch/v1:CronJob"), [], "no backup");
     });
 
+    it("in a shared namespace, the stack's default-deny selects no Redis release when there is none", async () => {
+        const services = servicesOf("prod");
+        services.orchestrator.connectsTo = { redis: false };
+        const run = await runStack("prod", { set: { services, redis: { enabled: false }, namespace: { name: "shared-team", create: false } } });
+        const deny = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec.podSelector;
+        assert.deepEqual(deny.matchExpressions[1].values, ["llm-platform-prod", "llm-platform-prod-postgresql"]);
+        assert.deepEqual(mentioning(run, /redis/i), []);
+    });
+
     it("a stack with both stores on is as before: both charts, both outputs", async () => {
         const run = await runStack("staging");
         assert.deepEqual(Object.keys(run.outputs.dataStores as object), ["postgresql", "redis"]);
