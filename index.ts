@@ -15,16 +15,16 @@ const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, namespa
 const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", config.monitoringStack);
 const graph = serviceGraph(config.services, config.identity);
 const deployed = { namespace: namespace.name, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
-const database = new PostgresDatabase("postgresql", { ...config.postgresql, ...deployed, clients: graph.clientsOf("postgresql") });
-const cache = new RedisCache("redis", { ...config.redis, ...deployed, clients: graph.clientsOf("redis") });
+const database = config.postgresql && new PostgresDatabase("postgresql", { ...config.postgresql, ...deployed, clients: graph.clientsOf("postgresql") });
+const cache = config.redis && new RedisCache("redis", { ...config.redis, ...deployed, clients: graph.clientsOf("redis") });
 
 const apps = Object.entries(config.applications).map(([name, application]) => ({
     name,
     app: new Application(name, {
         ...application,
         namespace: namespace.name,
-        database: database.endpoint,
-        redis: cache.endpoint,
+        database: database?.endpoint,
+        redis: cache?.endpoint,
         appSecrets: appSecrets.envFor(name),
         peers: graph.peersOf(name),
         monitoringStack: deployed.monitoringStack,
@@ -34,7 +34,7 @@ const apps = Object.entries(config.applications).map(([name, application]) => ({
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...config.dashboards, namespace: namespace.name });
 
 const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, ...apps.map(({ app }) => app)];
-const chartObjects = [database.chartObjects, cache.chartObjects, monitoringStack && monitoringStack.chartObjects];
+const chartObjects = [database?.chartObjects, cache?.chartObjects, monitoringStack && monitoringStack.chartObjects];
 const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
 
 export const namespaceName = namespace.name;
@@ -46,4 +46,4 @@ export const appSecretNames = appSecrets.secretNames;
 export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const secretSource = { source: config.appSecrets.source, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
-export const dataStores = { postgresql: database.connection, redis: cache.connection };
+export const dataStores = { ...(database && { postgresql: database.connection }), ...(cache && { redis: cache.connection }) };

@@ -8,7 +8,7 @@ import type { AlertRuleSettings } from "../observability/observability.args";
 import type { MonitoringConfig } from "../observability/monitoring.schema";
 import type { AppSecretEnv } from "../secrets/secrets.args";
 import type { Environment } from "../validation/primitives";
-import type { ServiceConfig } from "./service.schema";
+import type { DisruptionBudget, ServiceConfig } from "./service.schema";
 import type { VectorDbConfig } from "./settings.schema";
 
 
@@ -24,6 +24,11 @@ export interface ApplicationArgs {
      * escape hatches. Every field is resolved; service.schema.ts documents each and its default.
      */
     readonly service: ServiceConfig;
+    /**
+     * The PodDisruptionBudget's budget (minAvailable or maxUnavailable); undefined creates none.
+     * The resolver derives it from `service.podDisruptionBudget` and autoscaling. @default none
+     */
+    readonly disruptionBudget?: DisruptionBudget;
     /** The environment the service is told it runs in (ENVIRONMENT). */
     readonly environment: Environment;
     /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */

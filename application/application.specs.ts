@@ -7,11 +7,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "../observability/monitoring.schema";
-import type { ServiceConfig } from "./service.schema";
+import type { DisruptionBudget, ServiceConfig } from "./service.schema";
 import type { VectorDbConfig } from "./settings.schema";
 import { imageReference } from "../lib/image";
 import { Labels } from "../lib/labels";
-import { vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
+import { featureEnvName, vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
 import { compact, writableVolumeName } from "../lib/objects";
 import * as k8s from "../platform/k8s";
 import type { CheckTarget } from "./post-deploy-check";
@@ -109,9 +109,15 @@ export function featureSettings(settings: ServiceConfig["settings"], vaultAddres
     if (vault.enabled && vaultAddress !== undefined) {
         data.VAULT_ADDR = vaultAddress;
         if (vault.role !== undefined) data.VAULT_ROLE = vault.role;
-        if (vault.path !== undefined) data.VAULT_PATH = vault.path;
+        // VAULT_SECRET_PATH is the seed application's name for the same path (#27), beside ours.
+        if (vault.path !== undefined) Object.assign(data, { VAULT_PATH: vault.path, VAULT_SECRET_PATH: vault.path });
     }
     return data;
+}
+
+/** The feature flags as FEATURE_<UPPER_SNAKE>=true|false, in the order written. */
+export function featureFlagSettings(features: ServiceConfig["features"]): Record<string, string> {
+    return Object.fromEntries(Object.entries(features).map(([flag, on]) => [featureEnvName(flag), String(on)]));
 }
 
 /** The vector DB's settings under its generic names, and under the provider's own when asked. */
@@ -139,6 +145,8 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         METRICS_PORT: String(service.ports.metrics),
         METRICS_PATH: service.metrics.path,
         WORKFLOW_TIMEOUT_SECONDS: String(service.settings.workflowTimeoutSeconds),
+        // The seed application's name for the same timeout, in seconds (#27): set beside ours, so apps reading either work.
+        WORKFLOW_TIMEOUT: String(service.settings.workflowTimeoutSeconds),
     };
     // Where the preset's writable directories are, for the libraries that honour these variables.
     const writable = new Set(service.securityContext.writablePaths.map((w) => w.path));
@@ -162,7 +170,7 @@ export function configMapData(service: ServiceConfig, context: PlatformContext):
         }
     }
     if (service.connectsTo.vectorDb) Object.assign(data, vectorDbSettings(context.vectorDb));
-    return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...service.env };
+    return { ...data, ...featureSettings(service.settings, context.vaultAddress), ...featureFlagSettings(service.features), ...service.env };
 }
 
 /** The variables a service reads from Secrets: data-store passwords and the application secrets it receives. */
@@ -364,7 +372,7 @@ export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentNam
 }
 
 /** The PodDisruptionBudget spec (policy/v1). */
-export function pdbSpec(pdb: ServiceConfig["podDisruptionBudget"], selector: Labels): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+export function pdbSpec(pdb: DisruptionBudget, selector: Labels): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
     return {
         selector: { matchLabels: selector },
         ...(pdb.minAvailable !== undefined ? { minAvailable: pdb.minAvailable } : { maxUnavailable: pdb.maxUnavailable }),

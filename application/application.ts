@@ -54,7 +54,7 @@ export class Application extends pulumi.ComponentResource {
 
         const { configMap, deployment } = this.workload(scope, context, args);
         const svc = this.exposure(scope);
-        this.scaling(scope);
+        this.scaling(scope, args.disruptionBudget);
         const check = checkIdentity(name, stack);
         if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, selectorLabels(check));
         this.observability(scope, args);
@@ -190,7 +190,7 @@ export class Application extends pulumi.ComponentResource {
     }
 
     /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */
-    private scaling(scope: Scope): void {
+    private scaling(scope: Scope, budget: ApplicationArgs["disruptionBudget"]): void {
         const { name, service } = scope;
         if (service.autoscaling.enabled) {
             // The Deployment's name, not its Output, which would hold the HPA back until the
@@ -200,10 +200,10 @@ export class Application extends pulumi.ComponentResource {
                 spec: hpaSpec(service.autoscaling, scope.objectName),
             }, { parent: this });
         }
-        if (service.podDisruptionBudget.enabled) {
+        if (budget !== undefined) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
                 metadata: this.metadata(scope),
-                spec: pdbSpec(service.podDisruptionBudget, scope.selector),
+                spec: pdbSpec(budget, scope.selector),
             }, { parent: this });
         }
     }

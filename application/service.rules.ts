@@ -7,9 +7,10 @@ import { parseQuantity, podsOf } from "../lib/quantity";
 import { writableVolumeName } from "../lib/objects";
 import { builtinSecretOfEnv } from "../lib/builtin-secrets";
 import { PodSecurityLevel, addableCapabilities } from "../lib/pod-security";
+import { featureEnvName } from "../lib/builtin-secrets";
 import { Problem } from "../validation/problem";
 import type { Environment } from "../validation/primitives";
-import type { ServiceConfig } from "./service.schema";
+import { ServiceConfig, disruptionBudgetOf } from "./service.schema";
 import { mutableImageProblems, plainSecretProblems } from "../validation/common-rules";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
@@ -52,8 +53,8 @@ function pastedSecretProblems(key: string, name: string, value: unknown): Proble
 
 /** A PodDisruptionBudget must let at least one pod go, or it blocks every drain. */
 function disruptionBudgetProblems(key: string, service: ServiceConfig): Problem[] {
-    const pdb = service.podDisruptionBudget;
-    if (!pdb.enabled) return [];
+    const pdb = disruptionBudgetOf(service);
+    if (pdb === undefined) return [];
     const replicas = minimumReplicas(service);
     const from = service.autoscaling.enabled ? `${key}.autoscaling.minReplicas` : `${key}.replicas`;
     if ((pdb.minAvailable === undefined) === (pdb.maxUnavailable === undefined)) {
@@ -111,9 +112,11 @@ function shapeProblems(key: string, service: ServiceConfig, serviceNames: readon
         problems.push({ key: `${key}.strategy`, given: strategy, expected: "maxSurge or maxUnavailable above 0, or no rollout can make progress" });
     }
     if (service.ingress.enabled && service.ingress.hosts.length === 0) {
-        problems.push({ key: `${key}.ingress.hosts`, given: [], expected: "at least one host when ingress.enabled is true" });
+        problems.push({ key: `${key}.ingress.hosts`, given: [], expected: "at least one host when ingress.enabled is true (or the stack's domain, which makes it <service>.<domain>)" });
     }
     const others = serviceNames.filter((n) => `services.${n}` !== key);
+    const host = service.ingress.enabled ? service.ingress.hosts.find((h) => h.host.length > 253) : undefined;
+    if (host !== undefined) problems.push({ key: `${key}.ingress.hosts`, given: host.host, expected: "a host of at most 253 characters: a shorter domain, or a host of its own" });
     for (const target of service.connectsTo.services.filter((t) => !others.includes(t))) {
         problems.push({ key: `${key}.connectsTo.services`, given: target, expected: `another service of this stack (${others.join(", ") || "none"})` });
     }
@@ -175,6 +178,7 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...probeProblems(key, service),
         ...exposureProblems(key, service),
         ...serviceAccountProblems(key, service.serviceAccount),
+        ...featureFlagProblems(key, service),
     ];
 }
 
@@ -282,6 +286,41 @@ export function featureProblems(key: string, settings: ServiceConfig["settings"]
         problems.push({ key: `${key}.settings.vault.enabled`, given: true, expected: "false, unless secrets.store.provider is \"vault\" (its server is VAULT_ADDR)" });
     }
     return problems;
+}
+
+/**
+ * Feature flags whose variables would be one (two names folding to the same FEATURE_ name), or
+ * one the service's own `env` sets: the ConfigMap has one key per variable, so one of the two
+ * would be silently lost. (No variable the program sets starts with FEATURE_, which
+ * tests/configuration-knobs.test.ts holds programEnvNames to; a secret entry's variable is
+ * checked against the flags in secrets.rules.ts.)
+ */
+export function featureFlagProblems(key: string, service: Pick<ServiceConfig, "features" | "env">): Problem[] {
+    const problems: Problem[] = [];
+    const claimed = new Map<string, string>();
+    for (const flag of Object.keys(service.features)) {
+        const variable = featureEnvName(flag);
+        const first = claimed.get(variable);
+        if (first !== undefined) {
+            problems.push({ key: `${key}.features.${flag}`, given: flag, expected: `a flag whose variable no other flag has: ${key}.features.${first} is already ${variable}` });
+        } else if (variable in service.env) {
+            problems.push({ key: `${key}.features.${flag}`, given: flag, expected: `a flag whose variable ${key}.env doesn't set too: both write ${variable}` });
+        }
+        claimed.set(variable, first ?? flag);
+    }
+    return problems;
+}
+
+/** Services that connect to a data store the stack turned off (`postgresql.enabled` / `redis.enabled` false). */
+export function disabledStoreProblems(services: Readonly<Record<string, ServiceConfig>>, enabled: Readonly<Record<"postgresql" | "redis", boolean>>): Problem[] {
+    return Object.entries(services).flatMap(([name, service]) =>
+        (["postgresql", "redis"] as const)
+            .filter((store) => !enabled[store] && service.connectsTo[store])
+            .map((store) => ({
+                key: `services.${name}.connectsTo.${store}`,
+                given: true,
+                expected: `false, because ${store}.enabled is false: the stack has no ${store === "postgresql" ? "PostgreSQL" : "Redis"} to connect to (connectsTo.${store} is true unless set)`,
+            })));
 }
 
 /** Two services whose objects (fullnameOverride) or pods' name label (nameOverride) would be one. */

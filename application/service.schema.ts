@@ -3,7 +3,7 @@
  * sub-object a schema of its own. Every object is strict, so a misspelt key is an error.
  */
 import { z } from "../validation/zod";
-import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, rawObject, url } from "../validation/primitives";
+import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
 
 
@@ -178,7 +178,11 @@ const autoscalingSchema = z
 /** `services.<name>.podDisruptionBudget`: a PodDisruptionBudget: minAvailable or maxUnavailable. */
 const podDisruptionBudgetSchema = z
     .strictObject({
-        enabled: z.boolean().default(false),
+        /**
+         * Unset: on when autoscaling is (as the seed charts did with their HPA), then with
+         * maxUnavailable: 1 unless minAvailable or maxUnavailable is given; false: none, even then.
+         */
+        enabled: z.boolean().optional(),
         minAvailable: intOrPercent.optional(),
         maxUnavailable: intOrPercent.optional(),
     })
@@ -260,6 +264,7 @@ const appSettingsSchema = z
         /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
         logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
         logFormat: z.enum(["json", "text"]).default("json"),
+        /** WORKFLOW_TIMEOUT_SECONDS and WORKFLOW_TIMEOUT (the seed app's name), both in seconds. */
         workflowTimeoutSeconds: positiveInt.default(300),
         /** Request rate limiting in the application (RATE_LIMIT_*). */
         rateLimiting: z.strictObject({ enabled: z.boolean().default(false), requestsPerMinute: positiveInt.default(60) }).prefault({}),
@@ -267,10 +272,13 @@ const appSettingsSchema = z
         tracing: z
             .strictObject({ enabled: z.boolean().default(false), otlpEndpoint: url("http://otel-collector.observability:4317").optional(), sampleRatio: z.number().min(0).max(1).default(1) })
             .prefault({}),
-        /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH. */
+        /** For apps that read Vault themselves (needs secrets.store.provider vault): VAULT_ADDR, VAULT_ROLE, VAULT_PATH and VAULT_SECRET_PATH (the seed app's name). */
         vault: z.strictObject({ enabled: z.boolean().default(false), role: z.string().min(1).optional(), path: z.string().min(1).optional() }).prefault({}),
     })
     .prefault({});
+
+/** A feature flag's name: letters, digits, '-' and '_', starting with a letter (FEATURE_ and the name fit a ConfigMap key). */
+const featureFlagName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,99}$/, { error: "a flag name such as \"rateLimiting\": letters, digits, '-' and '_', starting with a letter, at most 100 characters" });
 
 /** What this service talks to: decides its env, default secrets, init checks and egress rules. */
 const connectsToSchema = z
@@ -319,6 +327,17 @@ const migrationSchema = z
     })
     .prefault({});
 
+/**
+ * The seed chart's (LLM Orchestrator's) sizes, `services.<name>.profile`: each is the stack file's
+ * keys it stands for, merged under what the service sets (which wins key by key) before defaults.
+ * Medium and large autoscale; their replica count is the one used if autoscaling is turned off.
+ */
+export const serviceProfiles = {
+    small: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } }, replicas: 1, autoscaling: { enabled: false } },
+    medium: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } }, replicas: 3, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10 } },
+    large: { resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }, replicas: 5, autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20 } },
+} as const satisfies Record<ProfileName, object>;
+
 /** Who the service is: its names and its component. */
 const identityKeys = {
     /** app.kubernetes.io/name of its objects and pods (the charts' nameOverride); unset, the service's name. */
@@ -327,6 +346,8 @@ const identityKeys = {
     fullnameOverride: kubernetesName("dns1035Label", "llm-orchestrator").optional(),
     /** app.kubernetes.io/component, e.g. "api" or "frontend". */
     component: dnsLabel("api").default("api"),
+    /** A size (serviceProfiles): its resources, replicas and autoscaling under the service's own keys. Unset: none. */
+    profile: profileName.optional(),
 };
 
 /** What runs: the image, its security, its ports and probes, its resources. */
@@ -374,6 +395,11 @@ const applicationKeys = {
      * (a frontend) receives none.
      */
     secrets: z.array(z.string().min(1)).optional(),
+    /**
+     * Feature flags by name (the seed's compression, rateLimiting, metrics, tracing are examples):
+     * each is FEATURE_<UPPER_SNAKE>=true|false in the ConfigMap, so a change rolls the pods.
+     */
+    features: z.record(featureFlagName, z.boolean()).default({}),
     /** What this service talks to: decides its env, default secrets, init checks and egress rules. */
     connectsTo: connectsToSchema,
     /** An init container that waits until PostgreSQL and Redis accept connections. */
@@ -413,3 +439,29 @@ export const serviceName = kubernetesName("dns1035Label", "orchestrator");
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MigrationConfig = ServiceConfig["migration"];
+
+/**
+ * The service with its default Ingress host: with ingress.enabled, no hosts of its own and the
+ * stack's `domain` set, "<service>.<domain>" at "/" (Prefix); otherwise as configured.
+ */
+export function withDomainHost(name: string, service: ServiceConfig, domain: string | undefined): ServiceConfig {
+    const { ingress } = service;
+    if (domain === undefined || !ingress.enabled || ingress.hosts.length > 0) return service;
+    return { ...service, ingress: { ...ingress, hosts: [{ host: `${name}.${domain}`, paths: [{ path: "/", pathType: "Prefix" }] }] } };
+}
+
+/** The budget a service's PodDisruptionBudget has. */
+export type DisruptionBudget = Pick<ServiceConfig["podDisruptionBudget"], "minAvailable" | "maxUnavailable">;
+
+/**
+ * The service's PodDisruptionBudget, or undefined for none: as configured when `enabled` is true,
+ * and when it is unset but autoscaling is on (then maxUnavailable: 1 if no budget is given);
+ * none when `enabled` is false, or unset without autoscaling.
+ */
+export function disruptionBudgetOf(service: Pick<ServiceConfig, "podDisruptionBudget" | "autoscaling">): DisruptionBudget | undefined {
+    const { enabled, minAvailable, maxUnavailable } = service.podDisruptionBudget;
+    if (!(enabled ?? service.autoscaling.enabled)) return undefined;
+    if (enabled === undefined && minAvailable === undefined && maxUnavailable === undefined) return { maxUnavailable: 1 };
+    return { minAvailable, maxUnavailable };
+}
+

@@ -12,7 +12,7 @@ import type { ApplicationArgs, ApplicationDeployInputs } from "../application/ap
 import { resolveApplications } from "../application/application.resolve";
 import type { ServiceConfig } from "../application/service.schema";
 import type { DataStoreDeployInputs, PostgresDatabaseArgs, RedisCacheArgs } from "../data-tier/data-tier.args";
-import { dataSafety, resolvePostgresql, resolveRedis } from "../data-tier/data-tier.resolve";
+import { resolvePostgresql, resolveRedis, storeHoldsProtectedData } from "../data-tier/data-tier.resolve";
 import type { DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
 import { resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
 import type { DestroyGuardArgs, PlatformNamespaceArgs } from "../platform/platform.args";
@@ -29,8 +29,10 @@ export interface PlatformConfig {
     /** The secret manager's store; absent, the stack syncs nothing. */
     readonly secretStore?: Omit<SecretStoreArgs, "namespace">;
     readonly appSecrets: Omit<AppSecretsArgs, "namespace" | "secretStore">;
-    readonly postgresql: OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs>;
-    readonly redis: OmitDistributive<RedisCacheArgs, DataStoreDeployInputs>;
+    /** PostgreSQL; absent with postgresql.enabled false. */
+    readonly postgresql?: OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs>;
+    /** Redis; absent with redis.enabled false. */
+    readonly redis?: OmitDistributive<RedisCacheArgs, DataStoreDeployInputs>;
     /** The services' sections, which the service graph (who calls whom) is derived from. */
     readonly services: Readonly<Record<string, ServiceConfig>>;
     /** Each service's Application, by name. */
@@ -78,11 +80,12 @@ export function resolveConfig(
         environment: config.environment,
         identity,
         clusterDomain: config.clusterDomain,
+        storageClass: config.storageClass,
         sync,
         monitoring: config.monitoring.enabled ? config.monitoring : undefined,
         networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,
     };
-    const dataProtected = dataSafety(config.environment, config.postgresql) || dataSafety(config.environment, config.redis);
+    const dataProtected = storeHoldsProtectedData(config.environment, config.postgresql) || storeHoldsProtectedData(config.environment, config.redis);
     return {
         identity,
         namespace: resolveNamespace(config, identity),

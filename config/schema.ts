@@ -9,7 +9,7 @@
 import { z } from "../validation/zod";
 import { postgresqlSchema, redisSchema } from "../data-tier/data-tier.schema";
 import { secretsSchema } from "../secrets/secrets.schema";
-import { hostName, environmentSchema, imageRegistry } from "../validation/primitives";
+import { dnsDomain, hostName, environmentSchema, imageRegistry, objectName } from "../validation/primitives";
 import { namespaceSchema } from "../platform/namespace.schema";
 import { networkPolicySchema } from "../network/network.schema";
 import { monitoringSchema } from "../observability/monitoring.schema";
@@ -33,6 +33,16 @@ export const configSchema = z.strictObject({
     secrets: secretsSchema.prefault({}),
     /** Every image the stack runs, from this registry (a mirror): the services', their helpers', the data tier's. */
     images: z.strictObject({ registry: imageRegistry.optional() }).prefault({}),
+    /**
+     * The StorageClass of every claim the program or its charts create (PostgreSQL's and Redis's
+     * data, the backup claim) that sets none of its own. Unset: each claim's own, else the cluster's default.
+     */
+    storageClass: objectName("gp3").optional(),
+    /**
+     * The stack's DNS domain: a service with ingress.enabled and no hosts is served at
+     * "<service>.<domain>" (a Gateway API route will default the same way). Unset: hosts are required.
+     */
+    domain: dnsDomain.optional(),
     /** The cluster's DNS domain (kubelet --cluster-domain), in every in-cluster host name the program writes. */
     clusterDomain: hostName.default("cluster.local"),
 });

@@ -7,11 +7,13 @@ import { builtinSecrets } from "../lib/builtin-secrets";
 import { postgresqlProblems, redisProblems } from "../data-tier/data-tier.rules";
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "../platform/names.rules";
 import { Problem, RawConfig, closeMatch, described, problemsOf, sortProblems } from "../validation/problem";
-import { featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
+import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
-import { ServiceConfig, serviceName, serviceSchema } from "../application/service.schema";
+import { ServiceConfig, serviceName, serviceProfiles, serviceSchema, withDomainHost } from "../application/service.schema";
+import { postgresqlProfiles, redisProfiles } from "../data-tier/data-tier.schema";
+import { withProfile } from "../lib/objects";
 import { ValidatedConfig, configSchema } from "./schema";
 import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog";
 import { secretsProblems } from "../secrets/secrets.rules";
@@ -87,13 +89,16 @@ function parseServices(value: unknown): { services: Record<string, ServiceConfig
     for (const [name, service] of entries) {
         const validName = serviceName.safeParse(name);
         if (!validName.success) problems.push({ key: `services.${name}`, given: name, expected: validName.error.issues[0].message });
-        const parsed = parsedWith(serviceSchema, service, ["services", name]);
+        const parsed = parsedWith(serviceSchema, withProfile(serviceProfiles, service), ["services", name]);
         problems.push(...parsed.problems);
         if (parsed.data && validName.success) services[name] = parsed.data;
     }
     const serviceNames = entries.map(([name]) => name).filter((name) => serviceName.safeParse(name).success);
     return { services, serviceNames, complete: Object.keys(services).length === entries.length, problems };
 }
+
+/** The sections whose `profile` stands for values of their own keys, applied before their defaults. */
+const sectionProfiles: Partial<Record<string, Readonly<Record<string, object>>>> = { postgresql: postgresqlProfiles, redis: redisProfiles };
 
 /** Parses every section on its own: the problems of all of them, and the sections that parsed. */
 function parseConfig(plain: Record<string, unknown>): { parsed: ParsedConfig; problems: Problem[] } {
@@ -105,7 +110,8 @@ function parseConfig(plain: Record<string, unknown>): { parsed: ParsedConfig; pr
     const parsed: ParsedConfig = { services, serviceNames, servicesComplete: complete };
     for (const [key, schema] of Object.entries(shape)) {
         if (key === "services") continue;
-        const section = parsedWith(schema as z.ZodType, plain[key], [key]);
+        const profiles = sectionProfiles[key];
+        const section = parsedWith(schema as z.ZodType, profiles ? withProfile(profiles, plain[key]) : plain[key], [key]);
         problems.push(...section.problems);
         if (section.data !== undefined) (parsed as Record<string, unknown>)[key] = section.data;
     }
@@ -138,7 +144,7 @@ function platformServiceProblems(config: ParsedConfig): Problem[] {
 function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { secrets, llm, vectorDb, postgresql, redis } = config;
     if (!(secrets && llm && vectorDb && postgresql && redis)) return [];
-    const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.auth.passwordSource === "external-secrets");
+    const synced = (["postgresql", "redis"] as const).filter((store) => config[store]!.enabled && config[store]!.auth.passwordSource === "external-secrets");
     return secretsProblems({
         secrets,
         enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
@@ -175,8 +181,9 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...ingressConflictProblems(services),
         ...checkNameProblems(services),
         ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring)] : []),
-        ...(config.postgresql ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
-        ...(config.redis ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
+        ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
+        ...(config.redis?.enabled ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
+        ...disabledStoreProblems(services, { postgresql: config.postgresql?.enabled ?? true, redis: config.redis?.enabled ?? true }),
         ...(config.namespace ? namespaceNameProblems(raw, config.namespace) : []),
         ...plainSettingProblems(config),
         ...platformServiceProblems(config),
@@ -200,6 +207,8 @@ export function validateConfig(raw: RawConfig): { config: ValidatedConfig; probl
     const secretKeys = catalogKeys ?? builtinSecrets.map((b) => b.name);
     const plain = Object.fromEntries(Object.entries(raw.values).filter(([key]) => !secretKeys.includes(key) && !raw.secretKeys.has(key)));
     const { parsed, problems } = parseConfig(plain);
+    // The rules (one host per Ingress of the stack, TLS) judge the hosts the Ingresses will have.
+    parsed.services = Object.fromEntries(Object.entries(parsed.services).map(([name, service]) => [name, withDomainHost(name, service, parsed.domain)]));
     problems.push(...secretHandlingProblems(raw, catalogKeys), ...namespaceTypoProblems(raw), ...crossFieldProblems(raw, parsed, secretKeys));
     if (problems.length > 0) return { problems: sortProblems(problems) };
     // Every section parsed; the whole schema's own checks (e.g. at least one service) passed above.

@@ -26,11 +26,31 @@ export interface DataTierContext {
     readonly monitoring?: DataStoreCommonArgs["monitoring"];
     /** The platform's NetworkPolicies; absent, none (networkPolicy.enabled off). */
     readonly networkPolicy?: DataStoreCommonArgs["networkPolicy"];
+    /** The stack's storageClass, for every claim that sets none of its own; absent, the claims' own. */
+    readonly storageClass?: string;
+}
+
+/** The data's claims on the stack's StorageClass where they set none of their own. */
+function withStorageClassOf<T extends PostgresqlConfig | RedisConfig>(section: T, storageClass: string | undefined): T {
+    if (storageClass === undefined) return section;
+    return { ...section, persistence: { ...section.persistence, storageClass: section.persistence.storageClass ?? storageClass } };
+}
+
+/** PostgreSQL's claims (the data's, the backups') on the stack's StorageClass where they set none of their own. */
+export function postgresqlWithStorageClass(section: PostgresqlConfig, storageClass: string | undefined): PostgresqlConfig {
+    if (storageClass === undefined) return section;
+    const { storage } = section.backup;
+    return { ...withStorageClassOf(section, storageClass), backup: { ...section.backup, storage: { ...storage, storageClass: storage.storageClass ?? storageClass } } };
 }
 
 /** Whether a data store's data is protected: as configured, else on in production only. */
 export function dataSafety(environment: Environment, section: { protect?: boolean }): boolean {
     return section.protect ?? environment === "production";
+}
+
+/** Whether a store that exists protects data: a disabled store (enabled: false) holds none. */
+export function storeHoldsProtectedData(environment: Environment, section: { enabled: boolean; protect?: boolean }): boolean {
+    return section.enabled && dataSafety(environment, section);
 }
 
 /** What both stores' args hold beside their placement. */
@@ -52,12 +72,14 @@ export function resolvePostgresqlOperations(section: PostgresqlConfig, environme
     };
 }
 
-/** PostgresDatabase's args: the placement, with the Secret keys each synced password goes to, the database and user, the backups and the restore. */
+/** PostgresDatabase's args: the placement, with the Secret keys each synced password goes to, the database and user, the backups and the restore; undefined when postgresql.enabled is false. */
 export function resolvePostgresql(
-    section: PostgresqlConfig,
+    configured: PostgresqlConfig,
     context: DataTierContext,
     alerts?: AlertRuleSettings & { readonly target: DataStoreTarget },
-): OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> {
+): OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> | undefined {
+    if (!configured.enabled) return undefined;
+    const section = postgresqlWithStorageClass(configured, context.storageClass);
     const common = { ...commonArgs(section, context, alerts), database: section.auth.database, user: section.auth.username, ...resolvePostgresqlOperations(section, context.environment) };
     const refs = section.auth.remoteRefs;
     const sync = () => must(context.sync, "secrets.store");
@@ -89,8 +111,10 @@ export function resolvePostgresql(
     return { ...inCluster, credentials: { source: "external-secrets", sync: sync(), remoteRefs } };
 }
 
-/** RedisCache's args: the placement and where its password comes from. */
-export function resolveRedis(section: RedisConfig, context: DataTierContext, alerts?: AlertRuleSettings & { readonly target: DataStoreTarget }): OmitDistributive<RedisCacheArgs, DataStoreDeployInputs> {
+/** RedisCache's args: the placement and where its password comes from; undefined when redis.enabled is false. */
+export function resolveRedis(configured: RedisConfig, context: DataTierContext, alerts?: AlertRuleSettings & { readonly target: DataStoreTarget }): OmitDistributive<RedisCacheArgs, DataStoreDeployInputs> | undefined {
+    if (!configured.enabled) return undefined;
+    const section = withStorageClassOf(configured, context.storageClass);
     const common = commonArgs(section, context, alerts);
     const synced = section.auth.passwordSource === "external-secrets";
     const remoteRef = () => must(section.auth.remoteRef, "redis.auth.remoteRef");

@@ -35,6 +35,9 @@ function modeProblems(store: "postgresql" | "redis", section: PostgresqlConfig |
     const problems: Problem[] = [];
     const { external } = section;
     if (section.mode === "external") {
+        if (section.profile !== undefined) {
+            problems.push({ key: `${store}.profile`, given: section.profile, expected: `nothing, because ${store}.mode is "external": a profile sizes the in-cluster pods, and there are none` });
+        }
         if (external.host === undefined) {
             problems.push({ key: `${store}.external.host`, given: undefined, expected: `a host name, because ${store}.mode is "external"` });
         }

@@ -12,7 +12,7 @@ import { legacyImage, postgresqlChart, redisChart } from "../lib/bitnami-charts"
 import { RegistryImage } from "../lib/image";
 import { postgresMemoryPattern, redisMemoryPattern } from "../lib/memory-units";
 import { postgresSecretKeys, redisSecretKey } from "../lib/bitnami-charts";
-import { byteQuantity, cidr, cpuQuantity, cronSchedule, hostName, imageDigest, imageReferenceString, imageRegistry, imageTag, nonNegativeInt, objectName, port, repositoryPath, secretDataKey } from "../validation/primitives";
+import { byteQuantity, cidr, cpuQuantity, cronSchedule, hostName, imageDigest, imageReferenceString, imageRegistry, imageTag, nonNegativeInt, objectName, port, profileName, ProfileName, repositoryPath, secretDataKey } from "../validation/primitives";
 import { remoteRefSchema } from "../secrets/secrets.schema";
 import { chartSchema } from "../validation/primitives";
 
@@ -133,8 +133,12 @@ const restoreSchema = z.strictObject({
 });
 
 const common = {
+    /** Off: the stack has no such store (no chart, Secret, password, env, egress, backup, alert, dashboard row, output); no service may connect to it. */
+    enabled: z.boolean().default(true),
     /** "in-cluster" installs the Bitnami chart; "external" connects to a service that exists. */
     mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
+    /** A size (postgresqlProfiles, redisProfiles): the in-cluster pods' resources under the section's own keys. Unset: none. */
+    profile: profileName.optional(),
     /**
      * Data safety: Pulumi `protect` and retainOnDelete on what holds or unlocks data (the password
      * Secret, the generated passwords, PostgreSQL's StatefulSets and any claim or Secret the chart
@@ -147,6 +151,27 @@ const common = {
     /** Names of existing docker-registry Secrets for the images (global.imagePullSecrets). */
     imagePullSecrets: z.array(existingObjectName).default([]),
 };
+
+/** Requests and limits; limits are 1.5 times the requests, as in Bitnami's common resourcesPreset. */
+const sized = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
+
+/**
+ * The data stores' sizes, `postgresql.profile` / `redis.profile`: the resources of the primary
+ * (master) and of the replicas, merged under what the section sets (which wins key by key) before
+ * defaults. After Bitnami's resourcesPreset sizes: PostgreSQL small, medium and large are the
+ * presets of those names; Redis, whose working set is a cache, is a size smaller below large.
+ */
+export const postgresqlProfiles = {
+    small: { primary: { resources: sized("500m", "512Mi", "750m", "768Mi") }, readReplicas: { resources: sized("500m", "512Mi", "750m", "768Mi") } },
+    medium: { primary: { resources: sized("500m", "1Gi", "750m", "1536Mi") }, readReplicas: { resources: sized("500m", "1Gi", "750m", "1536Mi") } },
+    large: { primary: { resources: sized("1", "2Gi", "1500m", "3Gi") }, readReplicas: { resources: sized("1", "2Gi", "1500m", "3Gi") } },
+} as const satisfies Record<ProfileName, object>;
+
+export const redisProfiles = {
+    small: { master: { resources: sized("250m", "256Mi", "375m", "384Mi") }, replica: { resources: sized("250m", "256Mi", "375m", "384Mi") } },
+    medium: { master: { resources: sized("500m", "512Mi", "750m", "768Mi") }, replica: { resources: sized("500m", "512Mi", "750m", "768Mi") } },
+    large: { master: { resources: sized("1", "2Gi", "1500m", "3Gi") }, replica: { resources: sized("1", "2Gi", "1500m", "3Gi") } },
+} as const satisfies Record<ProfileName, object>;
 
 /** A PostgreSQL extension's name, e.g. "vector", "pg_trgm", "uuid-ossp". */
 const extensionName = z.string().regex(/^[a-z_][a-z0-9_-]{0,62}$/, { error: "an extension name such as \"vector\" or \"pg_trgm\" (a-z, 0-9, _, -)" });

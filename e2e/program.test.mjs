@@ -23,12 +23,38 @@ import { parse as parseYaml } from "yaml";
 
 import { missingForCharts, renderCharts } from "./charts.mjs";
 import { Steps, Workspace, deleteNamespace, exists, kubectl, kubectlJson, missingForProgram, projectRoot, rolloutStatus, run } from "./lib.mjs";
-import { PROJECT, deepMerge, stackOverrides } from "./stack-overrides.mjs";
+import { PROJECT, deepMerge, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
 
 const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(Boolean);
 // Example stack files (examples/<name>.yaml) whose objects part 1 applies too, as the stack their name says.
 const EXAMPLES = (process.env.E2E_EXAMPLES ?? "backend-frontend").split(",").filter(Boolean);
+// Variations of the stacks (stack-overrides.mjs stackVariants) whose objects part 1 applies too.
+const VARIANTS = (process.env.E2E_VARIANTS ?? Object.keys(stackVariants).join(",")).split(",").filter(Boolean);
 const FIXTURES = path.join(projectRoot, "e2e", "fixtures");
+
+/** What each variant must show in the objects the API server holds, beyond what every stack must. */
+const variantChecks = {
+    "staging-no-redis": {
+        title: "nothing of Redis exists: no chart object, Secret, variable, wait or egress names it",
+        check: (items) => {
+            const live = items.map((o) => kubectlJson(["get", o.kind, o.metadata.name, ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : [])]));
+            assert.deepEqual(live.filter((o) => /redis/i.test(JSON.stringify(o.spec ?? o.data ?? o))).map((o) => `${o.kind}/${o.metadata.name}`), []);
+            assert.ok(live.some((o) => o.kind === "StatefulSet" && /postgresql/.test(o.metadata.name)), "PostgreSQL is still there");
+        },
+    },
+    "staging-profile": {
+        title: "the Deployment and HPA the API server holds carry the medium profile's values, not its name",
+        check: (items) => {
+            const deployment = items.find((o) => o.kind === "Deployment" && o.metadata.name === "orchestrator");
+            const live = kubectlJson(["get", "deployment", deployment.metadata.name, "-n", deployment.metadata.namespace]);
+            const container = live.spec.template.spec.containers.find((c) => c.name === "orchestrator") ?? live.spec.template.spec.containers[0];
+            assert.deepEqual(container.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } });
+            const hpa = kubectlJson(["get", "hpa", "-n", deployment.metadata.namespace]).items[0];
+            assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [2, 10]);
+            assert.ok(!JSON.stringify(live).includes("medium"), "the profile's name is in no object");
+        },
+    },
+};
 
 /** What a platform team installs before the program (README "Prerequisites"), as the e2e's cluster gets it. */
 function installPrerequisites() {
@@ -158,6 +184,12 @@ describe("the program's objects on the real API server", { concurrency: false },
 
     const targets = [
         ...STACKS.map((stack) => ({ title: stack, stack, render: () => render(stack) })),
+        ...VARIANTS.map((name) => ({
+            title: `${stackVariants[name]?.stack} variant ${name}`,
+            stack: stackVariants[name]?.stack,
+            variant: variantChecks[name],
+            render: () => render(stackVariants[name].stack, variantOverrides(name)),
+        })),
         ...EXAMPLES.map((name) => {
             const file = path.join(projectRoot, "examples", `${name}.yaml`);
             return { title: `examples/${name}.yaml`, stack: name, example: true, render: () => render(file, stackOverrides(name, file)) };
@@ -249,6 +281,10 @@ describe("the program's objects on the real API server", { concurrency: false },
                     kubectl(["wait", "--for=condition=Complete", `job/${o.metadata.name}`, "-n", o.metadata.namespace, "--timeout=120s"]);
                 }
             }));
+
+            if (target.variant) {
+                it(target.variant.title, steps.needs(["apply"], "variant", () => target.variant.check(items)));
+            }
 
             if (target.example) {
                 it("Pod Security \"restricted\" is enforced in its namespace, admitted every pod of the stack, and refuses a root pod there", steps.needs(["apply"], "pod security", () => {

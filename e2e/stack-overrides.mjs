@@ -65,6 +65,44 @@ export function stackOverrides(stack, file = path.join(projectRoot, `Pulumi.${st
     return { set, secrets };
 }
 
+/**
+ * Variations of a stack that part 1 applies too (E2E_VARIANTS), each on top of its stack's
+ * overrides: the branches a stack file alone doesn't reach (#27). `edit(set, get)` returns the
+ * top-level keys that replace the stack's; `set` holds the overrides so far, `get` reads the
+ * stack file's value of a key.
+ */
+export const stackVariants = {
+    /** No Redis: redis.enabled false, the service connecting to PostgreSQL only. */
+    "staging-no-redis": {
+        stack: "staging",
+        edit: (set, get) => ({ redis: { enabled: false }, services: deepMerge(get("services"), { orchestrator: { connectsTo: { redis: false } } }) }),
+    },
+    /** A service sized by its profile (medium: 500m / 1Gi requests, 1 / 2Gi limits, autoscaling 2-10) instead of its own keys. */
+    "staging-profile": {
+        stack: "staging",
+        edit: (set, get) => {
+            const services = structuredClone(get("services"));
+            delete services.orchestrator.resources;
+            delete services.orchestrator.autoscaling;
+            services.orchestrator.profile = "medium";
+            return { services };
+        },
+    },
+};
+
+/** The overrides of a variant (stackVariants): its stack's, with the variant's keys in place of theirs. */
+export function variantOverrides(name) {
+    const variant = stackVariants[name];
+    if (variant === undefined) throw new Error(`no e2e variant ${name} (${Object.keys(stackVariants).join(", ")})`);
+    const file = path.join(projectRoot, `Pulumi.${variant.stack}.yaml`);
+    const cfg = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}).config ?? {};
+    const get = (k) => cfg[`${PROJECT}:${k}`];
+    const overrides = stackOverrides(variant.stack, file);
+    // Each key the edit returns replaces the stack's: a key the variant deletes (a service's own resources) must stay deleted.
+    for (const [key, value] of Object.entries(variant.edit(overrides.set, get))) overrides.set[key] = value;
+    return overrides;
+}
+
 export function deepMerge(base, over) {
     if (!isObject(base) || !isObject(over)) return over;
     const out = { ...base };

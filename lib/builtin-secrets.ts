@@ -51,6 +51,14 @@ export function defaultSecretEnv(name: string): string {
 }
 
 /**
+ * The variable a feature flag (`services.<name>.features`) reaches the pods as: "rateLimiting",
+ * "rate-limiting" and "rate_limiting" are all FEATURE_RATE_LIMITING, "HTTPCache" FEATURE_HTTP_CACHE.
+ */
+export function featureEnvName(flag: string): string {
+    return `FEATURE_${flag.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").replace(/-/g, "_").toUpperCase()}`;
+}
+
+/**
  * The entry's key in the Secret the program writes or ESO syncs: "jwtSecret" is "jwt-secret".
  * Distinct names give distinct keys (a name holds no "-").
  */
@@ -72,9 +80,9 @@ export type VectorDbType = keyof typeof vectorDbProviderEnv;
  * silently hide the other. (tests/application-specs.test.ts checks the application's env against it.)
  */
 export const programEnvNames: readonly string[] = [
-    "ENVIRONMENT", "LOG_LEVEL", "LOG_FORMAT", "HTTP_PORT", "METRICS_ENABLED", "METRICS_PORT", "METRICS_PATH", "WORKFLOW_TIMEOUT_SECONDS", "TMPDIR", "XDG_CACHE_HOME",
+    "ENVIRONMENT", "LOG_LEVEL", "LOG_FORMAT", "HTTP_PORT", "METRICS_ENABLED", "METRICS_PORT", "METRICS_PATH", "WORKFLOW_TIMEOUT_SECONDS", "WORKFLOW_TIMEOUT", "TMPDIR", "XDG_CACHE_HOME",
     "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "DATABASE_READ_HOST", "DATABASE_PASSWORD", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD",
     "LLM_PROVIDERS", ...llmProviders.map((p) => `${p.toUpperCase()}_DEFAULT_MODEL`),
     "VECTOR_DB_TYPE", "VECTOR_DB_URL", "VECTOR_DB_INDEX", ...Object.values(vectorDbProviderEnv).flatMap((names) => Object.values(names)),
-    "RATE_LIMIT_ENABLED", "RATE_LIMIT_REQUESTS_PER_MINUTE", "TRACING_ENABLED", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "VAULT_ADDR", "VAULT_ROLE", "VAULT_PATH",
+    "RATE_LIMIT_ENABLED", "RATE_LIMIT_REQUESTS_PER_MINUTE", "TRACING_ENABLED", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "VAULT_ADDR", "VAULT_ROLE", "VAULT_PATH", "VAULT_SECRET_PATH",
 ];

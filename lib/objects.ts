@@ -23,3 +23,27 @@ export function must<T>(value: T | undefined, what: string): T {
     if (value === undefined) throw new Error(`internal error: ${what} passed validation without a value`);
     return value;
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * `over` deep-merged onto `base`: objects merge key by key, anything else in `over` (a string, a
+ * number, a list, null) replaces what `base` has there; what `over` leaves out, `base` gives.
+ */
+export function mergedUnder(base: unknown, over: unknown): unknown {
+    if (over === undefined) return structuredClone(base);
+    if (!isPlainObject(base) || !isPlainObject(over)) return over;
+    const keys = [...new Set([...Object.keys(base), ...Object.keys(over)])];
+    return Object.fromEntries(keys.map((key) => [key, mergedUnder(base[key], over[key])]));
+}
+
+/**
+ * A raw config section with its named profile's values under it, before the schema's defaults:
+ * what the section sets itself wins key by key, since after defaults "set" could not be told from
+ * "defaulted". A section without a known `profile` is returned as it is (an unknown name is the
+ * schema's to report).
+ */
+export function withProfile(profiles: Readonly<Record<string, object>>, raw: unknown): unknown {
+    if (!isPlainObject(raw) || typeof raw.profile !== "string" || !Object.hasOwn(profiles, raw.profile)) return raw;
+    return mergedUnder(profiles[raw.profile], raw);
+}

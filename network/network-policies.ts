@@ -338,8 +338,8 @@ export function acmeSolverPolicySpec(ingressController: PeerSelector): NetworkPo
  * The pods of one stack: its part-of label and its instance, or one of its data stores' releases
  * (the charts label their pods with the release as instance).
  */
-export function stackPodSelector(stack: { readonly instance: string; readonly partOf: string }): k8s.types.input.meta.v1.LabelSelector {
-    const instances = [stack.instance, releaseNames(stack.instance, "postgresql").release, releaseNames(stack.instance, "redis").release];
+export function stackPodSelector(stack: { readonly instance: string; readonly partOf: string; readonly dataStores?: readonly DataStoreKind[] }): k8s.types.input.meta.v1.LabelSelector {
+    const instances = [stack.instance, ...(stack.dataStores ?? ["postgresql", "redis"]).map((store) => releaseNames(stack.instance, store).release)];
     return {
         matchExpressions: [
             { key: "app.kubernetes.io/part-of", operator: "In", values: [stack.partOf] },
@@ -354,6 +354,8 @@ export interface NamespacePolicyInputs {
     readonly created: boolean;
     readonly instance: string;
     readonly partOf: string;
+    /** The data stores the stack has, whose release pods its default-deny selects in a shared namespace; unset, both. */
+    readonly dataStores?: readonly DataStoreKind[];
     /** Admit this peer to cert-manager's HTTP-01 solver pods; unset, no solver policy. */
     readonly acmeSolverIngressFrom?: PeerSelector;
 }

@@ -6,7 +6,7 @@ import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSet
 import { releaseNames } from "../lib/bitnami-charts";
 import type { StackIdentity } from "../lib/labels";
 import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
-import type { ServiceConfig } from "../application/service.schema";
+import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema";
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
@@ -17,8 +17,8 @@ export interface ObservedConfig {
     readonly environment: Environment;
     readonly monitoring: MonitoringConfig;
     readonly services: Readonly<Record<string, ServiceConfig>>;
-    readonly postgresql: Pick<PostgresqlConfig, "mode" | "architecture">;
-    readonly redis: Pick<RedisConfig, "mode" | "architecture">;
+    readonly postgresql: Pick<PostgresqlConfig, "enabled" | "mode" | "architecture">;
+    readonly redis: Pick<RedisConfig, "enabled" | "mode" | "architecture">;
 }
 
 /** The alerts of a stack, per subject. */
@@ -53,12 +53,12 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
                 namespace,
                 name,
                 http: config.monitoring.httpMetrics,
-                has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: s.podDisruptionBudget.enabled, postDeployCheck: s.postDeployCheck.enabled },
+                has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: disruptionBudgetOf(s) !== undefined, postDeployCheck: s.postDeployCheck.enabled },
             },
         ]),
     );
     const store = (kind: "postgresql" | "redis"): DataStoreTarget | undefined =>
-        config[kind].mode === "in-cluster" ? { namespace, release: releaseNames(instance, kind).release, replication: config[kind].architecture === "replication" } : undefined;
+        config[kind].enabled && config[kind].mode === "in-cluster" ? { namespace, release: releaseNames(instance, kind).release, replication: config[kind].architecture === "replication" } : undefined;
     return { services, postgresql: store("postgresql"), redis: store("redis") };
 }
 

@@ -32,7 +32,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
         }
 
         if (args.defaultDeny ?? false) {
-            const policies = namespacePolicies({ created: create, instance: args.instance, partOf: args.partOf, acmeSolverIngressFrom: args.acmeSolverIngressFrom });
+            const policies = namespacePolicies({ created: create, instance: args.instance, partOf: args.partOf, dataStores: args.dataStores, acmeSolverIngressFrom: args.acmeSolverIngressFrom });
             for (const policy of policies) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-${policy.suffix}`, {
                     metadata: { name: policy.name, namespace: this.name, labels },

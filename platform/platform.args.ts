@@ -1,5 +1,6 @@
 /** The platform's contract: what PlatformNamespace and DestroyGuard take. */
 import type * as pulumi from "@pulumi/pulumi";
+import type { DataStoreKind } from "../lib/bitnami-charts";
 import type { Labels } from "../lib/labels";
 import type { PeerSelector } from "../network/network.args";
 
@@ -22,6 +23,11 @@ export interface PlatformNamespaceArgs {
     readonly partOf: string;
     /** app.kubernetes.io/instance of the stack's pods: selects them, and names its policies, in a shared namespace. */
     readonly instance: string;
+    /**
+     * The data stores the stack has (postgresql, redis): in a shared namespace, the default-deny
+     * selects their releases' pods beside the stack's. @default both
+     */
+    readonly dataStores?: readonly DataStoreKind[];
     /**
      * With the default-deny, admit this peer (the ingress controller) to cert-manager's ACME
      * HTTP-01 solver pods on the solver port. @default no solver policy

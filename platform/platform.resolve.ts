@@ -37,7 +37,7 @@ export function namespaceName(namespace: NamespaceConfig, identity: StackIdentit
 
 /** PlatformNamespace's args. */
 export function resolveNamespace(
-    config: { readonly namespace: NamespaceConfig } & Parameters<typeof needsAcmeHttp01Solver>[0],
+    config: { readonly namespace: NamespaceConfig; readonly postgresql: { readonly enabled: boolean }; readonly redis: { readonly enabled: boolean } } & Parameters<typeof needsAcmeHttp01Solver>[0],
     identity: StackIdentity,
 ): PlatformNamespaceArgs {
     const { namespace, networkPolicy } = config;
@@ -48,6 +48,7 @@ export function resolveNamespace(
         labels: namespaceLabels(namespace),
         annotations: namespace.annotations,
         defaultDeny: networkPolicy.enabled,
+        dataStores: (["postgresql", "redis"] as const).filter((store) => config[store].enabled),
         acmeSolverIngressFrom: needsAcmeHttp01Solver(config) ? networkPolicy.ingressController : undefined,
     };
 }

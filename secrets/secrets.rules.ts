@@ -3,7 +3,7 @@
  * receiver, a store exists where something syncs from it, and no variable is set twice.
  */
 import { plainSecretProblems } from "../validation/common-rules";
-import { programEnvNames } from "../lib/builtin-secrets";
+import { featureEnvName, programEnvNames } from "../lib/builtin-secrets";
 import { type Problem, described, looksSecret, shapeOf } from "../validation/problem";
 import { type CatalogContext, type EntryNeed, type SecretEntry, type SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog";
 import { storeProviders, SecretsConfig, StoreConfig } from "./secrets.schema";
@@ -13,7 +13,7 @@ import { storeProviders, SecretsConfig, StoreConfig } from "./secrets.schema";
 export interface SecretsRuleInput extends Omit<CatalogContext, "services"> {
     readonly secrets: SecretsConfig;
     /** The services that parsed, with what else sets their variables. */
-    readonly services: Readonly<Record<string, SecretReceiver & { readonly env: Readonly<Record<string, string>>; readonly extraEnv: readonly { readonly name: string; readonly value?: string }[] }>>;
+    readonly services: Readonly<Record<string, SecretReceiver & { readonly env: Readonly<Record<string, string>>; readonly features: Readonly<Record<string, boolean>>; readonly extraEnv: readonly { readonly name: string; readonly value?: string }[] }>>;
     /**
      * Whether every service parsed. While one didn't, what it needs is unknown, so no entry is
      * reported as something nothing would use (its problems are reported at the service).
@@ -189,7 +189,9 @@ function serviceEnvProblems(service: string, receiver: SecretsRuleInput["service
     received.forEach((entry, i) => {
         const first = received.findIndex((e) => e.env === entry.env);
         if (first !== i) problems.push({ key, given, expected: `entries whose variables differ: ${received[first].name} and ${entry.name} both set ${entry.env}` });
-        const other = entry.env in receiver.env ? "env" : receiver.extraEnv.some((e) => e.name === entry.env) ? "extraEnv" : undefined;
+        const other = entry.env in receiver.env ? "env"
+            : Object.keys(receiver.features).some((flag) => featureEnvName(flag) === entry.env) ? "features"
+                : receiver.extraEnv.some((e) => e.name === entry.env) ? "extraEnv" : undefined;
         // A secret pasted there is reported where it is (the service's rules), as the one mistake.
         const pasted = plainSecretProblems("", entry.env, receiver.env[entry.env] ?? receiver.extraEnv.find((e) => e.name === entry.env)?.value).length > 0;
         if (other !== undefined && !pasted) problems.push({ key, given, expected: `entries whose variables the service doesn't set otherwise: ${entry.name} sets ${entry.env}, which services.${service}.${other} sets too` });

@@ -152,6 +152,7 @@ describe("settings and secrets", () => {
             METRICS_PORT: "9090",
             METRICS_PATH: "/metrics",
             WORKFLOW_TIMEOUT_SECONDS: "300",
+            WORKFLOW_TIMEOUT: "300",
             TMPDIR: "/tmp",
             XDG_CACHE_HOME: "/cache",
             DATABASE_HOST: "pg.ns.svc.cluster.local",
@@ -167,6 +168,11 @@ describe("settings and secrets", () => {
             VECTOR_DB_INDEX: "docs",
             FEATURE_FLAGS: "a,b",
         });
+    });
+
+    it("the seed application's WORKFLOW_TIMEOUT comes beside WORKFLOW_TIMEOUT_SECONDS, in seconds (#27)", () => {
+        const data = configMapData(service({ settings: { workflowTimeoutSeconds: 900 } }), context());
+        assert.deepEqual([data.WORKFLOW_TIMEOUT_SECONDS, data.WORKFLOW_TIMEOUT], ["900", "900"]);
     });
 
     it("with read replicas, DATABASE_READ_HOST names their host; without, it is absent", () => {

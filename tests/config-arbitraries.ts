@@ -113,6 +113,9 @@ function serviceArbitrary(serviceName: string, index: number, ownSecrets: readon
             memory: fc.constantFrom(["128Mi", "256Mi"], ["512Mi", "1Gi"], ["1G", "2G"]),
             maxSurge: fc.constantFrom<number | string>(1, "25%", "100%"),
             env: fc.dictionary(envName, envValue, { maxKeys: 3 }),
+            // The seed's flags, in either spelling: FEATURE_* names no generated env variable has (at most 9 characters).
+            features: fc.uniqueArray(fc.constantFrom("compression", "rateLimiting", "metrics", "tracing", "semantic-cache"), { maxLength: 3 }).chain((names) =>
+                fc.tuple(...names.map(() => fc.boolean())).map((on) => Object.fromEntries(names.map((n, i) => [n, on[i]])))),
             nodeSelector: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
             ingress: fc.boolean(),
             grace: fc.integer({ min: 10, max: 60 }),
@@ -137,6 +140,7 @@ function serviceArbitrary(serviceName: string, index: number, ownSecrets: readon
             resources: { requests: { cpu: s.cpu[0], memory: s.memory[0] }, limits: { cpu: s.cpu[1], memory: s.memory[1] } },
             strategy: { maxSurge: s.maxSurge, maxUnavailable: 0 },
             env: s.env,
+            ...(Object.keys(s.features).length > 0 ? { features: s.features } : {}),
             scheduling: { nodeSelector: s.nodeSelector, podAntiAffinity: "none" },
             terminationGracePeriodSeconds: s.grace,
             preStopSleepSeconds: s.preStop,

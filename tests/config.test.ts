@@ -60,7 +60,7 @@ describe("config: schema", () => {
             {
                 key: "replicas",
                 given: described("a number"),
-                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, clusterDomain",
+                expected: "no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, clusterDomain",
             },
         ]);
     });
@@ -193,7 +193,7 @@ describe("config: cross-field rules", () => {
 
     it("an enabled Ingress needs a host", () => {
         assert.deepEqual(problems((v) => (v.services.api.ingress = { enabled: true })), [
-            { key: "services.api.ingress.hosts", given: [], expected: "at least one host when ingress.enabled is true" },
+            { key: "services.api.ingress.hosts", given: [], expected: "at least one host when ingress.enabled is true (or the stack's domain, which makes it <service>.<domain>)" },
         ]);
     });
 
@@ -280,7 +280,7 @@ describe("config: a bad stack config fails before any resource is registered", (
             assert.equal(
                 error.message,
                 `Stack config of "${stack}" has 2 problems:\n` +
-                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, clusterDomain\n" +
+                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, clusterDomain\n" +
                     '  - networkPolicy.enabled: given "yes"; expected a boolean',
             );
             assert.deepEqual(resources, []);

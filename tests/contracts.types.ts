@@ -25,8 +25,8 @@ export function wiringWithMistakes(config: PlatformConfig, namespace: pulumi.Out
     // @ts-expect-error a deploy-time field left out (namespace) is refused
     new AppSecrets("app-secrets", { ...config.appSecrets, secretStore: undefined });
     // @ts-expect-error an optional arg misspelt (secretStor) is refused: it would silently be undefined
-    new RedisCache("redis", { ...config.redis, namespace, clients: [], secretStor: undefined });
-    new PostgresDatabase("postgresql", { ...config.postgresql, namespace, clients: [], secretStore: undefined, monitoringStack: undefined });
+    new RedisCache("redis", { ...config.redis!, namespace, clients: [], secretStor: undefined });
+    new PostgresDatabase("postgresql", { ...config.postgresql!, namespace, clients: [], secretStore: undefined, monitoringStack: undefined });
     const application = config.applications.orchestrator;
     // @ts-expect-error a misspelt optional deploy-time field (redsi for redis) is refused: the service would run without its Redis
     new Application("orchestrator", { ...application, namespace, redsi: undefined });
@@ -36,7 +36,7 @@ export function wiringWithMistakes(config: PlatformConfig, namespace: pulumi.Out
 
 export function resolversReturnTheArgs(section: PostgresqlConfig): void {
     const context = { environment: "production" as const, identity: { instance: "i", partOf: "p" }, clusterDomain: "cluster.local" };
-    const resolved: OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> = resolvePostgresql(section, context);
+    const resolved: OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> = resolvePostgresql(section, context)!;
     // @ts-expect-error a field the args don't have (the old mirror type's `settings` at the top level) is refused
     const mirror: OmitDistributive<PostgresDatabaseArgs, DataStoreDeployInputs> = { ...resolved, settingz: section };
     // @ts-expect-error a resolved application with a field the args renamed (vaultAdress) is refused

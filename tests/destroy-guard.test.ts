@@ -37,6 +37,23 @@ describe("destroy guard", () => {
         assert.ok(guard.options.dependsOn.some((urn) => urn.includes("helm.sh/v4:Chart")), "the charts are guarded");
     });
 
+    it("prod without the data stores (enabled: false, #27): nothing holds data, so the guard stays, unprotected", async () => {
+        const services = structuredClone(readStackConfig("prod").values["llm-platform:services"] as Record<string, any>);
+        services.orchestrator.connectsTo = { postgresql: false, redis: false };
+        const run = await runStack("prod", { set: { services, postgresql: { enabled: false }, redis: { enabled: false } } });
+        const [guard] = guardOf(run.resources);
+        assert.ok(guard, "no destroy guard in prod");
+        assert.equal(guard.options.protect, false);
+        assert.deepEqual(run.resources.filter((r) => r.options.protect).map((r) => `${r.type} ${r.name}`), []);
+    });
+
+    it("prod with only Redis disabled: PostgreSQL still holds data, so the guard is protected", async () => {
+        const services = structuredClone(readStackConfig("prod").values["llm-platform:services"] as Record<string, any>);
+        services.orchestrator.connectsTo = { redis: false };
+        const run = await runStack("prod", { set: { services, redis: { enabled: false } } });
+        assert.equal(guardOf(run.resources)[0].options.protect, true);
+    });
+
     it("prod with data safety off for both stores: the guard stays, unprotected, so `pulumi up` then `pulumi destroy` tears down", async () => {
         const one = await runStack("prod", { set: { redis: prodSection("redis", false) } });
         assert.equal(guardOf(one.resources)[0].options.protect, true, "still protected while PostgreSQL is");

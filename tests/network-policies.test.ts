@@ -157,6 +157,11 @@ describe("network policies: the namespace", () => {
         assert.notEqual(other[0].name, deny.name);
     });
 
+    it("a shared namespace's deny selects only the data stores the stack has (redis.enabled false: no Redis release, #27)", () => {
+        const [deny] = namespacePolicies({ created: false, ...stack, dataStores: ["postgresql"] });
+        assert.deepEqual((deny.spec.podSelector as any).matchExpressions[1].values, ["llm-platform-prod", "llm-platform-prod-postgresql"]);
+    });
+
     it("with an ACME issuer, the solver pods admit the ingress controller on the solver port, and nothing else", () => {
         const [, solver] = namespacePolicies({ created: true, ...stack, acmeSolverIngressFrom: policy.ingressController });
         assert.equal(solver.name, "llm-platform-prod-acme-http01-solver");

@@ -194,6 +194,16 @@ describe("secret catalog: every mistake, named", () => {
         );
     });
 
+    it("a variable a feature flag of the service sets (#27)", () => {
+        assert.equal(
+            message((v) => {
+                v.secrets.entries = { jwtSecret: { env: "FEATURE_AUTH" } };
+                v.services.backend.features = { auth: true };
+            }),
+            lines('services.backend.secrets: given ["anthropicApiKey","jwtSecret"]; expected entries whose variables the service doesn\'t set otherwise: jwtSecret sets FEATURE_AUTH, which services.backend.features sets too'),
+        );
+    });
+
     it("a variable the service sets otherwise, in its env or extraEnv; by default too", () => {
         assert.equal(
             message((v) => {
@@ -322,7 +332,7 @@ describe("secret catalog: every mistake, named", () => {
             lines(
                 // jwtSecret is no config key of the catalog any more: its entry reads "services".
                 "jwtSecret: given a secret value; expected a plain value: secrets belong only in the secret catalog's config keys (anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey; secrets.entries declares more), each set with pulumi config set --secret",
-                'secrets.entries.jwtSecret.configKey: given "services"; expected a stack secret config key that is no section of the stack config (environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, clusterDomain)',
+                'secrets.entries.jwtSecret.configKey: given "services"; expected a stack secret config key that is no section of the stack config (environment, namespace, networkPolicy, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, clusterDomain)',
             ),
         );
     });

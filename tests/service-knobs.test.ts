@@ -291,6 +291,7 @@ describe("application settings: log levels, feature flags, provider vector DB na
         const reader = service({ settings: { vault: { enabled: true, role: "app", path: "secret/data/app" } } });
         const data = configMapData(reader, { ...context, vaultAddress: "https://vault.example.com:8200" });
         assert.deepEqual([data.VAULT_ADDR, data.VAULT_ROLE, data.VAULT_PATH], ["https://vault.example.com:8200", "app", "secret/data/app"]);
+        assert.equal(data.VAULT_SECRET_PATH, "secret/data/app", "the seed application's name for the path, beside VAULT_PATH");
         const spec = networkPolicySpec(reader, networkPolicySchema.parse({}), { selector, vectorDb: context.vectorDb, calls: [], calledBy: [], monitoringEnabled: false, vaultAddress: "https://vault.example.com:8200" });
         assert.ok((spec.egress as any[]).some((rule: any) => rule.to === undefined && rule.ports?.[0]?.port === 8200));
     });

@@ -88,6 +88,39 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
             },
             secrets: { appSecretKey: fakeSecretValue("appSecretKey"), jwtSecret: fakeSecretValue("jwtSecret") },
         }),
+    /** Autoscaling without a budget configured: the PDB of maxUnavailable 1 that comes with it (#27). */
+    "dev-autoscaling-default-budget": () => {
+        const services = stackSection("dev", "services");
+        services.orchestrator.autoscaling = { enabled: true, minReplicas: 2, maxReplicas: 4 };
+        return runStack("dev", { set: { services } });
+    },
+    /** Profiles (#27): the service large with its own memory limit, PostgreSQL medium, Redis small; the objects show the resolved values. */
+    "staging-profiles": () => {
+        const services = stackSection("staging", "services");
+        delete services.orchestrator.resources;
+        delete services.orchestrator.autoscaling;
+        services.orchestrator.profile = "large";
+        services.orchestrator.resources = { limits: { memory: "8Gi" } };
+        return runStack("staging", { set: { services, postgresql: { ...stackSection("staging", "postgresql"), profile: "medium" }, redis: { ...stackSection("staging", "redis"), profile: "small" } } });
+    },
+    /** No Redis (#27): redis.enabled false, the service connecting to PostgreSQL only. */
+    "staging-no-redis": () => {
+        const services = stackSection("staging", "services");
+        services.orchestrator.connectsTo = { redis: false };
+        return runStack("staging", { set: { services, redis: { enabled: false } } });
+    },
+    /** No PostgreSQL (#27): postgresql.enabled false in production, so no backup, alert or dashboard row of it either. */
+    "prod-no-postgresql": () => {
+        const services = stackSection("prod", "services");
+        services.orchestrator.connectsTo = { postgresql: false };
+        return runStack("prod", { set: { services, postgresql: { enabled: false } } });
+    },
+    /** The stack-wide storageClass on every claim, and the Ingress host from domain (#27). */
+    "prod-storage-class-domain": () => {
+        const services = stackSection("prod", "services");
+        services.orchestrator.ingress.hosts = [];
+        return runStack("prod", { set: { services, storageClass: "fast-ssd", domain: "llm.example.com" } });
+    },
     /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
     "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };

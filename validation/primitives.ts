@@ -238,6 +238,16 @@ export const portNameOrNumber = z.union([
 export const nodePort = z.number().refine((v) => Number.isInteger(v) && v >= 30000 && v <= 32767, { error: "a node port from 30000 to 32767 (the API server's default --service-node-port-range)" });
 
 /** An environment variable name in UPPER_SNAKE_CASE. */
+/** A DNS domain the stack's hosts are made under: a lowercase DNS-1123 subdomain, as the API server checks an Ingress host, without a wildcard. */
+export const dnsDomain = z.string().refine((v) => isName("dns1123Subdomain", v) && v.split(".").every((label) => label.length <= 63), {
+    error: "a DNS domain such as \"llm.example.com\": a lowercase DNS subdomain (a-z, 0-9, '-', '.', labels of at most 63 characters starting and ending alphanumeric) of at most 253 characters, without a wildcard",
+});
+
+/** The sizes a service or a data store can take (`profile`), each section's own values. */
+export const profileNames = ["small", "medium", "large"] as const;
+export type ProfileName = (typeof profileNames)[number];
+export const profileName = z.enum(profileNames);
+
 export const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });
 
 /** An HTTP header name (an RFC 7230 token). */
