@@ -103,7 +103,7 @@ const backupSchema = z
             .strictObject({
                 size: byteQuantity.default("20Gi"),
                 /** Its StorageClass; unset, the cluster's default. */
-                storageClass: z.string().min(1).optional(),
+                storageClass: objectName("gp3").optional(),
             })
             .prefault({}),
         /** A container that copies each new dump elsewhere (object storage), after the dump. */
