@@ -16,25 +16,6 @@ const argsName = "[.]args[.]ts$";
 /** Modules that are not the program: cycles are refused there too, the layer rules are not theirs. */
 const outsideProgram = "^(tests|e2e|bench|deployments|scripts)/";
 
-// ---- TEMPORARY exceptions for today's tree (issue 24). Delete each when its cause is gone:
-// tests/architecture.test.ts fails while an exception excuses nothing, so none can go stale.
-
-/** Import cycles, each excused only while ALL its modules are the ones listed: a new cycle through one is refused. */
-const knownCycles = [
-    // The restricted security contexts live in the application's specs: post-deploy-check.ts takes
-    // them, application.specs.ts takes CheckTarget back.
-    ["application/application[.]specs[.]ts", "application/post-deploy-check[.]ts"],
-    // The catalog's entries are typed by the secrets schema, which validates against the catalog.
-    ["secrets/secret-catalog[.]ts", "secrets/secrets[.]schema[.]ts"],
-    // config/schema.ts (still serviceSchema's home) composes the data tier's and monitoring's schemas,
-    // whose rules take application/service.rules.ts, which types itself from config/schema.ts.
-    ["config/schema[.]ts", "data-tier/data-tier[.]schema[.]ts", "application/service[.]rules[.]ts", "observability/monitoring[.]schema[.]ts"],
-];
-/** The front door's files still being split into each concern's *.schema.ts / *.args.ts: `import type` of them is excused, values are not. */
-const frontDoorTypeImports = ["^config/schema[.]ts$", "^config/resolve[.]ts$"];
-/** Config-side modules not yet named so (a rename to *.schema.ts, or a move to lib/, ends it). */
-const unnamedConfigSide = ["^secrets/secret-catalog[.]ts$"];
-
 // ---- The rules.
 
 const noCircular = {
@@ -48,20 +29,13 @@ const frontDoor = {
     comment: "config/ is the front door, for index.ts (and tests, e2e, bench, deployments): a concern imports the concern's own *.schema.ts, *.rules.ts, *.resolve.ts or *.args.ts instead.",
     from: { pathNot: ["^index[.]ts$", "^config/", outsideProgram] },
 };
-const exactly = (paths) => `^(${paths.join("|")})$`;
+const configSide = ["^validation/", "^config/", `^${concern}/.*${configSideName}`];
+const deploySide = { path: `^${concern}/`, pathNot: [configSideName, argsName] };
 
-/**
- * The rule set with the temporary exceptions given: lint runs `build(exceptions)`, and
- * tests/architecture.test.ts `build(none)` to prove each exception still excuses a violation.
- * @returns {import("dependency-cruiser").IConfiguration}
- */
-function build({ knownCycles, frontDoorTypeImports, unnamedConfigSide }) {
-    const configSide = ["^validation/", "^config/", `^${concern}/.*${configSideName}`, ...unnamedConfigSide];
-    const deploySide = { path: `^${concern}/`, pathNot: [configSideName, argsName, ...unnamedConfigSide] };
-    return {
+/** @type {import("dependency-cruiser").IConfiguration} */
+module.exports = {
         forbidden: [
-            { ...noCircular, from: knownCycles.length ? { pathNot: exactly(knownCycles.flat()) } : {}, to: { circular: true } },
-            ...knownCycles.map((cycle) => ({ ...noCircular, from: { path: exactly(cycle) }, to: { circular: true, viaSomeNot: exactly(cycle) } })),
+            { ...noCircular, from: {}, to: { circular: true } },
             {
                 name: "lib-is-the-leaf",
                 severity: "error",
@@ -118,8 +92,7 @@ function build({ knownCycles, frontDoorTypeImports, unnamedConfigSide }) {
                 from: { pathNot: outsideProgram },
                 to: { path: "^index[.]ts$" },
             },
-            { ...frontDoor, to: { path: "^config/", ...(frontDoorTypeImports.length ? { pathNot: frontDoorTypeImports } : {}) } },
-            ...(frontDoorTypeImports.length ? [{ ...frontDoor, to: { path: frontDoorTypeImports, dependencyTypesNot: ["type-only"] } }] : []),
+            { ...frontDoor, to: { path: "^config/" } },
         ],
         options: {
             // `import type` counts: a type-only cycle is one value import away from a half-initialised module.
@@ -129,11 +102,4 @@ function build({ knownCycles, frontDoorTypeImports, unnamedConfigSide }) {
             exclude: { path: ["^bin/", "^[.]tmp-"] },
             moduleSystems: ["es6", "cjs"],
         },
-    };
-}
-
-const exceptions = { knownCycles, frontDoorTypeImports, unnamedConfigSide };
-module.exports = build(exceptions);
-// For tests/architecture.test.ts; not enumerable, since dependency-cruiser's schema allows no other key.
-Object.defineProperty(module.exports, "build", { value: build, enumerable: false });
-Object.defineProperty(module.exports, "exceptions", { value: exceptions, enumerable: false });
+};

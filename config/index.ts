@@ -5,7 +5,7 @@
  * resolved values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog";
+import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog.resolve";
 import { ConfigError } from "../validation/problem";
 import { readEngineConfig } from "./engine";
 import { PlatformConfig, resolveConfig } from "./resolve";

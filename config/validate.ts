@@ -15,7 +15,7 @@ import { ServiceConfig, serviceName, serviceProfiles, serviceSchema, withDomainH
 import { postgresqlProfiles, redisProfiles } from "../data-tier/data-tier.schema";
 import { withProfile } from "../lib/objects";
 import { ValidatedConfig, configSchema } from "./schema";
-import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog";
+import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog.resolve";
 import { secretsProblems } from "../secrets/secrets.rules";
 
 /**

@@ -8,7 +8,8 @@ import { PinnedChart, ReleaseNames } from "../lib/bitnami-charts";
 import { RegistryImage } from "../lib/image";
 import { Labels } from "../lib/labels";
 import { AlertRule, chartRules } from "../observability/alerts.specs";
-import { ChartSourceSpec, ResourcesSpec, PersistenceSpec, ScrapeSettings } from "./data-tier.args";
+import { ChartSourceSpec } from "../platform/platform.args";
+import { ResourcesSpec, PersistenceSpec, ScrapeSettings } from "./data-tier.args";
 
 /** An image block of the chart's values. */
 export function imageValues(image: RegistryImage): { registry: string; repository: string; tag: string; digest: string } {

@@ -8,7 +8,7 @@ import * as random from "@pulumi/random";
 import { DataStoreKind, ReleaseNames, releaseNames } from "../lib/bitnami-charts";
 import { Labels, standardLabels } from "../lib/labels";
 import { ChartAlerts, chartLocation } from "./chart-values";
-import { ChartSourceSpec } from "./data-tier.args";
+import { ChartSourceSpec } from "../platform/platform.args";
 import { ChartWithObjects, chartWithObjects } from "../platform/chart-objects";
 import { dataStoreAlertRules } from "../observability/alerts.specs";
 import { externalSecret } from "../secrets/external-secrets";

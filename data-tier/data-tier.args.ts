@@ -6,8 +6,8 @@ import type { RegistryImage } from "../lib/image";
 import type { Labels } from "../lib/labels";
 import type { KubernetesApi, PeerSelector } from "../network/network.args";
 import type { AlertRuleSettings } from "../observability/observability.args";
-import type { RemoteRef, SecretSync } from "../secrets/secrets.args";
-
+import type { ChartSourceSpec } from "../platform/platform.args";
+import type { RemoteRef, SecretKeyRef, SecretSync } from "../secrets/secrets.args";
 
 /** Where a data store's passwords come from. */
 export type DataStoreCredentials =
@@ -200,19 +200,6 @@ export interface RedisTuning {
     readonly extra: Readonly<Record<string, string>>;
 }
 
-
-/** Where a chart comes from (the resolved `chart` block of a data-tier config section). */
-export interface ChartSourceSpec {
-    /** An OCI registry path (oci://…) or a Helm repository URL (https://…) that holds the chart. */
-    readonly repository: string;
-    /** The chart's name in that repository. */
-    readonly name: string;
-    /** The chart version. Ignored when `path` is set. */
-    readonly version: string;
-    /** A local chart directory or .tgz; when set, it is used instead of the repository. */
-    readonly path?: string;
-}
-
 /** CPU and memory for one container, as the stack config gives them. */
 export interface ResourcesSpec {
     readonly requests: { readonly cpu: string; readonly memory: string };
@@ -234,15 +221,6 @@ export interface ScrapeSettings {
     readonly interval: string;
     /** Scrape timeout, e.g. "10s". @default the Prometheus default */
     readonly scrapeTimeout?: string;
-}
-
-
-/** A key of a Kubernetes Secret, referenced by name so the value never leaves the Secret. */
-export interface SecretKeyRef {
-    /** The Secret's name (in the workload's namespace). */
-    readonly name: pulumi.Input<string>;
-    /** The key inside the Secret. */
-    readonly key: string;
 }
 
 /**

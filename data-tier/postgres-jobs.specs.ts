@@ -12,7 +12,7 @@ import { Labels, WorkloadIdentity } from "../lib/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../application/security-context.specs";
 import { ResourcesSpec } from "./data-tier.args";
 import * as k8s from "../platform/k8s";
-import { SecretKeyRef } from "./data-tier.args";
+import { SecretKeyRef } from "../secrets/secrets.args";
 import { PostgresBackupSpec } from "./data-tier.args";
 
 /** The jobs' one writable directory (their root filesystem is read-only). */

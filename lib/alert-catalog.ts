@@ -4,7 +4,7 @@
  * defaults per environment, its severity, its annotations, what to do when it fires, and the two
  * cases of its rule unit test (input series for which it fires, and series for which it stays
  * quiet). Everything else is derived from this list: the config keys that override an alert
- * (config/), the PrometheusRule of each service and the data stores' chart rules (components/),
+ * (the config side), the PrometheusRule of each service and the data stores' chart rules (the deploy side),
  * the promtool rule tests and the alert table of docs/observability.md (tests/).
  *
  * Expressions aggregate to the labels the annotations name (`by (namespace, pod)` and so on), so

@@ -2,7 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertSettings, DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import type { Labels } from "../lib/labels";
-import type { ChartSourceSpec } from "../data-tier/data-tier.args";
+import type { ChartSourceSpec } from "../platform/platform.args";
 
 
 /** How a stack's alerts are labelled and linked, and each alert's settings. */

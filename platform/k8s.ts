@@ -2,7 +2,8 @@
  * The Kubernetes API groups the components use, each imported on its own. `@pulumi/kubernetes`'s
  * index loads all of its API groups (~120 modules, ~70 ms of every start of the program;
  * docs/performance.md); these load ~40. Components write `k8s.core.v1.Namespace` as before, and
- * lint refuses an import of the package's index in components/.
+ * lint refuses a value import of the package's index anywhere in the program
+ * (scripts/codemod-k8s-imports.mjs rewrites one).
  */
 export * as apiextensions from "@pulumi/kubernetes/apiextensions";
 export * as apps from "@pulumi/kubernetes/apps";

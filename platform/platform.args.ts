@@ -1,9 +1,8 @@
-/** The platform's contract: what PlatformNamespace and DestroyGuard take. */
+/** The platform's contract: what PlatformNamespace and DestroyGuard take, and where a chart comes from. */
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataStoreKind } from "../lib/bitnami-charts";
 import type { Labels } from "../lib/labels";
 import type { PeerSelector } from "../network/network.args";
-
 
 export interface PlatformNamespaceArgs {
     /** The namespace's name. */
@@ -57,4 +56,18 @@ export interface DestroyGuardArgs {
     readonly chartObjects: readonly (pulumi.Output<string[]> | undefined)[];
     /** Protect the guard: a destroy then fails before it deletes anything. */
     readonly protect: boolean;
+}
+
+
+
+/** Where a chart comes from (the resolved `chart` block of a data-tier config section). */
+export interface ChartSourceSpec {
+    /** An OCI registry path (oci://…) or a Helm repository URL (https://…) that holds the chart. */
+    readonly repository: string;
+    /** The chart's name in that repository. */
+    readonly name: string;
+    /** The chart version. Ignored when `path` is set. */
+    readonly version: string;
+    /** A local chart directory or .tgz; when set, it is used instead of the repository. */
+    readonly path?: string;
 }

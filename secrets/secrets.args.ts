@@ -1,9 +1,5 @@
 /** The secrets' contract: what AppSecrets and SecretStore take, and the variables a service receives. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { SecretKeyRef } from "../data-tier/data-tier.args";
-
-
-
 
 /** Which store an ExternalSecret reads from. */
 export interface StoreRef {
@@ -140,4 +136,14 @@ export interface SecretEnv {
 export interface AppSecretEnv extends SecretEnv {
     /** The entry's name, e.g. "vectorDbApiKey". */
     entry: string;
+}
+
+
+
+/** A key of a Kubernetes Secret, referenced by name so the value never leaves the Secret. */
+export interface SecretKeyRef {
+    /** The Secret's name (in the workload's namespace). */
+    readonly name: pulumi.Input<string>;
+    /** The key inside the Secret. */
+    readonly key: string;
 }

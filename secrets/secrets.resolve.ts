@@ -11,7 +11,7 @@ import { must } from "../lib/objects";
 import type { LlmConfig, VectorDbConfig } from "../application/settings.schema";
 import type { ServiceConfig } from "../application/service.schema";
 import type { AppSecretEntry, AppSecretSource, AppSecretsArgs, SecretStoreArgs, SecretSync, StoreProviderSpec } from "./secrets.args";
-import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "./secret-catalog";
+import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "./secret-catalog.resolve";
 import type { SecretsConfig, StoreConfig } from "./secrets.schema";
 
 /** What decides the catalog's entries and receivers, from validated config. */

@@ -5,7 +5,7 @@
 import { plainSecretProblems } from "../validation/common-rules";
 import { featureEnvName, programEnvNames } from "../lib/builtin-secrets";
 import { type Problem, described, looksSecret, shapeOf } from "../validation/problem";
-import { type CatalogContext, type EntryNeed, type SecretEntry, type SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog";
+import { type CatalogContext, type EntryNeed, type SecretEntry, type SecretReceiver, availability, entryLocationFields, entryNeeds, hasValue, receivedEntries, secretCatalog } from "./secret-catalog.resolve";
 import { storeProviders, SecretsConfig, StoreConfig } from "./secrets.schema";
 
 

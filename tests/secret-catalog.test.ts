@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppSecrets } from "../secrets/app-secrets";
 import { formatProblems } from "../validation/problem";
 import { resolveConfig } from "../config/resolve";
-import { secretCatalog } from "../secrets/secret-catalog";
+import { secretCatalog } from "../secrets/secret-catalog.resolve";
 import { validateConfig } from "../config/validate";
 import { builtinSecrets, defaultSecretEnv, secretDataKeyOf } from "../lib/builtin-secrets";
 import { externalDataStores, raw, Values } from "./config-harness";
