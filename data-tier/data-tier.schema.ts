@@ -211,45 +211,60 @@ const redisTuningSchema = z
     })
     .prefault({});
 
+/** `postgresql.auth`: the application's database and user, and where the passwords come from. */
+const postgresqlAuthSchema = z
+    .strictObject({
+        /** The database the application uses, created on first start. */
+        database: sqlIdentifier.default("llm_platform"),
+        /** The user the application logs in as, created on first start. */
+        username: sqlIdentifier.default("llm_platform"),
+        /** Where the passwords come from. */
+        passwordSource,
+        /** The Secret holding the passwords, with passwordSource "existing" (in-cluster). */
+        existingSecret: z
+            .strictObject({
+                name: existingObjectName,
+                /** The key of each password in it. */
+                keys: z
+                    .strictObject({
+                        adminPassword: secretDataKey("postgres-password").default(postgresSecretKeys.adminPasswordKey),
+                        userPassword: secretDataKey("password").default(postgresSecretKeys.userPasswordKey),
+                        replicationPassword: secretDataKey("replication-password").default(postgresSecretKeys.replicationPasswordKey),
+                    })
+                    .prefault({}),
+            })
+            .optional(),
+        rotation,
+        /** Where each password lives in the secret manager, with passwordSource "external-secrets". */
+        remoteRefs: z
+            .strictObject({
+                /** The superuser's ("postgres-password"; in-cluster only). */
+                adminPassword: remoteRefSchema.optional(),
+                /** The application user's ("password"; in external mode, the one under external.passwordKey). */
+                userPassword: remoteRefSchema.optional(),
+                /** The replication user's ("replication-password"; in-cluster, required with replication). */
+                replicationPassword: remoteRefSchema.optional(),
+            })
+            .prefault({}),
+    })
+    .prefault({});
+
+/** `postgresql.initScripts`: scripts the image runs when it initialises the database. */
+const postgresqlInitScriptsSchema = z
+    .strictObject({
+        /** Scripts by file name, written into a ConfigMap the chart creates. */
+        scripts: z.record(initScriptName, z.string().min(1)).default({}),
+        /** An existing ConfigMap of scripts; the chart then runs it instead of `scripts` and the extensions. */
+        existingConfigMap: existingObjectName.optional(),
+        /** An existing Secret of scripts (for scripts holding credentials); runs with the others. */
+        existingSecret: existingObjectName.optional(),
+    })
+    .prefault({});
+
 export const postgresqlSchema = z.strictObject({
     ...common,
     chart: chartSchema(postgresqlChart),
-    auth: z
-        .strictObject({
-            /** The database the application uses, created on first start. */
-            database: sqlIdentifier.default("llm_platform"),
-            /** The user the application logs in as, created on first start. */
-            username: sqlIdentifier.default("llm_platform"),
-            /** Where the passwords come from. */
-            passwordSource,
-            /** The Secret holding the passwords, with passwordSource "existing" (in-cluster). */
-            existingSecret: z
-                .strictObject({
-                    name: existingObjectName,
-                    /** The key of each password in it. */
-                    keys: z
-                        .strictObject({
-                            adminPassword: secretDataKey("postgres-password").default(postgresSecretKeys.adminPasswordKey),
-                            userPassword: secretDataKey("password").default(postgresSecretKeys.userPasswordKey),
-                            replicationPassword: secretDataKey("replication-password").default(postgresSecretKeys.replicationPasswordKey),
-                        })
-                        .prefault({}),
-                })
-                .optional(),
-            rotation,
-            /** Where each password lives in the secret manager, with passwordSource "external-secrets". */
-            remoteRefs: z
-                .strictObject({
-                    /** The superuser's ("postgres-password"; in-cluster only). */
-                    adminPassword: remoteRefSchema.optional(),
-                    /** The application user's ("password"; in external mode, the one under external.passwordKey). */
-                    userPassword: remoteRefSchema.optional(),
-                    /** The replication user's ("replication-password"; in-cluster, required with replication). */
-                    replicationPassword: remoteRefSchema.optional(),
-                })
-                .prefault({}),
-        })
-        .prefault({}),
+    auth: postgresqlAuthSchema,
     /** "standalone": one primary; "replication": a primary and read replicas. */
     architecture,
     primary: z.strictObject({ resources: resourcesSchema.optional() }).prefault({}),
@@ -269,16 +284,7 @@ export const postgresqlSchema = z.strictObject({
     /** Extensions created in the application database when it is initialised, e.g. ["vector"]. */
     extensions: z.array(extensionName).default([]),
     /** Scripts the image runs when it initialises the database (first start on an empty volume). */
-    initScripts: z
-        .strictObject({
-            /** Scripts by file name, written into a ConfigMap the chart creates. */
-            scripts: z.record(initScriptName, z.string().min(1)).default({}),
-            /** An existing ConfigMap of scripts; the chart then runs it instead of `scripts` and the extensions. */
-            existingConfigMap: existingObjectName.optional(),
-            /** An existing Secret of scripts (for scripts holding credentials); runs with the others. */
-            existingSecret: existingObjectName.optional(),
-        })
-        .prefault({}),
+    initScripts: postgresqlInitScriptsSchema,
     /** postgresql.conf settings, on the primary and the read replicas. */
     tuning: postgresTuningSchema,
     /** Scheduled logical backups to a claim of their own (in-cluster). */

@@ -6,7 +6,7 @@
  * secret into the CLI output, a PR comment or the Pulumi Cloud policy log.
  *
  * It lives here because the published policy pack is uploaded from policy/ alone and so cannot
- * import lib/; lib/secret-detection.ts re-exports it for the config.
+ * import lib/; lib/credentials.ts re-exports it for the config.
  */
 
 /** Words that name a secret when they are a word of the key ("DB_PASSWORD", "apiKey"). */

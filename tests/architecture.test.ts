@@ -277,22 +277,9 @@ function tooLong(): { file: string; name: string; what: string; lines: number; l
     return found;
 }
 
-/**
- * TEMPORARY: today's offenders, to delete when each is split by sub-object (issue 24, Deliver 4).
- * The test fails while an entry here no longer offends, so none can go stale.
- */
-const tooLongAllowed = [
-    // Found when the rule first ran (75 lines): its `auth` sub-object alone is 35.
-    { file: "data-tier/data-tier.schema.ts", name: "postgresqlSchema", what: "schema object" },
-];
-
 describe("architecture: functions and schemas a reader takes in at once", () => {
     it("no function, method or constructor, and no schema object literal (z.object and kin), of the program is longer than 60 lines", () => {
-        const found = tooLong();
-        const allowed = (f: { file: string; name: string; what: string }) => tooLongAllowed.some((a) => a.file === f.file && a.name === f.name && a.what === f.what);
-        assert.deepEqual(found.filter((f) => !allowed(f)).map((f) => `${f.file}:${f.line} ${f.name} (${f.what}, ${f.lines} lines)`), []);
-        const stale = tooLongAllowed.filter((a) => !found.some((f) => f.file === a.file && f.name === a.name && f.what === a.what));
-        assert.deepEqual(stale, [], "tooLongAllowed names what no longer offends: delete the entry");
+        assert.deepEqual(tooLong().map((f) => `${f.file}:${f.line} ${f.name} (${f.what}, ${f.lines} lines)`), []);
     });
 
     it("the rule sees a schema object literal, as it sees a function", () => {
@@ -308,12 +295,6 @@ describe("architecture: functions and schemas a reader takes in at once", () => 
     });
 });
 
-/**
- * TEMPORARY: modules that share a base name today, for the lead to delete when one is renamed.
- * lib/secret-detection.ts re-exports the policy pack's module of the same name.
- */
-const sharedNamesAllowed = [["lib/secret-detection.ts", "policy/secret-detection.ts"]];
-
 describe("architecture: folders a reader scans at once", () => {
     it("no source folder of the program holds more than 15 modules (index.ts included)", () => {
         const folders = new Map<string, number>();
@@ -325,9 +306,7 @@ describe("architecture: folders a reader scans at once", () => {
         const byName = new Map<string, string[]>();
         for (const file of programModules) byName.set(path.posix.basename(file), [...(byName.get(path.posix.basename(file)) ?? []), file]);
         const shared = [...byName].filter(([name, files]) => name !== "index.ts" && files.length > 1).map(([, files]) => files.sort());
-        const allowed = (files: string[]) => sharedNamesAllowed.some((a) => JSON.stringify(a) === JSON.stringify(files));
-        assert.deepEqual(shared.filter((files) => !allowed(files)), []);
-        assert.deepEqual(sharedNamesAllowed.filter((a) => !shared.some((files) => JSON.stringify(files) === JSON.stringify(a))), [], "sharedNamesAllowed names what no longer shares a name: delete the entry");
+        assert.deepEqual(shared, []);
     });
 });
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from "crypto";
 import fc from "fast-check";
-import { isSecretLikeKey } from "../lib/secret-detection";
+import { isSecretLikeKey } from "../lib/credentials";
 
 export type Values = Record<string, any>;
 

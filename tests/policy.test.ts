@@ -456,9 +456,9 @@ describe("policy: no-load-balancer-services", () => {
 });
 
 describe("policy pack: one secret detection for the pack and the config", () => {
-    it("lib/secret-detection.ts re-exports the pack's functions, so the config and the policies judge alike", () => {
+    it("lib/credentials.ts re-exports the pack's functions, so the config and the policies judge alike", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const lib = require("../lib/secret-detection") as typeof import("../lib/secret-detection");
+        const lib = require("../lib/credentials") as typeof import("../lib/credentials");
         assert.equal(lib.isSecretLikeKey, isSecretLikeKey);
         assert.equal(lib.credentialIn, credentialIn);
         assert.equal(lib.hasHighEntropyToken, hasHighEntropyToken);

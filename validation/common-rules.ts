@@ -1,6 +1,6 @@
 /** Rules that several sections apply to their own keys: immutable images in production, and no secret pasted into a plain setting. */
 import { ImageRef, isMutableReference, mutableTags } from "../lib/image";
-import { credentialIn, isSecretLikeKey } from "../lib/secret-detection";
+import { credentialIn, isSecretLikeKey } from "../lib/credentials";
 import { Problem, described, shapeOf } from "./problem";
 import type { Environment } from "./primitives";
 

@@ -5,7 +5,7 @@
  */
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "./zod";
-import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../lib/secret-detection";
+import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../lib/credentials";
 
 /**
  * One thing wrong with the stack config. All problems are collected and reported together, so a
