@@ -1,7 +1,7 @@
 import { loadConfig } from "./config";
 import { Application } from "./application";
 import { PostgresDatabase, RedisCache } from "./data-tier";
-import { serviceGraph } from "./network";
+import { Gateway, serviceGraph } from "./network";
 import { Dashboards, MonitoringStack } from "./observability";
 import { DestroyGuard, PlatformNamespace } from "./platform";
 import { AppSecrets, SecretStore } from "./secrets";
@@ -18,6 +18,8 @@ const deployed = { namespace: namespace.name, secretStore: secretStore?.store, m
 const database = config.postgresql && new PostgresDatabase("postgresql", { ...config.postgresql, ...deployed, clients: graph.clientsOf("postgresql") });
 const cache = config.redis && new RedisCache("redis", { ...config.redis, ...deployed, clients: graph.clientsOf("redis") });
 
+const gateway = config.gateway && new Gateway("gateway", { ...config.gateway, namespace: namespace.name });
+
 const apps = Object.entries(config.applications).map(([name, application]) => ({
     name,
     app: new Application(name, {
@@ -33,7 +35,7 @@ const apps = Object.entries(config.applications).map(([name, application]) => ({
 
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...config.dashboards, namespace: namespace.name });
 
-const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, ...apps.map(({ app }) => app)];
+const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, gateway, ...apps.map(({ app }) => app)];
 const chartObjects = [database?.chartObjects, cache?.chartObjects, monitoringStack && monitoringStack.chartObjects];
 const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
 

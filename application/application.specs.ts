@@ -5,6 +5,7 @@
  * dependencies between them), so each rule is tested here without mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { routeUrl } from "./route.specs";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "../observability/monitoring.schema";
 import type { DisruptionBudget, ServiceConfig } from "./service.schema";
@@ -430,8 +431,13 @@ export function ingressAnnotations(ingress: ServiceConfig["ingress"]): Record<st
     };
 }
 
-/** The URL a service is reached at from outside, or inside the cluster without an Ingress. */
+/**
+ * The URL a service is reached at from outside: its route's first host name when it has a route
+ * (the target of a migration from Ingress), else its Ingress's first host, else inside the cluster.
+ */
 export function serviceUrl(service: ServiceConfig, serviceName: string, namespace: string, clusterDomain: string): string {
+    const routed = routeUrl(service.route);
+    if (routed !== undefined) return routed;
     const host = service.ingress.enabled ? service.ingress.hosts[0] : undefined;
     if (host) return `${service.ingress.tls.enabled ? "https" : "http"}://${host.host}${host.paths[0]?.path ?? "/"}`;
     return `http://${serviceName}.${namespace}.svc.${clusterDomain}:${service.ports.http}`;

@@ -7,6 +7,7 @@ import { checkTarget, configMapData, dependencyWaitScript, hpaSpec, ingressAnnot
 import { servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import * as k8s from "../platform/k8s";
 import { MigrationJob } from "./migration-job";
+import { gatewayApiVersion, grpcRouteSpec, httpRouteSpec } from "./route.specs";
 import { serviceNetworkPolicySpec } from "../network/network-policies";
 import { PostDeployCheck } from "./post-deploy-check";
 import { checkIdentity, migrationIdentity, serviceIdentity } from "../network/service-graph";
@@ -15,7 +16,7 @@ import { ApplicationArgs } from "./application.args";
 /**
  * One service of the platform (the LLM orchestrator API, a backend, a frontend) with everything
  * it needs to run in production: ServiceAccount, ConfigMap, Deployment, Service, and as
- * configured Ingress, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, ServiceMonitor
+ * configured Ingress, HTTPRoute and GRPCRoute, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, ServiceMonitor
  * and a post-deploy readiness check.
  *
  * Non-secret settings live in an auto-named ConfigMap: Pulumi replaces it when its data changes,
@@ -26,7 +27,7 @@ export class Application extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     /** The Deployment's name. */
     public readonly deploymentName: pulumi.Output<string>;
-    /** Where the service is reached: its Ingress URL, or its cluster-local URL. */
+    /** Where the service is reached: its route's URL, its Ingress's, or its cluster-local URL. */
     public readonly url: pulumi.Output<string>;
     /** The labels selecting the service's pods. */
     public readonly selector: Labels;
@@ -170,7 +171,7 @@ export class Application extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    /** The Service, and the Ingress when enabled. */
+    /** The Service, and the Ingress and the routes when enabled. */
     private exposure(scope: Scope): k8s.core.v1.Service {
         const { name, service } = scope;
         const svc = new k8s.core.v1.Service(`${name}-service`, {
@@ -186,7 +187,22 @@ export class Application extends pulumi.ComponentResource {
                 spec: ingressSpec(service, scope.objectName, `${name}-tls`),
             }, { parent: this });
         }
+        if (service.route.enabled) this.routes(scope);
         return svc;
+    }
+
+    /**
+     * The HTTPRoute, and the GRPCRoute when a gRPC port is routed. The provider has no await logic
+     * for either (its generic await looks for a Ready condition; a route has conditions only per
+     * parent, in status.parents), so `pulumi up` doesn't wait for the Gateway to accept them: the
+     * e2e and the post-deploy check through the Service are what prove them.
+     */
+    private routes(scope: Scope): void {
+        const { name, service } = scope;
+        const metadata = this.metadata(scope, Object.keys(service.route.annotations).length > 0 ? service.route.annotations : undefined);
+        new k8s.apiextensions.CustomResource(`${name}-httproute`, { apiVersion: gatewayApiVersion, kind: "HTTPRoute", metadata, spec: httpRouteSpec(service, scope.objectName) }, { parent: this });
+        const grpc = grpcRouteSpec(service, scope.objectName);
+        if (grpc) new k8s.apiextensions.CustomResource(`${name}-grpcroute`, { apiVersion: gatewayApiVersion, kind: "GRPCRoute", metadata, spec: grpc }, { parent: this });
     }
 
     /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */

@@ -3,7 +3,7 @@
  * sub-object a schema of its own. Every object is strict, so a misspelt key is an error.
  */
 import { z } from "../validation/zod";
-import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url } from "../validation/primitives";
+import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url, gatewayDuration, gatewayHostname } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
 
 
@@ -244,6 +244,68 @@ const ingressSchema = z
     })
     .prefault({});
 
+/** A reference from a route to the Gateway (a listener of it) it attaches to. */
+const routeParentSchema = z.strictObject({
+    /** The Gateway's name. */
+    name: objectName("platform-gateway"),
+    /** The Gateway's namespace; unset: the stack's. Another namespace must admit this one in its listeners' allowedRoutes. */
+    namespace: dnsLabel("gateway-system").optional(),
+    /** The listener's name, to attach to that listener only. */
+    sectionName: kubernetesName("dns1123Subdomain", "https").optional(),
+    /** The listener's port, to attach to the listeners on that port only. */
+    port: port.optional(),
+});
+
+/** Request or response header changes (HTTPHeaderFilter): set replaces, add appends, remove drops. */
+const headerModifierSchema = z
+    .strictObject({
+        set: z.record(httpHeaderName, z.string()).default({}),
+        add: z.record(httpHeaderName, z.string()).default({}),
+        remove: z.array(httpHeaderName).default([]),
+    })
+    .prefault({});
+
+/** One rule of the HTTPRoute: its path matches, timeouts and header changes, to the service's http port. */
+const routeRuleSchema = z.strictObject({
+    /** The paths this rule takes; a request matching any of them is routed. */
+    matches: z
+        .array(
+            z.strictObject({
+                path: z
+                    .strictObject({
+                        type: z.enum(["PathPrefix", "Exact", "RegularExpression"]).default("PathPrefix"),
+                        value: z.string().min(1).max(1024).default("/"),
+                    })
+                    .prefault({}),
+            }),
+        )
+        .default([{ path: { type: "PathPrefix", value: "/" } }]),
+    /** request: the whole request, through the Gateway; backendRequest: each try to the service (at most request). nginx's proxy-read-timeout 300 is backendRequest "300s". */
+    timeouts: z.strictObject({ request: gatewayDuration.optional(), backendRequest: gatewayDuration.optional() }).prefault({}),
+    requestHeaders: headerModifierSchema,
+    responseHeaders: headerModifierSchema,
+});
+
+/**
+ * `services.<name>.route`: an HTTPRoute (gateway.networking.k8s.io/v1) to the http port, attached
+ * to a Gateway the platform owns, and optionally a GRPCRoute to a port that speaks gRPC.
+ */
+const routeSchema = z
+    .strictObject({
+        enabled: z.boolean().default(false),
+        /** The Gateways (or their listeners) the routes attach to. */
+        parentRefs: z.array(routeParentSchema).default([]),
+        /** The host names the routes take; empty: every host of the listener. */
+        hostnames: z.array(gatewayHostname).default([]),
+        /** The scheme the listener serves: the stack's URL output only (the route doesn't choose it). */
+        scheme: z.enum(["https", "http"]).default("https"),
+        rules: z.array(routeRuleSchema).default([{ matches: [{ path: { type: "PathPrefix", value: "/" } }], timeouts: {}, requestHeaders: { set: {}, add: {}, remove: [] }, responseHeaders: { set: {}, add: {}, remove: [] } }]),
+        /** A GRPCRoute, with the same parents and host names, to this port of service.extraPorts (by name), e.g. "grpc". */
+        grpcPort: kubernetesName("dns1123Label", "grpc", 15).optional(),
+        annotations: annotations.default({}),
+    })
+    .prefault({});
+
 /** `services.<name>.serviceAccount`: the pods' ServiceAccount: created, or an existing one. */
 const serviceAccountSchema = z
     .strictObject({
@@ -377,6 +439,7 @@ const scalingKeys = {
 const trafficKeys = {
     service: exposureSchema,
     ingress: ingressSchema,
+    route: routeSchema,
     /** This service's own extra NetworkPolicy allowances, added to the stack's. */
     networkPolicy: extraNetworkRulesSchema.prefault({}),
     serviceAccount: serviceAccountSchema,
@@ -441,13 +504,19 @@ export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MigrationConfig = ServiceConfig["migration"];
 
 /**
- * The service with its default Ingress host: with ingress.enabled, no hosts of its own and the
- * stack's `domain` set, "<service>.<domain>" at "/" (Prefix); otherwise as configured.
+ * The service with its default hosts, with the stack's `domain` set: "<service>.<domain>" for an
+ * enabled Ingress without hosts of its own (at "/", Prefix) and for an enabled route without
+ * hostnames of its own; otherwise as configured.
  */
 export function withDomainHost(name: string, service: ServiceConfig, domain: string | undefined): ServiceConfig {
-    const { ingress } = service;
-    if (domain === undefined || !ingress.enabled || ingress.hosts.length > 0) return service;
-    return { ...service, ingress: { ...ingress, hosts: [{ host: `${name}.${domain}`, paths: [{ path: "/", pathType: "Prefix" }] }] } };
+    if (domain === undefined) return service;
+    const { ingress, route } = service;
+    const host = `${name}.${domain}`;
+    return {
+        ...service,
+        ...(ingress.enabled && ingress.hosts.length === 0 ? { ingress: { ...ingress, hosts: [{ host, paths: [{ path: "/", pathType: "Prefix" as const }] }] } } : {}),
+        ...(route.enabled && route.hostnames.length === 0 ? { route: { ...route, hostnames: [host] } } : {}),
+    };
 }
 
 /** The budget a service's PodDisruptionBudget has. */
@@ -465,3 +534,4 @@ export function disruptionBudgetOf(service: Pick<ServiceConfig, "podDisruptionBu
     return { minAvailable, maxUnavailable };
 }
 
+export type RouteConfig = ServiceConfig["route"];

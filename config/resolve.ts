@@ -13,6 +13,8 @@ import { resolveApplications } from "../application/application.resolve";
 import type { ServiceConfig } from "../application/service.schema";
 import type { DataStoreDeployInputs, PostgresDatabaseArgs, RedisCacheArgs } from "../data-tier/data-tier.args";
 import { resolvePostgresql, resolveRedis, storeHoldsProtectedData } from "../data-tier/data-tier.resolve";
+import type { GatewayArgs, GatewayDeployInputs } from "../network/network.args";
+import { resolveGateway } from "../network/gateway.resolve";
 import type { DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
 import { resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
 import type { DestroyGuardArgs, PlatformNamespaceArgs } from "../platform/platform.args";
@@ -35,6 +37,8 @@ export interface PlatformConfig {
     readonly redis?: OmitDistributive<RedisCacheArgs, DataStoreDeployInputs>;
     /** The services' sections, which the service graph (who calls whom) is derived from. */
     readonly services: Readonly<Record<string, ServiceConfig>>;
+    /** The Gateway the stack owns; absent, the routes attach to Gateways the platform owns. */
+    readonly gateway?: Omit<GatewayArgs, GatewayDeployInputs>;
     /** Each service's Application, by name. */
     readonly applications: Readonly<Record<string, Omit<ApplicationArgs, ApplicationDeployInputs>>>;
     /** kube-prometheus-stack, installed by the program; absent, the cluster has its own Prometheus. */
@@ -94,6 +98,7 @@ export function resolveConfig(
         postgresql: resolvePostgresql(config.postgresql, dataTier, alerts.postgresql),
         redis: resolveRedis(config.redis, dataTier, alerts.redis),
         services: config.services,
+        gateway: resolveGateway(config.gateway, identity),
         applications: resolveApplications(config, identity, alerts.services),
         monitoringStack: resolveMonitoringStack(config.monitoring, identity),
         dashboards: resolveDashboards(config, identity, namespace),

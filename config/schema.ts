@@ -12,6 +12,7 @@ import { secretsSchema } from "../secrets/secrets.schema";
 import { dnsDomain, hostName, environmentSchema, imageRegistry, objectName } from "../validation/primitives";
 import { namespaceSchema } from "../platform/namespace.schema";
 import { networkPolicySchema } from "../network/network.schema";
+import { gatewaySchema } from "../network/gateway.schema";
 import { monitoringSchema } from "../observability/monitoring.schema";
 import { llmSchema, vectorDbSchema } from "../application/settings.schema";
 import { serviceSchema, serviceName } from "../application/service.schema";
@@ -22,6 +23,8 @@ export const configSchema = z.strictObject({
     environment: environmentSchema,
     namespace: namespaceSchema.prefault({}),
     networkPolicy: networkPolicySchema.prefault({}),
+    /** The Gateway this stack owns (create), and the shared Gateways of other namespaces its routes attach to. */
+    gateway: gatewaySchema.prefault({}),
     monitoring: monitoringSchema.prefault({}),
     llm: llmSchema.prefault({}),
     vectorDb: vectorDbSchema.prefault({}),
@@ -39,8 +42,8 @@ export const configSchema = z.strictObject({
      */
     storageClass: objectName("gp3").optional(),
     /**
-     * The stack's DNS domain: a service with ingress.enabled and no hosts is served at
-     * "<service>.<domain>" (a Gateway API route will default the same way). Unset: hosts are required.
+     * The stack's DNS domain: a service with ingress.enabled and no hosts, or route.enabled and no
+     * hostnames, is served at "<service>.<domain>". Unset: an Ingress needs hosts of its own.
      */
     domain: dnsDomain.optional(),
     /** The cluster's DNS domain (kubelet --cluster-domain), in every in-cluster host name the program writes. */

@@ -17,6 +17,9 @@ import { withProfile } from "../lib/objects";
 import { ValidatedConfig, configSchema } from "./schema";
 import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog.resolve";
 import { secretsProblems } from "../secrets/secrets.rules";
+import { routeConflictProblems, routeProblems } from "../application/route.rules";
+import { attachmentProblems, gatewayProblems } from "../network/gateway.rules";
+import { instanceOf } from "../platform/names.rules";
 
 /**
  * The stack secret config keys the catalog reads (every entry's config key but a section's), or
@@ -172,6 +175,21 @@ export function namespaceTypoProblems(raw: RawConfig): Problem[] {
     });
 }
 
+/** The stack's Gateway, and the routes' attachment to Gateways and the data plane's admission, once the sections they read parsed. */
+function routingProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
+    const { gateway, namespace, networkPolicy } = config;
+    if (!gateway || !namespace) return [];
+    return [
+        ...gatewayProblems(gateway),
+        ...attachmentProblems(config.services, {
+            namespace: namespace.name ?? instanceOf(raw),
+            namespaceLabels: namespace.create ? namespace.labels : undefined,
+            gateway,
+            networkPolicy,
+        }),
+    ];
+}
+
 /** The rules across fields and sections, on every section that parsed. */
 function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { environment, services } = config;
@@ -179,6 +197,9 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
     const problems = [
         ...Object.entries(services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, environment, config.serviceNames)),
         ...ingressConflictProblems(services),
+        ...Object.entries(services).flatMap(([name, service]) => routeProblems(`services.${name}`, service)),
+        ...routeConflictProblems(services),
+        ...routingProblems(raw, config),
         ...checkNameProblems(services),
         ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring)] : []),
         ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),

@@ -305,6 +305,17 @@ describe("the program's objects on the real API server", { concurrency: false },
                 }));
             }
 
+            it("every HTTPRoute and GRPCRoute is Accepted by its Gateway (the cluster's stand-in controller, as Envoy Gateway would report it)", steps.needs(["apply"], "routes", async (t) => {
+                const routes = items.filter((o) => o.kind === "HTTPRoute" || o.kind === "GRPCRoute");
+                if (routes.length === 0) return t.skip(`${stack} renders no route`);
+                for (const o of routes) {
+                    await eventually(`${o.kind}/${o.metadata.name} Accepted`, 30, () => {
+                        const parents = kubectlJson(["get", o.kind.toLowerCase(), o.metadata.name, "-n", o.metadata.namespace]).status?.parents ?? [];
+                        return parents.length === o.spec.parentRefs.length && parents.every((p) => p.conditions.some((c) => c.type === "Accepted" && c.status === "True"));
+                    });
+                }
+            }));
+
             it("each HPA raises its Deployment to its minimum, and every replica is scheduled under the pods' own rules", steps.needs(["apply"], "autoscaled", async (t) => {
                 const hpas = items.filter((o) => o.kind === "HorizontalPodAutoscaler");
                 if (hpas.length === 0) return t.skip(`${stack} renders no HorizontalPodAutoscaler`);

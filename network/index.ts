@@ -1,2 +1,3 @@
-/** Network isolation: who calls whom, and the NetworkPolicies derived from it. */
+/** Network isolation and traffic: who calls whom, the NetworkPolicies derived from it, and the Gateway a stack may own. */
 export { serviceGraph, type ServiceGraph } from "./service-graph";
+export { Gateway } from "./gateway";

@@ -147,6 +147,13 @@ type EgressRuleOf = (service: ServiceConfig, policy: NetworkPolicyConfig, inputs
 export const ingressControllerIngress: IngressRuleOf = (service, policy) =>
     service.ingress.enabled ? [{ from: [selectorPeer(policy.ingressController)], ports: [tcp(service.ports.http)] }] : [];
 
+/** The Gateway's data plane to the http port and the routed gRPC port, when the service has a route. */
+export const gatewayIngress: IngressRuleOf = (service, policy) => {
+    if (!service.route.enabled || !policy.gatewayDataPlane) return [];
+    const grpc = service.service.extraPorts.find((p) => p.name === service.route.grpcPort);
+    return [{ from: [selectorPeer(policy.gatewayDataPlane)], ports: [tcp(service.ports.http), ...(grpc ? [{ protocol: grpc.protocol, port: grpc.targetPort ?? grpc.port }] : [])] }];
+};
+
 /**
  * The load balancer's source ranges (unset: any address) to the served ports, when the Service is
  * reachable from outside the cluster (NodePort, LoadBalancer).
@@ -170,7 +177,7 @@ export const configuredIngress: IngressRuleOf = (service, policy) =>
     extraIngressRules([...policy.extraIngress, ...service.networkPolicy.extraIngress], service.ports.http);
 
 /** The ingress rules of a service, in order. */
-export const serviceIngressRules: readonly IngressRuleOf[] = [ingressControllerIngress, externalServiceIngress, callerIngress, prometheusIngress, configuredIngress];
+export const serviceIngressRules: readonly IngressRuleOf[] = [ingressControllerIngress, gatewayIngress, externalServiceIngress, callerIngress, prometheusIngress, configuredIngress];
 
 /** DNS and the data stores the service connects to. */
 export const dataStoreEgressOf: EgressRuleOf = (service, policy, inputs) => dataStoreEgress(service, inputs, policy.dns);
@@ -325,12 +332,12 @@ export function dataStoreNetworkPolicySpec(inputs: DataStorePolicyInputs): Netwo
 /** cert-manager's ACME HTTP-01 solver pods: the label cert-manager gives them and the port they serve the token on. */
 export const acmeHttp01Solver = { labels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
 
-/** The solver pods admit the ingress controller on the solver port; they call nothing. */
-export function acmeSolverPolicySpec(ingressController: PeerSelector): NetworkPolicySpec {
+/** The solver pods admit the ingress controller or the Gateway's data plane (whichever serves the challenge) on the solver port; they call nothing. */
+export function acmeSolverPolicySpec(from: readonly PeerSelector[]): NetworkPolicySpec {
     return {
         podSelector: { matchLabels: { ...acmeHttp01Solver.labels } },
         policyTypes: ["Ingress"],
-        ingress: [{ from: [selectorPeer(ingressController)], ports: [tcp(acmeHttp01Solver.port)] }],
+        ingress: [{ from: from.map(selectorPeer), ports: [tcp(acmeHttp01Solver.port)] }],
     };
 }
 
@@ -356,8 +363,8 @@ export interface NamespacePolicyInputs {
     readonly partOf: string;
     /** The data stores the stack has, whose release pods its default-deny selects in a shared namespace; unset, both. */
     readonly dataStores?: readonly DataStoreKind[];
-    /** Admit this peer to cert-manager's HTTP-01 solver pods; unset, no solver policy. */
-    readonly acmeSolverIngressFrom?: PeerSelector;
+    /** Admit these peers to cert-manager's HTTP-01 solver pods; unset or empty, no solver policy. */
+    readonly acmeSolverIngressFrom?: readonly PeerSelector[];
 }
 
 /** A NetworkPolicy to create: the suffix of its resource name, its object name and its spec. */
@@ -380,7 +387,7 @@ export function namespacePolicies(inputs: NamespacePolicyInputs): NamedPolicy[] 
         ? { suffix: "default-deny", name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }
         : { suffix: "default-deny", name: `${inputs.instance}-default-deny`, spec: { podSelector: stackPodSelector(inputs), policyTypes: ["Ingress", "Egress"] } };
     const solver: NamedPolicy[] =
-        inputs.created && inputs.acmeSolverIngressFrom
+        inputs.created && inputs.acmeSolverIngressFrom && inputs.acmeSolverIngressFrom.length > 0
             ? [{ suffix: "acme-solver", name: `${inputs.instance}-acme-http01-solver`, spec: acmeSolverPolicySpec(inputs.acmeSolverIngressFrom) }]
             : [];
     return [deny, ...solver];

@@ -39,6 +39,12 @@ export const networkPolicySchema = z.strictObject({
     enabled: z.boolean().default(true),
     /** Where ingress traffic (on the http port) may come from. */
     ingressController: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "ingress-nginx" } }),
+    /**
+     * The Gateway's data-plane pods (its proxies), admitted to the http port (and a routed gRPC
+     * port) of every service with a route; required with routes. Each implementation labels them
+     * differently: docs/network.md lists Envoy Gateway's, Istio's, NGINX Gateway Fabric's, Traefik's.
+     */
+    gatewayDataPlane: peerSelector.optional(),
     /** Where scrapes (on the metrics port) may come from. */
     prometheus: peerSelector.prefault({ namespaceSelector: { "kubernetes.io/metadata.name": "monitoring" } }),
     /** The cluster DNS every pod may query on port 53. */
@@ -49,7 +55,7 @@ export const networkPolicySchema = z.strictObject({
     httpsEgressExcept: z.array(cidr("169.254.169.254/32")).default(["169.254.169.254/32"]),
     /** The cluster's pod and service CIDRs, also left out of httpsEgressCidrs: in-cluster traffic goes by the rules. */
     clusterCidrs: z.array(cidr("10.0.0.0/8")).default([]),
-    /** How cert-manager solves ACME challenges: http01 admits the ingress controller to its solver pods; dns01 opens nothing. */
+    /** How cert-manager solves ACME challenges: http01 admits the ingress controller (Ingress) or the Gateway's data plane (the stack's Gateway) to its solver pods; dns01 opens nothing. */
     acmeChallenge: z.enum(["http01", "dns01"]).default("http01"),
     /**
      * The Kubernetes API server, which Redis Sentinel's kubectl sidecar calls to label the elected

@@ -28,10 +28,10 @@ export interface PlatformNamespaceArgs {
      */
     readonly dataStores?: readonly DataStoreKind[];
     /**
-     * With the default-deny, admit this peer (the ingress controller) to cert-manager's ACME
-     * HTTP-01 solver pods on the solver port. @default no solver policy
+     * With the default-deny, admit these peers (the ingress controller, the Gateway's data plane)
+     * to cert-manager's ACME HTTP-01 solver pods on the solver port. @default no solver policy
      */
-    readonly acmeSolverIngressFrom?: PeerSelector;
+    readonly acmeSolverIngressFrom?: readonly PeerSelector[];
 }
 
 

@@ -5,6 +5,8 @@
 import type { StackIdentity } from "../lib/labels";
 import { podSecurityEnforceLabel } from "../lib/pod-security";
 import type { ServiceConfig } from "../application/service.schema";
+import type { GatewayConfig } from "../network/gateway.schema";
+import type { PeerSelector } from "../network/network.args";
 import type { NetworkPolicyConfig } from "../network/network.schema";
 import type { Environment } from "../validation/primitives";
 import type { NamespaceConfig } from "./namespace.schema";
@@ -30,6 +32,27 @@ export function needsAcmeHttp01Solver(config: { readonly networkPolicy: NetworkP
     );
 }
 
+/**
+ * Whether cert-manager will solve HTTP-01 challenges for the stack's own Gateway in the namespace:
+ * the Gateway is created with an issuer and an HTTPS listener, so cert-manager's gateway-shim
+ * makes the Certificate (and its solver pods, served through the Gateway by a gatewayHTTPRoute
+ * solver) beside it. A shared Gateway's certificates are solved in its namespace, not here.
+ */
+export function needsGatewayHttp01Solver(config: { readonly networkPolicy: NetworkPolicyConfig; readonly gateway: GatewayConfig }): boolean {
+    const { networkPolicy, gateway } = config;
+    if (!networkPolicy.enabled || networkPolicy.acmeChallenge !== "http01") return false;
+    return gateway.create && gateway.certManagerClusterIssuer !== undefined && gateway.listeners.some((l) => l.protocol === "HTTPS");
+}
+
+/** The peers cert-manager's solver pods admit: the ingress controller for an Ingress's challenges, the Gateway's data plane for the stack's Gateway's. */
+export function acmeSolverPeers(config: Parameters<typeof needsAcmeHttp01Solver>[0] & Parameters<typeof needsGatewayHttp01Solver>[0]): PeerSelector[] {
+    const { networkPolicy } = config;
+    return [
+        ...(needsAcmeHttp01Solver(config) ? [networkPolicy.ingressController] : []),
+        ...(needsGatewayHttp01Solver(config) && networkPolicy.gatewayDataPlane ? [networkPolicy.gatewayDataPlane] : []),
+    ];
+}
+
 /** The stack's namespace: its name is namespace.name, else "<project>-<stack>". */
 export function namespaceName(namespace: NamespaceConfig, identity: StackIdentity): string {
     return namespace.name ?? identity.instance;
@@ -37,10 +60,11 @@ export function namespaceName(namespace: NamespaceConfig, identity: StackIdentit
 
 /** PlatformNamespace's args. */
 export function resolveNamespace(
-    config: { readonly namespace: NamespaceConfig; readonly postgresql: { readonly enabled: boolean }; readonly redis: { readonly enabled: boolean } } & Parameters<typeof needsAcmeHttp01Solver>[0],
+    config: { readonly namespace: NamespaceConfig; readonly postgresql: { readonly enabled: boolean }; readonly redis: { readonly enabled: boolean } } & Parameters<typeof acmeSolverPeers>[0],
     identity: StackIdentity,
 ): PlatformNamespaceArgs {
     const { namespace, networkPolicy } = config;
+    const solverPeers = acmeSolverPeers(config);
     return {
         ...identity,
         name: namespaceName(namespace, identity),
@@ -49,7 +73,7 @@ export function resolveNamespace(
         annotations: namespace.annotations,
         defaultDeny: networkPolicy.enabled,
         dataStores: (["postgresql", "redis"] as const).filter((store) => config[store].enabled),
-        acmeSolverIngressFrom: needsAcmeHttp01Solver(config) ? networkPolicy.ingressController : undefined,
+        acmeSolverIngressFrom: solverPeers.length > 0 ? solverPeers : undefined,
     };
 }
 

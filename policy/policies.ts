@@ -348,6 +348,69 @@ export const noLoadBalancer: ResourceValidationPolicy = {
     validateResource: validateNoLoadBalancer,
 };
 
+// ---- Gateway API routes ----------------------------------------------------------------------
+
+const routeKinds = ["HTTPRoute", "GRPCRoute"];
+
+export const validateRouteHostnames: ResourceValidation = (args, reportViolation) => {
+    const kind = kindOf(args.type);
+    if (kind === undefined || !routeKinds.includes(kind)) return;
+    for (const hostname of (args.props.spec?.hostnames ?? []) as string[]) {
+        if (typeof hostname === "string" && hostname.startsWith("*.")) {
+            reportViolation(`${kind} hostname "${hostname}" is a wildcard: it takes every host of that domain from the Gateway's listener, including ones other teams route; name each host.`);
+        }
+    }
+};
+
+export const routeHostnames: ResourceValidationPolicy = {
+    name: "route-hostnames-no-wildcard",
+    description: "An HTTPRoute or GRPCRoute names its hosts; a wildcard hostname (\"*.example.com\") is refused in production.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    validateResource: validateRouteHostnames,
+};
+
+export interface RouteGatewaysConfig {
+    /** The Gateways routes may attach to, as "<namespace>/<name>"; empty: any Gateway. */
+    allowedGateways: string[];
+}
+
+export const routeGatewaysDefaults: RouteGatewaysConfig = { allowedGateways: [] };
+
+export const validateRouteGateways: ResourceValidation = (args, reportViolation) => {
+    const kind = kindOf(args.type);
+    if (kind === undefined || !routeKinds.includes(kind)) return;
+    const allowed = settings(args, routeGatewaysDefaults).allowedGateways;
+    if (allowed.length === 0) return;
+    const ownNamespace = args.props.metadata?.namespace;
+    for (const parent of (args.props.spec?.parentRefs ?? []) as { kind?: string; name?: string; namespace?: string }[]) {
+        if ((parent.kind ?? "Gateway") !== "Gateway") continue;
+        const namespace = parent.namespace ?? ownNamespace;
+        // The route's own namespace is unknown during a preview of a new namespace: judged at update.
+        if (typeof namespace !== "string") continue;
+        const gateway = `${namespace}/${parent.name}`;
+        if (!allowed.includes(gateway)) reportViolation(`${kind} attaches to the Gateway ${gateway}, which is not one of allowedGateways (${allowed.join(", ")}) in the policy config.`);
+    }
+};
+
+export const routeGateways: ResourceValidationPolicy = {
+    name: "routes-allowed-gateways",
+    description: "HTTPRoutes and GRPCRoutes attach only to the Gateways the stack's policy config allows (the platform team's).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: {
+        properties: {
+            allowedGateways: {
+                type: "array",
+                items: { type: "string" },
+                default: routeGatewaysDefaults.allowedGateways,
+                description: "The Gateways routes may attach to, as \"<namespace>/<name>\"; empty: any Gateway.",
+            },
+        },
+    },
+    validateResource: validateRouteGateways,
+};
+
 // ---- ConfigMaps ------------------------------------------------------------------------------
 
 export interface ConfigMapSecretsConfig {
@@ -438,6 +501,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     pdbForMultiReplicaWorkloads,
     networkPolicyCoverage,
     noLoadBalancer,
+    routeHostnames,
+    routeGateways,
     configMapSecrets,
     configMapEntropy,
 ];

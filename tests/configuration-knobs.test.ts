@@ -318,13 +318,20 @@ describe("stack-wide defaults: storageClass and domain (#27 item 3)", () => {
         assert.deepEqual(config.services.worker.ingress.hosts, [], "no Ingress, no host");
     });
 
-    it("domain reaches the Ingress and the service's URL output", async () => {
+    it("domain reaches the Ingress, the route and the service's URL output", async () => {
         const services = servicesOf("staging");
         services.orchestrator.ingress.hosts = [];
+        services.orchestrator.route.hostnames = [];
         const run = await runStack("staging", { set: { services, domain: "llm.staging.example.com" } });
         const spec = run.one("kubernetes:networking.k8s.io/v1:Ingress").inputs.spec;
         assert.deepEqual([spec.rules[0].host, spec.tls[0].hosts], ["orchestrator.llm.staging.example.com", ["orchestrator.llm.staging.example.com"]]);
+        assert.deepEqual(run.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs.spec.hostnames, ["orchestrator.llm.staging.example.com"]);
         assert.equal((run.outputs.services as any).orchestrator.url, "https://orchestrator.llm.staging.example.com/");
+    });
+
+    it("a route's own hostnames win over the domain, as an Ingress's hosts do", async () => {
+        const run = await runStack("staging", { set: { domain: "other.example.com" } });
+        assert.deepEqual(run.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs.spec.hostnames, ["llm.staging.example.com"]);
     });
 
     it("a domain is a lowercase DNS subdomain without a wildcard, as the API server checks an Ingress host", () => {

@@ -177,6 +177,23 @@ describeWithTool("cyclonus", "network matrix: the stacks' NetworkPolicies simula
         }
     });
 
+    it("staging with its route and no Ingress (#29): the Gateway's proxy reaches the app's http port, the ingress controller no longer does; no solver is opened", async () => {
+        const { matrix, ns } = await of("staging-route-only");
+        expect(matrix, "http", "envoy-gateway-system/envoy-proxy", `${ns}/orchestrator`, ".");
+        expect(matrix, "http", "ingress-nginx/controller", `${ns}/orchestrator`, "X");
+        expect(matrix, "metrics", "envoy-gateway-system/envoy-proxy", `${ns}/orchestrator`, "X");
+        expect(matrix, "acme-solver", "envoy-gateway-system/envoy-proxy", `${ns}/acme-solver`, "X");
+        expect(matrix, "acme-solver", "ingress-nginx/controller", `${ns}/acme-solver`, "X");
+    });
+
+    it("staging and prod, with an Ingress and a route while traffic moves: both the ingress controller and the Gateway's proxy reach the app", async () => {
+        for (const name of ["staging", "prod"]) {
+            const { matrix, ns } = await of(name);
+            expect(matrix, "http", "ingress-nginx/controller", `${ns}/orchestrator`, ".");
+            expect(matrix, "http", "envoy-gateway-system/envoy-proxy", `${ns}/orchestrator`, ".");
+        }
+    });
+
     it("prod with DNS-01: nothing opens the solver, so the namespace's deny blocks it", async () => {
         const { matrix, ns } = await of("prod-dns01-cluster-cidrs");
         expect(matrix, "acme-solver", "ingress-nginx/controller", `${ns}/acme-solver`, "X");

@@ -172,6 +172,8 @@ export function connectivityMatrix(cyclonus: string, input: MatrixInput): Matrix
         ...stackPods(input.run, namespace),
         pod(namespace, "acme-solver", { "acme.cert-manager.io/http01-solver": "true" }, "10.1.1.1", [probe("acme-solver")]),
         pod("ingress-nginx", "controller", { "app.kubernetes.io/name": "ingress-nginx" }, "10.2.0.1", [probe("http")]),
+        // Envoy Gateway's proxy of the platform Gateway, as the stack files' gatewayDataPlane selects it.
+        pod("envoy-gateway-system", "envoy-proxy", { "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" }, "10.2.1.1", [probe("http")]),
         pod("monitoring", "prometheus", { "app.kubernetes.io/name": "prometheus" }, "10.3.0.1", [probe("http")]),
         pod("kube-system", "kube-dns", { "k8s-app": "kube-dns" }, "10.4.0.1", [probe("dns")]),
         // The API server runs on the control plane's host network; the model gives it an address and its port.
@@ -234,6 +236,9 @@ export function talkTable(matrix: Matrix, namespace: string): string {
 
 const section = (stack: string, key: string): Values => structuredClone((readStackConfig(stack).values[`llm-platform:${key}`] as Values | undefined) ?? {});
 
+/** The services with their Ingresses off: only their routes remain. */
+const routeOnly = (services: Values): Values => Object.fromEntries(Object.entries(services).map(([name, s]) => [name, { ...s, ingress: { enabled: false } }]));
+
 /**
  * staging with Redis Sentinel and every PostgreSQL job: scheduled backups that upload, a restore and
  * a password sync (a rotation of the generated passwords). `kubernetesApi` narrows the API egress.
@@ -267,7 +272,9 @@ export const matrixVariations: Readonly<Record<string, MatrixVariation>> = {
     staging: { run: () => runStack("staging"), coTenant: false },
     prod: { run: () => runStack("prod"), coTenant: false },
     /** DNS-01 challenges, and the cluster's pod CIDR given (the model's pods are in 10.0.0.0/8). */
-    "prod-dns01-cluster-cidrs": { run: () => runStack("prod", { set: { networkPolicy: { acmeChallenge: "dns01", clusterCidrs: ["10.0.0.0/8"] } } }), coTenant: false },
+    "prod-dns01-cluster-cidrs": { run: () => runStack("prod", { set: { networkPolicy: { ...section("prod", "networkPolicy"), acmeChallenge: "dns01", clusterCidrs: ["10.0.0.0/8"] } } }), coTenant: false },
+    /** Staging with its route and no Ingress (#29): the Gateway's proxies reach the service, the ingress controller doesn't. */
+    "staging-route-only": { run: () => runStack("staging", { set: { services: routeOnly(section("staging", "services")) } }), coTenant: false },
     "prod-shared-namespace": { run: () => runStack("prod", { set: { namespace: { name: "shared-team", create: false } } }), coTenant: true },
     "staging-sentinel-jobs": { run: () => withSentinelAndJobs(), coTenant: false },
     /** The same, with the API server's address given: Sentinel's pods reach it and nothing else outside. */

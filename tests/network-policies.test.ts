@@ -143,7 +143,7 @@ describe("network policies: the namespace", () => {
     });
 
     it("a namespace the program did not create: the deny selects only the stack's pods (and its data stores') and is named after the stack", () => {
-        const [deny, ...rest] = namespacePolicies({ created: false, ...stack, acmeSolverIngressFrom: policy.ingressController });
+        const [deny, ...rest] = namespacePolicies({ created: false, ...stack, acmeSolverIngressFrom: [policy.ingressController] });
         assert.equal(deny.name, "llm-platform-prod-default-deny");
         assert.deepEqual(deny.spec.podSelector, {
             matchExpressions: [
@@ -163,9 +163,9 @@ describe("network policies: the namespace", () => {
     });
 
     it("with an ACME issuer, the solver pods admit the ingress controller on the solver port, and nothing else", () => {
-        const [, solver] = namespacePolicies({ created: true, ...stack, acmeSolverIngressFrom: policy.ingressController });
+        const [, solver] = namespacePolicies({ created: true, ...stack, acmeSolverIngressFrom: [policy.ingressController] });
         assert.equal(solver.name, "llm-platform-prod-acme-http01-solver");
-        assert.deepEqual(solver.spec, acmeSolverPolicySpec(policy.ingressController));
+        assert.deepEqual(solver.spec, acmeSolverPolicySpec([policy.ingressController]));
         assert.deepEqual(solver.spec, {
             podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
             policyTypes: ["Ingress"],

@@ -20,6 +20,8 @@ import {
     readOnlyRootFilesystem,
     resourceLimits,
     runAsNonRoot,
+    routeGateways,
+    routeHostnames,
 } from "../policy/policies";
 import { parseImage, selectorMatches } from "../policy/kubernetes";
 import { credentialIn, hasHighEntropyToken, isSecretLikeKey } from "../policy/secret-detection";
@@ -542,6 +544,41 @@ describe("policy: configmaps-no-random-strings (advisory)", () => {
             "https://documents-abc1234.svc.us-east-1-aws.pinecone.io",
         ]) {
             assert.equal(hasHighEntropyToken(value, thresholds), false, value);
+        }
+    });
+});
+
+describe("policy: Gateway API routes", () => {
+    const route = (spec: Record<string, unknown>, kind = "HTTPRoute"): PolicyTarget => ({ type: `kubernetes:gateway.networking.k8s.io/v1:${kind}`, props: { metadata: { name: "api", namespace: "llm-platform-prod" }, spec } });
+
+    it("route-hostnames-no-wildcard refuses a wildcard hostname and passes named hosts", async () => {
+        assert.deepEqual(await validateResource(routeHostnames, route({ hostnames: ["llm.example.com", "*.example.com"] }, "GRPCRoute")), [
+            "GRPCRoute hostname \"*.example.com\" is a wildcard: it takes every host of that domain from the Gateway's listener, including ones other teams route; name each host.",
+        ]);
+        assert.deepEqual(await validateResource(routeHostnames, route({ hostnames: ["llm.example.com"] })), []);
+    });
+
+    it("routes-allowed-gateways refuses a parent outside allowedGateways (an unset namespace is the route's own), and allows any with an empty list", async () => {
+        const allowed = { allowedGateways: ["gateway-system/platform-gateway"] };
+        const spec = { parentRefs: [{ name: "platform-gateway", namespace: "gateway-system" }, { name: "team-gateway" }, { name: "svc", kind: "Service", group: "" }] };
+        assert.deepEqual(await validateResource(routeGateways, route(spec), allowed), [
+            "HTTPRoute attaches to the Gateway llm-platform-prod/team-gateway, which is not one of allowedGateways (gateway-system/platform-gateway) in the policy config.",
+        ]);
+        assert.deepEqual(await validateResource(routeGateways, route(spec)), []);
+    });
+
+    it("prod's and staging's policy configs allow the platform Gateway and pass their stacks' routes", async () => {
+        for (const stack of ["staging", "prod"]) {
+            const targets = (await programTargets(stack)).filter((t) => t.type.startsWith("kubernetes:gateway.networking.k8s.io/v1:"));
+            assert.deepEqual(targets.map((t) => t.type), ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"], stack);
+            assert.deepEqual(await runPack(targets, readPolicyConfig(stack)), [], stack);
+            const wildcard = clone(targets[0]);
+            wildcard.props.spec.hostnames = ["*.example.com"];
+            wildcard.props.spec.parentRefs = [{ name: "team-gateway", namespace: "team" }];
+            assert.deepEqual((await runPack([wildcard], readPolicyConfig(stack))).map((v) => [v.policy, v.level]), [
+                ["route-hostnames-no-wildcard", stack === "prod" ? "mandatory" : "advisory"],
+                ["routes-allowed-gateways", "mandatory"],
+            ], stack);
         }
     });
 });

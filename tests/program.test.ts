@@ -210,13 +210,14 @@ describe("program: environment differences", () => {
     });
 
     for (const stack of ["staging", "prod"] as const) {
-        it(`${stack}: default-deny for the namespace; the app's policy admits only the ingress controller, Prometheus and its check`, async () => {
+        it(`${stack}: default-deny for the namespace; the app's policy admits only the ingress controller, the Gateway's proxies, Prometheus and its check`, async () => {
             const r = await run(stack);
             assert.deepEqual(r.one(T.networkPolicy, "namespace-default-deny").inputs.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
             const spec = r.one(T.networkPolicy, "orchestrator-netpol").inputs.spec;
             const sources = spec.ingress.map((rule: any) => [rule.from.map((f: any) => f.namespaceSelector?.matchLabels ?? f.podSelector?.matchLabels), rule.ports.map((p: any) => p.port)]);
             assert.deepEqual(sources, [
                 [[{ "kubernetes.io/metadata.name": "ingress-nginx" }], [8080]],
+                [[{ "kubernetes.io/metadata.name": "envoy-gateway-system" }], [8080]],
                 [[{ "app.kubernetes.io/name": "orchestrator-check", "app.kubernetes.io/instance": `llm-platform-${stack}` }], [8080]],
                 [[{ "kubernetes.io/metadata.name": "monitoring" }], [9090]],
             ]);
@@ -259,7 +260,7 @@ describe("program: network isolation on real clusters (#15)", () => {
     }
 
     it("prod with DNS-01 challenges: no solver policy", async () => {
-        assert.deepEqual(solverOf(await runStack("prod", { set: { networkPolicy: { acmeChallenge: "dns01" } } })), []);
+        assert.deepEqual(solverOf(await runStack("prod", { set: { networkPolicy: { ...(readStackConfig("prod").values["llm-platform:networkPolicy"] as object), acmeChallenge: "dns01" } } })), []);
     });
 
     it("a namespace the program did not create: the default-deny selects only the stack's pods and is named after the stack", async () => {
@@ -280,6 +281,7 @@ describe("program: network isolation on real clusters (#15)", () => {
             set: {
                 services,
                 networkPolicy: {
+                    ...(readStackConfig("prod").values["llm-platform:networkPolicy"] as object),
                     extraEgress: [{ to: [{ namespaceSelector: { "kubernetes.io/metadata.name": "search" }, podSelector: { app: "opensearch" } }], ports: [{ port: 9200 }] }],
                     extraIngress: [{ from: [{ namespaceSelector: { team: "batch" } }] }],
                 },

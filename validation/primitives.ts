@@ -138,6 +138,20 @@ export const ingressHost = z
         error: "a lowercase host name such as \"api.example.com\" (or \"*.example.com\"), at most 253 characters",
     });
 
+/**
+ * A Gateway API hostname (HTTPRoute, GRPCRoute, a Listener): a lowercase DNS name, its leftmost
+ * label optionally the wildcard "*." and nowhere else; no IP address, no port, at most 253
+ * characters (the CRD's pattern `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`).
+ */
+export const gatewayHostname = z
+    .string()
+    .refine((v) => v.length <= 253 && /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v) && !/^[0-9.]+$/.test(v), {
+        error: "a lowercase host name such as \"api.example.com\" (or \"*.example.com\": a wildcard only as the whole first label), at most 253 characters, no IP address",
+    });
+
+/** A Gateway API Duration (GEP-2257): one to four number-unit pairs of h, m, s or ms, such as "300s" or "1m30s". */
+export const gatewayDuration = z.string().regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/, { error: "a Gateway API duration such as \"300s\", \"5m\" or \"1m30s\" (h, m, s, ms; at most 5 digits a unit)" });
+
 /** An HTTP path as an Ingress's Prefix and Exact paths take it: absolute, without "//", "/./", "/../" or "%2f". */
 export const ingressPath = z
     .string()

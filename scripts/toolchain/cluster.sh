@@ -5,7 +5,10 @@
 # plus stand-ins (stand-ins.mjs) for what every real cluster has and this one
 # would lack: an ingress controller that publishes Ingress addresses (the
 # IngressClass "nginx", the default) and a volume provisioner (the default
-# StorageClass "standard"), so the Kubernetes provider's awaits run for real.
+# StorageClass "standard"), so the Kubernetes provider's awaits run for real; and
+# the Gateway API's standard CRDs (GATEWAY_API_VERSION, from the Go module
+# sigs.k8s.io/gateway-api's config/crd/standard) with a GatewayClass "stand-in" whose
+# Gateways and routes the stand-ins accept.
 #
 # Usage: scripts/toolchain/cluster.sh start|stop|status|kubeconfig
 #   start       starts everything (idempotent), waits until every node is Ready
@@ -202,6 +205,33 @@ EOF
   done
 }
 
+# The Gateway API's standard channel, as the CRDs' own release ships them: the module on the Go
+# module proxy holds them under config/crd/standard (v1.6.3 works with this machine's Go).
+GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.6.3}"
+gateway_api_crds() {
+  command -v go >/dev/null || die "go is missing: it fetches the Gateway API CRDs (sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION)"
+  local dir
+  dir="$(cd "$STATE" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | jq -r .Dir)"
+  [[ -d "$dir/config/crd/standard" ]] || die "no config/crd/standard in sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION ($dir)"
+  kubectl_ apply --server-side --field-manager cluster-sh -f "$dir/config/crd/standard" >/dev/null
+  kubectl_ wait --for condition=established --timeout=60s \
+    crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io \
+    crd/httproutes.gateway.networking.k8s.io crd/grpcroutes.gateway.networking.k8s.io \
+    crd/referencegrants.gateway.networking.k8s.io >/dev/null
+}
+
+# The GatewayClass the stand-ins serve (GATEWAY_CONTROLLER in stand-ins.mjs).
+gateway_class() {
+  cat <<EOF
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: stand-in
+spec:
+  controllerName: llm-platform.local/gateway-stand-in
+EOF
+}
+
 # The classes the stand-ins serve, as a cluster with ingress-nginx and a default
 # StorageClass has them (names from stand-ins.mjs).
 stand_in_classes() {
@@ -283,6 +313,8 @@ start() {
   spawn stand-ins node "$STAND_INS" --server "https://127.0.0.1:$API_PORT" \
     --ca "$p/ca.crt" --cert "$p/admin.crt" --key "$p/admin.key" --volume-dir "$STATE/volumes"
   stand_in_classes | kubectl_ apply -f - >/dev/null
+  gateway_api_crds
+  gateway_class | kubectl_ apply -f - >/dev/null
 
   node_manifest | kubectl_ apply -f - >/dev/null
   wait_for "$NODES kwok nodes Ready" nodes_ready

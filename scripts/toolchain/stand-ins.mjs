@@ -1,9 +1,13 @@
-// Stand-ins for two controllers every real cluster has and the local control plane lacks, so
+// Stand-ins for three controllers every real cluster has and the local control plane lacks, so
 // that the Kubernetes provider's await logic runs for real instead of waiting until its timeout:
 //
 //   ingress      publishes status.loadBalancer.ingress (ip 127.0.0.1) on every Ingress of an
 //                IngressClass whose controller is INGRESS_CONTROLLER (or of no class, when such a
 //                class is the default), as ingress-nginx does; the provider waits for it.
+//   gateway      accepts the GatewayClasses whose controllerName is GATEWAY_CONTROLLER, accepts
+//                and programs their Gateways (address 127.0.0.1), and reports every HTTPRoute and
+//                GRPCRoute attached to one Accepted (status.parents), as a Gateway API
+//                implementation does; nothing forwards traffic.
 //   provisioner  binds Pending PersistentVolumeClaims of a StorageClass whose provisioner is
 //                PROVISIONER to a new hostPath PersistentVolume of the requested size (the
 //                controller-manager's binder completes the binding), and deletes those volumes
@@ -20,6 +24,8 @@ import { parseArgs } from "node:util";
 
 export const INGRESS_CONTROLLER = "llm-platform.local/ingress-stand-in";
 export const PROVISIONER = "llm-platform.local/hostpath";
+export const GATEWAY_CONTROLLER = "llm-platform.local/gateway-stand-in";
+const GATEWAY_API = "/apis/gateway.networking.k8s.io/v1";
 const POLL_MS = Number(process.env.STAND_INS_POLL_MS ?? 500);
 
 const { values: opts } = parseArgs({
@@ -55,7 +61,13 @@ function api(method, path, body, contentType = "application/json") {
             res.setEncoding("utf8");
             res.on("data", (c) => (data += c));
             res.on("end", () => {
-                const parsed = data ? JSON.parse(data) : {};
+                // An unknown API group (the Gateway API before its CRDs) answers 404 in plain text.
+                let parsed = {};
+                try {
+                    parsed = data ? JSON.parse(data) : {};
+                } catch {
+                    parsed = { message: data };
+                }
                 if (res.statusCode >= 300) {
                     const err = new Error(`${method} ${path}: ${res.statusCode} ${parsed.message ?? data}`);
                     err.status = res.statusCode;
@@ -88,6 +100,60 @@ async function publishIngressAddresses() {
             "application/merge-patch+json",
         );
         log(`ingress ${namespace}/${name}: address ${opts["ingress-ip"]}`);
+    }
+}
+
+const condition = (type, reason, generation) => ({ type, status: "True", reason, message: `${reason} by the stand-in`, observedGeneration: generation, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
+const mergePatch = "application/merge-patch+json";
+
+/**
+ * A Gateway API controller as far as status goes: it accepts its GatewayClasses, accepts and
+ * programs their Gateways (address --ingress-ip), and reports each HTTPRoute and GRPCRoute whose
+ * parentRef names such a Gateway Accepted with its refs resolved, as Envoy Gateway or another
+ * implementation would (without forwarding any traffic). Without the Gateway API CRDs it does nothing.
+ */
+async function acceptGateways() {
+    const classes = await api("GET", `${GATEWAY_API}/gatewayclasses`).catch((err) => (err.status === 404 ? undefined : Promise.reject(err)));
+    if (!classes) return;
+    const ours = new Set();
+    for (const cls of classes.items.filter((c) => c.spec.controllerName === GATEWAY_CONTROLLER)) {
+        ours.add(cls.metadata.name);
+        if ((cls.status?.conditions ?? []).some((c) => c.type === "Accepted" && c.status === "True" && c.observedGeneration === cls.metadata.generation)) continue;
+        await api("PATCH", `${GATEWAY_API}/gatewayclasses/${cls.metadata.name}/status`, { status: { conditions: [condition("Accepted", "Accepted", cls.metadata.generation)] } }, mergePatch);
+        log(`gatewayclass ${cls.metadata.name}: accepted`);
+    }
+    const gateways = new Set();
+    for (const gw of (await api("GET", `${GATEWAY_API}/gateways`)).items.filter((g) => ours.has(g.spec.gatewayClassName))) {
+        const { namespace, name, generation } = gw.metadata;
+        gateways.add(`${namespace}/${name}`);
+        if ((gw.status?.conditions ?? []).some((c) => c.type === "Programmed" && c.status === "True" && c.observedGeneration === generation)) continue;
+        const listeners = gw.spec.listeners.map((l) => ({
+            name: l.name,
+            supportedKinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }],
+            attachedRoutes: 0,
+            conditions: [condition("Accepted", "Accepted", generation), condition("Programmed", "Programmed", generation), condition("ResolvedRefs", "ResolvedRefs", generation)],
+        }));
+        const status = { addresses: [{ type: "IPAddress", value: opts["ingress-ip"] }], conditions: [condition("Accepted", "Accepted", generation), condition("Programmed", "Programmed", generation)], listeners };
+        await api("PATCH", `${GATEWAY_API}/namespaces/${namespace}/gateways/${name}/status`, { status }, mergePatch);
+        log(`gateway ${namespace}/${name}: accepted and programmed, address ${opts["ingress-ip"]}`);
+    }
+    for (const plural of ["httproutes", "grpcroutes"]) {
+        for (const route of (await api("GET", `${GATEWAY_API}/${plural}`)).items) {
+            const { namespace, name, generation } = route.metadata;
+            const parents = (route.spec.parentRefs ?? []).filter((p) => (p.kind ?? "Gateway") === "Gateway" && gateways.has(`${p.namespace ?? namespace}/${p.name}`));
+            if (parents.length === 0) continue;
+            const reported = route.status?.parents ?? [];
+            if (reported.length === parents.length && reported.every((p) => p.conditions.some((c) => c.type === "Accepted" && c.observedGeneration === generation))) continue;
+            const status = {
+                parents: parents.map((parentRef) => ({
+                    parentRef,
+                    controllerName: GATEWAY_CONTROLLER,
+                    conditions: [condition("Accepted", "Accepted", generation), condition("ResolvedRefs", "ResolvedRefs", generation)],
+                })),
+            };
+            await api("PATCH", `${GATEWAY_API}/namespaces/${namespace}/${plural}/${name}/status`, { status }, mergePatch);
+            log(`${plural.slice(0, -1)} ${namespace}/${name}: accepted by ${parents.map((p) => `${p.namespace ?? namespace}/${p.name}`).join(", ")}`);
+        }
     }
 }
 
@@ -134,10 +200,10 @@ async function provisionVolumes() {
 
 let stopping = false;
 for (const sig of ["SIGTERM", "SIGINT"]) process.on(sig, () => (stopping = true));
-log(`stand-ins: ingress controller ${INGRESS_CONTROLLER}, provisioner ${PROVISIONER}, API ${opts.server}`);
+log(`stand-ins: ingress controller ${INGRESS_CONTROLLER}, gateway controller ${GATEWAY_CONTROLLER}, provisioner ${PROVISIONER}, API ${opts.server}`);
 let lastError = "";
 while (!stopping) {
-    for (const task of [publishIngressAddresses, provisionVolumes]) {
+    for (const task of [publishIngressAddresses, provisionVolumes, acceptGateways]) {
         try {
             await task();
         } catch (err) {
