@@ -30,6 +30,8 @@ const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(
 const EXAMPLES = (process.env.E2E_EXAMPLES ?? "backend-frontend").split(",").filter(Boolean);
 // Variations of the stacks (stack-overrides.mjs stackVariants) whose objects part 1 applies too.
 const VARIANTS = (process.env.E2E_VARIANTS ?? Object.keys(stackVariants).join(",")).split(",").filter(Boolean);
+// Variations part 2 deploys with pulumi up too, after the stacks: the route-only stack (#29) by default.
+const UP_VARIANTS = (process.env.E2E_UP_VARIANTS ?? "staging-route-only").split(",").filter(Boolean);
 const FIXTURES = path.join(projectRoot, "e2e", "fixtures");
 
 /** What each variant must show in the objects the API server holds, beyond what every stack must. */
@@ -40,6 +42,22 @@ const variantChecks = {
             const live = items.map((o) => kubectlJson(["get", o.kind, o.metadata.name, ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : [])]));
             assert.deepEqual(live.filter((o) => /redis/i.test(JSON.stringify(o.spec ?? o.data ?? o))).map((o) => `${o.kind}/${o.metadata.name}`), []);
             assert.ok(live.some((o) => o.kind === "StatefulSet" && /postgresql/.test(o.metadata.name)), "PostgreSQL is still there");
+        },
+    },
+    "staging-route-only": {
+        title: "the route is the only way in: no Ingress, the HTTPRoute to the Service, and the service's NetworkPolicy admits the Gateway's data plane and no ingress controller",
+        check: (items) => {
+            assert.deepEqual(items.filter((o) => o.kind === "Ingress").map((o) => o.metadata.name), []);
+            const [route, ...others] = items.filter((o) => o.kind === "HTTPRoute");
+            assert.equal(others.length, 0, "one HTTPRoute");
+            const live = kubectlJson(["get", "httproute", route.metadata.name, "-n", route.metadata.namespace]);
+            const backends = live.spec.rules.flatMap((r) => r.backendRefs.map((b) => b.name));
+            assert.ok(backends.length > 0, "the route has no backend");
+            for (const name of backends) kubectlJson(["get", "service", name, "-n", route.metadata.namespace]);
+            const policy = kubectlJson(["get", "networkpolicy", backends[0], "-n", route.metadata.namespace]);
+            const peers = JSON.stringify(policy.spec.ingress.flatMap((rule) => rule.from ?? []));
+            assert.match(peers, /envoy-gateway-system/, "the Gateway's data plane is not admitted");
+            assert.doesNotMatch(peers, /ingress-nginx/, "an ingress controller is still admitted");
         },
     },
     "staging-profile": {
@@ -397,12 +415,16 @@ describe("generated valid configs on the real API server (server-side dry run)",
 
 describe("pulumi up of the program with the Kubernetes and random providers", { concurrency: false }, () => {
     const why = missingForProgram();
-    for (const stack of STACKS) {
-        describe(stack, { concurrency: false, skip: why ? `not run: ${why}` : false }, () => {
+    const targets = [
+        ...STACKS.map((stack) => ({ title: stack, stack, overrides: () => stackOverrides(stack) })),
+        ...UP_VARIANTS.map((name) => ({ title: `${stackVariants[name]?.stack} variant ${name}`, stack: stackVariants[name]?.stack, overrides: () => variantOverrides(name) })),
+    ];
+    for (const { title, stack, overrides: overridesOf } of targets) {
+        describe(title, { concurrency: false, skip: why ? `not run: ${why}` : false }, () => {
             const steps = new Steps();
             /** @type {Workspace} */
             let ws;
-            const overrides = why ? { set: {}, secrets: {} } : stackOverrides(stack);
+            const overrides = why ? { set: {}, secrets: {} } : overridesOf();
             const stackConfig = why ? {} : parseYaml(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")).config ?? {};
             const namespace = why ? "" : stackNamespace(stack);
             const current = (key) => overrides.set[key] ?? stackConfig[`${PROJECT}:${key}`];
@@ -451,6 +473,26 @@ describe("pulumi up of the program with the Kubernetes and random providers", { 
                 if (stack !== "dev") assert.ok(sts.length > 0, "no StatefulSet: the charts did not install");
                 await claimsBound(namespace, expectedClaims(sts));
                 await ingressesAddressed(namespace);
+            }));
+
+            it("every HTTPRoute is Accepted by its Gateway, and each service's URL output is its route's, else its Ingress's", steps.needs(["up"], "routes", async () => {
+                const routes = kubectlJson(["get", "httproutes,grpcroutes", "-n", namespace]).items;
+                const ingresses = kubectlJson(["get", "ingresses", "-n", namespace]).items;
+                for (const o of routes) {
+                    await eventually(`${o.kind}/${o.metadata.name} Accepted`, 30, () => {
+                        const parents = kubectlJson(["get", o.kind.toLowerCase(), o.metadata.name, "-n", namespace]).status?.parents ?? [];
+                        return parents.length === o.spec.parentRefs.length && parents.every((p) => p.conditions.some((c) => c.type === "Accepted" && c.status === "True"));
+                    });
+                }
+                const outputs = ws.outputs().services;
+                for (const [name, svc] of Object.entries(current("services"))) {
+                    const route = routes.find((o) => o.kind === "HTTPRoute" && o.metadata.name === name);
+                    const ingress = ingresses.find((o) => o.metadata.name === name);
+                    assert.equal(Boolean(route), Boolean(svc.route?.enabled), `${name}: an HTTPRoute exactly when route.enabled`);
+                    assert.equal(Boolean(ingress), Boolean(svc.ingress?.enabled), `${name}: an Ingress exactly when ingress.enabled`);
+                    const host = route ? route.spec.hostnames?.[0] : ingress?.spec.rules[0]?.host;
+                    if (host) assert.match(outputs[name].url, new RegExp(`^https?://${host.replaceAll(".", "\\.")}/`), `${name}'s URL`);
+                }
             }));
 
             it("a second preview has no changes", steps.needs(["up"], "no-op", () => {

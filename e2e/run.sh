@@ -8,6 +8,7 @@
 #   E2E_STACKS=dev                   # stacks of the program to test (default dev,staging,prod)
 #   E2E_EXAMPLES=backend-frontend    # example stack files (examples/<name>.yaml) applied too ("" for none)
 #   E2E_VARIANTS=staging-no-redis    # stack variants (e2e/stack-overrides.mjs stackVariants) applied too (default all, "" for none)
+#   E2E_UP_VARIANTS=staging-route-only  # variants part 2 also deploys with pulumi up (default that one, "" for none)
 #   E2E_KEEP_CLUSTER=1               # leave the local control plane running
 #   E2E_KEEP_WORKDIR=1               # keep the scratch project copies and state
 #   BITNAMI_CHARTS_DIR=<dir>         # the pinned Bitnami charts unpacked (helm pull … --untar): staging,

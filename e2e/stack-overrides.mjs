@@ -88,6 +88,20 @@ export const stackVariants = {
             return { services };
         },
     },
+    /**
+     * Route-only (#29): the service's Ingress off, its HTTPRoute to the platform's Gateway the only
+     * way in, as a stack on a cluster without an ingress controller has it.
+     */
+    "staging-route-only": {
+        stack: "staging",
+        edit: (set, get) => {
+            const services = structuredClone(get("services"));
+            for (const service of Object.values(services)) {
+                if (service.route?.enabled) service.ingress = { enabled: false };
+            }
+            return { services };
+        },
+    },
 };
 
 /** The overrides of a variant (stackVariants): its stack's, with the variant's keys in place of theirs. */
