@@ -42,6 +42,28 @@ const variantChecks = {
             assert.ok(live.some((o) => o.kind === "StatefulSet" && /postgresql/.test(o.metadata.name)), "PostgreSQL is still there");
         },
     },
+    "dev-logs": {
+        title: "logs: the monitoring namespace enforces privileged; Loki, the collector and Grafana run there; the collector pushes to Loki's Service and Grafana reads it; each dashboard has a logs panel",
+        check: (items) => {
+            const monitoring = kubectlJson(["get", "namespace", "monitoring"]);
+            assert.equal(monitoring.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+            const collector = kubectlJson(["get", "daemonset", "alloy", "-n", "monitoring"]);
+            assert.ok(collector.status.numberReady >= 1 && collector.status.numberReady === collector.status.desiredNumberScheduled, `the collector runs on every node: ${JSON.stringify(collector.status)}`);
+            assert.ok(collector.spec.template.spec.volumes.some((v) => v.hostPath?.path === "/var/log"), "the collector reads the node's /var/log");
+            const config = kubectlJson(["get", "configmap", "alloy", "-n", "monitoring"]).data["config.alloy"];
+            const push = /url = "http:\/\/([a-z0-9-]+)\.monitoring\.svc\.cluster\.local:3100\/loki\/api\/v1\/push"/.exec(config);
+            assert.ok(push, `the collector pushes to Loki in the monitoring namespace:\n${config}`);
+            kubectl(["get", "service", push[1], "-n", "monitoring"]);
+            assert.match(config, /names = \["llm-platform-dev"\]/);
+            const datasources = kubectlJson(["get", "configmap", "kube-prometheus-stack-grafana-datasource", "-n", "monitoring"]).data["datasource.yaml"];
+            assert.match(datasources, /url: http:\/\/loki\.monitoring\.svc\.cluster\.local:3100/);
+            rolloutStatus("statefulset", "loki", "monitoring", "180s");
+            const dashboard = items.find((o) => o.kind === "ConfigMap" && o.metadata.name === "grafana-dashboard-service-orchestrator");
+            const live = kubectlJson(["get", "configmap", dashboard.metadata.name, "-n", dashboard.metadata.namespace]);
+            const panels = JSON.parse(Object.values(live.data)[0]).panels.filter((p) => p.type === "logs");
+            assert.deepEqual(panels.map((p) => p.targets[0].expr), ['{namespace="llm-platform-dev", app_kubernetes_io_name="orchestrator", app_kubernetes_io_instance="llm-platform-dev"}']);
+        },
+    },
     "staging-profile": {
         title: "the Deployment and HPA the API server holds carry the medium profile's values, not its name",
         check: (items) => {
