@@ -243,6 +243,25 @@ describe("logs: config validation, exact messages", () => {
         ]);
     });
 
+    it("a credential from the stack's shared existing Secret (the stack namespace's) is refused; one with an existingSecret of its own is the monitoring namespace's", () => {
+        const destination = { type: "loki", url: "https://logs.example.com/loki/api/v1/push", bearerTokenEntry: "lokiToken" };
+        const shared = (v: Values) => {
+            withLogs({ destination }, false)(v);
+            v.secrets = { source: "existing", existingSecret: { name: "llm-keys", keys: { lokiToken: "loki" } }, entries: { lokiToken: {} } };
+        };
+        assert.deepEqual(problemsOf(base, shared).map((p) => [p.key, p.expected]), [
+            [
+                "monitoring.logs.destination.bearerTokenEntry",
+                "an entry with a place of its own (secrets.entries.lokiToken.configKey, or .existingSecret naming a Secret in the monitoring namespace): secrets.existingSecret.keys.lokiToken is a key of the stack namespace's Secret, which the collector can't read",
+            ],
+        ]);
+        const own = (v: Values) => {
+            withLogs({ destination }, false)(v);
+            v.secrets = { entries: { lokiToken: { existingSecret: { name: "loki-token", key: "token" } } } };
+        };
+        assert.deepEqual(problemsOf(base, own), []);
+    });
+
     it("a destination: Loki's push URL, a tenant only for Loki, one kind of auth", () => {
         const d = (destination: Values, token = false) => problemsOf(base, (v) => {
             withLogs({ destination }, false)(v);
@@ -340,6 +359,19 @@ describe("logs: the program (under mocks)", () => {
         assert.equal(secret.inputs.stringData["otlp-token"], fakeSecretValue("otlpToken"));
         const content = run.one("kubernetes:helm.sh/v4:Chart", "logs-collector").inputs.values.alloy.configMap.content as string;
         assert.ok(content.includes('token = sys.env("OTLP_TOKEN")'), content);
+    });
+
+    it("a credential from an existing Secret: the collector reads that Secret's key in the monitoring namespace, and the program writes none", async () => {
+        const run = await runStack("dev", {
+            set: {
+                monitoring: { enabled: true, logs: { enabled: true, destination: { type: "otlp", url: "https://otlp.example.com", basicAuth: { username: "u", passwordEntry: "otlpPassword" } } } },
+                secrets: { source: "pulumi", entries: { otlpPassword: { existingSecret: { name: "otlp-credentials", key: "password" } } } },
+            },
+        });
+        assert.equal(run.ofType("kubernetes:core/v1:Secret").filter((s) => s.name.endsWith("logs-credentials")).length, 0);
+        const alloy = run.one("kubernetes:helm.sh/v4:Chart", "logs-collector");
+        assert.deepEqual(alloy.inputs.values.alloy.extraEnv[1], { name: "OTLP_PASSWORD", valueFrom: { secretKeyRef: { name: "otlp-credentials", key: "password" } } });
+        assert.ok((alloy.inputs.values.alloy.configMap.content as string).includes('otelcol.auth.basic "default" {\n  username = "u"\n  password = sys.env("OTLP_PASSWORD")\n}'));
     });
 
     it("staging with the stack and logs on S3: SimpleScalable, and a NetworkPolicy admits only the collector, Grafana and Loki's own pods to Loki", async () => {

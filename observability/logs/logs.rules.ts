@@ -89,6 +89,9 @@ export function logsSecretProblems(input: Pick<LogsRuleInput, "logs" | "stack">,
         if (entry.location.kind === "external-secrets") {
             return [{ key, given: name, expected: `an entry from stack config or an existing Secret: ${name} comes from the secret manager (${entry.location.at}), which the program syncs into the stack's namespace only, not the monitoring namespace` }];
         }
+        if (entry.location.kind === "existing" && !entry.location.at.startsWith("secrets.entries.")) {
+            return [{ key, given: name, expected: `an entry with a place of its own (secrets.entries.${name}.configKey, or .existingSecret naming a Secret in the monitoring namespace): ${entry.location.at} is a key of the stack namespace's Secret, which the collector can't read` }];
+        }
         return [];
     });
 }
