@@ -417,3 +417,51 @@ describe("logs: the program (under mocks)", () => {
         assert.equal(dev.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.data?.LOG_FORMAT !== undefined)!.inputs.data.LOG_FORMAT, "text");
     });
 });
+
+/** Every leaf key path of a values object (arrays and empty objects are leaves). */
+function keyPaths(v: unknown, at: string[] = []): string[] {
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) return Object.entries(v).flatMap(([k, x]) => keyPaths(x, [...at, k]));
+    return [at.join(".")];
+}
+
+/**
+ * The keys the program may set, read from each pinned chart's values.yaml (grafana/loki tag
+ * helm-loki-6.55.0, production/helm/loki/values.yaml; grafana/alloy tag helm-chart/1.11.1,
+ * operations/helm/charts/alloy/values.yaml). Where the chart hands a map to Loki's configuration as
+ * it is (loki.limits_config, loki.compactor, loki.schemaConfig) the key is Loki's own
+ * (limits_config.retention_period, compactor.retention_enabled and delete_request_store, schema_config.configs);
+ * loki.storage.bucketNames is documented in a comment there. The charts' archives aren't available
+ * offline, so a key the program adds must be checked against them and added here.
+ */
+const documentedKeys = {
+    loki: [
+        "deploymentMode", "loki.image.registry", "loki.image.repository", "loki.image.tag", "loki.image.digest", "loki.auth_enabled", "loki.commonConfig.replication_factor",
+        "loki.schemaConfig.configs", "loki.storage.type", "loki.storage.bucketNames.chunks", "loki.storage.bucketNames.ruler", "loki.storage.bucketNames.admin",
+        "loki.storage.s3.endpoint", "loki.storage.s3.region", "loki.storage.s3.s3ForcePathStyle", "loki.storage.s3.accessKeyId", "loki.storage.s3.secretAccessKey",
+        "loki.storage.azure.accountName", "loki.storage.azure.accountKey", "loki.storage.azure.useFederatedToken", "loki.limits_config.retention_period",
+        "loki.compactor.retention_enabled", "loki.compactor.delete_request_store",
+        ...["singleBinary", "write", "read", "backend"].flatMap((t) => [`${t}.replicas`, `${t}.extraArgs`, `${t}.extraEnv`, ...(t === "read" ? [] : [`${t}.persistence.size`, `${t}.persistence.storageClass`])]),
+        "gateway.enabled", "chunksCache.enabled", "resultsCache.enabled", "lokiCanary.enabled", "test.enabled", "sidecar.rules.enabled", "minio.enabled",
+    ],
+    alloy: [
+        "image.registry", "image.repository", "image.tag", "image.digest", "configReloader.image.registry", "configReloader.image.repository", "configReloader.image.tag", "configReloader.image.digest",
+        "controller.type", "alloy.configMap.create", "alloy.configMap.content", "alloy.mounts.varlog", "alloy.extraEnv", "alloy.enableReporting", "crds.create",
+    ],
+};
+
+describe("logs: the charts' values use only the pinned charts' documented keys", () => {
+    const env = [{ name: "X", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }];
+    it("Loki 6.55.0, in both modes and every object store", () => {
+        const stores = [undefined, { type: "s3", buckets: { chunks: "a", ruler: "b" }, endpoint: "e", region: "r", s3ForcePathStyle: true, accessKeyIdEnv: "A", secretAccessKeyEnv: "B" }, { type: "gcs", buckets: { chunks: "a", ruler: "b" }, s3ForcePathStyle: false }, { type: "azure", buckets: { chunks: "a", ruler: "b" }, s3ForcePathStyle: false, accountName: "n", accountKeyEnv: "K" }] as const;
+        const used = stores.flatMap((objectStorage) => (["SingleBinary", "SimpleScalable"] as const).flatMap((deploymentMode) =>
+            keyPaths(lokiValues(loki({ deploymentMode, objectStorage, storage: { size: "1Gi", storageClass: "x" }, image: { ...lokiChart.images.loki, digest: "sha256:0" } }), env))));
+        assert.deepEqual([...new Set(used)].filter((p) => !documentedKeys.loki.includes(p)), []);
+        assert.deepEqual(documentedKeys.loki.filter((p) => !used.includes(p)), [], "every documented key is reached by one of the cases");
+    });
+    it("Alloy 1.11.1", () => {
+        const spec = collector({ type: "loki", url: "u" });
+        const used = keyPaths(alloyValues({ ...spec, images: { alloy: { ...spec.images.alloy, digest: "sha256:0" }, configReloader: { ...spec.images.configReloader, digest: "sha256:0" } } }, "c", env));
+        assert.deepEqual(used.filter((p) => !documentedKeys.alloy.includes(p)), []);
+        assert.deepEqual(documentedKeys.alloy.filter((p) => !used.includes(p)), [], "every documented key is set");
+    });
+});
