@@ -312,7 +312,8 @@ describe("logs: the program (under mocks)", () => {
         const stack = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart");
         assert.deepEqual(stack.inputs.values.grafana.additionalDataSources, [{ name: "Loki", type: "loki", uid: "loki", url: "http://loki.monitoring.svc.cluster.local:3100", access: "proxy", editable: false, isDefault: false }]);
         const logs = run.one("llm-platform:observability:Logs", "logs");
-        assert.ok(loki.options.parent === logs.urn || loki.options.parent?.endsWith("::logs"), "the charts are the Logs component's");
+        assert.deepEqual([loki.options.parent, alloy.options.parent], [logs.urn, logs.urn], "the charts are the Logs component's");
+        assert.ok(loki.options.dependsOn.includes(namespace.urn), "Loki waits for the MonitoringStack's namespace, which it goes into");
     });
 
     it("dev with logs: each service's dashboard has a logs panel on the Loki datasource", async () => {
