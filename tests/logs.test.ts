@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { alloyConfig, alloyValues } from "../observability/logs/alloy.values";
-import { lokiValues } from "../observability/logs/loki.values";
+import { lokiValues, withUpdateStrategyType } from "../observability/logs/loki.values";
 import type { CollectorSpec, LokiSpec } from "../observability/logs/logs.args";
 import { serviceDashboard, serviceLogSelector } from "../observability/dashboards.specs";
 import { logFormatOf } from "../application/application.specs";
@@ -147,6 +147,16 @@ describe("logs: Loki's chart values, a pure function", () => {
         }
         assert.equal(values.read.persistence, undefined, "the read pods keep no volume");
         assert.deepEqual(values.loki.compactor.delete_request_store, "s3");
+    });
+});
+
+describe("logs: Loki's StatefulSets as the API server stores them", () => {
+    it("the chart's updateStrategy without a type gets RollingUpdate written out; one with a type and other objects are left alone", () => {
+        const sts = { metadata: { name: "loki" }, spec: { replicas: 1, updateStrategy: { rollingUpdate: { partition: 0 } } } };
+        assert.deepEqual(withUpdateStrategyType("kubernetes:apps/v1:StatefulSet", sts), { metadata: { name: "loki" }, spec: { replicas: 1, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } } } });
+        assert.equal(withUpdateStrategyType("kubernetes:apps/v1:StatefulSet", { spec: { updateStrategy: { type: "OnDelete" } } }), undefined);
+        assert.equal(withUpdateStrategyType("kubernetes:apps/v1:Deployment", sts), undefined);
+        assert.equal(withUpdateStrategyType("kubernetes:apps/v1:StatefulSet", { spec: {} }), undefined);
     });
 });
 

@@ -8,7 +8,13 @@ import { chartWithObjects } from "../../platform/chart-objects";
 import * as k8s from "../../platform/k8s";
 import { alloyValues } from "./alloy.values";
 import { LogsArgs } from "./logs.args";
-import { credentialEnv, logsSecretName, lokiValues } from "./loki.values";
+import { credentialEnv, logsSecretName, lokiValues, withUpdateStrategyType } from "./loki.values";
+
+/** Loki's StatefulSets with their update strategy's type written out (withUpdateStrategyType). */
+const lokiStrategyTransform: pulumi.ResourceTransform = (args) => {
+    const props = withUpdateStrategyType(args.type, args.props);
+    return props === undefined ? undefined : { props, opts: args.opts };
+};
 
 /**
  * Logs: the stack's own Loki (from its chart, with the monitoring stack) and Grafana Alloy as a
@@ -39,7 +45,7 @@ export class Logs extends pulumi.ComponentResource {
         const withSecret = { ...after, dependsOn: [...after.dependsOn, ...(secret ? [secret] : [])] };
         const charts: pulumi.Output<string[]>[] = [];
         if (args.loki) {
-            const loki = chartWithObjects(`${name}-loki`, { ...chartLocation(args.loki.chart), name: args.loki.release, namespace: args.namespace, values: lokiValues(args.loki, env) }, withSecret);
+            const loki = chartWithObjects(`${name}-loki`, { ...chartLocation(args.loki.chart), name: args.loki.release, namespace: args.namespace, values: lokiValues(args.loki, env) }, { ...withSecret, transforms: [lokiStrategyTransform] });
             charts.push(loki.objects);
             if (args.networkPolicy) {
                 const clients = [chartPodSelector(alloyChart.name, args.collector.release), grafanaPodSelector];

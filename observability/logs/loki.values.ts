@@ -81,3 +81,15 @@ export function lokiValues(spec: LokiSpec, env: readonly SecretEnvVar[]): Record
         minio: { enabled: false },
     };
 }
+
+/**
+ * A StatefulSet of Loki's chart with its update strategy's type written out: the chart's
+ * templates write `updateStrategy: {rollingUpdate: {partition: 0}}` without `type`, which the API
+ * server stores as `type: RollingUpdate`; written out, the object the program sends is the one the
+ * server keeps (as the Bitnami charts' strategies are, issue #10). Other objects are unchanged.
+ */
+export function withUpdateStrategyType(type: string, props: Record<string, any>): Record<string, any> | undefined {
+    const strategy = props?.spec?.updateStrategy;
+    if (type !== "kubernetes:apps/v1:StatefulSet" || strategy === undefined || strategy.type !== undefined) return undefined;
+    return { ...props, spec: { ...props.spec, updateStrategy: { type: "RollingUpdate", ...strategy } } };
+}
