@@ -64,6 +64,20 @@ const variantChecks = {
             assert.deepEqual(panels.map((p) => p.targets[0].expr), ['{namespace="llm-platform-dev", app_kubernetes_io_name="orchestrator", app_kubernetes_io_instance="llm-platform-dev"}']);
         },
     },
+    "staging-logs": {
+        title: "logs outside development: Loki's write, read and backend run three each, the collector pushes to loki-write, Grafana reads loki-read, and Loki's NetworkPolicy admits only the collector, Grafana and Loki",
+        check: () => {
+            for (const [kind, name] of [["statefulset", "loki-write"], ["deployment", "loki-read"], ["statefulset", "loki-backend"]]) {
+                assert.equal(kubectlJson(["get", kind, name, "-n", "monitoring"]).status.readyReplicas, 3, `${kind}/${name}`);
+            }
+            assert.match(kubectlJson(["get", "configmap", "alloy", "-n", "monitoring"]).data["config.alloy"], /url = "http:\/\/loki-write\.monitoring\.svc\.cluster\.local:3100\/loki\/api\/v1\/push"/);
+            assert.match(kubectlJson(["get", "configmap", "kube-prometheus-stack-grafana-datasource", "-n", "monitoring"]).data["datasource.yaml"], /url: http:\/\/loki-read\.monitoring\.svc\.cluster\.local:3100/);
+            const policy = kubectlJson(["get", "networkpolicy", "loki-ingress", "-n", "monitoring"]);
+            const pods = (selector) => kubectlJson(["get", "pods", "-n", "monitoring", "-l", Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(",")]).items.length;
+            assert.equal(pods(policy.spec.podSelector.matchLabels), 9, "the policy selects Loki's nine pods");
+            assert.deepEqual(policy.spec.ingress[0].from.map((peer) => pods(peer.podSelector.matchLabels) > 0), [true, true], "its clients' selectors match the collector's and Grafana's pods");
+        },
+    },
     "staging-profile": {
         title: "the Deployment and HPA the API server holds carry the medium profile's values, not its name",
         check: (items) => {

@@ -102,6 +102,21 @@ export const stackVariants = {
             };
         },
     },
+    /** Logs (#26) outside development: SimpleScalable Loki on S3 (the pods' own identity), and its NetworkPolicy (networkPolicy.enabled). */
+    "staging-logs": {
+        stack: "staging",
+        edit: (set, get) => {
+            const charts = logChartPaths();
+            const objectStorage = { type: "s3", buckets: { chunks: "llm-logs", ruler: "llm-logs" }, region: "eu-west-1" };
+            return {
+                monitoring: deepMerge(get("monitoring") ?? {}, {
+                    enabled: true,
+                    stack: { enabled: true, chart: { path: charts.kubePrometheusStack } },
+                    logs: { enabled: true, loki: { chart: { path: charts.loki }, objectStorage }, collector: { chart: { path: charts.alloy } } },
+                }),
+            };
+        },
+    },
 };
 
 /**
