@@ -2,7 +2,7 @@ import { loadConfig } from "./config";
 import { Application } from "./application";
 import { PostgresDatabase, RedisCache } from "./data-tier";
 import { Gateway, serviceGraph } from "./network";
-import { Dashboards, MonitoringStack } from "./observability";
+import { Dashboards, Logs, MonitoringStack } from "./observability";
 import { DestroyGuard, PlatformNamespace } from "./platform";
 import { AppSecrets, SecretStore } from "./secrets";
 
@@ -13,6 +13,7 @@ const secretStore = config.secretStore && new SecretStore("secret-store", { ...c
 const appSecrets = new AppSecrets("app-secrets", { ...config.appSecrets, namespace: namespace.name, secretStore: secretStore?.store });
 
 const monitoringStack = config.monitoringStack && new MonitoringStack("monitoring-stack", config.monitoringStack);
+const logs = config.logs && new Logs("logs", { ...config.logs, monitoringStack });
 const graph = serviceGraph(config.services, config.identity);
 const deployed = { namespace: namespace.name, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
 const database = config.postgresql && new PostgresDatabase("postgresql", { ...config.postgresql, ...deployed, clients: graph.clientsOf("postgresql") });
@@ -35,8 +36,8 @@ const apps = Object.entries(config.applications).map(([name, application]) => ({
 
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...config.dashboards, namespace: namespace.name });
 
-const guarded = [namespace, secretStore, appSecrets, monitoringStack, database, cache, dashboards, gateway, ...apps.map(({ app }) => app)];
-const chartObjects = [database?.chartObjects, cache?.chartObjects, monitoringStack && monitoringStack.chartObjects];
+const guarded = [namespace, secretStore, appSecrets, monitoringStack, logs, database, cache, dashboards, gateway, ...apps.map(({ app }) => app)];
+const chartObjects = [database?.chartObjects, cache?.chartObjects, monitoringStack && monitoringStack.chartObjects, logs && logs.chartObjects];
 const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
 
 export const namespaceName = namespace.name;

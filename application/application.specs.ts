@@ -135,12 +135,17 @@ export function vectorDbSettings(vectorDb: VectorDbConfig): Record<string, strin
     return data;
 }
 
+/** LOG_FORMAT: as set, else "text" in development (read by people) and "json" otherwise (parsed by the log pipeline, LogQL's `| json`). */
+export function logFormatOf(logFormat: "json" | "text" | undefined, environment: string): "json" | "text" {
+    return logFormat ?? (environment === "development" ? "text" : "json");
+}
+
 /** The non-secret settings of a service, as its ConfigMap's data. */
 export function configMapData(service: ServiceConfig, context: PlatformContext): Record<string, Input<string>> {
     const data: Record<string, Input<string>> = {
         ENVIRONMENT: context.environment,
         LOG_LEVEL: service.settings.logLevel,
-        LOG_FORMAT: service.settings.logFormat,
+        LOG_FORMAT: logFormatOf(service.settings.logFormat, context.environment),
         HTTP_PORT: String(service.ports.http),
         METRICS_ENABLED: String(service.metrics.enabled),
         METRICS_PORT: String(service.ports.metrics),

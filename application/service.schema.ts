@@ -325,7 +325,8 @@ const appSettingsSchema = z
     .strictObject({
         /** LOG_LEVEL as written; "warning" is accepted beside "warn" (the charts' apps read both). */
         logLevel: z.enum(["trace", "debug", "info", "warn", "warning", "error"]).default("info"),
-        logFormat: z.enum(["json", "text"]).default("json"),
+        /** LOG_FORMAT. Unset: "text" in development, "json" otherwise (what a log pipeline parses). */
+        logFormat: z.enum(["json", "text"]).optional(),
         /** WORKFLOW_TIMEOUT_SECONDS and WORKFLOW_TIMEOUT (the seed app's name), both in seconds. */
         workflowTimeoutSeconds: positiveInt.default(300),
         /** Request rate limiting in the application (RATE_LIMIT_*). */

@@ -17,6 +17,9 @@ import type { GatewayArgs, GatewayDeployInputs } from "../network/network.args";
 import { resolveGateway } from "../network/gateway.resolve";
 import type { DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
 import { resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
+import type { LogsArgs, LogsDeployInputs } from "../observability/logs/logs.args";
+import { logsEntryNames, resolveLogs, withLogs } from "../observability/logs/logs.resolve";
+import { ownsLoki } from "../observability/logs/logs.schema";
 import type { DestroyGuardArgs, PlatformNamespaceArgs } from "../platform/platform.args";
 import { namespaceName, resolveDestroyGuard, resolveNamespace } from "../platform/platform.resolve";
 import type { AppSecretsArgs, SecretStoreArgs } from "../secrets/secrets.args";
@@ -43,6 +46,8 @@ export interface PlatformConfig {
     readonly applications: Readonly<Record<string, Omit<ApplicationArgs, ApplicationDeployInputs>>>;
     /** kube-prometheus-stack, installed by the program; absent, the cluster has its own Prometheus. */
     readonly monitoringStack?: MonitoringStackArgs;
+    /** Logs: the stack's own Loki and the collector; absent with monitoring.logs.enabled false. */
+    readonly logs?: Omit<LogsArgs, LogsDeployInputs>;
     /** The Grafana dashboards; absent, none. */
     readonly dashboards?: Omit<DashboardsArgs, "namespace">;
     /** In production, the guard every component depends on; absent, none. */
@@ -60,11 +65,13 @@ export function withImageRegistry(config: ValidatedConfig): ValidatedConfig {
         postDeployCheck: { ...s.postDeployCheck, image: referenceAt(s.postDeployCheck.image, registry) },
     }]));
     const moved = <T extends Record<string, RegistryImage>>(images: T): T => Object.fromEntries(Object.entries(images).map(([k, i]) => [k, { ...i, registry }])) as T;
+    const { logs } = config.monitoring;
     return {
         ...config,
         services,
         postgresql: { ...config.postgresql, images: moved(config.postgresql.images) },
         redis: { ...config.redis, images: moved(config.redis.images) },
+        monitoring: { ...config.monitoring, logs: { ...logs, loki: { ...logs.loki, images: moved(logs.loki.images) }, collector: { ...logs.collector, images: moved(logs.collector.images) } } },
     };
 }
 
@@ -89,19 +96,26 @@ export function resolveConfig(
         monitoring: config.monitoring.enabled ? config.monitoring : undefined,
         networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,
     };
+    const appSecrets = resolveAppSecrets(config, identity, sync, secretValues);
+    // The entries the logs name go to the logs' own Secret, in the monitoring namespace.
+    const logsEntries = logsEntryNames(config.monitoring);
+    const logsContext = { environment: config.environment, identity, namespace, clusterDomain: config.clusterDomain, storageClass: config.storageClass, networkPolicy: config.networkPolicy.enabled };
+    const dashboards = resolveDashboards(config, identity, namespace);
+    const ownLoki = ownsLoki({ logs: config.monitoring.logs, stack: config.monitoring.enabled && config.monitoring.stack.enabled });
     const dataProtected = storeHoldsProtectedData(config.environment, config.postgresql) || storeHoldsProtectedData(config.environment, config.redis);
     return {
         identity,
         namespace: resolveNamespace(config, identity),
         secretStore,
-        appSecrets: resolveAppSecrets(config, identity, sync, secretValues),
+        appSecrets: { ...appSecrets, entries: appSecrets.entries.filter((e) => !logsEntries.includes(e.name)) },
         postgresql: resolvePostgresql(config.postgresql, dataTier, alerts.postgresql),
         redis: resolveRedis(config.redis, dataTier, alerts.redis),
         services: config.services,
         gateway: resolveGateway(config.gateway, identity),
         applications: resolveApplications(config, identity, alerts.services),
-        monitoringStack: resolveMonitoringStack(config.monitoring, identity),
-        dashboards: resolveDashboards(config, identity, namespace),
+        monitoringStack: withLogs(resolveMonitoringStack(config.monitoring, identity), config.monitoring, config.environment, config.clusterDomain),
+        logs: resolveLogs(config.monitoring, logsContext, appSecrets.entries),
+        dashboards: dashboards && (ownLoki ? { ...dashboards, logs: true } : dashboards),
         destroyGuard: resolveDestroyGuard(config.environment, identity, dataProtected),
     };
 }

@@ -17,6 +17,8 @@ import { withProfile } from "../lib/objects";
 import { ValidatedConfig, configSchema } from "./schema";
 import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog.resolve";
 import { secretsProblems } from "../secrets/secrets.rules";
+import { logsProblems, logsSecretProblems } from "../observability/logs/logs.rules";
+import { monitoringSecretUses } from "../observability/logs/logs.schema";
 import { routeConflictProblems, routeProblems } from "../application/route.rules";
 import { attachmentProblems, gatewayProblems } from "../network/gateway.rules";
 import { instanceOf } from "../platform/names.rules";
@@ -157,7 +159,26 @@ function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         setSecretKeys: new Set(catalogKeys.filter((key) => key in raw.values)),
         otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
         sectionKeys: Object.keys(configSchema.shape),
+        otherUses: config.monitoring ? monitoringSecretUses(config.monitoring) : {},
     });
+}
+
+/** What the logs' rules read: the section, whether the stack has its own Grafana, the namespaces. */
+function logsRuleInput(raw: RawConfig, monitoring: NonNullable<ParsedConfig["monitoring"]>, config: ParsedConfig) {
+    return {
+        logs: monitoring.logs,
+        environment: config.environment ?? "production",
+        stack: monitoring.enabled && monitoring.stack.enabled,
+        logsNamespace: monitoring.stack.namespace,
+        namespace: config.namespace?.name ?? instanceOf(raw),
+    };
+}
+
+/** The rules of monitoring.logs, and the secret entries it names once the secrets section parsed. */
+function logsRuleProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
+    if (!config.monitoring) return [];
+    const input = logsRuleInput(raw, config.monitoring, config);
+    return [...logsProblems(input), ...(config.secrets ? logsSecretProblems(input, secretCatalog(config.secrets)) : [])];
 }
 
 /**
@@ -213,6 +234,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
             : []),
         ...(config.secrets ? secretObjectNameProblems(raw, config.secrets) : []),
         ...secretRuleProblems(raw, config, catalogKeys),
+        ...logsRuleProblems(raw, config),
     ];
     return problems;
 }

@@ -13,6 +13,8 @@
 #   E2E_KEEP_WORKDIR=1               # keep the scratch project copies and state
 #   BITNAMI_CHARTS_DIR=<dir>         # the pinned Bitnami charts unpacked (helm pull … --untar): staging,
 #                                    # prod and the examples install them instead of e2e/fixtures/charts
+#   LOG_CHARTS_DIR=<dir>             # Loki's and Alloy's pinned charts unpacked (loki/, alloy/): the
+#                                    # dev-logs and staging-logs variants install them instead of the stand-ins
 #   E2E_CONFIG='{"key": value}'      # extra stack config for the program (e.g. the data tier's
 #                                    # external mode); E2E_CONFIG_DEV etc. per stack
 set -euo pipefail

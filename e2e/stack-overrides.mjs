@@ -102,7 +102,51 @@ export const stackVariants = {
             return { services };
         },
     },
+    /** Logs (#26): dev with the monitoring stack, its own Loki (SingleBinary) and the collector, each chart from a local directory. */
+    "dev-logs": {
+        stack: "dev",
+        edit: () => {
+            const charts = logChartPaths();
+            return {
+                monitoring: {
+                    enabled: true,
+                    stack: { enabled: true, chart: { path: charts.kubePrometheusStack } },
+                    logs: { enabled: true, loki: { chart: { path: charts.loki } }, collector: { chart: { path: charts.alloy } } },
+                },
+            };
+        },
+    },
+    /** Logs (#26) outside development: SimpleScalable Loki on S3 (the pods' own identity), and its NetworkPolicy (networkPolicy.enabled). */
+    "staging-logs": {
+        stack: "staging",
+        edit: (set, get) => {
+            const charts = logChartPaths();
+            const objectStorage = { type: "s3", buckets: { chunks: "llm-logs", ruler: "llm-logs" }, region: "eu-west-1" };
+            return {
+                monitoring: deepMerge(get("monitoring") ?? {}, {
+                    enabled: true,
+                    stack: { enabled: true, chart: { path: charts.kubePrometheusStack } },
+                    logs: { enabled: true, loki: { chart: { path: charts.loki }, objectStorage }, collector: { chart: { path: charts.alloy } } },
+                }),
+            };
+        },
+    },
 };
+
+/**
+ * The charts of the logs (#26): Loki's and Alloy's from LOG_CHARTS_DIR (the pinned charts
+ * unpacked: helm pull grafana/loki --version 6.55.0 --untar, and grafana/alloy 1.11.1), else the
+ * stand-ins of e2e/fixtures/charts; kube-prometheus-stack's always the stand-in (Grafana and its
+ * datasources only).
+ */
+export function logChartPaths() {
+    const logCharts = process.env.LOG_CHARTS_DIR || path.join(projectRoot, "e2e", "fixtures", "charts");
+    return {
+        loki: path.resolve(logCharts, "loki"),
+        alloy: path.resolve(logCharts, "alloy"),
+        kubePrometheusStack: path.join(projectRoot, "e2e", "fixtures", "charts", "kube-prometheus-stack"),
+    };
+}
 
 /** The overrides of a variant (stackVariants): its stack's, with the variant's keys in place of theirs. */
 export function variantOverrides(name) {

@@ -392,3 +392,19 @@ export function namespacePolicies(inputs: NamespacePolicyInputs): NamedPolicy[] 
             : [];
     return [deny, ...solver];
 }
+
+/**
+ * Loki's NetworkPolicy, in the monitoring namespace: its pods admit the log collector and Grafana
+ * on Loki's HTTP port, and one another on every port (memberlist and gRPC between the read,
+ * write and backend pods); nothing else. Egress stays open (object storage).
+ */
+export function lokiNetworkPolicySpec(loki: Labels, clients: readonly Labels[], httpPort: number): NetworkPolicySpec {
+    return {
+        podSelector: { matchLabels: loki },
+        policyTypes: ["Ingress"],
+        ingress: [
+            { from: clients.map((c) => ({ podSelector: { matchLabels: c } })), ports: [tcp(httpPort)] },
+            { from: [{ podSelector: { matchLabels: loki } }] },
+        ],
+    };
+}

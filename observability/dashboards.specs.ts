@@ -6,11 +6,15 @@
  */
 import { createHash } from "crypto";
 import type * as GrafanaDashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type * as GrafanaLogs from "@grafana/grafana-foundation-sdk/logs";
+import type * as GrafanaLoki from "@grafana/grafana-foundation-sdk/loki";
 import type * as GrafanaPrometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import type * as GrafanaStat from "@grafana/grafana-foundation-sdk/stat";
 import type * as GrafanaTimeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DataStoreTarget, ServiceTarget, exporterMatchers, serviceContainerMatchers } from "../lib/alert-catalog";
 import { selector } from "../lib/promql";
+import { selectorLabels } from "../lib/labels";
+import { lokiDatasourceUid, streamLabelName } from "../lib/monitoring-chart";
 
 /** One query of a panel: PromQL and its legend. */
 export interface PanelQuery {
@@ -18,9 +22,9 @@ export interface PanelQuery {
     readonly legend: string;
 }
 
-/** A panel before layout: a time series or a single stat, its unit and queries. */
+/** A panel before layout: a time series or a single stat (PromQL), or logs (LogQL), its unit and queries. */
 export interface PanelSpec {
-    readonly kind: "timeseries" | "stat";
+    readonly kind: "timeseries" | "stat" | "logs";
     readonly title: string;
     readonly description: string;
     /** A Grafana unit: reqps, percent, s, short, bytes, cores (none for plain numbers). */
@@ -99,13 +103,26 @@ function podsRow(s: ServiceTarget): RowSpec {
     };
 }
 
-/** The dashboard of one service. */
-export function serviceDashboard(s: ServiceTarget, uidPrefix: string): DashboardSpec {
+/**
+ * The LogQL stream selector of a service's pods: its namespace and the selector labels of
+ * lib/labels.ts, as the collector makes them stream labels (observability/logs/alloy.values.ts).
+ */
+export function serviceLogSelector(s: Pick<ServiceTarget, "namespace" | "name">, instance: string): string {
+    const labels = { namespace: s.namespace, ...selectorLabels({ name: s.name, instance, component: "", partOf: "" }) };
+    return `{${Object.entries(labels).map(([k, v]) => `${streamLabelName(k)}=${JSON.stringify(v)}`).join(", ")}}`;
+}
+
+function logsRow(s: ServiceTarget, instance: string): RowSpec {
+    return { title: "Logs", panels: [{ kind: "logs", title: "Logs", unit: "", description: "The pods' logs, newest first (Loki).", queries: [q(serviceLogSelector(s, instance), "")] }] };
+}
+
+/** The dashboard of one service; with `logs` (the stack's own Loki), a row of its pods' logs. */
+export function serviceDashboard(s: ServiceTarget, uidPrefix: string, logs?: { readonly instance: string }): DashboardSpec {
     return {
         uid: dashboardUid(`${uidPrefix}-${s.name}`),
         title: `${s.name} (${uidPrefix})`,
         tags: [uidPrefix, "service"],
-        rows: [...httpRows(s), saturationRow(s), podsRow(s)],
+        rows: [...httpRows(s), saturationRow(s), podsRow(s), ...(logs ? [logsRow(s, logs.instance)] : [])],
     };
 }
 
@@ -171,6 +188,7 @@ type Json<T> = T extends string
         : T;
 
 type PrometheusTarget = Json<GrafanaPrometheus.Dataquery>;
+type LokiTarget = Json<GrafanaLoki.dataquery>;
 type Panel = Json<GrafanaDashboard.Panel>;
 type RowPanel = Json<GrafanaDashboard.RowPanel>;
 type GridPos = Json<GrafanaDashboard.GridPos>;
@@ -198,8 +216,30 @@ const timeseriesOptions = (): Json<GrafanaTimeseries.Options> => ({
     tooltip: { mode: "single", sort: "asc" },
 });
 
+const lokiDatasource = { type: "loki", uid: lokiDatasourceUid };
+
+/** Logs newest first, with their time, wrapped, each line's labels and fields a click away. */
+const logsOptions = (): Json<GrafanaLogs.Options> => ({
+    showLabels: false,
+    showCommonLabels: false,
+    showTime: true,
+    showLogContextToggle: false,
+    wrapLogMessage: true,
+    prettifyLogMessage: false,
+    enableLogDetails: true,
+    sortOrder: "Descending",
+    dedupStrategy: "none",
+});
+
+/** A logs panel with its Loki targets, as the SDK's logs panel builder writes it. */
+function logsPanelJson(panel: PanelSpec, id: number, gridPos: GridPos): Panel {
+    const targets: LokiTarget[] = panel.queries.map((query, i) => ({ datasource: lokiDatasource, expr: query.expr, refId: String.fromCharCode(65 + i) }));
+    return { type: "logs", id, title: panel.title, description: panel.description, transparent: false, datasource: lokiDatasource, gridPos, repeatDirection: "h", targets, options: logsOptions() };
+}
+
 /** A stat or time series panel with its Prometheus targets, as the SDK's panel builders write it. */
 function panelJson(panel: PanelSpec, id: number, gridPos: GridPos): Panel {
+    if (panel.kind === "logs") return logsPanelJson(panel, id, gridPos);
     const stat = panel.kind === "stat";
     const targets: PrometheusTarget[] = panel.queries.map(target);
     return {
@@ -231,7 +271,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
         y += 1;
         let x = 0;
         for (const panel of row.panels) {
-            const w = panel.kind === "stat" ? 6 : 12;
+            const w = panel.kind === "stat" ? 6 : panel.kind === "logs" ? 24 : 12;
             if (x + w > 24) {
                 x = 0;
                 y += 8;
@@ -281,7 +321,7 @@ export function stableJson(value: unknown): string {
     return JSON.stringify(sorted(value), null, 2);
 }
 
-/** Every query of a dashboard, for checks. */
+/** Every PromQL query of a dashboard, for checks (a logs panel's LogQL is not one). */
 export function queriesOf(spec: DashboardSpec): PanelQuery[] {
-    return spec.rows.flatMap((row) => row.panels.flatMap((panel) => [...panel.queries]));
+    return spec.rows.flatMap((row) => row.panels.flatMap((panel) => (panel.kind === "logs" ? [] : [...panel.queries])));
 }

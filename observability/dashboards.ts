@@ -5,10 +5,11 @@ import * as k8s from "../platform/k8s";
 import { DashboardsArgs } from "./observability.args";
 
 /** The dashboards of a stack, each with the key that names its ConfigMap ("service-<name>", "data-tier"). */
-export function dashboardSpecs(args: Pick<DashboardsArgs, "instance" | "services" | "postgresql" | "redis">): { key: string; spec: DashboardSpec }[] {
+export function dashboardSpecs(args: Pick<DashboardsArgs, "instance" | "services" | "postgresql" | "redis" | "logs">): { key: string; spec: DashboardSpec }[] {
     const dataTier = dataTierDashboard(args, args.instance);
+    const logs = args.logs ? { instance: args.instance } : undefined;
     return [
-        ...args.services.map((s) => ({ key: `service-${s.name}`, spec: serviceDashboard(s, args.instance) })),
+        ...args.services.map((s) => ({ key: `service-${s.name}`, spec: serviceDashboard(s, args.instance, logs) })),
         ...(dataTier ? [{ key: "data-tier", spec: dataTier }] : []),
     ];
 }

@@ -3,3 +3,4 @@ export { Dashboards } from "./dashboards";
 export { type DashboardsArgs } from "./observability.args";
 export { MonitoringStack } from "./monitoring-stack";
 export { type MonitoringStackArgs } from "./observability.args";
+export { Logs, type LogsArgs } from "./logs";

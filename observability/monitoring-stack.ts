@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
+import { podSecurityEnforceLabel } from "../lib/pod-security";
 import { chartWithObjects } from "../platform/chart-objects";
 import { chartLocation } from "../data-tier/chart-values";
 import * as k8s from "../platform/k8s";
@@ -22,7 +23,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
         super("llm-platform:observability:MonitoringStack", name, {}, opts);
         const namespace = args.createNamespace
             ? new k8s.core.v1.Namespace(`${name}-namespace`, {
-                  metadata: { name: args.namespace, labels: standardLabels({ name: "monitoring", instance: args.instance, component: "monitoring", partOf: args.partOf }) },
+                  metadata: {
+                      name: args.namespace,
+                      labels: {
+                          ...standardLabels({ name: "monitoring", instance: args.instance, component: "monitoring", partOf: args.partOf }),
+                          ...(args.podSecurity === undefined ? {} : { [podSecurityEnforceLabel]: args.podSecurity }),
+                      },
+                  },
               }, { parent: this })
             : undefined;
         const { chart, objects } = chartWithObjects(`${name}-chart`, {

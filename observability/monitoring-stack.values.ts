@@ -29,6 +29,12 @@ export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Re
                     provider: { foldersFromFilesStructure: true },
                 },
             },
+            ...(input.lokiDatasource === undefined ? {} : { additionalDataSources: [lokiDatasourceValues(input.lokiDatasource)] }),
         },
     };
+}
+
+/** Grafana's Loki datasource (its provisioning format), at the uid the dashboards' log panels name. */
+export function lokiDatasourceValues(datasource: { readonly uid: string; readonly url: string }): Record<string, unknown> {
+    return { name: "Loki", type: "loki", uid: datasource.uid, url: datasource.url, access: "proxy", editable: false, isDefault: false };
 }

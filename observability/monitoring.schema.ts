@@ -10,6 +10,7 @@ import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
 import { chartSchema } from "../validation/primitives";
 import { dnsLabel, labelValue, labels, promDuration, qualifiedKey, url } from "../validation/primitives";
+import { logsSchema } from "./logs/logs.schema";
 
 /** A Prometheus metric name. */
 export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
@@ -121,5 +122,7 @@ export const monitoringSchema = z.strictObject({
     httpMetrics: httpMetricsSchema,
     /** Optional: install kube-prometheus-stack, for clusters that have no Prometheus. */
     stack: monitoringStackSchema,
+    /** Logs: Loki and a node collector, or an existing endpoint the collector ships to. */
+    logs: logsSchema,
 });
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertSettings, DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import type { Labels } from "../lib/labels";
+import type { PodSecurityLevel } from "../lib/pod-security";
 import type { ChartSourceSpec } from "../platform/platform.args";
 
 
@@ -36,6 +37,8 @@ export interface DashboardsArgs {
     readonly partOf: string;
     /** One dashboard each. */
     readonly services: readonly ServiceTarget[];
+    /** Logs in the stack's own Loki: each service's dashboard gets a row of its pods' logs. @default false */
+    readonly logs?: boolean;
     /** The data tier's dashboard, with a row per store given. @default none */
     readonly postgresql?: DataStoreTarget;
     readonly redis?: DataStoreTarget;
@@ -55,6 +58,8 @@ export interface MonitoringStackArgs extends MonitoringStackValuesInput {
     readonly instance: string;
     /** app.kubernetes.io/part-of, e.g. "llm-platform". */
     readonly partOf: string;
+    /** The created namespace's enforced Pod Security level (with logs: "privileged", for the collector's hostPath). @default none: the cluster's default */
+    readonly podSecurity?: PodSecurityLevel;
 }
 
 
@@ -64,4 +69,6 @@ export interface MonitoringStackValuesInput {
     readonly selectorLabels: Labels;
     /** The Grafana dashboard sidecar's label and folder annotation. */
     readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
+    /** The Loki datasource Grafana gets: the stack's own Loki. @default none */
+    readonly lokiDatasource?: { readonly uid: string; readonly url: string };
 }

@@ -97,6 +97,8 @@ export interface CatalogContext {
     /** vectorDb.type. */
     readonly vectorDbType: string;
     readonly services: Readonly<Record<string, SecretReceiver>>;
+    /** Entries something other than a service uses (the log collector's credentials), by name: the config key naming each. @default none */
+    readonly otherUses?: Readonly<Record<string, string>>;
 }
 
 /** Whether the stack has a built-in entry's dependency (its provider enabled, a vector DB), and why. */
@@ -134,6 +136,8 @@ export interface EntryNeed {
 }
 
 function needOf(entry: SecretEntry, context: CatalogContext): EntryNeed {
+    const usedAt = context.otherUses?.[entry.name];
+    if (usedAt !== undefined) return { required: true, allowed: true, reason: `${usedAt} names it` };
     const available = availability(entry, context);
     // A provider's key follows its provider, whoever lists it: enabled, the platform can't work without it.
     if (available !== undefined && entry.builtin?.belongsTo?.provider !== undefined) return { required: available.available, allowed: available.available, reason: available.reason };

@@ -10,16 +10,25 @@ import type { StackIdentity } from "../lib/labels";
 import { must } from "../lib/objects";
 import type { LlmConfig, VectorDbConfig } from "../application/settings.schema";
 import type { ServiceConfig } from "../application/service.schema";
+import type { MonitoringConfig } from "../observability/monitoring.schema";
+import { monitoringSecretUses } from "../observability/logs/logs.schema";
 import type { AppSecretEntry, AppSecretSource, AppSecretsArgs, SecretStoreArgs, SecretSync, StoreProviderSpec } from "./secrets.args";
 import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog } from "./secret-catalog.resolve";
 import type { SecretsConfig, StoreConfig } from "./secrets.schema";
 
 /** What decides the catalog's entries and receivers, from validated config. */
-export function catalogContext(config: { readonly llm: LlmConfig; readonly vectorDb: VectorDbConfig; readonly services: Readonly<Record<string, ServiceConfig>> }): CatalogContext {
+export function catalogContext(config: {
+    readonly llm: LlmConfig;
+    readonly vectorDb: VectorDbConfig;
+    readonly services: Readonly<Record<string, ServiceConfig>>;
+    readonly monitoring?: MonitoringConfig;
+}): CatalogContext {
     return {
         enabledProviders: llmProviders.filter((p) => config.llm.providers[p].enabled),
         vectorDbType: config.vectorDb.type,
         services: config.services,
+        // The log collector's credentials (monitoring.logs): entries no service receives.
+        ...(config.monitoring ? { otherUses: monitoringSecretUses(config.monitoring) } : {}),
     };
 }
 

@@ -39,15 +39,17 @@ describe("dashboards: the Grafana Foundation SDK's JSON model", () => {
         for (const panel of series) assert.equal(panel.options.legend.showLegend, true, `${panel.title}: its series are told apart by the legend`);
     });
 
-    it("every dashboard's JSON is what the SDK's builders write for it, field for field (services with and without metrics and autoscaling, the data tier with and without replication)", () => {
+    it("every dashboard's JSON is what the SDK's builders write for it, field for field (services with and without metrics and autoscaling, with a logs panel, the data tier with and without replication)", () => {
         const service = testSubjects.service;
         const specs = [
             ...dashboardSpecs({ instance: "p", services: [service], postgresql: testSubjects.postgresql, redis: testSubjects.redis }).map(({ spec }) => spec),
             serviceDashboard({ ...service, has: { ...service.has, metrics: false, autoscaling: false } }, "q"),
             dataTierDashboard({ postgresql: { ...testSubjects.postgresql!, replication: !testSubjects.postgresql!.replication } }, "r")!,
             dataTierDashboard({ redis: testSubjects.redis }, "s")!,
+            serviceDashboard(service, "t", { instance: "t" }),
         ];
-        assert.equal(specs.length, 5);
+        assert.equal(specs.length, 6);
+        assert.ok(specs[5].rows.some((r) => r.panels.some((p) => p.kind === "logs")), "one dashboard has a logs panel");
         for (const spec of specs) {
             const json = buildDashboard(spec);
             assert.equal(json.panels?.length, spec.rows.length + spec.rows.flatMap((r) => r.panels).length, spec.title);

@@ -6,6 +6,8 @@
  */
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as logs from "@grafana/grafana-foundation-sdk/logs";
+import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
@@ -13,7 +15,17 @@ import type { DashboardSpec, PanelSpec } from "../observability/dashboards.specs
 
 const datasource = { type: "prometheus", uid: "${datasource}" };
 
+const lokiDatasource = { type: "loki", uid: "loki" };
+
+function logsPanelBuilder(panel: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }) {
+    const builder = new logs.PanelBuilder().id(id).title(panel.title).description(panel.description).datasource(lokiDatasource).gridPos(gridPos);
+    builder.showTime(true).wrapLogMessage(true).enableLogDetails(true).sortOrder(common.LogsSortOrder.Descending).dedupStrategy(common.LogsDedupStrategy.None);
+    panel.queries.forEach((query, i) => builder.withTarget(new loki.DataqueryBuilder().expr(query.expr).refId(String.fromCharCode(65 + i)).datasource(lokiDatasource)));
+    return builder;
+}
+
 function panelBuilder(panel: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }) {
+    if (panel.kind === "logs") return logsPanelBuilder(panel, id, gridPos);
     const legend = () => new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]);
     const builder = panel.kind === "stat" ? new stat.PanelBuilder() : new timeseries.PanelBuilder().legend(legend());
     builder.id(id).title(panel.title).description(panel.description).unit(panel.unit).datasource(datasource).gridPos(gridPos);

@@ -121,6 +121,17 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
         services.orchestrator.ingress.hosts = [];
         return runStack("prod", { set: { services, storageClass: "fast-ssd", domain: "llm.example.com" } });
     },
+    /** Logs (#26): the monitoring stack with its own Loki (SingleBinary in development) and the collector, Grafana's Loki datasource, a logs panel per service. */
+    "dev-logs": () => runStack("dev", { set: { monitoring: { enabled: true, stack: { enabled: true }, logs: { enabled: true } } } }),
+    /** Logs (#26) without the monitoring stack: the collector ships to an existing Loki, its password a secret entry from stack config. */
+    "staging-logs-external": () =>
+        runStack("staging", {
+            set: {
+                monitoring: { ...stackSection("staging", "monitoring"), logs: { enabled: true, destination: { type: "loki", url: "https://logs.example.com/loki/api/v1/push", tenantId: "llm", basicAuth: { username: "llm", passwordEntry: "lokiPassword" } } } },
+                secrets: { ...stackSection("staging", "secrets"), entries: { ...stackSection("staging", "secrets").entries, lokiPassword: { configKey: "lokiPassword" } } },
+            },
+            secrets: { lokiPassword: fakeSecretValue("lokiPassword") },
+        }),
     /** examples/backend-frontend.yaml, as its user runs it (#12 item 9). */
     "example-backend-frontend": () => runStackFile("examples/backend-frontend.yaml", { secrets: { jwtSecret: fakeSecretValue("jwtSecret") } }),
 };
