@@ -20,6 +20,7 @@ import { secretsProblems } from "../secrets/secrets.rules";
 import { routeConflictProblems, routeProblems } from "../application/route.rules";
 import { attachmentProblems, gatewayProblems } from "../network/gateway.rules";
 import { instanceOf } from "../platform/names.rules";
+import { releaseProblems } from "../delivery/release.rules";
 
 /**
  * The stack secret config keys the catalog reads (every entry's config key but a section's), or
@@ -198,6 +199,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...Object.entries(services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, environment, config.serviceNames)),
         ...ingressConflictProblems(services),
         ...Object.entries(services).flatMap(([name, service]) => routeProblems(`services.${name}`, service)),
+        ...Object.entries(services).flatMap(([name, service]) => releaseProblems(`services.${name}`, name, service, environment)),
         ...routeConflictProblems(services),
         ...routingProblems(raw, config),
         ...checkNameProblems(services),

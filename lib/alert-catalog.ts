@@ -28,6 +28,11 @@ export interface ServiceTarget {
     readonly name: string;
     /** The names of its HTTP metrics. */
     readonly http: HttpMetricNames;
+    /**
+     * A blue-green service's tracks: its Deployments, HPAs, PDBs and check Jobs are then
+     * "<name>-<track>", and its metrics keep the `service` label `name` on both. @default none
+     */
+    readonly tracks?: readonly string[];
     /** What the service has, which decides the alerts that apply. */
     readonly has: {
         readonly metrics: boolean;
@@ -110,9 +115,15 @@ const elsewhere = "someone-else";
 // ---------------------------------------------------------------------------------------------
 // Services
 
-const servicePod = (s: ServiceTarget) => `${s.name}-5d8f7c9b4-x2k4q`;
-/** The service's container series: the container is named after the service, the pods after its Deployment. */
-export const serviceContainerMatchers = (s: ServiceTarget, extra: Matchers = {}): Matchers => ({ namespace: s.namespace, container: s.name, pod: { re: `${regexLiteral(s.name)}-[a-z0-9]+-[a-z0-9]+` }, ...extra });
+/** The regular expression of a blue-green service's track suffix ("-(blue|green)"), or "" for one workload. */
+const trackPattern = (s: ServiceTarget) => (s.tracks === undefined ? "" : `-(${s.tracks.map(regexLiteral).join("|")})`);
+/** The name of a service's workloads (Deployment, HPA, PDB): its name, or every "<name>-<track>". */
+export const workloadMatcher = (s: ServiceTarget): string | { re: string } => (s.tracks === undefined ? s.name : { re: `${regexLiteral(s.name)}${trackPattern(s)}` });
+/** A workload of the service, as a test series names it: the first track's under blue-green. */
+const workloadOf = (s: ServiceTarget) => (s.tracks === undefined ? s.name : `${s.name}-${s.tracks[0]}`);
+const servicePod = (s: ServiceTarget) => `${workloadOf(s)}-5d8f7c9b4-x2k4q`;
+/** The service's container series: the container is named after the service, the pods after its Deployment (a track's, under blue-green). */
+export const serviceContainerMatchers = (s: ServiceTarget, extra: Matchers = {}): Matchers => ({ namespace: s.namespace, container: s.name, pod: { re: `${regexLiteral(s.name)}${trackPattern(s)}-[a-z0-9]+-[a-z0-9]+` }, ...extra });
 const containerLabels = (s: ServiceTarget, namespace = s.namespace) => ({ namespace, pod: servicePod(s), container: s.name });
 const byPod = (s: ServiceTarget) => ({ namespace: s.namespace, pod: servicePod(s) });
 
@@ -129,12 +140,12 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "{{ $labels.deployment }} in {{ $labels.namespace }} wants {{ printf \"%.0f\" $value }} pods and none is ready: the service is down.",
         action: "`kubectl -n <namespace> get pods -l app.kubernetes.io/name=<service>` and `describe` one: image pull errors, failing readiness probes, unschedulable pods, the init container waiting for a data store.",
         expr: (s) => {
-            const d = { namespace: s.namespace, deployment: s.name };
+            const d = { namespace: s.namespace, deployment: workloadMatcher(s) };
             return `max by (namespace, deployment) (${selector("kube_deployment_spec_replicas", d)}) > 0 unless max by (namespace, deployment) (${selector("kube_deployment_status_replicas_available", d)}) > 0`;
         },
         cases: (s) => {
-            const d = { namespace: s.namespace, deployment: s.name };
-            const other = { namespace: elsewhere, deployment: s.name };
+            const d = { namespace: s.namespace, deployment: workloadOf(s) };
+            const other = { namespace: elsewhere, deployment: workloadOf(s) };
             return {
                 firing: { series: [series("kube_deployment_spec_replicas", d, gauge(2)), series("kube_deployment_status_replicas_available", d, gauge(0))], labels: d, value: 2 },
                 quiet: {
@@ -159,11 +170,11 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         action: "Find the unhealthy pods (`kubectl -n <namespace> get pods -l app.kubernetes.io/name=<service>`) and why they are not ready; check that the nodes have room for the replicas (pending pods).",
         appliesTo: (s) => s.has.disruptionBudget,
         expr: (s) => {
-            const p = { namespace: s.namespace, poddisruptionbudget: s.name };
+            const p = { namespace: s.namespace, poddisruptionbudget: workloadMatcher(s) };
             return `max by (namespace, poddisruptionbudget) (${selector("kube_poddisruptionbudget_status_current_healthy", p)}) < max by (namespace, poddisruptionbudget) (${selector("kube_poddisruptionbudget_status_desired_healthy", p)})`;
         },
         cases: (s) => {
-            const p = { namespace: s.namespace, poddisruptionbudget: s.name };
+            const p = { namespace: s.namespace, poddisruptionbudget: workloadOf(s) };
             return {
                 firing: { series: [series("kube_poddisruptionbudget_status_current_healthy", p, gauge(1)), series("kube_poddisruptionbudget_status_desired_healthy", p, gauge(3))], labels: p, value: 1 },
                 quiet: { series: [series("kube_poddisruptionbudget_status_current_healthy", p, gauge(3)), series("kube_poddisruptionbudget_status_desired_healthy", p, gauge(3))] },
@@ -181,11 +192,11 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         action: "Check the load (dashboard: traffic and saturation rows) and the nodes' room; raise `services.<name>.autoscaling.maxReplicas` or the pods' resources, or find what made the load grow.",
         appliesTo: (s) => s.has.autoscaling,
         expr: (s) => {
-            const h = { namespace: s.namespace, horizontalpodautoscaler: s.name };
+            const h = { namespace: s.namespace, horizontalpodautoscaler: workloadMatcher(s) };
             return `max by (namespace, horizontalpodautoscaler) (${selector("kube_horizontalpodautoscaler_status_current_replicas", h)}) >= max by (namespace, horizontalpodautoscaler) (${selector("kube_horizontalpodautoscaler_spec_max_replicas", h)})`;
         },
         cases: (s) => {
-            const h = { namespace: s.namespace, horizontalpodautoscaler: s.name };
+            const h = { namespace: s.namespace, horizontalpodautoscaler: workloadOf(s) };
             return {
                 firing: { series: [series("kube_horizontalpodautoscaler_status_current_replicas", h, gauge(5)), series("kube_horizontalpodautoscaler_spec_max_replicas", h, gauge(5))], labels: h, value: 5 },
                 quiet: { series: [series("kube_horizontalpodautoscaler_status_current_replicas", h, gauge(3)), series("kube_horizontalpodautoscaler_spec_max_replicas", h, gauge(5))] },
@@ -331,9 +342,9 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "The Job {{ $labels.job_name }} in {{ $labels.namespace }}, which calls the readiness endpoint after a rollout, failed: the release that went out does not answer.",
         action: "`kubectl -n <namespace> logs job/<job_name>`; the failed `pulumi up` names the rollout. Fix forward or roll back to the previous commit.",
         appliesTo: (s) => s.has.postDeployCheck,
-        expr: (s) => `max by (namespace, job_name) (${selector("kube_job_failed", { namespace: s.namespace, job_name: { re: `${regexLiteral(s.name)}-check-[a-z0-9]+` }, condition: "true" })}) == 1`,
+        expr: (s) => `max by (namespace, job_name) (${selector("kube_job_failed", { namespace: s.namespace, job_name: { re: `${regexLiteral(s.name)}${trackPattern(s)}-check-[a-z0-9]+` }, condition: "true" })}) == 1`,
         cases: (s) => {
-            const job = { namespace: s.namespace, job_name: `${s.name}-check-1a2b3c4d` };
+            const job = { namespace: s.namespace, job_name: `${workloadOf(s)}-check-1a2b3c4d` };
             return {
                 firing: { series: [series("kube_job_failed", { ...job, condition: "true" }, gauge(1))], labels: job, value: 1 },
                 quiet: {

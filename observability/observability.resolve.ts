@@ -4,7 +4,7 @@
  */
 import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSettings } from "../lib/alert-catalog";
 import { releaseNames } from "../lib/bitnami-charts";
-import type { StackIdentity } from "../lib/labels";
+import { StackIdentity, tracks } from "../lib/labels";
 import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema";
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
@@ -53,6 +53,7 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
                 namespace,
                 name,
                 http: config.monitoring.httpMetrics,
+                ...(s.release.strategy === "blueGreen" ? { tracks } : {}),
                 has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: disruptionBudgetOf(s) !== undefined, postDeployCheck: s.postDeployCheck.enabled },
             },
         ]),
