@@ -343,8 +343,8 @@ export function serviceSpec(service: ServiceConfig, selector: Labels): k8s.types
     };
 }
 
-/** The HorizontalPodAutoscaler spec (autoscaling/v2) scaling `deploymentName`. */
-export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+/** The HorizontalPodAutoscaler spec (autoscaling/v2) scaling `deploymentName` (or another workload with a scale subresource: a canary's Rollout). */
+export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentName: Input<string>, workload: { apiVersion: string; kind: string } = { apiVersion: "apps/v1", kind: "Deployment" }): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [];
     for (const [resource, target] of [
         ["cpu", autoscaling.targetCPUUtilizationPercentage],
@@ -364,7 +364,7 @@ export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentNam
         ],
     });
     return {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: deploymentName },
         minReplicas: autoscaling.minReplicas,
         maxReplicas: autoscaling.maxReplicas,
         metrics,

@@ -13,6 +13,8 @@ import { PostDeployCheck } from "./post-deploy-check";
 import { checkIdentity, migrationIdentity, serviceIdentity } from "../network/service-graph";
 import { ApplicationArgs } from "./application.args";
 import { BlueGreenPlan, TrackPlan, blueGreenPlan, trackObjectName, trackServiceSpec } from "../delivery/blue-green.specs";
+import { analysisTemplateSpec, argoRolloutsApiVersion, rolloutSpec } from "../delivery/canary.specs";
+import type { CanaryConfig } from "../delivery/release.schema";
 
 /**
  * One service of the platform (the LLM orchestrator API, a backend, a frontend) with everything
@@ -74,9 +76,14 @@ export class Application extends pulumi.ComponentResource {
     /** The rolling strategy: one Deployment rolled in place, its Service, scaling and check. */
     private rolling(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
         const { name, service, namespace } = scope;
-        const { configMap, deployment } = this.workload(scope, context, args, this.serviceAccount(scope), { replicas: service.autoscaling.enabled ? undefined : service.replicas, after: [] });
+        // The resolver gives a canary service its canary settings, the defaults included (application.resolve.ts).
+        const canary = service.release.strategy === "canary" ? service.release.canary : undefined;
+        // Under canary Argo Rollouts owns the Deployment's scale (it scales it down as the Rollout's pods come up).
+        const replicas = service.autoscaling.enabled || canary ? undefined : service.replicas;
+        const { configMap, deployment } = this.workload(scope, context, args, this.serviceAccount(scope), { replicas, after: [] });
         const svc = this.exposure(scope, { selector: scope.selector, backend: scope.objectName, after: [] });
-        this.scaling(scope, args.disruptionBudget);
+        if (canary) this.canary(scope, args, canary, deployment);
+        this.scaling(scope, args.disruptionBudget, canary ? { apiVersion: argoRolloutsApiVersion, kind: "Rollout" } : undefined);
         if (service.postDeployCheck.enabled) {
             this.check(name, scope, args, { configMap, deployment, svc, host: pulumi.interpolate`${svc.metadata.name}.${namespace}.svc`, formerParent: this });
         }
@@ -122,6 +129,30 @@ export class Application extends pulumi.ComponentResource {
             ? this.check(own.name, own, args, { configMap, deployment, svc, host: pulumi.interpolate`${svc.metadata.name}.${scope.namespace}.svc` })
             : undefined;
         return { deployment, check };
+    }
+
+    /**
+     * A canary's Rollout, which takes the Deployment's pods over (workloadRef) and moves each new
+     * version through the steps, and its AnalysisTemplate when the analysis is on. `pulumi up`
+     * hands the new template over: Argo Rollouts runs the steps, and aborts (back to the stable
+     * version) when the analysis fails.
+     */
+    private canary(scope: Scope, args: ApplicationArgs, canary: CanaryConfig, deployment: k8s.apps.v1.Deployment): void {
+        const { name, service, namespace } = scope;
+        if (canary.analysis.enabled && args.alerts) {
+            new k8s.apiextensions.CustomResource(`${name}-analysis`, {
+                apiVersion: argoRolloutsApiVersion,
+                kind: "AnalysisTemplate",
+                metadata: this.metadata(scope),
+                spec: analysisTemplateSpec(canary, scope.objectName, args.alerts),
+            }, { parent: this });
+        }
+        new k8s.apiextensions.CustomResource(`${name}-rollout`, {
+            apiVersion: argoRolloutsApiVersion,
+            kind: "Rollout",
+            metadata: { name: scope.objectName, namespace, labels: scope.labels },
+            spec: rolloutSpec(service, canary, scope.objectName, scope.selector),
+        }, { parent: this, dependsOn: [deployment] });
     }
 
     /** The post-deploy check "<base>-check" of a rollout, through `host` (the Service of what rolled out). */
@@ -272,14 +303,14 @@ export class Application extends pulumi.ComponentResource {
     }
 
     /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */
-    private scaling(scope: Scope, budget: ApplicationArgs["disruptionBudget"]): void {
+    private scaling(scope: Scope, budget: ApplicationArgs["disruptionBudget"], workload?: { apiVersion: string; kind: string }): void {
         const { name, service } = scope;
         if (service.autoscaling.enabled) {
             // The Deployment's name, not its Output, which would hold the HPA back until the
             // rollout is done; the HPA controller waits for its target itself.
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
                 metadata: this.metadata(scope),
-                spec: hpaSpec(service.autoscaling, scope.objectName),
+                spec: hpaSpec(service.autoscaling, scope.objectName, workload),
             }, { parent: this });
         }
         if (budget !== undefined) {

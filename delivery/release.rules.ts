@@ -8,6 +8,7 @@ import type { Environment } from "../validation/primitives";
 import { mutableImageProblems } from "../validation/common-rules";
 import { autonameSuffixLength, maxServiceNameWithCheck } from "../platform/names.rules";
 import type { ServiceConfig } from "../application/service.schema";
+import { defaultCanary } from "./release.schema";
 
 /** The blue-green keys, which mean nothing to another strategy. */
 const trackKeys = ["active", "idleReplicas", "blue", "green"] as const;
@@ -17,15 +18,53 @@ export const maxBlueGreenObjectName = 63 - "-green".length;
 /** The longest service name with a blue-green check: its Job is "<name>-green-check-<random>", at most 63. */
 export const maxBlueGreenNameWithCheck = 63 - "-green-check".length - autonameSuffixLength;
 
+/** What the release rules read beyond the service: the stack's declarations. */
+export interface ReleaseContext {
+    readonly environment: Environment | undefined;
+    /** `cluster.argoRollouts`: the cluster runs Argo Rollouts. */
+    readonly argoRollouts: boolean;
+    /** The stack's alerts are on (monitoring and monitoring.alerts): the canary analysis's thresholds are theirs. */
+    readonly alerts: boolean;
+}
+
 /** The problems of a service's release section; `name` is the service's name. */
-export function releaseProblems(key: string, name: string, service: ServiceConfig, environment: Environment | undefined): Problem[] {
+export function releaseProblems(key: string, name: string, service: ServiceConfig, context: ReleaseContext): Problem[] {
     const { release } = service;
-    if (release.strategy !== "blueGreen") {
-        return trackKeys
+    const foreign = (keys: readonly (keyof typeof release)[], owner: string) =>
+        keys
             .filter((k) => release[k] !== undefined)
-            .map((k) => ({ key: `${key}.release.${k}`, given: release[k], expected: `unset, or release.strategy: blueGreen (the strategy is ${release.strategy}, which has no tracks)` }));
+            .map((k) => ({ key: `${key}.release.${k}`, given: release[k], expected: `unset, or release.strategy: ${owner} (the strategy is ${release.strategy}, which has no ${k === "canary" ? "canary steps" : "tracks"})` }));
+    const problems: Problem[] = [...(release.strategy === "blueGreen" ? [] : foreign(trackKeys, "blueGreen")), ...(release.strategy === "canary" ? [] : foreign(["canary"], "canary"))];
+    if (release.strategy === "blueGreen") problems.push(...trackImageProblems(key, service, context.environment), ...blueGreenScalingProblems(key, service), ...blueGreenNameProblems(key, name, service));
+    if (release.strategy === "canary") problems.push(...canaryProblems(key, service, context));
+    return problems;
+}
+
+/** A canary is an Argo Rollouts Rollout: the cluster must run it, and the analysis needs the service's metrics, the alerts' thresholds and a Prometheus. */
+function canaryProblems(key: string, service: ServiceConfig, context: ReleaseContext): Problem[] {
+    const problems: Problem[] = [];
+    if (!context.argoRollouts) {
+        problems.push({
+            key: `${key}.release.strategy`,
+            given: "canary",
+            expected: "rolling or blueGreen, or cluster.argoRollouts: true once the cluster runs Argo Rollouts (its controller and the CRDs rollouts.argoproj.io and analysistemplates.argoproj.io): a canary is an Argo Rollouts Rollout",
+        });
     }
-    return [...trackImageProblems(key, service, environment), ...blueGreenScalingProblems(key, service), ...blueGreenNameProblems(key, name, service)];
+    const canary = service.release.canary ?? defaultCanary;
+    const { analysis } = canary;
+    if (analysis.startingStep >= canary.steps.length) {
+        problems.push({ key: `${key}.release.canary.analysis.startingStep`, given: analysis.startingStep, expected: `less than the number of steps (${canary.steps.length}): the analysis starts at one of them` });
+    }
+    if (!analysis.enabled) return problems;
+    if (!service.metrics.enabled) {
+        problems.push({ key: `${key}.release.canary.analysis.enabled`, given: true, expected: "false, or metrics.enabled: true: the analysis queries the service's HTTP metrics" });
+    } else if (!context.alerts) {
+        problems.push({ key: `${key}.release.canary.analysis.enabled`, given: true, expected: "false, or monitoring.enabled and monitoring.alerts.enabled: the analysis's queries and thresholds are the alerts ServiceHighErrorRate's and ServiceHighLatency's" });
+    }
+    if (analysis.prometheusAddress === undefined) {
+        problems.push({ key: `${key}.release.canary.analysis.prometheusAddress`, given: undefined, expected: "the URL of the Prometheus that scrapes the service, which the Argo Rollouts controller queries (e.g. \"http://prometheus-operated.monitoring:9090\"), or release.canary.analysis.enabled: false" });
+    }
+    return problems;
 }
 
 /** Each track runs an image of its own; the service's image holds only what they share. */

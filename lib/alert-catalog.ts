@@ -129,6 +129,21 @@ const byPod = (s: ServiceTarget) => ({ namespace: s.namespace, pod: servicePod(s
 
 const restarts = "kube_pod_container_status_restarts_total";
 
+/**
+ * The share of a service's requests answered 5xx over 5 minutes, in percent: ServiceHighErrorRate's
+ * value, and the canary analysis's error-rate query (`scope` narrows it to the canary's pods).
+ */
+export function serviceErrorRate(s: ServiceTarget, scope: Matchers = {}): string {
+    const all = { namespace: s.namespace, service: s.name, ...scope };
+    const failed = { ...all, [s.http.statusLabel]: { re: "5.." } };
+    return `100 * sum by (namespace, service) (rate(${selector(s.http.requests, failed)}[5m])) / sum by (namespace, service) (rate(${selector(s.http.requests, all)}[5m]))`;
+}
+
+/** The 99th percentile of a service's request duration over 5 minutes, in seconds: ServiceHighLatency's value, and the canary analysis's latency query. */
+export function serviceLatencyP99(s: ServiceTarget, scope: Matchers = {}): string {
+    return `histogram_quantile(0.99, sum by (namespace, service, le) (rate(${selector(s.http.durationBucket, { namespace: s.namespace, service: s.name, ...scope })}[5m])))`;
+}
+
 export const serviceAlerts: readonly AlertDefinition<"service">[] = [
     {
         name: "ServiceNoReadyPods",
@@ -295,11 +310,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "{{ printf \"%.1f\" $value }}% of the requests to {{ $labels.service }} in {{ $labels.namespace }} failed with a 5xx status over 5 minutes.",
         action: "Check the service's logs and its dependencies (PostgreSQL, Redis, the LLM providers' status pages); roll back a release that just went out (`git checkout <sha> && pulumi up`).",
         appliesTo: (s) => s.has.metrics,
-        expr: (s, t) => {
-            const all = { namespace: s.namespace, service: s.name };
-            const failed = { ...all, [s.http.statusLabel]: { re: "5.." } };
-            return `100 * sum by (namespace, service) (rate(${selector(s.http.requests, failed)}[5m])) / sum by (namespace, service) (rate(${selector(s.http.requests, all)}[5m])) > ${t}`;
-        },
+        expr: (s, t) => `${serviceErrorRate(s)} > ${t}`,
         cases: (s, t) => {
             const labels = { namespace: s.namespace, service: s.name };
             const traffic = (percent: number) => [
@@ -320,7 +331,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "The 99th percentile of request duration of {{ $labels.service }} in {{ $labels.namespace }} is {{ printf \"%.1f\" $value }} s over 5 minutes.",
         action: "Check saturation (CPU throttling, memory, HPA at max), the data stores' dashboard, and the LLM providers' latency; LLM calls dominate the tail, so compare with the provider's status.",
         appliesTo: (s) => s.has.metrics,
-        expr: (s, t) => `histogram_quantile(0.99, sum by (namespace, service, le) (rate(${selector(s.http.durationBucket, { namespace: s.namespace, service: s.name })}[5m]))) > ${t}`,
+        expr: (s, t) => `${serviceLatencyP99(s)} > ${t}`,
         cases: (s, t) => {
             const labels = { namespace: s.namespace, service: s.name };
             // Every request in the bucket (from, to]: the 99th percentile is interpolated at 99% of it.

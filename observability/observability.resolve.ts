@@ -82,11 +82,15 @@ export function alertSettings(config: Pick<ObservedConfig, "environment" | "moni
     );
 }
 
+/** Whether a stack has alerts: with monitoring, unless monitoring.alerts.enabled says otherwise; by default not in development. */
+export function alertsOn(monitoring: Pick<MonitoringConfig, "enabled" | "alerts">, environment: Environment | undefined): boolean {
+    return monitoring.enabled && (monitoring.alerts.enabled ?? environment !== "development");
+}
+
 /** The alerts: on with monitoring, unless monitoring.alerts.enabled says otherwise; by default off in development. */
 export function resolveAlerts(config: ObservedConfig, instance: string, namespace: string): StackAlerts {
     const { monitoring } = config;
-    const enabled = monitoring.enabled && (monitoring.alerts.enabled ?? config.environment !== "development");
-    if (!enabled) return { services: {} };
+    if (!alertsOn(monitoring, config.environment)) return { services: {} };
     const common: AlertRuleSettings = { ruleLabels: monitoring.labels, alertLabels: monitoring.alerts.labels, runbookBaseUrl: monitoring.alerts.runbookBaseUrl, settings: alertSettings(config) };
     const targets = observedTargets(config, instance, namespace);
     const forTarget = <T>(target: T | undefined) => target && { ...common, target };

@@ -113,6 +113,12 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
     },
     /** Blue-green (#25): the orchestrator's two tracks, 1.4.2 on blue (live) and 1.5.0 with a setting of its own on green. */
     "staging-blue-green": () => runStack("staging", { set: blueGreenStaging("blue") }),
+    /** Canary (#25): the orchestrator's Deployment handed to an Argo Rollouts Rollout, with the default steps and the analysis. */
+    "staging-canary": () => {
+        const services = stackSection("staging", "services");
+        services.orchestrator.release = { strategy: "canary", canary: { analysis: { prometheusAddress: "http://prometheus-operated.monitoring:9090" } } };
+        return runStack("staging", { set: { services, cluster: { argoRollouts: true } } });
+    },
     /** No Redis (#27): redis.enabled false, the service connecting to PostgreSQL only. */
     "staging-no-redis": () => {
         const services = stackSection("staging", "services");
