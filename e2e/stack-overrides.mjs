@@ -77,6 +77,15 @@ export const stackVariants = {
         stack: "staging",
         edit: (set, get) => ({ redis: { enabled: false }, services: deepMerge(get("services"), { orchestrator: { connectsTo: { redis: false } } }) }),
     },
+    /**
+     * Blue-green (#25): the orchestrator's two tracks, 1.4.2 on blue (live) and 1.5.0 with a setting
+     * of its own on green, as tests/state-snapshot.ts's staging-blue-green; part 1 then switches
+     * to green and back (program.test.mjs).
+     */
+    "staging-blue-green": {
+        stack: "staging",
+        edit: (set, get) => ({ services: blueGreenServices(get("services"), "blue") }),
+    },
     /** A service sized by its profile (medium: 500m / 1Gi requests, 1 / 2Gi limits, autoscaling 2-10) instead of its own keys. */
     "staging-profile": {
         stack: "staging",
@@ -89,6 +98,14 @@ export const stackVariants = {
         },
     },
 };
+
+/** A stack's services with its orchestrator blue-green: 1.4.2 on blue, 1.5.0 with FEATURE_NEW_PLANNER on green, `active` live. */
+export function blueGreenServices(services, active) {
+    const out = structuredClone(services);
+    out.orchestrator.image = { repository: out.orchestrator.image.repository };
+    out.orchestrator.release = { strategy: "blueGreen", active, blue: { image: { tag: "1.4.2" } }, green: { image: { tag: "1.5.0" }, env: { FEATURE_NEW_PLANNER: "true" } } };
+    return out;
+}
 
 /** The overrides of a variant (stackVariants): its stack's, with the variant's keys in place of theirs. */
 export function variantOverrides(name) {
