@@ -11,7 +11,8 @@ import { activeTrack, blueGreenPlan, trackImage, trackService, trackServiceSpec 
 import { otherTrack, trackLabel, trackSelector } from "../lib/labels";
 import { serviceAlerts } from "../lib/alert-catalog";
 import { problemsOf, reportOf, stagingBase, Values } from "./config-harness";
-import { ProgramRun, RecordedResource, runStack } from "./mocks";
+import { ProgramRun, RecordedResource, readStackConfig, runStack } from "./mocks";
+import { asPolicyTarget, readPolicyConfig, runPack } from "./policy-harness";
 import { blueGreenStaging } from "./state-snapshot";
 
 const repository = "ghcr.io/acme/api";
@@ -302,5 +303,22 @@ describe("blue-green: a staging stack through the program", () => {
         assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "the same resources");
         const changed = [...after].filter(([urn, r]) => JSON.stringify(r.inputs) !== JSON.stringify(before.get(urn)!.inputs)).map(([, r]) => `${r.type} ${r.name}`);
         assert.deepEqual(changed.sort(), [`${T.service} orchestrator-service`, `${T.httpRoute} orchestrator-httproute`]);
+    });
+});
+
+describe("blue-green: the policy pack", () => {
+    it("prod with a blue-green orchestrator: no mandatory violation under policy/config/prod.json (each track's PDB, pinned images, limits)", async () => {
+        const services = structuredClone(readStackConfig("prod").values["llm-platform:services"]) as Values;
+        services.orchestrator.image = { repository: services.orchestrator.image.repository };
+        services.orchestrator.release = { strategy: "blueGreen", active: "green", blue: { image: { tag: "1.4.2" } }, green: { image: { tag: "1.5.0" } } };
+        const run = await runStack("prod", { set: { services } }, { fresh: true });
+        assert.equal(run.ofType(T.deployment).length, 2);
+        const targets = run.resources.map(asPolicyTarget);
+        const violations = await runPack(targets, readPolicyConfig("prod"));
+        assert.deepEqual(violations.filter((v) => v.level === "mandatory"), []);
+        // The control: without the green track's PDB the pack refuses its Deployment, so the tracks were judged.
+        const withoutGreenPdb = targets.filter((t) => !(t.type === T.pdb && t.name === "orchestrator-green-pdb"));
+        const refused = (await runPack(withoutGreenPdb, readPolicyConfig("prod"))).filter((v) => v.level === "mandatory");
+        assert.ok(refused.length > 0 && refused.every((v) => JSON.stringify(v).includes("orchestrator-green")), JSON.stringify(refused));
     });
 });
