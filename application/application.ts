@@ -24,11 +24,17 @@ import type { CanaryConfig } from "../delivery/release.schema";
  *
  * Non-secret settings live in an auto-named ConfigMap: Pulumi replaces it when its data changes,
  * the Deployment then points at the new name and rolls; unchanged data changes nothing.
+ *
+ * `service.release.strategy` decides how a new version reaches the pods (docs/releases.md):
+ * `rolling` is the Deployment's rolling update; `blueGreen` builds two tracks (a ConfigMap,
+ * Deployment, Service, HPA, PDB and check each, "<name>-blue", "<name>-green") and puts the live
+ * Service and the routes on the active one; `canary` adds an Argo Rollouts Rollout that takes the
+ * Deployment's pods over, and its AnalysisTemplate.
  */
 export class Application extends pulumi.ComponentResource {
     /** The Service's name: other workloads reach the service at <serviceName>:<httpPort>. */
     public readonly serviceName: pulumi.Output<string>;
-    /** The Deployment's name. */
+    /** The Deployment's name: the live track's under blueGreen. */
     public readonly deploymentName: pulumi.Output<string>;
     /** Where the service is reached: its route's URL, its Ingress's, or its cluster-local URL. */
     public readonly url: pulumi.Output<string>;

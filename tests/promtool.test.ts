@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { alertRules } from "../observability/alerts.specs";
-import { AlertDefinition, alertCatalog } from "../lib/alert-catalog";
+import { AlertDefinition, alertCatalog, serviceAlerts } from "../lib/alert-catalog";
 import { defaultRuleSettings, testSubjects } from "./alert-fixtures";
 import { ProgramRun, runStack } from "./mocks";
 import { describeWithTool } from "./toolchain";
@@ -79,21 +79,26 @@ function junitResults(xml: string): Map<string, { tests: number; failures: strin
 
 describeWithTool("promtool", "promtool test rules: each alert fires on its firing case and stays quiet on the other", (promtool) => {
     const settings = defaultRuleSettings("production", { alertLabels: { team: "platform" } });
-    const tests = (alertCatalog as readonly AlertDefinition<"service">[]).flatMap((alert) =>
-        (["firing", "quiet"] as const).map((kind) => ({ alert, kind, testFile: `${alert.name}.${kind}.test.yaml` })),
-    );
+    // Each alert on its subject, and each service alert on a blue-green service too (its workloads are "<name>-blue" and "<name>-green").
+    const tracked = { ...testSubjects, service: { ...testSubjects.service, tracks: ["blue", "green"] } };
+    const tests = [
+        ...(alertCatalog as readonly AlertDefinition<"service">[]).flatMap((alert) =>
+            (["firing", "quiet"] as const).map((kind) => ({ alert, kind, subjects: testSubjects, testFile: `${alert.name}.${kind}.test.yaml` }))),
+        ...serviceAlerts.flatMap((alert) =>
+            (["firing", "quiet"] as const).map((kind) => ({ alert, kind, subjects: tracked, testFile: `${alert.name}.blue-green.${kind}.test.yaml` }))),
+    ];
     // Every case is written first and promtool runs once over all of them (starting it cost more
     // than a test); each test then reads its own file's result from the JUnit report.
     let results: Map<string, { tests: number; failures: string[] }>;
     let output: string;
     before(() => {
         const dir = tempDir();
-        for (const { alert, kind, testFile } of tests) {
-            const subject = testSubjects[alert.scope];
+        for (const { alert, kind, subjects, testFile } of tests) {
+            const subject = subjects[alert.scope];
             const [rule] = alertRules([alert], subject, settings);
             const threshold = settings.settings[alert.name].threshold ?? 0;
             const cases = casesOf(alert, subject, rule, threshold);
-            const ruleFile = writeYaml(dir, `${alert.name}.rules.yaml`, { groups: [{ name: alert.name, rules: [rule] }] });
+            const ruleFile = writeYaml(dir, testFile.replace(/\.(firing|quiet)\.test\.yaml$/, ".rules.yaml"), { groups: [{ name: alert.name, rules: [rule] }] });
             writeYaml(dir, testFile, ruleTestFile(rule, cases[kind], cases.at, ruleFile));
         }
         // promtool exits non-zero when a case fails; the report says which.
@@ -103,8 +108,8 @@ describeWithTool("promtool", "promtool test rules: each alert fires on its firin
         results = junitResults(fs.readFileSync(path.join(dir, "report.xml"), "utf8"));
     });
 
-    for (const { alert, kind, testFile } of tests) {
-        it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}`, () => {
+    for (const { alert, kind, subjects, testFile } of tests) {
+        it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}${subjects === tracked ? " (blue-green tracks)" : ""}`, () => {
             const result = results.get(testFile);
             assert.ok(result && result.tests > 0, `promtool ran no test of ${testFile}:\n${output}`);
             assert.deepEqual(result.failures, [], `promtool test rules ${testFile} failed:\n${result.failures.join("\n")}`);
