@@ -10,6 +10,7 @@ import { serviceMonitorSpec } from "../application/application.specs";
 import { activeTrack, blueGreenPlan, trackImage, trackService, trackServiceSpec } from "../delivery/blue-green.specs";
 import { otherTrack, trackLabel, trackSelector } from "../lib/labels";
 import { serviceAlerts } from "../lib/alert-catalog";
+import { queriesOf, serviceDashboard } from "../observability/dashboards.specs";
 import { problemsOf, reportOf, stagingBase, Values } from "./config-harness";
 import { ProgramRun, RecordedResource, readStackConfig, runStack } from "./mocks";
 import { asPolicyTarget, readPolicyConfig, runPack } from "./policy-harness";
@@ -18,6 +19,8 @@ import { blueGreenStaging } from "./state-snapshot";
 const repository = "ghcr.io/acme/api";
 const blueGreen = (release: Record<string, unknown> = {}) => ({ strategy: "blueGreen", blue: { image: { tag: "1.0.0" } }, green: { image: { tag: "1.1.0" } }, ...release });
 const service = (overrides: Record<string, unknown> = {}): ServiceConfig => serviceSchema.parse({ image: { repository }, release: blueGreen(), ...overrides });
+
+const target = { namespace: "ns", name: "api", http: { requests: "http_requests_total", durationBucket: "http_request_duration_seconds_bucket", statusLabel: "status" }, has: { metrics: true, autoscaling: true, disruptionBudget: true, postDeployCheck: true } };
 
 describe("blue-green: the plan of a service's tracks", () => {
     it("a rolling service has no plan: its objects stay what they were", () => {
@@ -76,7 +79,6 @@ describe("blue-green: the plan of a service's tracks", () => {
     });
 
     it("the alerts on a blue-green service's workloads match both tracks; without tracks they name the one workload", () => {
-        const target = { namespace: "ns", name: "api", http: { requests: "http_requests_total", durationBucket: "http_request_duration_seconds_bucket", statusLabel: "status" }, has: { metrics: true, autoscaling: true, disruptionBudget: true, postDeployCheck: true } };
         const expr = (name: string, t: object) => serviceAlerts.find((a) => a.name === name)!.expr(t as never, 5);
         assert.match(expr("ServiceNoReadyPods", { ...target, tracks: ["blue", "green"] }), /deployment=~"api-\(blue\|green\)"/);
         assert.match(expr("ServiceNoReadyPods", target), /deployment="api"/);
@@ -86,6 +88,12 @@ describe("blue-green: the plan of a service's tracks", () => {
         assert.match(expr("ServiceCrashLooping", { ...target, tracks: ["blue", "green"] }), /pod=~"api-\(blue\|green\)-\[a-z0-9\]\+-\[a-z0-9\]\+"/);
         // The service's own signals (error rate, latency) are the service's across both tracks.
         assert.equal(expr("ServiceHighErrorRate", { ...target, tracks: ["blue", "green"] }), expr("ServiceHighErrorRate", target));
+    });
+
+    it("the dashboard counts a blue-green service's pods over both tracks' Deployments; one workload's stays as it was", () => {
+        const ready = (t: object) => queriesOf(serviceDashboard(t as never, "x")).find((q) => q.legend === "ready")!.expr;
+        assert.equal(ready({ ...target, tracks: ["blue", "green"] }), 'sum(kube_deployment_status_replicas_available{namespace="ns",deployment=~"api-(blue|green)"})');
+        assert.equal(ready(target), 'max(kube_deployment_status_replicas_available{namespace="ns",deployment="api"})');
     });
 });
 
