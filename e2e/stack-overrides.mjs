@@ -86,6 +86,18 @@ export const stackVariants = {
         stack: "staging",
         edit: (set, get) => ({ services: blueGreenServices(get("services"), "blue") }),
     },
+    /**
+     * Canary (#25): the orchestrator handed to an Argo Rollouts Rollout (workloadRef) with its
+     * AnalysisTemplate, in a cluster that declares Argo Rollouts; part 1 installs Argo Rollouts'
+     * CRDs (program.test.mjs), so the API server validates both against their real schemas.
+     */
+    "staging-canary": {
+        stack: "staging",
+        edit: (set, get) => ({
+            cluster: { argoRollouts: true },
+            services: deepMerge(get("services"), { orchestrator: { release: { strategy: "canary", canary: { analysis: { prometheusAddress: "http://prometheus-operated.monitoring:9090" } } } } }),
+        }),
+    },
     /** A service sized by its profile (medium: 500m / 1Gi requests, 1 / 2Gi limits, autoscaling 2-10) instead of its own keys. */
     "staging-profile": {
         stack: "staging",
