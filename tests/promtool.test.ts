@@ -14,6 +14,7 @@ import { alertRules } from "../observability/alerts.specs";
 import { AlertDefinition, alertCatalog, serviceAlerts } from "../lib/alert-catalog";
 import { defaultRuleSettings, testSubjects } from "./alert-fixtures";
 import { ProgramRun, runStack } from "./mocks";
+import { variants } from "./state-snapshot";
 import { describeWithTool } from "./toolchain";
 import { casesOf, dashboardRuleFilesOf, ruleFilesOf, ruleTestFile } from "./rule-files";
 
@@ -44,11 +45,13 @@ function checkRules(promtool: string, files: Record<string, unknown>, lint: stri
 }
 
 describeWithTool("promtool", "promtool check rules: every rule file the stacks deploy, and every dashboard query", (promtool) => {
-    for (const stack of ["staging", "prod"] as const) {
+    // The stacks, and staging with a blue-green and with a canary orchestrator (their rules and dashboards match the tracks' workloads).
+    const runs: Record<string, () => Promise<ProgramRun>> = { staging: () => runStack("staging"), prod: () => runStack("prod"), "staging-blue-green": variants["staging-blue-green"], "staging-canary": variants["staging-canary"] };
+    for (const [stack, runOf] of Object.entries(runs)) {
         describe(stack, () => {
             let run: ProgramRun;
             before(async () => {
-                run = await runStack(stack);
+                run = await runOf();
             });
 
             it("the services' PrometheusRules and the charts' rules (as Helm renders them) pass, with no lint finding", () => {
@@ -62,6 +65,15 @@ describeWithTool("promtool", "promtool check rules: every rule file the stacks d
                 assert.ok(Object.keys(files).length >= 2, `dashboards: ${Object.keys(files).join(", ")}`);
                 checkRules(promtool, files, "none");
             });
+
+            if (stack === "staging-canary") {
+                it("the canary AnalysisTemplate's queries parse (as recording rules, with a pod-template hash filled in as Argo Rollouts does)", () => {
+                    const metrics = run.one("kubernetes:argoproj.io/v1alpha1:AnalysisTemplate").inputs.spec.metrics as { name: string; provider: { prometheus: { query: string } } }[];
+                    assert.equal(metrics.length, 2);
+                    const rules = metrics.map((m) => ({ record: `canary:${m.name.replace(/-/g, "_")}`, expr: m.provider.prometheus.query.replace("{{args.canary-hash}}", "5d8f7c9b4") }));
+                    checkRules(promtool, { "canary-analysis.rules.yaml": { groups: [{ name: "canary-analysis", rules }] } }, "none");
+                });
+            }
         });
     }
 });
