@@ -3,14 +3,14 @@
 //   lib/          the leaf: imports nothing of the program but policy/secret-detection.ts
 //   validation/   the config side's kit (zod.ts, the only importer of "zod"): imports lib/ only
 //   config/       the front door (loadConfig, the root schema and resolver), for index.ts only
-//   a concern folder (application/, network/, data-tier/, secrets/, observability/, platform/):
+//   a concern folder (application/, delivery/, network/, data-tier/, secrets/, observability/, platform/):
 //     *.schema.ts, *.rules.ts, *.resolve.ts   config side
 //     *.args.ts                               the contract: types only
 //     everything else, index.ts included      deploy side
 // tests/, e2e/, bench/ and deployments/ are cruised for cycles; the layer rules are the program's.
 "use strict";
 
-const concern = "(application|network|data-tier|secrets|observability|platform)";
+const concern = "(application|delivery|network|data-tier|secrets|observability|platform)";
 const configSideName = "[.](schema|rules|resolve)[.]ts$";
 const argsName = "[.]args[.]ts$";
 /** Modules that are not the program: cycles are refused there too, the layer rules are not theirs. */

@@ -11,6 +11,7 @@ import type { SecretsConfig } from "../secrets/secrets.schema";
 import type { Environment } from "../validation/primitives";
 import type { ApplicationArgs, ApplicationDeployInputs } from "./application.args";
 import { ServiceConfig, disruptionBudgetOf } from "./service.schema";
+import { defaultCanary } from "../delivery/release.schema";
 import type { LlmConfig, VectorDbConfig } from "./settings.schema";
 
 /** What the services are built from: each service's section and the platform settings all of them share. */
@@ -39,5 +40,11 @@ export function resolveApplications(config: ApplicationsConfig, identity: StackI
         clusterDomain: config.clusterDomain,
         vaultAddress: config.secrets.store?.vault?.server,
     };
-    return Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, { ...platform, service, disruptionBudget: disruptionBudgetOf(service), alerts: alerts[name] }]));
+    return Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, { ...platform, service: withReleaseDefaults(service), disruptionBudget: disruptionBudgetOf(service), alerts: alerts[name] }]));
+}
+
+/** The service with its canary settings when its strategy is canary and `release.canary` is unset: the default steps, with analysis. */
+export function withReleaseDefaults(service: ServiceConfig): ServiceConfig {
+    const { release } = service;
+    return release.strategy === "canary" && release.canary === undefined ? { ...service, release: { ...release, canary: defaultCanary } } : service;
 }

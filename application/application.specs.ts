@@ -11,7 +11,7 @@ import type { MonitoringConfig } from "../observability/monitoring.schema";
 import type { DisruptionBudget, ServiceConfig } from "./service.schema";
 import type { VectorDbConfig } from "./settings.schema";
 import { imageReference } from "../lib/image";
-import { Labels } from "../lib/labels";
+import { Labels, trackLabel } from "../lib/labels";
 import { featureEnvName, vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
 import { compact, writableVolumeName } from "../lib/objects";
 import * as k8s from "../platform/k8s";
@@ -348,8 +348,8 @@ export function serviceSpec(service: ServiceConfig, selector: Labels): k8s.types
     };
 }
 
-/** The HorizontalPodAutoscaler spec (autoscaling/v2) scaling `deploymentName`. */
-export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+/** The HorizontalPodAutoscaler spec (autoscaling/v2) scaling `deploymentName` (or another workload with a scale subresource: a canary's Rollout). */
+export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentName: Input<string>, workload: { apiVersion: string; kind: string } = { apiVersion: "apps/v1", kind: "Deployment" }): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [];
     for (const [resource, target] of [
         ["cpu", autoscaling.targetCPUUtilizationPercentage],
@@ -369,7 +369,7 @@ export function hpaSpec(autoscaling: ServiceConfig["autoscaling"], deploymentNam
         ],
     });
     return {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: deploymentName },
         minReplicas: autoscaling.minReplicas,
         maxReplicas: autoscaling.maxReplicas,
         metrics,
@@ -387,11 +387,19 @@ export function pdbSpec(pdb: DisruptionBudget, selector: Labels): k8s.types.inpu
     };
 }
 
-/** The ServiceMonitor spec (monitoring.coreos.com/v1) scraping a service's metrics port. */
-export function serviceMonitorSpec(service: ServiceConfig, monitoring: MonitoringConfig, selector: Labels, namespace: Input<string>) {
+/**
+ * The ServiceMonitor spec (monitoring.coreos.com/v1) scraping a service's metrics port. With
+ * `trackedAs` (a blue-green service's object name) it selects the tracks' Services only, so each
+ * pod is scraped once (the live Service selects the same pods), and its series carry the service
+ * label `trackedAs` and the pod's track, so the alerts see one service across both tracks.
+ */
+export function serviceMonitorSpec(service: ServiceConfig, monitoring: MonitoringConfig, selector: Labels, namespace: Input<string>, trackedAs?: string) {
     const copy = (source: string, target: string) => ({ action: "replace", sourceLabels: [source], targetLabel: target });
+    const serviceLabel = trackedAs === undefined
+        ? [copy("__meta_kubernetes_service_name", "service")]
+        : [{ action: "replace", targetLabel: "service", replacement: trackedAs }, copy(`__meta_kubernetes_pod_label_${promLabelName(trackLabel)}`, "track")];
     return {
-        selector: { matchLabels: selector },
+        selector: { matchLabels: selector, ...(trackedAs === undefined ? {} : { matchExpressions: [{ key: trackLabel, operator: "Exists" }] }) },
         namespaceSelector: { matchNames: [namespace] },
         endpoints: [
             {
@@ -402,11 +410,16 @@ export function serviceMonitorSpec(service: ServiceConfig, monitoring: Monitorin
                 relabelings: [
                     copy("__meta_kubernetes_pod_name", "pod"),
                     copy("__meta_kubernetes_namespace", "namespace"),
-                    copy("__meta_kubernetes_service_name", "service"),
+                    ...serviceLabel,
                 ],
             },
         ],
     };
+}
+
+/** A Kubernetes label's name as Prometheus's service discovery writes it: every character outside [a-zA-Z0-9_] becomes "_". */
+export function promLabelName(label: string): string {
+    return label.replace(/[^a-zA-Z0-9_]/g, "_");
 }
 
 /** The Ingress spec: one rule per host, TLS for all hosts when enabled. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyConfig } from "../network/network.schema";
 import type { ServiceConfig } from "./service.schema";
 import { imageReference } from "../lib/image";
-import { Labels, selectorLabels, standardLabels } from "../lib/labels";
+import { Labels, selectorLabels, tracks, standardLabels, trackLabel, trackSelector } from "../lib/labels";
 import { checkTarget, configMapData, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
 import { servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import * as k8s from "../platform/k8s";
@@ -12,6 +12,9 @@ import { serviceNetworkPolicySpec } from "../network/network-policies";
 import { PostDeployCheck } from "./post-deploy-check";
 import { checkIdentity, migrationIdentity, serviceIdentity } from "../network/service-graph";
 import { ApplicationArgs } from "./application.args";
+import { BlueGreenPlan, TrackPlan, blueGreenPlan, trackObjectName, trackServiceSpec } from "../delivery/blue-green.specs";
+import { analysisTemplateSpec, argoRolloutsApiVersion, rolloutSpec } from "../delivery/canary.specs";
+import type { CanaryConfig } from "../delivery/release.schema";
 
 /**
  * One service of the platform (the LLM orchestrator API, a backend, a frontend) with everything
@@ -21,11 +24,17 @@ import { ApplicationArgs } from "./application.args";
  *
  * Non-secret settings live in an auto-named ConfigMap: Pulumi replaces it when its data changes,
  * the Deployment then points at the new name and rolls; unchanged data changes nothing.
+ *
+ * `service.release.strategy` decides how a new version reaches the pods (docs/releases.md):
+ * `rolling` is the Deployment's rolling update; `blueGreen` builds two tracks (a ConfigMap,
+ * Deployment, Service, HPA, PDB and check each, "<name>-blue", "<name>-green") and puts the live
+ * Service and the routes on the active one; `canary` adds an Argo Rollouts Rollout that takes the
+ * Deployment's pods over, and its AnalysisTemplate.
  */
 export class Application extends pulumi.ComponentResource {
     /** The Service's name: other workloads reach the service at <serviceName>:<httpPort>. */
     public readonly serviceName: pulumi.Output<string>;
-    /** The Deployment's name. */
+    /** The Deployment's name: the live track's under blueGreen. */
     public readonly deploymentName: pulumi.Output<string>;
     /** Where the service is reached: its route's URL, its Ingress's, or its cluster-local URL. */
     public readonly url: pulumi.Output<string>;
@@ -43,7 +52,7 @@ export class Application extends pulumi.ComponentResource {
         const identity = serviceIdentity(name, service, stack);
         this.selector = selectorLabels(identity);
         const objectName = service.fullnameOverride ?? name;
-        const scope: Scope = { name, objectName, namespace, labels: standardLabels(identity), selector: this.selector, service };
+        const scope: Scope = { name, container: name, objectName, namespace, labels: standardLabels(identity), selector: this.selector, service };
         const context: PlatformContext = {
             environment: args.environment,
             llmProviders: args.llmProviders ?? [],
@@ -53,25 +62,14 @@ export class Application extends pulumi.ComponentResource {
             redis: args.redis,
         };
 
-        const { configMap, deployment } = this.workload(scope, context, args);
-        const svc = this.exposure(scope);
-        this.scaling(scope, args.disruptionBudget);
-        const check = checkIdentity(name, stack);
-        if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, selectorLabels(check));
-        this.observability(scope, args);
-        if (service.postDeployCheck.enabled) {
-            new PostDeployCheck(`${name}-check`, {
-                namespace,
-                identity: check,
-                target: checkTarget(service, pulumi.interpolate`${svc.metadata.name}.${namespace}.svc`),
-                image: service.postDeployCheck.image,
-                timeoutSeconds: service.postDeployCheck.timeoutSeconds,
-                checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: configMap.metadata.name },
-                networkPolicy: args.networkPolicy ? { target: this.selector, port: service.ports.http, dns: args.networkPolicy.dns } : undefined,
-                after: [deployment, svc],
-                formerParent: this,
-            }, { parent: this });
-        }
+        const plan = blueGreenPlan(service);
+        const { svc, deployment } = plan
+            ? this.blueGreen(scope, context, args, plan)
+            : this.rolling(scope, context, args);
+        // Both tracks' checks in a fixed order, so a switch leaves the NetworkPolicy as it was.
+        const checks = (plan ? tracks.map((track) => `${name}-${track}`) : [name]).map((base) => selectorLabels(checkIdentity(base, stack)));
+        if (args.networkPolicy) this.isolation(scope, context, args, args.networkPolicy, service.postDeployCheck.enabled ? checks : []);
+        this.observability(scope, args, plan !== undefined);
 
         this.serviceName = svc.metadata.name;
         this.deploymentName = deployment.metadata.name;
@@ -79,6 +77,104 @@ export class Application extends pulumi.ComponentResource {
         this.portForwardCommand = pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${svc.metadata.name} ${service.ports.http}`;
         this.logsCommand = pulumi.interpolate`kubectl -n ${namespace} logs -f -l ${Object.entries(this.selector).map(([k, v]) => `${k}=${v}`).join(",")}`;
         this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName, url: this.url });
+    }
+
+    /** The rolling strategy: one Deployment rolled in place, its Service, scaling and check. */
+    private rolling(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
+        const { name, service, namespace } = scope;
+        // The resolver gives a canary service its canary settings, the defaults included (application.resolve.ts).
+        const canary = service.release.strategy === "canary" ? service.release.canary : undefined;
+        // Under canary Argo Rollouts owns the Deployment's scale (it scales it down as the Rollout's pods come up).
+        const replicas = service.autoscaling.enabled || canary ? undefined : service.replicas;
+        const { configMap, deployment } = this.workload(scope, context, args, this.serviceAccount(scope), { replicas, after: [] });
+        const svc = this.exposure(scope, { selector: scope.selector, backend: scope.objectName, after: [] });
+        if (canary) this.canary(scope, args, canary, deployment);
+        this.scaling(scope, args.disruptionBudget, canary ? { apiVersion: argoRolloutsApiVersion, kind: "Rollout" } : undefined);
+        if (service.postDeployCheck.enabled) {
+            this.check(name, scope, args, { configMap, deployment, svc, host: pulumi.interpolate`${svc.metadata.name}.${namespace}.svc`, formerParent: this });
+        }
+        return { svc, deployment };
+    }
+
+    /**
+     * The blueGreen strategy: a Deployment, a Service, scaling and a check per track, and the
+     * live Service (with the Ingress and routes) on the active track. The live track is built
+     * first and the live Service waits for its rollout and its check, so a switch happens only
+     * to a checked track; the idle track's Deployment waits for the live Service, so a track
+     * that just lost the traffic scales down (`release.idleReplicas`) only after the switch.
+     */
+    private blueGreen(scope: Scope, context: PlatformContext, args: ApplicationArgs, plan: BlueGreenPlan) {
+        const serviceAccountName = this.serviceAccount(scope);
+        const [live, idle] = plan.tracks;
+        const active = this.track(scope, context, args, live, serviceAccountName, []);
+        const svc = this.exposure(scope, {
+            selector: trackSelector(scope.selector, plan.active),
+            backend: trackObjectName(scope.objectName, plan.active),
+            after: [active.deployment, ...(active.check ? [active.check] : [])],
+        });
+        this.track(scope, context, args, idle, serviceAccountName, [svc]);
+        return { svc, deployment: active.deployment };
+    }
+
+    /** One track of a blue-green service: its ConfigMap, Deployment, Service, HPA, PDB and check, named "<name>-<track>-…". */
+    private track(scope: Scope, context: PlatformContext, args: ApplicationArgs, plan: TrackPlan, serviceAccountName: pulumi.Input<string>, after: readonly pulumi.Resource[]) {
+        const identity = serviceIdentity(scope.name, plan.service, { instance: args.instance, partOf: args.partOf });
+        const own: Scope = {
+            ...scope,
+            name: `${scope.name}-${plan.track}`,
+            objectName: trackObjectName(scope.objectName, plan.track),
+            labels: { ...standardLabels(identity), [trackLabel]: plan.track },
+            selector: trackSelector(scope.selector, plan.track),
+            service: plan.service,
+        };
+        const { configMap, deployment } = this.workload(own, context, args, serviceAccountName, { replicas: plan.replicas, after });
+        // The track's own Service: where the check calls the track, and what the routes send traffic to while it is live.
+        const svc = new k8s.core.v1.Service(`${own.name}-service`, { metadata: this.metadata(own), spec: trackServiceSpec(own.service, own.selector) }, { parent: this });
+        this.scaling(own, args.disruptionBudget);
+        const check = own.service.postDeployCheck.enabled
+            ? this.check(own.name, own, args, { configMap, deployment, svc, host: pulumi.interpolate`${svc.metadata.name}.${scope.namespace}.svc` })
+            : undefined;
+        return { deployment, check };
+    }
+
+    /**
+     * A canary's Rollout, which takes the Deployment's pods over (workloadRef) and moves each new
+     * version through the steps, and its AnalysisTemplate when the analysis is on. `pulumi up`
+     * hands the new template over: Argo Rollouts runs the steps, and aborts (back to the stable
+     * version) when the analysis fails.
+     */
+    private canary(scope: Scope, args: ApplicationArgs, canary: CanaryConfig, deployment: k8s.apps.v1.Deployment): void {
+        const { name, service, namespace } = scope;
+        if (canary.analysis.enabled && args.alerts) {
+            new k8s.apiextensions.CustomResource(`${name}-analysis`, {
+                apiVersion: argoRolloutsApiVersion,
+                kind: "AnalysisTemplate",
+                metadata: this.metadata(scope),
+                spec: analysisTemplateSpec(canary, scope.objectName, args.alerts),
+            }, { parent: this });
+        }
+        new k8s.apiextensions.CustomResource(`${name}-rollout`, {
+            apiVersion: argoRolloutsApiVersion,
+            kind: "Rollout",
+            metadata: { name: scope.objectName, namespace, labels: scope.labels },
+            spec: rolloutSpec(service, canary, scope.objectName, scope.selector),
+        }, { parent: this, dependsOn: [deployment] });
+    }
+
+    /** The post-deploy check "<base>-check" of a rollout, through `host` (the Service of what rolled out). */
+    private check(base: string, scope: Scope, args: ApplicationArgs, of: { configMap: k8s.core.v1.ConfigMap; deployment: k8s.apps.v1.Deployment; svc: k8s.core.v1.Service; host: pulumi.Input<string>; formerParent?: pulumi.Resource }): PostDeployCheck {
+        const { service } = scope;
+        return new PostDeployCheck(`${base}-check`, {
+            namespace: scope.namespace,
+            identity: checkIdentity(base, { instance: args.instance, partOf: args.partOf }),
+            target: checkTarget(service, of.host),
+            image: service.postDeployCheck.image,
+            timeoutSeconds: service.postDeployCheck.timeoutSeconds,
+            checked: { CHECKED_IMAGE: imageReference(service.image), CHECKED_CONFIG: of.configMap.metadata.name },
+            networkPolicy: args.networkPolicy ? { target: scope.selector, port: service.ports.http, dns: args.networkPolicy.dns } : undefined,
+            after: [of.deployment, of.svc],
+            formerParent: of.formerParent,
+        }, { parent: this });
     }
 
     /** Object metadata: the service's name, namespace and labels. */
@@ -91,7 +187,7 @@ export class Application extends pulumi.ComponentResource {
      * depends on the Service, whose readiness waits for the pods: Prometheus finds the Service by
      * its labels whenever it exists.
      */
-    private observability(scope: Scope, args: ApplicationArgs): void {
+    private observability(scope: Scope, args: ApplicationArgs, tracked: boolean): void {
         const { name, namespace, service } = scope;
         const crds = args.monitoringStack ? [args.monitoringStack] : [];
         if (args.monitoring && service.metrics.enabled) {
@@ -99,7 +195,7 @@ export class Application extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
                 metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.monitoring.labels } },
-                spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace),
+                spec: serviceMonitorSpec(service, args.monitoring, this.selector, namespace, tracked ? scope.objectName : undefined),
             }, { parent: this, dependsOn: crds });
         }
         if (args.alerts) {
@@ -112,16 +208,20 @@ export class Application extends pulumi.ComponentResource {
         }
     }
 
-    /** The ServiceAccount, the ConfigMap and the Deployment. */
-    private workload(scope: Scope, context: PlatformContext, args: ApplicationArgs) {
-        const { name, service } = scope;
-        const { serviceAccount: account } = service;
-        const serviceAccountName = account.create
-            ? new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+    /** The ServiceAccount's name, and the ServiceAccount when the service creates one. */
+    private serviceAccount(scope: Scope): pulumi.Output<string> {
+        const { serviceAccount: account } = scope.service;
+        return account.create
+            ? new k8s.core.v1.ServiceAccount(`${scope.name}-sa`, {
                 metadata: { ...this.metadata(scope, account.annotations), name: account.name ?? scope.objectName },
                 automountServiceAccountToken: account.automountToken,
             }, { parent: this }).metadata.name
             : pulumi.output(account.name ?? scope.objectName);
+    }
+
+    /** The ConfigMap and the Deployment, with `replicas` (undefined: the HPA owns them), after `placement.after`. */
+    private workload(scope: Scope, context: PlatformContext, args: ApplicationArgs, serviceAccountName: pulumi.Input<string>, placement: { replicas?: number; after: readonly pulumi.Resource[] }) {
+        const { name, service } = scope;
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace: scope.namespace, labels: scope.labels },
             data: configMapData(service, context),
@@ -129,7 +229,7 @@ export class Application extends pulumi.ComponentResource {
         const podSecretEnv = secretEnv(service, context, args.appSecrets ?? []);
         const annotations = args.reloadOnSecretChange ? pulumi.all(podSecretEnv.map((e) => e.secret.name)).apply(reloaderAnnotations) : undefined;
         const pod: PodInputs = {
-            name,
+            name: scope.container,
             selector: scope.selector,
             configMapName: configMap.metadata.name,
             serviceAccountName,
@@ -143,7 +243,7 @@ export class Application extends pulumi.ComponentResource {
             spec: {
                 // With an HPA the autoscaler owns the replica count; setting it here would make every
                 // preview fight the autoscaler.
-                replicas: service.autoscaling.enabled ? undefined : service.replicas,
+                replicas: placement.replicas,
                 revisionHistoryLimit: 5,
                 selector: { matchLabels: scope.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
@@ -152,7 +252,7 @@ export class Application extends pulumi.ComponentResource {
                     spec: podSpec(service, pod),
                 },
             },
-        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after] });
+        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after, ...placement.after] });
         return { configMap, deployment };
     }
 
@@ -171,13 +271,16 @@ export class Application extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    /** The Service, and the Ingress and the routes when enabled. */
-    private exposure(scope: Scope): k8s.core.v1.Service {
+    /**
+     * The (live) Service on `live.selector`, after `live.after`, and the Ingress (to the Service) and
+     * the routes (to `live.backend`) when enabled.
+     */
+    private exposure(scope: Scope, live: { selector: Labels; backend: string; after: readonly pulumi.Resource[] }): k8s.core.v1.Service {
         const { name, service } = scope;
         const svc = new k8s.core.v1.Service(`${name}-service`, {
             metadata: this.metadata(scope, service.service.annotations),
-            spec: serviceSpec(service, scope.selector),
-        }, { parent: this });
+            spec: serviceSpec(service, live.selector),
+        }, { parent: this, ...(live.after.length > 0 ? { dependsOn: [...live.after] } : {}) });
         if (service.ingress.enabled) {
             // The Service's name, not its Output: depending on the Service would hold the Ingress
             // back until the Service is ready (its endpoints: the pods), and its own wait for an
@@ -187,7 +290,7 @@ export class Application extends pulumi.ComponentResource {
                 spec: ingressSpec(service, scope.objectName, `${name}-tls`),
             }, { parent: this });
         }
-        if (service.route.enabled) this.routes(scope);
+        if (service.route.enabled) this.routes(scope, live.backend);
         return svc;
     }
 
@@ -197,23 +300,23 @@ export class Application extends pulumi.ComponentResource {
      * parent, in status.parents), so `pulumi up` doesn't wait for the Gateway to accept them: the
      * e2e and the post-deploy check through the Service are what prove them.
      */
-    private routes(scope: Scope): void {
+    private routes(scope: Scope, backend: string): void {
         const { name, service } = scope;
         const metadata = this.metadata(scope, Object.keys(service.route.annotations).length > 0 ? service.route.annotations : undefined);
-        new k8s.apiextensions.CustomResource(`${name}-httproute`, { apiVersion: gatewayApiVersion, kind: "HTTPRoute", metadata, spec: httpRouteSpec(service, scope.objectName) }, { parent: this });
-        const grpc = grpcRouteSpec(service, scope.objectName);
+        new k8s.apiextensions.CustomResource(`${name}-httproute`, { apiVersion: gatewayApiVersion, kind: "HTTPRoute", metadata, spec: httpRouteSpec(service, backend) }, { parent: this });
+        const grpc = grpcRouteSpec(service, backend);
         if (grpc) new k8s.apiextensions.CustomResource(`${name}-grpcroute`, { apiVersion: gatewayApiVersion, kind: "GRPCRoute", metadata, spec: grpc }, { parent: this });
     }
 
     /** The HorizontalPodAutoscaler and the PodDisruptionBudget, when enabled. */
-    private scaling(scope: Scope, budget: ApplicationArgs["disruptionBudget"]): void {
+    private scaling(scope: Scope, budget: ApplicationArgs["disruptionBudget"], workload?: { apiVersion: string; kind: string }): void {
         const { name, service } = scope;
         if (service.autoscaling.enabled) {
             // The Deployment's name, not its Output, which would hold the HPA back until the
             // rollout is done; the HPA controller waits for its target itself.
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
                 metadata: this.metadata(scope),
-                spec: hpaSpec(service.autoscaling, scope.objectName),
+                spec: hpaSpec(service.autoscaling, scope.objectName, workload),
             }, { parent: this });
         }
         if (budget !== undefined) {
@@ -225,9 +328,9 @@ export class Application extends pulumi.ComponentResource {
     }
 
     /** The service's NetworkPolicy: its callers (and the post-deploy check) in, its dependencies out. */
-    private isolation(scope: Scope, context: PlatformContext, args: ApplicationArgs, policy: NetworkPolicyConfig, check: Labels): void {
+    private isolation(scope: Scope, context: PlatformContext, args: ApplicationArgs, policy: NetworkPolicyConfig, checks: readonly Labels[]): void {
         const { service } = scope;
-        const calledBy = [...(args.peers?.calledBy ?? []), ...(service.postDeployCheck.enabled ? [check] : [])];
+        const calledBy = [...(args.peers?.calledBy ?? []), ...checks];
         new k8s.networking.v1.NetworkPolicy(`${scope.name}-netpol`, {
             metadata: this.metadata(scope),
             spec: serviceNetworkPolicySpec(service, policy, {
@@ -248,6 +351,8 @@ export class Application extends pulumi.ComponentResource {
 interface Scope {
     /** The component's name, which its children's resource names derive from. */
     readonly name: string;
+    /** The container's name: the service's, on every track. */
+    readonly container: string;
     /** The Kubernetes objects' name: fullnameOverride, else the service's name. */
     readonly objectName: string;
     readonly namespace: pulumi.Input<string>;

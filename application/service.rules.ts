@@ -164,7 +164,8 @@ function tlsProblems(key: string, ingress: ServiceConfig["ingress"]): Problem[] 
 /** Problems of one service; `key` is its config key, e.g. "services.api". */
 export function serviceProblems(key: string, service: ServiceConfig, environment: Environment | undefined, serviceNames: readonly string[]): Problem[] {
     return [
-        ...imageProblems(key, service.image, environment),
+        // Under blueGreen the tracks' images are what runs, judged by the release's rules.
+        ...(service.release.strategy === "blueGreen" ? [] : imageProblems(key, service.image, environment)),
         ...helperImageProblems(key, service, environment),
         ...portProblems(key, service),
         ...terminationProblems(key, service),

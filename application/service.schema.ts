@@ -3,8 +3,9 @@
  * sub-object a schema of its own. Every object is strict, so a misspelt key is an error.
  */
 import { z } from "../validation/zod";
-import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url, gatewayDuration, gatewayHostname } from "../validation/primitives";
+import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url, gatewayDuration, gatewayHostname, settingName } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
+import { releaseSchema } from "../delivery/release.schema";
 
 
 /** The HPA's CPU utilization target when a stack sets no target. */
@@ -451,7 +452,7 @@ const applicationKeys = {
     /** Application settings, delivered through the ConfigMap. */
     settings: appSettingsSchema,
     /** Extra non-secret settings for the ConfigMap (UPPER_SNAKE_CASE names). */
-    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" }), z.string()).default({}),
+    env: z.record(settingName, z.string()).default({}),
     /**
      * The entries of the secret catalog (secrets.entries and the built-in ones) the service
      * receives as variables. Unset: what its connectsTo implies, the enabled LLM providers' keys
@@ -489,6 +490,8 @@ const placementKeys = {
      * env, secrets and security context) before the Deployment rolls out; a failure stops the rollout.
      */
     migration: migrationSchema,
+    /** How a new version reaches the pods: a rolling update, or blue-green tracks (delivery/release.schema.ts). */
+    release: releaseSchema,
 };
 
 /** One service of the stack (`services.<name>`): every key, in the stack file's order. */

@@ -9,6 +9,7 @@
 #   - a no-op `pulumi preview` of prod at most 1.5 x (engine floor + API floor), the floors measured
 #     over the same objects: an empty program's no-op preview, and `kubectl apply --server-side
 #     --dry-run=server` of the objects the program and its charts produce (needs the provider plugins);
+#   - a blue-green switch at most 2 s once the check has passed (bench/blue-green-switch.mjs, #25);
 #   - `pulumi up` of prod against its floor: the same objects applied with `kubectl apply
 #     --server-side`, then `kubectl rollout status` and the waits pulumi does (needs the plugins
 #     for the `up` itself; the floor is measured regardless).
@@ -388,6 +389,14 @@ if [[ -s "$WORK/up-prod.path.md" ]]; then
   echo "The \`pulumi up\` of prod, from the engine's event log (bench/up-critical-path.mjs):"
   echo
   cat "$WORK/up-prod.path.md"
+fi
+# The blue-green switch (#25: at most 2 s once the check has passed), on the same cluster (bench/blue-green-switch.mjs).
+if node bench/blue-green-switch.mjs >"$WORK/switch.log" 2>&1; then
+  echo "Goal: $(tail -n 1 "$WORK/switch.log")"
+else
+  echo "bench: FAILED: node bench/blue-green-switch.mjs" >&2
+  tail -n 30 "$WORK/switch.log" >&2
+  echo "blue-green switch: node bench/blue-green-switch.mjs" >>"$WORK/failed"
 fi
 if [[ -s "$WORK/failed" ]]; then
   echo

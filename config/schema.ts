@@ -16,6 +16,7 @@ import { gatewaySchema } from "../network/gateway.schema";
 import { monitoringSchema } from "../observability/monitoring.schema";
 import { llmSchema, vectorDbSchema } from "../application/settings.schema";
 import { serviceSchema, serviceName } from "../application/service.schema";
+import { clusterSchema } from "../delivery/release.schema";
 
 /** The whole stack config of the application: every key of `llm-platform:*` but the secret ones. */
 export const configSchema = z.strictObject({
@@ -46,6 +47,8 @@ export const configSchema = z.strictObject({
      * hostnames, is served at "<service>.<domain>". Unset: an Ingress needs hosts of its own.
      */
     domain: dnsDomain.optional(),
+    /** What the cluster runs that the program relies on (Argo Rollouts, for canaries). */
+    cluster: clusterSchema.prefault({}),
     /** The cluster's DNS domain (kubelet --cluster-domain), in every in-cluster host name the program writes. */
     clusterDomain: hostName.default("cluster.local"),
 });

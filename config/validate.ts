@@ -22,6 +22,8 @@ import { monitoringSecretUses } from "../observability/logs/logs.schema";
 import { routeConflictProblems, routeProblems } from "../application/route.rules";
 import { attachmentProblems, gatewayProblems } from "../network/gateway.rules";
 import { instanceOf } from "../platform/names.rules";
+import { releaseProblems } from "../delivery/release.rules";
+import { alertsOn } from "../observability/observability.resolve";
 
 /**
  * The stack secret config keys the catalog reads (every entry's config key but a section's), or
@@ -215,10 +217,12 @@ function routingProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
 function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { environment, services } = config;
     const monitoring = config.monitoring?.enabled ?? true;
+    const releaseContext = { environment, argoRollouts: config.cluster?.argoRollouts ?? false, alerts: config.monitoring ? alertsOn(config.monitoring, environment) : false };
     const problems = [
         ...Object.entries(services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, environment, config.serviceNames)),
         ...ingressConflictProblems(services),
         ...Object.entries(services).flatMap(([name, service]) => routeProblems(`services.${name}`, service)),
+        ...Object.entries(services).flatMap(([name, service]) => releaseProblems(`services.${name}`, name, service, releaseContext)),
         ...routeConflictProblems(services),
         ...routingProblems(raw, config),
         ...checkNameProblems(services),

@@ -23,7 +23,7 @@ import { parse as parseYaml } from "yaml";
 
 import { missingForCharts, renderCharts } from "./charts.mjs";
 import { Steps, Workspace, deleteNamespace, exists, kubectl, kubectlJson, missingForProgram, projectRoot, rolloutStatus, run } from "./lib.mjs";
-import { PROJECT, deepMerge, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
+import { PROJECT, blueGreenServices, deepMerge, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
 
 const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(Boolean);
 // Example stack files (examples/<name>.yaml) whose objects part 1 applies too, as the stack their name says.
@@ -96,6 +96,54 @@ const variantChecks = {
             assert.deepEqual(policy.spec.ingress[0].from.map((peer) => pods(peer.podSelector.matchLabels) > 0), [true, true], "its clients' selectors match the collector's and Grafana's pods");
         },
     },
+    "staging-blue-green": {
+        title: "both tracks run; flipping release.active moves the live Service's endpoints and the route to green with no pod started, and flipping it back moves them back",
+        check: async (items) => {
+            const namespace = items.find((o) => o.kind === "Deployment" && o.metadata.name === "orchestrator-blue").metadata.namespace;
+            // Each track's HPA raises it to its minimum first (every 15 s): those pods are the HPA's, not the switch's.
+            for (const hpa of items.filter((o) => o.kind === "HorizontalPodAutoscaler")) {
+                kubectl(["wait", `--for=jsonpath={.status.availableReplicas}=${hpa.spec.minReplicas}`, `deployment/${hpa.spec.scaleTargetRef.name}`, "-n", namespace, "--timeout=120s"]);
+            }
+            const pods = () => kubectlJson(["get", "pods", "-n", namespace, "-l", "app.kubernetes.io/name=orchestrator,llm-platform/track"]).items;
+            const before = pods();
+            for (const track of ["blue", "green"]) assert.ok(before.some((p) => p.metadata.labels["llm-platform/track"] === track), `the ${track} track has pods`);
+            await switchedTo(namespace, "blue");
+            let current = items;
+            for (const active of ["green", "blue"]) {
+                const overrides = variantOverrides("staging-blue-green");
+                overrides.set.services = blueGreenServices(overrides.set.services, active);
+                const next = render("staging", overrides).list.items;
+                // What the switch changes: the live Service's selector and the route's backend, nothing else.
+                assert.deepEqual(changedObjects(current, next), ["HTTPRoute/orchestrator", "Service/orchestrator"]);
+                const file = path.join(fs.mkdtempSync("/tmp/llm-platform-switch-"), "switch.json");
+                fs.writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items: next.filter((o) => changedObjects(current, [o]).length > 0) }));
+                const start = performance.now();
+                kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", file]);
+                const ms = await switchedTo(namespace, active);
+                console.log(`# blue-green switch to ${active}: the live Service's endpoints are the ${active} track's ${Math.round(performance.now() - start)} ms after the apply started (${ms} ms polling)`);
+                const route = kubectlJson(["get", "httproute", "orchestrator", "-n", namespace]);
+                assert.deepEqual(route.spec.rules.map((r) => r.backendRefs.map((b) => b.name)), [[`orchestrator-${active}`]]);
+                current = next;
+            }
+            const after = pods();
+            assert.deepEqual(after.map((p) => p.metadata.uid).sort(), before.map((p) => p.metadata.uid).sort(), "no pod started or stopped");
+        },
+    },
+    "staging-canary": {
+        title: "the Rollout and the AnalysisTemplate pass Argo Rollouts' own CRD schemas and are stored as the program set them; the Deployment they take over rolled out",
+        check: (items) => {
+            for (const kind of ["Rollout", "AnalysisTemplate"]) {
+                const o = items.find((x) => x.kind === kind && x.metadata.name === "orchestrator");
+                assert.ok(o, `the program renders the ${kind}`);
+                const live = kubectlJson(["get", `${kind.toLowerCase()}s.argoproj.io`, o.metadata.name, "-n", o.metadata.namespace]);
+                assert.deepEqual(live.spec, o.spec, `${kind}/${o.metadata.name}: the stored spec`);
+            }
+            const rollout = items.find((x) => x.kind === "Rollout");
+            assert.deepEqual(rollout.spec.workloadRef, { apiVersion: "apps/v1", kind: "Deployment", name: "orchestrator", scaleDown: "progressively" });
+            const hpa = items.find((x) => x.kind === "HorizontalPodAutoscaler" && x.spec.scaleTargetRef.name === "orchestrator");
+            assert.equal(hpa.spec.scaleTargetRef.kind, "Rollout");
+        },
+    },
     "staging-profile": {
         title: "the Deployment and HPA the API server holds carry the medium profile's values, not its name",
         check: (items) => {
@@ -110,11 +158,50 @@ const variantChecks = {
     },
 };
 
+/** The `kind/name`s of the objects of `next` that differ from (or are missing in) `current`, sorted. */
+function changedObjects(current, next) {
+    const key = (o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+    const was = new Map(current.map((o) => [key(o), JSON.stringify(o)]));
+    return next.filter((o) => was.get(key(o)) !== JSON.stringify(o)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+}
+
+/**
+ * Waits until the live Service's EndpointSlices hold exactly the ready pods of `track` (and no
+ * other pod), as kube-proxy and the Gateway's data plane read them; returns how long it took.
+ */
+async function switchedTo(namespace, track) {
+    const start = performance.now();
+    const want = kubectlJson(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/name=orchestrator,llm-platform/track=${track}`]).items
+        .filter((p) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"))
+        .map((p) => p.metadata.name)
+        .sort();
+    assert.ok(want.length > 0, `the ${track} track has ready pods`);
+    let got = [];
+    for (;;) {
+        const slices = kubectlJson(["get", "endpointslices", "-n", namespace, "-l", "kubernetes.io/service-name=orchestrator"]).items;
+        got = slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).map((e) => e.targetRef?.name)).sort();
+        if (JSON.stringify(got) === JSON.stringify(want)) return Math.round(performance.now() - start);
+        if (performance.now() - start > 30_000) assert.fail(`the live Service's endpoints are ${got.join(", ") || "none"}, not the ${track} track's ${want.join(", ")}, after 30 s`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+/** The Argo Rollouts release whose CRDs a canary variant is validated against (its module on the Go module proxy holds them under manifests/crds). */
+const ARGO_ROLLOUTS_VERSION = process.env.ARGO_ROLLOUTS_VERSION ?? "v1.8.3";
+
+/** Argo Rollouts' CRDs (Rollout, AnalysisTemplate, …), as a cluster that runs Argo Rollouts has them; no controller. */
+function installArgoRolloutsCrds() {
+    const dir = JSON.parse(run("go", ["mod", "download", "-json", `github.com/argoproj/argo-rollouts@${ARGO_ROLLOUTS_VERSION}`], { cwd: fs.mkdtempSync("/tmp/llm-platform-argo-") }).stdout).Dir;
+    for (const crd of ["rollout-crd.yaml", "analysis-template-crd.yaml"]) kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", path.join(dir, "manifests", "crds", crd)]);
+    kubectl(["wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "crd/analysistemplates.argoproj.io", "--timeout=60s"]);
+}
+
 /** What a platform team installs before the program (README "Prerequisites"), as the e2e's cluster gets it. */
 function installPrerequisites() {
     kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "crds.yaml")]);
     kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
     kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
+    if (VARIANTS.includes("staging-canary")) installArgoRolloutsCrds();
 }
 
 /** The program's objects for a stack (or a stack file, e.g. an example), and its charts' inputs. */
@@ -371,8 +458,9 @@ describe("the program's objects on the real API server", { concurrency: false },
             }));
 
             it("each HPA raises its Deployment to its minimum, and every replica is scheduled under the pods' own rules", steps.needs(["apply"], "autoscaled", async (t) => {
-                const hpas = items.filter((o) => o.kind === "HorizontalPodAutoscaler");
-                if (hpas.length === 0) return t.skip(`${stack} renders no HorizontalPodAutoscaler`);
+                // An HPA of a canary's Rollout scales it through Argo Rollouts' controller, which the e2e's cluster doesn't run.
+                const hpas = items.filter((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.kind === "Deployment");
+                if (hpas.length === 0) return t.skip(`${stack} renders no HorizontalPodAutoscaler of a Deployment`);
                 for (const hpa of hpas) {
                     const { name } = hpa.spec.scaleTargetRef;
                     const ns = hpa.metadata.namespace;

@@ -77,6 +77,27 @@ export const stackVariants = {
         stack: "staging",
         edit: (set, get) => ({ redis: { enabled: false }, services: deepMerge(get("services"), { orchestrator: { connectsTo: { redis: false } } }) }),
     },
+    /**
+     * Blue-green (#25): the orchestrator's two tracks, 1.4.2 on blue (live) and 1.5.0 with a setting
+     * of its own on green, as tests/state-snapshot.ts's staging-blue-green; part 1 then switches
+     * to green and back (program.test.mjs).
+     */
+    "staging-blue-green": {
+        stack: "staging",
+        edit: (set, get) => ({ services: blueGreenServices(get("services"), "blue") }),
+    },
+    /**
+     * Canary (#25): the orchestrator handed to an Argo Rollouts Rollout (workloadRef) with its
+     * AnalysisTemplate, in a cluster that declares Argo Rollouts; part 1 installs Argo Rollouts'
+     * CRDs (program.test.mjs), so the API server validates both against their real schemas.
+     */
+    "staging-canary": {
+        stack: "staging",
+        edit: (set, get) => ({
+            cluster: { argoRollouts: true },
+            services: deepMerge(get("services"), { orchestrator: { release: { strategy: "canary", canary: { analysis: { prometheusAddress: "http://prometheus-operated.monitoring:9090" } } } } }),
+        }),
+    },
     /** A service sized by its profile (medium: 500m / 1Gi requests, 1 / 2Gi limits, autoscaling 2-10) instead of its own keys. */
     "staging-profile": {
         stack: "staging",
@@ -146,6 +167,14 @@ export function logChartPaths() {
         alloy: path.resolve(logCharts, "alloy"),
         kubePrometheusStack: path.join(projectRoot, "e2e", "fixtures", "charts", "kube-prometheus-stack"),
     };
+}
+
+/** A stack's services with its orchestrator blue-green: 1.4.2 on blue, 1.5.0 with FEATURE_NEW_PLANNER on green, `active` live. */
+export function blueGreenServices(services, active) {
+    const out = structuredClone(services);
+    out.orchestrator.image = { repository: out.orchestrator.image.repository };
+    out.orchestrator.release = { strategy: "blueGreen", active, blue: { image: { tag: "1.4.2" } }, green: { image: { tag: "1.5.0" }, env: { FEATURE_NEW_PLANNER: "true" } } };
+    return out;
 }
 
 /** The overrides of a variant (stackVariants): its stack's, with the variant's keys in place of theirs. */

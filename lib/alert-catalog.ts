@@ -28,6 +28,11 @@ export interface ServiceTarget {
     readonly name: string;
     /** The names of its HTTP metrics. */
     readonly http: HttpMetricNames;
+    /**
+     * A blue-green service's tracks: its Deployments, HPAs, PDBs and check Jobs are then
+     * "<name>-<track>", and its metrics keep the `service` label `name` on both. @default none
+     */
+    readonly tracks?: readonly string[];
     /** What the service has, which decides the alerts that apply. */
     readonly has: {
         readonly metrics: boolean;
@@ -110,13 +115,34 @@ const elsewhere = "someone-else";
 // ---------------------------------------------------------------------------------------------
 // Services
 
-const servicePod = (s: ServiceTarget) => `${s.name}-5d8f7c9b4-x2k4q`;
-/** The service's container series: the container is named after the service, the pods after its Deployment. */
-export const serviceContainerMatchers = (s: ServiceTarget, extra: Matchers = {}): Matchers => ({ namespace: s.namespace, container: s.name, pod: { re: `${regexLiteral(s.name)}-[a-z0-9]+-[a-z0-9]+` }, ...extra });
+/** The regular expression of a blue-green service's track suffix ("-(blue|green)"), or "" for one workload. */
+const trackPattern = (s: ServiceTarget) => (s.tracks === undefined ? "" : `-(${s.tracks.map(regexLiteral).join("|")})`);
+/** The name of a service's workloads (Deployment, HPA, PDB): its name, or every "<name>-<track>". */
+export const workloadMatcher = (s: ServiceTarget): string | { re: string } => (s.tracks === undefined ? s.name : { re: `${regexLiteral(s.name)}${trackPattern(s)}` });
+/** A workload of the service, as a test series names it: the first track's under blue-green. */
+const workloadOf = (s: ServiceTarget) => (s.tracks === undefined ? s.name : `${s.name}-${s.tracks[0]}`);
+const servicePod = (s: ServiceTarget) => `${workloadOf(s)}-5d8f7c9b4-x2k4q`;
+/** The service's container series: the container is named after the service, the pods after its Deployment (a track's, under blue-green). */
+export const serviceContainerMatchers = (s: ServiceTarget, extra: Matchers = {}): Matchers => ({ namespace: s.namespace, container: s.name, pod: { re: `${regexLiteral(s.name)}${trackPattern(s)}-[a-z0-9]+-[a-z0-9]+` }, ...extra });
 const containerLabels = (s: ServiceTarget, namespace = s.namespace) => ({ namespace, pod: servicePod(s), container: s.name });
 const byPod = (s: ServiceTarget) => ({ namespace: s.namespace, pod: servicePod(s) });
 
 const restarts = "kube_pod_container_status_restarts_total";
+
+/**
+ * The share of a service's requests answered 5xx over 5 minutes, in percent: ServiceHighErrorRate's
+ * value, and the canary analysis's error-rate query (`scope` narrows it to the canary's pods).
+ */
+export function serviceErrorRate(s: ServiceTarget, scope: Matchers = {}): string {
+    const all = { namespace: s.namespace, service: s.name, ...scope };
+    const failed = { ...all, [s.http.statusLabel]: { re: "5.." } };
+    return `100 * sum by (namespace, service) (rate(${selector(s.http.requests, failed)}[5m])) / sum by (namespace, service) (rate(${selector(s.http.requests, all)}[5m]))`;
+}
+
+/** The 99th percentile of a service's request duration over 5 minutes, in seconds: ServiceHighLatency's value, and the canary analysis's latency query. */
+export function serviceLatencyP99(s: ServiceTarget, scope: Matchers = {}): string {
+    return `histogram_quantile(0.99, sum by (namespace, service, le) (rate(${selector(s.http.durationBucket, { namespace: s.namespace, service: s.name, ...scope })}[5m])))`;
+}
 
 export const serviceAlerts: readonly AlertDefinition<"service">[] = [
     {
@@ -129,12 +155,12 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "{{ $labels.deployment }} in {{ $labels.namespace }} wants {{ printf \"%.0f\" $value }} pods and none is ready: the service is down.",
         action: "`kubectl -n <namespace> get pods -l app.kubernetes.io/name=<service>` and `describe` one: image pull errors, failing readiness probes, unschedulable pods, the init container waiting for a data store.",
         expr: (s) => {
-            const d = { namespace: s.namespace, deployment: s.name };
+            const d = { namespace: s.namespace, deployment: workloadMatcher(s) };
             return `max by (namespace, deployment) (${selector("kube_deployment_spec_replicas", d)}) > 0 unless max by (namespace, deployment) (${selector("kube_deployment_status_replicas_available", d)}) > 0`;
         },
         cases: (s) => {
-            const d = { namespace: s.namespace, deployment: s.name };
-            const other = { namespace: elsewhere, deployment: s.name };
+            const d = { namespace: s.namespace, deployment: workloadOf(s) };
+            const other = { namespace: elsewhere, deployment: workloadOf(s) };
             return {
                 firing: { series: [series("kube_deployment_spec_replicas", d, gauge(2)), series("kube_deployment_status_replicas_available", d, gauge(0))], labels: d, value: 2 },
                 quiet: {
@@ -159,11 +185,11 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         action: "Find the unhealthy pods (`kubectl -n <namespace> get pods -l app.kubernetes.io/name=<service>`) and why they are not ready; check that the nodes have room for the replicas (pending pods).",
         appliesTo: (s) => s.has.disruptionBudget,
         expr: (s) => {
-            const p = { namespace: s.namespace, poddisruptionbudget: s.name };
+            const p = { namespace: s.namespace, poddisruptionbudget: workloadMatcher(s) };
             return `max by (namespace, poddisruptionbudget) (${selector("kube_poddisruptionbudget_status_current_healthy", p)}) < max by (namespace, poddisruptionbudget) (${selector("kube_poddisruptionbudget_status_desired_healthy", p)})`;
         },
         cases: (s) => {
-            const p = { namespace: s.namespace, poddisruptionbudget: s.name };
+            const p = { namespace: s.namespace, poddisruptionbudget: workloadOf(s) };
             return {
                 firing: { series: [series("kube_poddisruptionbudget_status_current_healthy", p, gauge(1)), series("kube_poddisruptionbudget_status_desired_healthy", p, gauge(3))], labels: p, value: 1 },
                 quiet: { series: [series("kube_poddisruptionbudget_status_current_healthy", p, gauge(3)), series("kube_poddisruptionbudget_status_desired_healthy", p, gauge(3))] },
@@ -181,11 +207,11 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         action: "Check the load (dashboard: traffic and saturation rows) and the nodes' room; raise `services.<name>.autoscaling.maxReplicas` or the pods' resources, or find what made the load grow.",
         appliesTo: (s) => s.has.autoscaling,
         expr: (s) => {
-            const h = { namespace: s.namespace, horizontalpodautoscaler: s.name };
+            const h = { namespace: s.namespace, horizontalpodautoscaler: workloadMatcher(s) };
             return `max by (namespace, horizontalpodautoscaler) (${selector("kube_horizontalpodautoscaler_status_current_replicas", h)}) >= max by (namespace, horizontalpodautoscaler) (${selector("kube_horizontalpodautoscaler_spec_max_replicas", h)})`;
         },
         cases: (s) => {
-            const h = { namespace: s.namespace, horizontalpodautoscaler: s.name };
+            const h = { namespace: s.namespace, horizontalpodautoscaler: workloadOf(s) };
             return {
                 firing: { series: [series("kube_horizontalpodautoscaler_status_current_replicas", h, gauge(5)), series("kube_horizontalpodautoscaler_spec_max_replicas", h, gauge(5))], labels: h, value: 5 },
                 quiet: { series: [series("kube_horizontalpodautoscaler_status_current_replicas", h, gauge(3)), series("kube_horizontalpodautoscaler_spec_max_replicas", h, gauge(5))] },
@@ -284,11 +310,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "{{ printf \"%.1f\" $value }}% of the requests to {{ $labels.service }} in {{ $labels.namespace }} failed with a 5xx status over 5 minutes.",
         action: "Check the service's logs and its dependencies (PostgreSQL, Redis, the LLM providers' status pages); roll back a release that just went out (`git checkout <sha> && pulumi up`).",
         appliesTo: (s) => s.has.metrics,
-        expr: (s, t) => {
-            const all = { namespace: s.namespace, service: s.name };
-            const failed = { ...all, [s.http.statusLabel]: { re: "5.." } };
-            return `100 * sum by (namespace, service) (rate(${selector(s.http.requests, failed)}[5m])) / sum by (namespace, service) (rate(${selector(s.http.requests, all)}[5m])) > ${t}`;
-        },
+        expr: (s, t) => `${serviceErrorRate(s)} > ${t}`,
         cases: (s, t) => {
             const labels = { namespace: s.namespace, service: s.name };
             const traffic = (percent: number) => [
@@ -309,7 +331,7 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "The 99th percentile of request duration of {{ $labels.service }} in {{ $labels.namespace }} is {{ printf \"%.1f\" $value }} s over 5 minutes.",
         action: "Check saturation (CPU throttling, memory, HPA at max), the data stores' dashboard, and the LLM providers' latency; LLM calls dominate the tail, so compare with the provider's status.",
         appliesTo: (s) => s.has.metrics,
-        expr: (s, t) => `histogram_quantile(0.99, sum by (namespace, service, le) (rate(${selector(s.http.durationBucket, { namespace: s.namespace, service: s.name })}[5m]))) > ${t}`,
+        expr: (s, t) => `${serviceLatencyP99(s)} > ${t}`,
         cases: (s, t) => {
             const labels = { namespace: s.namespace, service: s.name };
             // Every request in the bucket (from, to]: the 99th percentile is interpolated at 99% of it.
@@ -331,9 +353,9 @@ export const serviceAlerts: readonly AlertDefinition<"service">[] = [
         description: "The Job {{ $labels.job_name }} in {{ $labels.namespace }}, which calls the readiness endpoint after a rollout, failed: the release that went out does not answer.",
         action: "`kubectl -n <namespace> logs job/<job_name>`; the failed `pulumi up` names the rollout. Fix forward or roll back to the previous commit.",
         appliesTo: (s) => s.has.postDeployCheck,
-        expr: (s) => `max by (namespace, job_name) (${selector("kube_job_failed", { namespace: s.namespace, job_name: { re: `${regexLiteral(s.name)}-check-[a-z0-9]+` }, condition: "true" })}) == 1`,
+        expr: (s) => `max by (namespace, job_name) (${selector("kube_job_failed", { namespace: s.namespace, job_name: { re: `${regexLiteral(s.name)}${trackPattern(s)}-check-[a-z0-9]+` }, condition: "true" })}) == 1`,
         cases: (s) => {
-            const job = { namespace: s.namespace, job_name: `${s.name}-check-1a2b3c4d` };
+            const job = { namespace: s.namespace, job_name: `${workloadOf(s)}-check-1a2b3c4d` };
             return {
                 firing: { series: [series("kube_job_failed", { ...job, condition: "true" }, gauge(1))], labels: job, value: 1 },
                 quiet: {

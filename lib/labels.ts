@@ -61,3 +61,24 @@ export interface StackIdentity {
     /** app.kubernetes.io/part-of: the Pulumi project, e.g. "llm-platform". */
     readonly partOf: string;
 }
+
+/** The two tracks of a blue-green service (`services.<name>.release.strategy: blueGreen`). */
+export const tracks = ["blue", "green"] as const;
+export type Track = (typeof tracks)[number];
+
+/** The label that tells a blue-green service's tracks apart, on their pods, Deployments and Services. */
+export const trackLabel = "llm-platform/track";
+
+/** The other track: the idle one when `track` is live. */
+export function otherTrack(track: Track): Track {
+    return track === "blue" ? "green" : "blue";
+}
+
+/**
+ * The labels selecting one track's pods: the service's selector and the track. A Deployment's
+ * selector is immutable, and the two tracks' must not overlap, so each selects its own track;
+ * what must see both tracks (the NetworkPolicy, the monitoring) keeps the service's selector.
+ */
+export function trackSelector(selector: Labels, track: Track): Labels {
+    return { ...selector, [trackLabel]: track };
+}

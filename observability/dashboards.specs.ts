@@ -11,7 +11,7 @@ import type * as GrafanaLoki from "@grafana/grafana-foundation-sdk/loki";
 import type * as GrafanaPrometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import type * as GrafanaStat from "@grafana/grafana-foundation-sdk/stat";
 import type * as GrafanaTimeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { DataStoreTarget, ServiceTarget, exporterMatchers, serviceContainerMatchers } from "../lib/alert-catalog";
+import { DataStoreTarget, ServiceTarget, exporterMatchers, serviceContainerMatchers, workloadMatcher } from "../lib/alert-catalog";
 import { selector } from "../lib/promql";
 import { selectorLabels } from "../lib/labels";
 import { lokiDatasourceUid, streamLabelName } from "../lib/monitoring-chart";
@@ -89,10 +89,12 @@ function saturationRow(s: ServiceTarget): RowSpec {
 }
 
 function podsRow(s: ServiceTarget): RowSpec {
-    const deployment = { namespace: s.namespace, deployment: s.name };
-    const hpa = { namespace: s.namespace, horizontalpodautoscaler: s.name };
-    const replicas = [q(`max(${selector("kube_deployment_status_replicas_available", deployment)})`, "ready"), q(`max(${selector("kube_deployment_spec_replicas", deployment)})`, "desired")];
-    const autoscaler = s.has.autoscaling ? [q(`max(${selector("kube_horizontalpodautoscaler_spec_max_replicas", hpa)})`, "HPA maximum")] : [];
+    const deployment = { namespace: s.namespace, deployment: workloadMatcher(s) };
+    const hpa = { namespace: s.namespace, horizontalpodautoscaler: workloadMatcher(s) };
+    // A blue-green service's pods are its two tracks' Deployments together.
+    const total = s.tracks === undefined ? "max" : "sum";
+    const replicas = [q(`${total}(${selector("kube_deployment_status_replicas_available", deployment)})`, "ready"), q(`${total}(${selector("kube_deployment_spec_replicas", deployment)})`, "desired")];
+    const autoscaler = s.has.autoscaling ? [q(`${total}(${selector("kube_horizontalpodautoscaler_spec_max_replicas", hpa)})`, "HPA maximum")] : [];
     return {
         title: "Pods and autoscaling",
         panels: [

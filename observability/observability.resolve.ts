@@ -4,7 +4,7 @@
  */
 import { AlertSettings, DataStoreTarget, ServiceTarget, alertCatalog, defaultSettings } from "../lib/alert-catalog";
 import { releaseNames } from "../lib/bitnami-charts";
-import type { StackIdentity } from "../lib/labels";
+import { StackIdentity, tracks } from "../lib/labels";
 import { kubePrometheusStackRelease } from "../lib/monitoring-chart";
 import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema";
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
@@ -53,6 +53,7 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
                 namespace,
                 name,
                 http: config.monitoring.httpMetrics,
+                ...(s.release.strategy === "blueGreen" ? { tracks } : {}),
                 has: { metrics: s.metrics.enabled, autoscaling: s.autoscaling.enabled, disruptionBudget: disruptionBudgetOf(s) !== undefined, postDeployCheck: s.postDeployCheck.enabled },
             },
         ]),
@@ -81,11 +82,15 @@ export function alertSettings(config: Pick<ObservedConfig, "environment" | "moni
     );
 }
 
+/** Whether a stack has alerts: with monitoring, unless monitoring.alerts.enabled says otherwise; by default not in development. */
+export function alertsOn(monitoring: Pick<MonitoringConfig, "enabled" | "alerts">, environment: Environment | undefined): boolean {
+    return monitoring.enabled && (monitoring.alerts.enabled ?? environment !== "development");
+}
+
 /** The alerts: on with monitoring, unless monitoring.alerts.enabled says otherwise; by default off in development. */
 export function resolveAlerts(config: ObservedConfig, instance: string, namespace: string): StackAlerts {
     const { monitoring } = config;
-    const enabled = monitoring.enabled && (monitoring.alerts.enabled ?? config.environment !== "development");
-    if (!enabled) return { services: {} };
+    if (!alertsOn(monitoring, config.environment)) return { services: {} };
     const common: AlertRuleSettings = { ruleLabels: monitoring.labels, alertLabels: monitoring.alerts.labels, runbookBaseUrl: monitoring.alerts.runbookBaseUrl, settings: alertSettings(config) };
     const targets = observedTargets(config, instance, namespace);
     const forTarget = <T>(target: T | undefined) => target && { ...common, target };

@@ -14,7 +14,7 @@ import type { IConfiguration, IViolation } from "dependency-cruiser";
 import { projectRoot } from "./suite";
 
 /** The program's source: index.ts, the folders and the one module of the policy pack that lib/ takes. */
-const programFolders = ["config", "validation", "lib", "application", "network", "data-tier", "secrets", "observability", "platform"];
+const programFolders = ["config", "validation", "lib", "application", "delivery", "network", "data-tier", "secrets", "observability", "platform"];
 const programFiles = ["index.ts", "policy/secret-detection.ts"];
 
 /** Every .ts module under `dir`, recursively, relative to the root. */

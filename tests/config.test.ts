@@ -60,7 +60,7 @@ describe("config: schema", () => {
             {
                 key: "replicas",
                 given: described("a number"),
-                expected: "no such key; known keys here: environment, namespace, networkPolicy, gateway, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, clusterDomain",
+                expected: "no such key; known keys here: environment, namespace, networkPolicy, gateway, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, cluster, clusterDomain",
             },
         ]);
     });
@@ -280,7 +280,7 @@ describe("config: a bad stack config fails before any resource is registered", (
             assert.equal(
                 error.message,
                 `Stack config of "${stack}" has 2 problems:\n` +
-                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, gateway, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, clusterDomain\n" +
+                    "  - autoscalling: given an object with 1 key (enabled); expected no such key; known keys here: environment, namespace, networkPolicy, gateway, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, cluster, clusterDomain\n" +
                     '  - networkPolicy.enabled: given "yes"; expected a boolean',
             );
             assert.deepEqual(resources, []);

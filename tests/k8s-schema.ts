@@ -18,10 +18,11 @@ const customResourceModules: Record<string, string> = {
     "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
     "external-secrets.io/v1": "@kubernetes-models/external-secrets/external-secrets.io/v1",
     "gateway.networking.k8s.io/v1": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1",
+    "argoproj.io/v1alpha1": "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1",
 };
 
 /** The custom resources the program creates, compiled into the first probe (another kind is added when asked for). */
-const programKinds = ["monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/SecretStore", "external-secrets.io/v1/ClusterSecretStore", "gateway.networking.k8s.io/v1/HTTPRoute", "gateway.networking.k8s.io/v1/GRPCRoute", "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/ReferenceGrant"];
+const programKinds = ["monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/SecretStore", "external-secrets.io/v1/ClusterSecretStore", "gateway.networking.k8s.io/v1/HTTPRoute", "gateway.networking.k8s.io/v1/GRPCRoute", "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/ReferenceGrant", "argoproj.io/v1alpha1/Rollout", "argoproj.io/v1alpha1/AnalysisTemplate"];
 
 function coreModule(apiVersion: string): string {
     return apiVersion.includes("/") ? `kubernetes-models/${apiVersion}` : `kubernetes-models/v1`;
@@ -162,7 +163,7 @@ function shapesFile(): string | undefined {
     const versionOf = (pkg: string) => (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
     const key = crypto.createHash("sha256");
     key.update(fs.readFileSync(__filename.replace(/\.js$/, ".ts")));
-    for (const pkg of ["typescript", "@kubernetes-models/prometheus-operator", "@kubernetes-models/external-secrets", "@kubernetes-models/gateway-api"]) key.update(`\0${pkg}@${versionOf(pkg)}`);
+    for (const pkg of ["typescript", "@kubernetes-models/prometheus-operator", "@kubernetes-models/external-secrets", "@kubernetes-models/gateway-api", "@kubernetes-models/argo-rollouts"]) key.update(`\0${pkg}@${versionOf(pkg)}`);
     return path.join(cacheRoot, "k8s-schema", `${key.digest("hex").slice(0, 16)}.json`);
 }
 

@@ -11,9 +11,10 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { alertRules } from "../observability/alerts.specs";
-import { AlertDefinition, alertCatalog } from "../lib/alert-catalog";
+import { AlertDefinition, alertCatalog, serviceAlerts } from "../lib/alert-catalog";
 import { defaultRuleSettings, testSubjects } from "./alert-fixtures";
 import { ProgramRun, runStack } from "./mocks";
+import { variants } from "./state-snapshot";
 import { describeWithTool } from "./toolchain";
 import { casesOf, dashboardRuleFilesOf, ruleFilesOf, ruleTestFile } from "./rule-files";
 
@@ -44,11 +45,13 @@ function checkRules(promtool: string, files: Record<string, unknown>, lint: stri
 }
 
 describeWithTool("promtool", "promtool check rules: every rule file the stacks deploy, and every dashboard query", (promtool) => {
-    for (const stack of ["staging", "prod"] as const) {
+    // The stacks, and staging with a blue-green and with a canary orchestrator (their rules and dashboards match the tracks' workloads).
+    const runs: Record<string, () => Promise<ProgramRun>> = { staging: () => runStack("staging"), prod: () => runStack("prod"), "staging-blue-green": variants["staging-blue-green"], "staging-canary": variants["staging-canary"] };
+    for (const [stack, runOf] of Object.entries(runs)) {
         describe(stack, () => {
             let run: ProgramRun;
             before(async () => {
-                run = await runStack(stack);
+                run = await runOf();
             });
 
             it("the services' PrometheusRules and the charts' rules (as Helm renders them) pass, with no lint finding", () => {
@@ -62,6 +65,15 @@ describeWithTool("promtool", "promtool check rules: every rule file the stacks d
                 assert.ok(Object.keys(files).length >= 2, `dashboards: ${Object.keys(files).join(", ")}`);
                 checkRules(promtool, files, "none");
             });
+
+            if (stack === "staging-canary") {
+                it("the canary AnalysisTemplate's queries parse (as recording rules, with a pod-template hash filled in as Argo Rollouts does)", () => {
+                    const metrics = run.one("kubernetes:argoproj.io/v1alpha1:AnalysisTemplate").inputs.spec.metrics as { name: string; provider: { prometheus: { query: string } } }[];
+                    assert.equal(metrics.length, 2);
+                    const rules = metrics.map((m) => ({ record: `canary:${m.name.replace(/-/g, "_")}`, expr: m.provider.prometheus.query.replace("{{args.canary-hash}}", "5d8f7c9b4") }));
+                    checkRules(promtool, { "canary-analysis.rules.yaml": { groups: [{ name: "canary-analysis", rules }] } }, "none");
+                });
+            }
         });
     }
 });
@@ -79,21 +91,26 @@ function junitResults(xml: string): Map<string, { tests: number; failures: strin
 
 describeWithTool("promtool", "promtool test rules: each alert fires on its firing case and stays quiet on the other", (promtool) => {
     const settings = defaultRuleSettings("production", { alertLabels: { team: "platform" } });
-    const tests = (alertCatalog as readonly AlertDefinition<"service">[]).flatMap((alert) =>
-        (["firing", "quiet"] as const).map((kind) => ({ alert, kind, testFile: `${alert.name}.${kind}.test.yaml` })),
-    );
+    // Each alert on its subject, and each service alert on a blue-green service too (its workloads are "<name>-blue" and "<name>-green").
+    const tracked = { ...testSubjects, service: { ...testSubjects.service, tracks: ["blue", "green"] } };
+    const tests = [
+        ...(alertCatalog as readonly AlertDefinition<"service">[]).flatMap((alert) =>
+            (["firing", "quiet"] as const).map((kind) => ({ alert, kind, subjects: testSubjects, testFile: `${alert.name}.${kind}.test.yaml` }))),
+        ...serviceAlerts.flatMap((alert) =>
+            (["firing", "quiet"] as const).map((kind) => ({ alert, kind, subjects: tracked, testFile: `${alert.name}.blue-green.${kind}.test.yaml` }))),
+    ];
     // Every case is written first and promtool runs once over all of them (starting it cost more
     // than a test); each test then reads its own file's result from the JUnit report.
     let results: Map<string, { tests: number; failures: string[] }>;
     let output: string;
     before(() => {
         const dir = tempDir();
-        for (const { alert, kind, testFile } of tests) {
-            const subject = testSubjects[alert.scope];
+        for (const { alert, kind, subjects, testFile } of tests) {
+            const subject = subjects[alert.scope];
             const [rule] = alertRules([alert], subject, settings);
             const threshold = settings.settings[alert.name].threshold ?? 0;
             const cases = casesOf(alert, subject, rule, threshold);
-            const ruleFile = writeYaml(dir, `${alert.name}.rules.yaml`, { groups: [{ name: alert.name, rules: [rule] }] });
+            const ruleFile = writeYaml(dir, testFile.replace(/\.(firing|quiet)\.test\.yaml$/, ".rules.yaml"), { groups: [{ name: alert.name, rules: [rule] }] });
             writeYaml(dir, testFile, ruleTestFile(rule, cases[kind], cases.at, ruleFile));
         }
         // promtool exits non-zero when a case fails; the report says which.
@@ -103,8 +120,8 @@ describeWithTool("promtool", "promtool test rules: each alert fires on its firin
         results = junitResults(fs.readFileSync(path.join(dir, "report.xml"), "utf8"));
     });
 
-    for (const { alert, kind, testFile } of tests) {
-        it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}`, () => {
+    for (const { alert, kind, subjects, testFile } of tests) {
+        it(`${alert.name} ${kind === "firing" ? "fires" : "stays quiet"}${subjects === tracked ? " (blue-green tracks)" : ""}`, () => {
             const result = results.get(testFile);
             assert.ok(result && result.tests > 0, `promtool ran no test of ${testFile}:\n${output}`);
             assert.deepEqual(result.failures, [], `promtool test rules ${testFile} failed:\n${result.failures.join("\n")}`);

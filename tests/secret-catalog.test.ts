@@ -332,7 +332,7 @@ describe("secret catalog: every mistake, named", () => {
             lines(
                 // jwtSecret is no config key of the catalog any more: its entry reads "services".
                 "jwtSecret: given a secret value; expected a plain value: secrets belong only in the secret catalog's config keys (anthropicApiKey, openaiApiKey, cohereApiKey, vectorDbApiKey, appSecretKey; secrets.entries declares more), each set with pulumi config set --secret",
-                'secrets.entries.jwtSecret.configKey: given "services"; expected a stack secret config key that is no section of the stack config (environment, namespace, networkPolicy, gateway, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, clusterDomain)',
+                'secrets.entries.jwtSecret.configKey: given "services"; expected a stack secret config key that is no section of the stack config (environment, namespace, networkPolicy, gateway, monitoring, llm, vectorDb, services, postgresql, redis, secrets, images, storageClass, domain, cluster, clusterDomain)',
             ),
         );
     });

@@ -17,6 +17,14 @@ type Values = Record<string, any>;
 
 const stackSection = (stack: string, key: string): Values => structuredClone((readStackConfig(stack).values[`llm-platform:${key}`] as Values | undefined) ?? {});
 
+/** Staging with its orchestrator blue-green: 1.4.2 on blue, 1.5.0 with FEATURE_NEW_PLANNER on green, `active` live. */
+export function blueGreenStaging(active: "blue" | "green"): Values {
+    const services = stackSection("staging", "services");
+    services.orchestrator.image = { repository: services.orchestrator.image.repository };
+    services.orchestrator.release = { strategy: "blueGreen", active, blue: { image: { tag: "1.4.2" } }, green: { image: { tag: "1.5.0" }, env: { FEATURE_NEW_PLANNER: "true" } } };
+    return { services };
+}
+
 /** The stacks as their users run them, and variations that reach the program's other branches. */
 export const variants: Record<string, () => Promise<ProgramRun>> = {
     dev: () => runStack("dev"),
@@ -102,6 +110,14 @@ export const variants: Record<string, () => Promise<ProgramRun>> = {
         services.orchestrator.profile = "large";
         services.orchestrator.resources = { limits: { memory: "8Gi" } };
         return runStack("staging", { set: { services, postgresql: { ...stackSection("staging", "postgresql"), profile: "medium" }, redis: { ...stackSection("staging", "redis"), profile: "small" } } });
+    },
+    /** Blue-green (#25): the orchestrator's two tracks, 1.4.2 on blue (live) and 1.5.0 with a setting of its own on green. */
+    "staging-blue-green": () => runStack("staging", { set: blueGreenStaging("blue") }),
+    /** Canary (#25): the orchestrator's Deployment handed to an Argo Rollouts Rollout, with the default steps and the analysis. */
+    "staging-canary": () => {
+        const services = stackSection("staging", "services");
+        services.orchestrator.release = { strategy: "canary", canary: { analysis: { prometheusAddress: "http://prometheus-operated.monitoring:9090" } } };
+        return runStack("staging", { set: { services, cluster: { argoRollouts: true } } });
     },
     /** No Redis (#27): redis.enabled false, the service connecting to PostgreSQL only. */
     "staging-no-redis": () => {

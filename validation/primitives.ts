@@ -186,6 +186,9 @@ export const imageRegistry = z.string().regex(registryPattern, { error: "a regis
 export const imageTag = (example: string) => z.string().regex(tagPattern, { error: `an image tag such as "${example}"` });
 
 /** An image content digest. */
+/** The name of a setting the ConfigMap carries, a variable in UPPER_SNAKE_CASE. */
+export const settingName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });
+
 export const imageDigest = z.string().regex(digestPattern, { error: "a digest such as \"sha256:<64 hex digits>\"" });
 
 /** A whole image reference, "busybox:1.37.0" or "repository@sha256:…", as the runtime parses it. */
