@@ -3,7 +3,7 @@ import type { NetworkPolicyConfig } from "../network/network.schema";
 import type { ServiceConfig } from "./service.schema";
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, standardLabels } from "../lib/labels";
-import { checkTarget, configMapData, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
+import { checkTarget, configMapData, rolloutTimeoutSeconds, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
 import { servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import * as k8s from "../platform/k8s";
 import { MigrationJob } from "./migration-job";
@@ -138,6 +138,7 @@ export class Application extends pulumi.ComponentResource {
         };
         const rotations = passwordRotations(service, context);
         const migration = service.migration.enabled ? this.migration(scope, context, args, pod, rotations.after) : undefined;
+        const rolloutTimeout = `${rolloutTimeoutSeconds(service, args.progressDeadlineSeconds)}s`;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata: this.metadata(scope, annotations),
             spec: {
@@ -145,6 +146,7 @@ export class Application extends pulumi.ComponentResource {
                 // preview fight the autoscaler.
                 replicas: service.autoscaling.enabled ? undefined : service.replicas,
                 revisionHistoryLimit: 5,
+                progressDeadlineSeconds: args.progressDeadlineSeconds,
                 selector: { matchLabels: scope.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
                 template: {
@@ -152,7 +154,7 @@ export class Application extends pulumi.ComponentResource {
                     spec: podSpec(service, pod),
                 },
             },
-        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after] });
+        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after], customTimeouts: { create: rolloutTimeout, update: rolloutTimeout } });
         return { configMap, deployment };
     }
 
