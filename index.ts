@@ -49,3 +49,6 @@ export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const secretSource = { source: config.appSecrets.source, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 export const dataStores = { ...(database && { postgresql: database.connection }), ...(cache && { redis: cache.connection }) };
+
+/** What this update released: the commit, each service's image, the config's digest, when and by whom (docs/releases.md). */
+export const release = config.release;
