@@ -65,7 +65,9 @@ export function failuresOf(output: string): Failure[] {
         const body: string[] = [];
         for (let j = i + 1; j < lines.length && lines[j].trim() !== "" && !head.test(lines[j]); j++) body.push(lines[j].trim());
         const errors = body.filter((l) => l.startsWith("error:"));
-        if (errors.length > 0) failures.push({ what: kindOf(found[1], found[2]), resource: `${found[1]} (${found[2]})`, message: errors.map((e) => e.slice("error:".length).trim()).join("; ") });
+        const failure = { what: kindOf(found[1], found[2]), resource: `${found[1]} (${found[2]})`, message: errors.map((e) => e.slice("error:".length).trim()).join("; ") };
+        // The Automation API's error repeats the output the tool already has: each failure once.
+        if (errors.length > 0 && !failures.some((f) => f.resource === failure.resource && f.message === failure.message)) failures.push(failure);
     }
     return failures.length > 0 ? failures : [{ what: "update", message: lines.filter((l) => /error:/.test(l)).map((l) => l.trim()).join("; ") || "the update failed" }];
 }

@@ -138,8 +138,8 @@ Resources:
 `;
 
 describe("releases: what failed", () => {
-    it("each failed resource, named by what it was: the rollout, the post-deploy check", () => {
-        assert.deepEqual(failuresOf(diagnostics), [
+    it("each failed resource once, named by what it was: the rollout, the post-deploy check", () => {
+        assert.deepEqual(failuresOf(`${diagnostics}\n${diagnostics}`), [
             { what: "rollout", resource: "kubernetes:apps/v1:Deployment (orchestrator-deployment)", message: "1 error occurred:; resource llm-platform-prod/orchestrator was not successfully created: Deployment \"orchestrator\" exceeded its progress deadline" },
             { what: "post-deploy check", resource: "kubernetes:batch/v1:Job (orchestrator-check)", message: "Job orchestrator-check-x1 failed" },
         ]);
