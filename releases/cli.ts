@@ -11,7 +11,8 @@ import { ranByOf, releaseEnv } from "../config/release";
 import { Release, StackConfig, lastGood, recordMessage, releasesOf, rollbackTarget, unrestorableReason } from "./history";
 import { FailureReport, exitCodeOf, failuresOf, reportText, restorePlan, restoredText } from "./restore";
 import { configValues, objectsOf, releaseTable } from "./show";
-import { Target, gitState, inWorktree, openStack, toolRecord, up, writeStackFile } from "./workspace";
+import { toolRecord } from "./record";
+import { Target, gitState, inWorktree, openStack, up, writeStackFile } from "./workspace";
 
 const usage = `usage:
   npm run releases -- --stack <stack> [--show <version>] [--json] [--cwd <dir>]

@@ -8,11 +8,6 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { rawConfigFrom } from "../config/engine";
-import { configDigest, serviceImages } from "../config/release";
-import { withImageRegistry } from "../config/resolve";
-import { validateConfig } from "../config/validate";
-import type { StackConfig, ToolRecord } from "./history";
 import { RestorePlan, stackFileConfig } from "./restore";
 
 /** A program directory and the stack the tool works on. */
@@ -26,13 +21,6 @@ export async function openStack(dir: string, stackName: string, env: Record<stri
     const workspace = await LocalWorkspace.create({ workDir: dir, envVars: env });
     const project = (await workspace.projectSettings()).name;
     return { stack: await Stack.select(stackName, workspace), project };
-}
-
-/** The record the tool writes in the update's message, from the config the update runs with. */
-export function toolRecord(project: string, stackName: string, config: StackConfig, what: Pick<ToolRecord, "kind" | "commit" | "ranBy" | "restores" | "failed">): ToolRecord {
-    const raw = rawConfigFrom(project, stackName, config);
-    const validated = validateConfig(raw).config;
-    return { ...what, images: validated ? serviceImages(withImageRegistry(validated).services) : {}, configDigest: configDigest(raw) };
 }
 
 /** An update's outcome: its output when it failed. */

@@ -5,7 +5,8 @@
 import { strict as assert } from "assert";
 import { canonicalJson, commitOf, configDigest, ranByOf, releaseRecord, serviceImages } from "../config/release";
 import { serviceSchema } from "../application/service.schema";
-import { runStack } from "./mocks";
+import { toolRecord } from "../releases/record";
+import { readStackConfig, runStack, stacks, userSecrets } from "./mocks";
 
 const api = serviceSchema.parse({ image: { repository: "ghcr.io/acme/api", tag: "1.4.2" } });
 const pinned = serviceSchema.parse({ image: { repository: "ghcr.io/acme/web", tag: "2.0.0", digest: `sha256:${"a".repeat(64)}` } });
@@ -84,4 +85,22 @@ describe("release record: the stack output", () => {
         assert.notEqual(after.configDigest, before.configDigest);
         assert.deepEqual(after.images, before.images);
     });
+});
+
+describe("release record: the release tool's record is the program's", () => {
+    for (const stack of stacks) {
+        it(`${stack}: from the same stack config, the tool computes the images and the digest the program outputs`, async () => {
+            const file = readStackConfig(stack);
+            const secrets = Object.fromEntries(Object.entries(userSecrets[stack]).map(([key, value]) => [`llm-platform:${key}`, { value, secret: true }]));
+            const entries = {
+                ...Object.fromEntries(Object.entries(file.values).map(([key, value]) => [key, { value: typeof value === "string" ? value : JSON.stringify(value), secret: file.secretKeys.includes(key) }])),
+                ...secrets,
+            };
+            const record = toolRecord("llm-platform", stack, entries, { kind: "release", commit: "c", ranBy: "r" });
+            const release = (await runStack(stack)).outputs.release as Record<string, unknown>;
+            assert.ok(Object.keys(record.images).length > 0, "the tool found the services");
+            assert.deepEqual(record.images, release.images);
+            assert.equal(record.configDigest, release.configDigest);
+        });
+    }
 });
