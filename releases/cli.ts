@@ -12,15 +12,16 @@ import { Release, StackConfig, lastGood, recordMessage, releasesOf, rollbackTarg
 import { FailureReport, exitCodeOf, failuresOf, reportText, restorePlan, restoredText } from "./restore";
 import { configValues, objectsOf, releaseTable } from "./show";
 import { toolRecord } from "./record";
-import { Target, gitState, inWorktree, openStack, up, writeStackFile } from "./workspace";
+import { Target, UpFlags, gitState, inWorktree, openStack, up, writeStackFile } from "./workspace";
 
 const usage = `usage:
   npm run releases -- --stack <stack> [--show <version>] [--json] [--cwd <dir>]
-  npm run release  -- --stack <stack> [--allow-dirty] [--cwd <dir>]
-  npm run rollback -- --stack <stack> [--to <version>] [--cwd <dir>]`;
+  npm run release  -- --stack <stack> [--allow-dirty] [--cwd <dir>] [up flags]
+  npm run rollback -- --stack <stack> [--to <version>] [--cwd <dir>] [up flags]
+up flags: --refresh, --policy-pack <dir>, --policy-pack-config <file> (each repeatable)`;
 
 /** Puts `release` back: its commit in a worktree, its config (the data tier's and the secrets as they are now). */
-async function restore(target: Target, project: string, release: Release, current: StackConfig, what: { ranBy: string; failed?: number }): Promise<Pick<FailureReport, "restored" | "notRestored" | "dataTierKept" | "missingSecrets">> {
+async function restore(target: Target, project: string, release: Release, current: StackConfig, what: { ranBy: string; failed?: number; flags: UpFlags }): Promise<Pick<FailureReport, "restored" | "notRestored" | "dataTierKept" | "missingSecrets">> {
     const reason = unrestorableReason(release);
     if (reason !== undefined) return { notRestored: reason, dataTierKept: [] };
     const plan = restorePlan(project, release.config, current);
@@ -29,7 +30,7 @@ async function restore(target: Target, project: string, release: Release, curren
         const { stack } = await openStack(dir, target.stackName, { [releaseEnv.commit]: release.commit, [releaseEnv.ranBy]: what.ranBy });
         const record = toolRecord(project, target.stackName, await stack.getAllConfig(), { kind: "rollback", commit: release.commit, ranBy: what.ranBy, restores: release.version, ...(what.failed === undefined ? {} : { failed: what.failed }) });
         process.stderr.write(`Restoring release ${release.version} (commit ${release.commit}) from a worktree at ${dir}\n`);
-        return { result: await up(stack, recordMessage(record)), record };
+        return { result: await up(stack, dir, recordMessage(record), what.flags), record };
     });
     const failures = outcome.result.ok ? undefined : failuresOf(outcome.result.output);
     return {
@@ -40,7 +41,7 @@ async function restore(target: Target, project: string, release: Release, curren
 }
 
 /** `release`: an update with the record; on failure, the last good release back. */
-async function release(target: Target, allowDirty: boolean): Promise<number> {
+async function release(target: Target, allowDirty: boolean, flags: UpFlags): Promise<number> {
     const repo = gitState(target.dir);
     const commit = repo === undefined ? "unknown" : `${repo.head}${repo.dirty ? "+dirty" : ""}`;
     if (repo?.dirty && !allowDirty) {
@@ -52,7 +53,7 @@ async function release(target: Target, allowDirty: boolean): Promise<number> {
     const before = releasesOf(await stack.history());
     const current = await stack.getAllConfig();
     const record = toolRecord(project, target.stackName, current, { kind: "release", commit, ranBy });
-    const result = await up(stack, recordMessage(record));
+    const result = await up(stack, target.dir, recordMessage(record), flags);
     const after = releasesOf(await stack.history());
     const version = after.at(-1)?.version;
     if (result.ok) {
@@ -65,20 +66,20 @@ async function release(target: Target, allowDirty: boolean): Promise<number> {
     let report: FailureReport;
     if (failures.every((f) => f.what === "config")) report = { stack: target.stackName, failed, notRestored: "nothing had changed, the program stopped at its config check", dataTierKept: [] };
     else if (good === undefined) report = { stack: target.stackName, failed, notRestored: "the stack has no release that succeeded before this one", dataTierKept: [] };
-    else report = { stack: target.stackName, failed, ...(await restore(target, project, good, current, { ranBy: `${ranBy}, automatic rollback`, failed: failed.version })) };
+    else report = { stack: target.stackName, failed, ...(await restore(target, project, good, current, { ranBy: `${ranBy}, automatic rollback`, failed: failed.version, flags })) };
     console.log(reportText(report));
     return exitCodeOf(report);
 }
 
 /** `rollback`: release `to` (default: the good one before the current) back, through the same path. */
-async function rollback(target: Target, to: number | undefined): Promise<number> {
+async function rollback(target: Target, to: number | undefined, flags: UpFlags): Promise<number> {
     const { stack, project } = await openStack(target.dir, target.stackName);
     const chosen = rollbackTarget(releasesOf(await stack.history()), to);
     if (typeof chosen === "string") {
         console.log(`Nothing to roll back to: ${chosen}.`);
         return 1;
     }
-    const outcome = await restore(target, project, chosen, await stack.getAllConfig(), { ranBy: `npm run rollback (${ranByOf(process.env)})` });
+    const outcome = await restore(target, project, chosen, await stack.getAllConfig(), { ranBy: `npm run rollback (${ranByOf(process.env)})`, flags });
     if (outcome.restored === undefined) {
         console.log(`Can't roll back to release ${chosen.version}: ${outcome.notRestored}.`);
         return 1;
@@ -119,7 +120,17 @@ function exportVersion(target: Target, version: number): { resources?: [] } | st
 
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
-    const { values } = parseArgs({ args: rest, options: { stack: { type: "string" }, cwd: { type: "string" }, show: { type: "string" }, to: { type: "string" }, json: { type: "boolean" }, "allow-dirty": { type: "boolean" } }, strict: true });
+    const { values } = parseArgs({ args: rest, options: {
+        stack: { type: "string" },
+        cwd: { type: "string" },
+        show: { type: "string" },
+        to: { type: "string" },
+        json: { type: "boolean" },
+        "allow-dirty": { type: "boolean" },
+        refresh: { type: "boolean" },
+        "policy-pack": { type: "string", multiple: true },
+        "policy-pack-config": { type: "string", multiple: true },
+    }, strict: true });
     const stackName = values.stack ?? process.env.PULUMI_STACK;
     if (stackName === undefined || !["releases", "release", "rollback"].includes(command)) {
         console.error(usage);
@@ -130,8 +141,9 @@ async function main(argv: string[]): Promise<number> {
         return text === undefined ? undefined : Number(text);
     };
     const target = { dir: path.resolve(values.cwd ?? "."), stackName };
-    if (command === "release") return release(target, values["allow-dirty"] ?? false);
-    if (command === "rollback") return rollback(target, version(values.to, "--to"));
+    const flags: UpFlags = { refresh: values.refresh ?? false, policyPacks: values["policy-pack"] ?? [], policyPackConfigs: values["policy-pack-config"] ?? [] };
+    if (command === "release") return release(target, values["allow-dirty"] ?? false, flags);
+    if (command === "rollback") return rollback(target, version(values.to, "--to"), flags);
     return releases(target, version(values.show, "--show"), values.json ?? false);
 }
 

@@ -26,11 +26,28 @@ export async function openStack(dir: string, stackName: string, env: Record<stri
 /** An update's outcome: its output when it failed. */
 export type UpResult = { readonly ok: true } | { readonly ok: false; readonly output: string };
 
-/** Runs `pulumi up` with `message`, the engine's output streamed to stderr (the report goes to stdout). */
-export async function up(stack: Stack, message: string): Promise<UpResult> {
+/** What `pulumi up` runs with beyond the record: a refresh first, policy packs and their config (paths relative to the program's directory). */
+export interface UpFlags {
+    readonly refresh: boolean;
+    readonly policyPacks: readonly string[];
+    readonly policyPackConfigs: readonly string[];
+}
+
+/**
+ * Runs `pulumi up` of the program in `dir` with `message`, the engine's output streamed to stderr
+ * (the report goes to stdout). A restore's policy packs are the restored commit's own.
+ */
+export async function up(stack: Stack, dir: string, message: string, flags: UpFlags): Promise<UpResult> {
     let output = "";
+    const at = (paths: readonly string[]) => paths.map((p) => path.resolve(dir, p));
     try {
-        await stack.up({ message, color: "never", onOutput: (text) => { output += text; process.stderr.write(text); } });
+        await stack.up({
+            message,
+            color: "never",
+            refresh: flags.refresh,
+            ...(flags.policyPacks.length > 0 ? { policyPacks: at(flags.policyPacks), policyPackConfigs: at(flags.policyPackConfigs) } : {}),
+            onOutput: (text) => { output += text; process.stderr.write(text); },
+        });
         return { ok: true };
     } catch (error) {
         return { ok: false, output: `${output}\n${error instanceof Error ? error.message : String(error)}` };
