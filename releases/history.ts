@@ -71,9 +71,20 @@ export function recordOf(message: string | undefined): ToolRecord | undefined {
 
 const iso = (time: Date | string): string => (typeof time === "string" ? time : time.toISOString());
 
+/**
+ * The history with every update numbered: as the backend numbers them (Pulumi Cloud), or, where it
+ * numbers none (a file backend says 0), by the order of the stack's operations, oldest first, as
+ * `pulumi stack history` counts them.
+ */
+export function numbered(history: readonly UpdateSummaryLike[]): UpdateSummaryLike[] {
+    if (history.every((u) => u.version > 0)) return [...history];
+    const time = (u: UpdateSummaryLike) => new Date(u.startTime).getTime();
+    return [...history].sort((a, b) => time(a) - time(b)).map((u, i) => ({ ...u, version: i + 1 }));
+}
+
 /** The stack's updates (kind "update"; previews, refreshes and destroys are no releases), oldest first. */
 export function releasesOf(history: readonly UpdateSummaryLike[]): Release[] {
-    return history
+    return numbered(history)
         .filter((u) => u.kind === "update")
         .map((u): Release => {
             const record = recordOf(u.message);

@@ -41,6 +41,16 @@ describe("releases: the history", () => {
         assert.equal(releasesOf([{ version: 1, kind: "update", result: "succeeded", startTime: new Date(0) }])[0].commit, "unknown");
     });
 
+    it("a backend that numbers no update (a file backend's 0) gets them numbered by time, oldest first, refreshes counted", () => {
+        const at = (day: number) => new Date(Date.UTC(2026, 0, day));
+        const releases = releasesOf([
+            update(0, "failed", { startTime: at(3) }),
+            { version: 0, kind: "refresh", result: "succeeded", startTime: at(2) },
+            update(0, "succeeded", { startTime: at(1) }),
+        ]);
+        assert.deepEqual(releases.map((r) => [r.version, r.result]), [[1, "succeeded"], [3, "failed"]]);
+    });
+
     it("the last good release is the newest that succeeded (before a version when asked)", () => {
         const releases = releasesOf([update(1, "succeeded"), update(2, "succeeded"), update(3, "failed")]);
         assert.equal(lastGood(releases)?.version, 2);
