@@ -25,18 +25,22 @@ async function restore(target: Target, project: string, release: Release, curren
     const reason = unrestorableReason(release);
     if (reason !== undefined) return { notRestored: reason, dataTierKept: [] };
     const plan = restorePlan(project, release.config, current);
+    const kept = { dataTierKept: plan.dataTierKept, missingSecrets: plan.missingSecrets };
     const outcome = await inWorktree(target, release.commit, async (dir) => {
         writeStackFile(target, dir, plan);
         const { stack } = await openStack(dir, target.stackName, { [releaseEnv.commit]: release.commit, [releaseEnv.ranBy]: what.ranBy });
         const record = toolRecord(project, target.stackName, await stack.getAllConfig(), { kind: "rollback", commit: release.commit, ranBy: what.ranBy, restores: release.version, ...(what.failed === undefined ? {} : { failed: what.failed }) });
         process.stderr.write(`Restoring release ${release.version} (commit ${release.commit}) from a worktree at ${dir}\n`);
         return { result: await up(stack, dir, recordMessage(record), what.flags), record };
-    });
+    }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
+    if (outcome instanceof Error) {
+        // No worktree (a shallow clone without the commit), no stack there: the report still says what failed.
+        return { restored: { version: release.version, commit: release.commit, ok: false, failures: [{ what: "restore", message: outcome.message.split("\n")[0] }] }, ...kept };
+    }
     const failures = outcome.result.ok ? undefined : failuresOf(outcome.result.output);
     return {
         restored: { version: release.version, commit: release.commit, images: outcome.record.images, ok: outcome.result.ok, ...(failures ? { failures } : {}) },
-        dataTierKept: plan.dataTierKept,
-        missingSecrets: plan.missingSecrets,
+        ...kept,
     };
 }
 
