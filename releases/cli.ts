@@ -122,33 +122,44 @@ function exportVersion(target: Target, version: number): { resources?: [] } | st
     }
 }
 
+const cliOptions = {
+    stack: { type: "string" },
+    cwd: { type: "string" },
+    show: { type: "string" },
+    to: { type: "string" },
+    json: { type: "boolean" },
+    "allow-dirty": { type: "boolean" },
+    refresh: { type: "boolean" },
+    "policy-pack": { type: "string", multiple: true },
+    "policy-pack-config": { type: "string", multiple: true },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
-    const { values } = parseArgs({ args: rest, options: {
-        stack: { type: "string" },
-        cwd: { type: "string" },
-        show: { type: "string" },
-        to: { type: "string" },
-        json: { type: "boolean" },
-        "allow-dirty": { type: "boolean" },
-        refresh: { type: "boolean" },
-        "policy-pack": { type: "string", multiple: true },
-        "policy-pack-config": { type: "string", multiple: true },
-    }, strict: true });
+    let parsed;
+    try {
+        parsed = parseArgs({ args: rest, options: cliOptions, strict: true });
+    } catch (error) {
+        console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+        return 64;
+    }
+    const { values } = parsed;
     const stackName = values.stack ?? process.env.PULUMI_STACK;
     if (stackName === undefined || !["releases", "release", "rollback"].includes(command)) {
         console.error(usage);
         return 64;
     }
-    const version = (text: string | undefined, flag: string) => {
-        if (text !== undefined && !/^[1-9][0-9]*$/.test(text)) throw new Error(`${flag} takes a release's version, a positive integer; given "${text}"`);
-        return text === undefined ? undefined : Number(text);
-    };
+    const bad = (["to", "show"] as const).find((flag) => values[flag] !== undefined && !/^[1-9][0-9]*$/.test(values[flag]!));
+    if (bad !== undefined) {
+        console.error(`--${bad} takes a release's version, a positive integer; given "${values[bad]}"\n${usage}`);
+        return 64;
+    }
+    const version = (text: string | undefined) => (text === undefined ? undefined : Number(text));
     const target = { dir: path.resolve(values.cwd ?? "."), stackName };
     const flags: UpFlags = { refresh: values.refresh ?? false, policyPacks: values["policy-pack"] ?? [], policyPackConfigs: values["policy-pack-config"] ?? [] };
     if (command === "release") return release(target, values["allow-dirty"] ?? false, flags);
-    if (command === "rollback") return rollback(target, version(values.to, "--to"), flags);
-    return releases(target, version(values.show, "--show"), values.json ?? false);
+    if (command === "rollback") return rollback(target, version(values.to), flags);
+    return releases(target, version(values.show), values.json ?? false);
 }
 
 main(process.argv.slice(2)).then(
