@@ -7,14 +7,14 @@
 //     *.schema.ts, *.rules.ts, *.resolve.ts   config side
 //     *.args.ts                               the contract: types only
 //     everything else, index.ts included      deploy side
-// tests/, e2e/, bench/ and deployments/ are cruised for cycles; the layer rules are the program's.
+// tests/, e2e/, bench/, deployments/ and releases/ (the release tool) are cruised for cycles; the layer rules are the program's.
 "use strict";
 
 const concern = "(application|delivery|network|data-tier|secrets|observability|platform)";
 const configSideName = "[.](schema|rules|resolve)[.]ts$";
 const argsName = "[.]args[.]ts$";
 /** Modules that are not the program: cycles are refused there too, the layer rules are not theirs. */
-const outsideProgram = "^(tests|e2e|bench|deployments|scripts)/";
+const outsideProgram = "^(tests|e2e|bench|deployments|releases|scripts)/";
 
 // ---- The rules.
 
@@ -26,7 +26,7 @@ const noCircular = {
 const frontDoor = {
     name: "config-is-the-front-door",
     severity: "error",
-    comment: "config/ is the front door, for index.ts (and tests, e2e, bench, deployments): a concern imports the concern's own *.schema.ts, *.rules.ts, *.resolve.ts or *.args.ts instead.",
+    comment: "config/ is the front door, for index.ts (and tests, e2e, bench, deployments, releases): a concern imports the concern's own *.schema.ts, *.rules.ts, *.resolve.ts or *.args.ts instead.",
     from: { pathNot: ["^index[.]ts$", "^config/", outsideProgram] },
 };
 const configSide = ["^validation/", "^config/", `^${concern}/.*${configSideName}`];

@@ -18,7 +18,6 @@ const graph = serviceGraph(config.services, config.identity);
 const deployed = { namespace: namespace.name, secretStore: secretStore?.store, monitoringStack: monitoringStack && monitoringStack.chart };
 const database = config.postgresql && new PostgresDatabase("postgresql", { ...config.postgresql, ...deployed, clients: graph.clientsOf("postgresql") });
 const cache = config.redis && new RedisCache("redis", { ...config.redis, ...deployed, clients: graph.clientsOf("redis") });
-
 const gateway = config.gateway && new Gateway("gateway", { ...config.gateway, namespace: namespace.name });
 
 const apps = Object.entries(config.applications).map(([name, application]) => ({
@@ -33,7 +32,6 @@ const apps = Object.entries(config.applications).map(([name, application]) => ({
         monitoringStack: deployed.monitoringStack,
     }),
 }));
-
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...config.dashboards, namespace: namespace.name });
 
 const guarded = [namespace, secretStore, appSecrets, monitoringStack, logs, database, cache, dashboards, gateway, ...apps.map(({ app }) => app)];
@@ -50,3 +48,6 @@ export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const secretSource = { source: config.appSecrets.source, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 export const dataStores = { ...(database && { postgresql: database.connection }), ...(cache && { redis: cache.connection }) };
+
+/** What this update released: the commit, each service's image, the config's digest, when and by whom (docs/releases.md). */
+export const release = config.release;

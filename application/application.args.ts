@@ -29,6 +29,12 @@ export interface ApplicationArgs {
      * The resolver derives it from `service.podDisruptionBudget` and autoscaling. @default none
      */
     readonly disruptionBudget?: DisruptionBudget;
+    /**
+     * The Deployment's progressDeadlineSeconds: how long a rollout may go without a new pod
+     * becoming available before it fails, and with it `pulumi up`. The resolver takes
+     * `service.release.progressDeadlineSeconds` or the environment's default.
+     */
+    readonly progressDeadlineSeconds: number;
     /** The environment the service is told it runs in (ENVIRONMENT). */
     readonly environment: Environment;
     /** The enabled LLM providers and their default models (LLM_PROVIDERS, <NAME>_DEFAULT_MODEL). @default none */

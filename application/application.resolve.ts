@@ -10,7 +10,7 @@ import type { StackAlerts } from "../observability/observability.resolve";
 import type { SecretsConfig } from "../secrets/secrets.schema";
 import type { Environment } from "../validation/primitives";
 import type { ApplicationArgs, ApplicationDeployInputs } from "./application.args";
-import { ServiceConfig, disruptionBudgetOf } from "./service.schema";
+import { ServiceConfig, disruptionBudgetOf, progressDeadlineOf } from "./service.schema";
 import { defaultCanary } from "../delivery/release.schema";
 import type { LlmConfig, VectorDbConfig } from "./settings.schema";
 
@@ -40,7 +40,13 @@ export function resolveApplications(config: ApplicationsConfig, identity: StackI
         clusterDomain: config.clusterDomain,
         vaultAddress: config.secrets.store?.vault?.server,
     };
-    return Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, { ...platform, service: withReleaseDefaults(service), disruptionBudget: disruptionBudgetOf(service), alerts: alerts[name] }]));
+    return Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, {
+        ...platform,
+        service: withReleaseDefaults(service),
+        disruptionBudget: disruptionBudgetOf(service),
+        progressDeadlineSeconds: progressDeadlineOf(service, config.environment),
+        alerts: alerts[name],
+    }]));
 }
 
 /** The service with its canary settings when its strategy is canary and `release.canary` is unset: the default steps, with analysis. */

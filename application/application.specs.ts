@@ -11,6 +11,7 @@ import type { MonitoringConfig } from "../observability/monitoring.schema";
 import type { DisruptionBudget, ServiceConfig } from "./service.schema";
 import type { VectorDbConfig } from "./settings.schema";
 import { imageReference } from "../lib/image";
+import { podsOf } from "../lib/quantity";
 import { Labels, trackLabel } from "../lib/labels";
 import { featureEnvName, vectorDbKeyEntry, vectorDbProviderEnv, VectorDbType } from "../lib/builtin-secrets";
 import { compact, writableVolumeName } from "../lib/objects";
@@ -138,6 +139,22 @@ export function vectorDbSettings(vectorDb: VectorDbConfig): Record<string, strin
 /** LOG_FORMAT: as set, else "text" in development (read by people) and "json" otherwise (parsed by the log pipeline, LogQL's `| json`). */
 export function logFormatOf(logFormat: "json" | "text" | undefined, environment: string): "json" | "text" {
     return logFormat ?? (environment === "development" ? "text" : "json");
+}
+
+/**
+ * How long `pulumi up` waits for a Deployment's rollout, in seconds. The progress deadline counts
+ * from the last progress, so a healthy rollout of n steps (the most pods, maxSurge plus
+ * maxUnavailable at a time) may take n deadlines; a stuck one fails at its first deadline, by the
+ * Deployment's own ProgressDeadlineExceeded condition, which the provider reports. The margin lets
+ * that condition, not the provider's timeout, be what fails it.
+ */
+export function rolloutTimeoutSeconds(service: Pick<ServiceConfig, "autoscaling" | "replicas" | "strategy">, progressDeadlineSeconds: number): number {
+    const pods = Math.max(1, service.autoscaling.enabled ? service.autoscaling.maxReplicas : service.replicas);
+    const { maxSurge, maxUnavailable } = service.strategy;
+    // Kubernetes rounds a percentage of maxSurge up and one of maxUnavailable down.
+    const unavailable = typeof maxUnavailable === "number" ? maxUnavailable : Math.floor((Number(maxUnavailable.slice(0, -1)) * pods) / 100);
+    const steps = Math.ceil(pods / Math.max(1, podsOf(maxSurge, pods) + unavailable));
+    return steps * progressDeadlineSeconds + 60;
 }
 
 /** The non-secret settings of a service, as its ConfigMap's data. */

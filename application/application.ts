@@ -3,7 +3,7 @@ import type { NetworkPolicyConfig } from "../network/network.schema";
 import type { ServiceConfig } from "./service.schema";
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, tracks, standardLabels, trackLabel, trackSelector } from "../lib/labels";
-import { checkTarget, configMapData, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
+import { checkTarget, configMapData, rolloutTimeoutSeconds, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
 import { servicePrometheusRuleSpec } from "../observability/alerts.specs";
 import * as k8s from "../platform/k8s";
 import { MigrationJob } from "./migration-job";
@@ -238,6 +238,7 @@ export class Application extends pulumi.ComponentResource {
         };
         const rotations = passwordRotations(service, context);
         const migration = service.migration.enabled ? this.migration(scope, context, args, pod, rotations.after) : undefined;
+        const rolloutTimeout = `${rolloutTimeoutSeconds(service, args.progressDeadlineSeconds)}s`;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata: this.metadata(scope, annotations),
             spec: {
@@ -245,6 +246,7 @@ export class Application extends pulumi.ComponentResource {
                 // preview fight the autoscaler.
                 replicas: placement.replicas,
                 revisionHistoryLimit: 5,
+                progressDeadlineSeconds: args.progressDeadlineSeconds,
                 selector: { matchLabels: scope.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
                 template: {
@@ -252,7 +254,7 @@ export class Application extends pulumi.ComponentResource {
                     spec: podSpec(service, pod),
                 },
             },
-        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after, ...placement.after] });
+        }, { parent: this, dependsOn: [...(migration ? [migration.job] : []), ...rotations.after, ...placement.after], customTimeouts: { create: rolloutTimeout, update: rolloutTimeout } });
         return { configMap, deployment };
     }
 

@@ -10,7 +10,7 @@ import { PodSecurityLevel, addableCapabilities } from "../lib/pod-security";
 import { featureEnvName } from "../lib/builtin-secrets";
 import { Problem } from "../validation/problem";
 import type { Environment } from "../validation/primitives";
-import { ServiceConfig, disruptionBudgetOf } from "./service.schema";
+import { ServiceConfig, disruptionBudgetOf, startupBudgetOf } from "./service.schema";
 import { mutableImageProblems, plainSecretProblems } from "../validation/common-rules";
 
 /** The fewest pods the service runs: the HPA minimum when autoscaling, else the replica count. */
@@ -180,7 +180,25 @@ export function serviceProblems(key: string, service: ServiceConfig, environment
         ...exposureProblems(key, service),
         ...serviceAccountProblems(key, service.serviceAccount),
         ...featureFlagProblems(key, service),
+        ...releaseProblems(key, service),
     ];
+}
+
+/**
+ * A progress deadline that is set outlasts the startup probe: a pod the probe still lets start is
+ * no stuck rollout. (The default does by itself; the Deployment sets no minReadySeconds, so the
+ * API server's rule, a deadline above it, holds.)
+ */
+export function releaseProblems(key: string, service: ServiceConfig): Problem[] {
+    const startup = service.probes.startup;
+    const deadline = service.release.progressDeadlineSeconds;
+    const budget = startupBudgetOf(service);
+    if (deadline === undefined || deadline > budget) return [];
+    return [{
+        key: `${key}.release.progressDeadlineSeconds`,
+        given: deadline,
+        expected: `more seconds than ${key}.probes.startup gives a pod to start (initialDelaySeconds ${startup.initialDelaySeconds} + periodSeconds ${startup.periodSeconds} × failureThreshold ${startup.failureThreshold} = ${budget}), or a slow but healthy start fails the rollout`,
+    }];
 }
 
 /** An existing ServiceAccount needs its name; annotations only reach one the program creates. */

@@ -5,7 +5,8 @@
 import { z } from "../validation/zod";
 import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url, gatewayDuration, gatewayHostname, settingName } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
-import { releaseSchema } from "../delivery/release.schema";
+import { releaseStrategyKeys } from "../delivery/release.schema";
+import type { PerEnvironment } from "../lib/environments";
 
 
 /** The HPA's CPU utilization target when a stack sets no target. */
@@ -392,6 +393,22 @@ const migrationSchema = z
     .prefault({});
 
 /**
+ * How long a rollout may go without progress (a new pod becoming available) before the Deployment
+ * fails (`spec.progressDeadlineSeconds`), when `services.<name>.release.progressDeadlineSeconds` is
+ * unset: development fails fast; staging and production keep Kubernetes' own default.
+ */
+export const defaultProgressDeadlineSeconds: PerEnvironment<number> = { development: 300, staging: 600, production: 600 };
+
+/** `services.<name>.release`: how a new version rolls out (its strategy's keys: delivery/release.schema.ts) and when it counts as failed. */
+const releaseSchema = z
+    .strictObject({
+        /** Seconds without progress before the rollout fails (and `npm run release` rolls back); unset: the environment's default (progressDeadlineOf). */
+        progressDeadlineSeconds: positiveInt.max(86400).optional(),
+        ...releaseStrategyKeys,
+    })
+    .prefault({});
+
+/**
  * The seed chart's (LLM Orchestrator's) sizes, `services.<name>.profile`: each is the stack file's
  * keys it stands for, merged under what the service sets (which wins key by key) before defaults.
  * Medium and large autoscale; their replica count is the one used if autoscaling is turned off.
@@ -490,7 +507,7 @@ const placementKeys = {
      * env, secrets and security context) before the Deployment rolls out; a failure stops the rollout.
      */
     migration: migrationSchema,
-    /** How a new version reaches the pods: a rolling update, or blue-green tracks (delivery/release.schema.ts). */
+    /** How a new version reaches the pods (a rolling update, blue-green tracks or a canary: delivery/release.schema.ts) and when it counts as failed. */
     release: releaseSchema,
 };
 
@@ -539,3 +556,18 @@ export function disruptionBudgetOf(service: Pick<ServiceConfig, "podDisruptionBu
 }
 
 export type RouteConfig = ServiceConfig["route"];
+
+/** The seconds the startup probe gives a pod to start: initialDelaySeconds + periodSeconds × failureThreshold; 0 without one. */
+export function startupBudgetOf(service: Pick<ServiceConfig, "probes">): number {
+    const startup = service.probes.startup;
+    return startup.enabled ? startup.initialDelaySeconds + startup.periodSeconds * startup.failureThreshold : 0;
+}
+
+/**
+ * The service's progress deadline: its own `release.progressDeadlineSeconds`; unset, the
+ * environment's default, or, where the startup probe gives a pod longer to start, that and a minute
+ * (a default must not fail a slow but healthy start).
+ */
+export function progressDeadlineOf(service: Pick<ServiceConfig, "release" | "probes">, environment: keyof typeof defaultProgressDeadlineSeconds): number {
+    return service.release.progressDeadlineSeconds ?? Math.max(defaultProgressDeadlineSeconds[environment], startupBudgetOf(service) + 60);
+}

@@ -26,24 +26,32 @@ function isSecretKey(fullKey: string): boolean {
 }
 
 /**
- * This stack's config as plain values. Secret values are never parsed or kept here: they stand as
- * "[secret]", and the program reads them with `pulumi.Config.getSecret`.
+ * A stack's config as plain values, from its entries by full key (the engine's, or the Automation
+ * API's `getAllConfig` and history): this project's keys, parsed as the engine hands them over;
+ * a secret value is never parsed or kept: it stands as "[secret]".
  */
-export function readEngineConfig(): RawConfig {
-    const project = pulumi.getProject();
+export function rawConfigFrom(project: string, stack: string, entries: Readonly<Record<string, { readonly value: string; readonly secret?: boolean }>>): RawConfig {
     const prefix = `${project}:`;
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
     const otherKeys: string[] = [];
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    for (const [fullKey, { value, secret }] of Object.entries(entries)) {
         if (!fullKey.startsWith(prefix)) {
             otherKeys.push(fullKey);
             continue;
         }
         const key = fullKey.slice(prefix.length);
-        const isSecret = isSecretKey(fullKey);
-        if (isSecret) secretKeys.add(key);
-        values[key] = isSecret ? "[secret]" : parseValue(text);
+        if (secret === true) secretKeys.add(key);
+        values[key] = secret === true ? "[secret]" : parseValue(value);
     }
-    return { project, stack: pulumi.getStack(), values, secretKeys, otherKeys };
+    return { project, stack, values, secretKeys, otherKeys };
+}
+
+/**
+ * This stack's config as plain values. Secret values are never parsed or kept here: they stand as
+ * "[secret]", and the program reads them with `pulumi.Config.getSecret`.
+ */
+export function readEngineConfig(): RawConfig {
+    const entries = Object.fromEntries(Object.entries(pulumi.runtime.allConfig()).map(([fullKey, value]) => [fullKey, { value, secret: isSecretKey(fullKey) }]));
+    return rawConfigFrom(pulumi.getProject(), pulumi.getStack(), entries);
 }

@@ -9,14 +9,19 @@ import { catalogConfigKeys, secretCatalog } from "../secrets/secret-catalog.reso
 import { ConfigError } from "../validation/problem";
 import { readEngineConfig } from "./engine";
 import { PlatformConfig, resolveConfig } from "./resolve";
+import { ReleaseRecord, readReleaseContext, releaseRecord } from "./release";
 import { validateConfig } from "./validate";
 
 export { ConfigError } from "../validation/problem";
 export type { PlatformConfig } from "./resolve";
 export { validateConfig } from "./validate";
+export type { ReleaseRecord } from "./release";
 
-/** Reads, validates and resolves this stack's config; throws a ConfigError listing every problem. */
-export function loadConfig(): PlatformConfig {
+/**
+ * Reads, validates and resolves this stack's config, with the record of this release (the stack
+ * output `release`); throws a ConfigError listing every problem.
+ */
+export function loadConfig(): PlatformConfig & { readonly release: ReleaseRecord } {
     const raw = readEngineConfig();
     const result = validateConfig(raw);
     if (!result.config) {
@@ -28,5 +33,6 @@ export function loadConfig(): PlatformConfig {
         const value = config.getSecret(key);
         return value === undefined ? [] : [[key, value]];
     }));
-    return resolveConfig(result.config, raw, secretValues);
+    const resolved = resolveConfig(result.config, raw, secretValues);
+    return { ...resolved, release: releaseRecord(raw, resolved.services, readReleaseContext()) };
 }

@@ -88,10 +88,6 @@ export const releaseStrategyKeys = {
     canary: canarySchema.optional(),
 };
 
-/** `services.<name>.release`. */
-export const releaseSchema = z.strictObject(releaseStrategyKeys).prefault({});
-
-export type ReleaseConfig = z.infer<typeof releaseSchema>;
 export type TrackConfig = z.infer<typeof trackSchema>;
 export type CanaryConfig = z.infer<typeof canarySchema>;
 /** The canary's settings when `release.canary` is unset. */

@@ -68,7 +68,7 @@ const comments: Record<string, string> = {
     "zod-only-through-validation": "Only validation/zod.ts imports \"zod\" (it turns zod's JIT off before any schema is built): import { z } from validation/zod.ts.",
     "index-only-wires": "index.ts only wires: it imports ./config (the front door) and the concern folders' index.ts, nothing else.",
     "nothing-imports-the-program": "index.ts is the program: no module of it imports index.ts (tests may).",
-    "config-is-the-front-door": "config/ is the front door, for index.ts (and tests, e2e, bench, deployments): a concern imports the concern's own *.schema.ts, *.rules.ts, *.resolve.ts or *.args.ts instead.",
+    "config-is-the-front-door": "config/ is the front door, for index.ts (and tests, e2e, bench, deployments, releases): a concern imports the concern's own *.schema.ts, *.rules.ts, *.resolve.ts or *.args.ts instead.",
 };
 const commentOf = (name: string): string | undefined => (ruleSet.forbidden ?? []).find((rule) => rule.name === name)?.comment;
 

@@ -203,9 +203,10 @@ describe("workflows: supply chain and permissions", () => {
 });
 
 describe("workflows: Pulumi steps", () => {
+    /** The steps that run a Pulumi command through pulumi/actions (without one, it installs the CLI only). */
     const pulumiSteps = (file: string) =>
         allSteps()
-            .filter(({ workflow, step }) => workflow.file === file && action(step) === "pulumi/actions")
+            .filter(({ workflow, step }) => workflow.file === file && action(step) === "pulumi/actions" && step.with?.command !== undefined)
             .map(({ job, step }) => ({ job, step }));
 
     it("pull requests preview staging and prod with diff, refresh and the policy pack, commenting once and editing it after", () => {
@@ -228,16 +229,20 @@ describe("workflows: Pulumi steps", () => {
         assert.equal(job.strategy && (job.strategy as any)["fail-fast"], false);
     });
 
-    it("a merge to main updates staging, in the staging environment, with refresh and the policy pack", () => {
-        const steps = pulumiSteps("deploy.yml");
-        assert.equal(steps.length, 1);
-        const { job, step } = steps[0];
+    it("a merge to main releases staging through the release tool, in the staging environment, with refresh and the policy pack", () => {
+        assert.deepEqual(pulumiSteps("deploy.yml"), [], "no pulumi/actions command: the release tool runs the update");
+        const job = byFile("deploy.yml").jobs["up-staging"];
         assert.equal(job.environment, "staging");
-        assert.equal(step.with!.command, "up");
-        assert.equal(step.with!["stack-name"], "${{ vars.PULUMI_ORGANIZATION }}/llm-platform/staging");
-        assert.equal(step.with!.refresh, true);
-        assert.equal(step.with!.policyPacks, "policy");
-        assert.equal(step.with!.policyPackConfigs, "policy/config/staging.json");
+        const steps = job.steps!;
+        const release = steps.filter((s) => s.run?.startsWith("npm run release"));
+        assert.equal(release.length, 1);
+        assert.equal(release[0].run, 'npm run release -- --stack "$STACK" --refresh --policy-pack policy --policy-pack-config policy/config/staging.json');
+        assert.deepEqual(release[0].env, { STACK: "${{ vars.PULUMI_ORGANIZATION }}/llm-platform/staging" });
+        const cli = steps.findIndex((s) => action(s) === "pulumi/actions");
+        assert.deepEqual(steps[cli].with, { "pulumi-version": "${{ env.PULUMI_VERSION }}" }, "the action installs the CLI only");
+        assert.ok(cli < steps.indexOf(release[0]) && steps.findIndex((s) => action(s) === "pulumi/auth-actions") < cli, "log in, install the CLI, release");
+        assert.equal(steps.find((s) => action(s) === "actions/checkout")!.with!["fetch-depth"], 0, "a restore checks out an earlier commit: the checkout has the history");
+        assert.ok(fs.existsSync(path.join(projectRoot, "policy/config/staging.json")) && fs.existsSync(path.join(projectRoot, "Pulumi.staging.yaml")));
     });
 
     it("every stack a workflow previews or updates has a stack file and a policy config", () => {
