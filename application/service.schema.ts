@@ -5,6 +5,7 @@
 import { z } from "../validation/zod";
 import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url, gatewayDuration, gatewayHostname } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
+import { sloSchema } from "../observability/slo.schema";
 
 
 /** The HPA's CPU utilization target when a stack sets no target. */
@@ -424,6 +425,8 @@ const podKeys = {
     ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),
     /** Prometheus metrics served on the metrics port at `path`; off for services without metrics. */
     metrics: z.strictObject({ enabled: z.boolean().default(true), path: z.string().startsWith("/").default("/metrics") }).prefault({}),
+    /** Service level objectives (availability, optional latency, window), with recording rules and burn-rate alerts. Unset: none. */
+    slo: sloSchema.optional(),
     probes: probesSchema,
     resources: resourcesSchema,
     strategy: z.strictObject({ maxSurge: intOrPercent.default(1), maxUnavailable: intOrPercent.default(0) }).prefault({}),

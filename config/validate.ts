@@ -9,6 +9,7 @@ import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretOb
 import { Problem, RawConfig, closeMatch, described, problemsOf, sortProblems } from "../validation/problem";
 import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
+import { sloProblems } from "../observability/slo.rules";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
 import { ServiceConfig, serviceName, serviceProfiles, serviceSchema, withDomainHost } from "../application/service.schema";
@@ -201,7 +202,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...routeConflictProblems(services),
         ...routingProblems(raw, config),
         ...checkNameProblems(services),
-        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring)] : []),
+        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring), ...sloProblems(services, config.monitoring, environment)] : []),
         ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
         ...(config.redis?.enabled ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...disabledStoreProblems(services, { postgresql: config.postgresql?.enabled ?? true, redis: config.redis?.enabled ?? true }),

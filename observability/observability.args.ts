@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertSettings, DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import type { Labels } from "../lib/labels";
+import type { SloWindow } from "./slo.schema";
 import type { ChartSourceSpec } from "../platform/platform.args";
 
 
@@ -22,6 +23,24 @@ export interface SubjectAlerts<Target> extends AlertRuleSettings {
     readonly target: Target;
 }
 
+/** One service level objective of a service (services.<name>.slo), as its rules take it. */
+export interface SloSpec {
+    /** What it measures: requests answered without a 5xx status, or requests faster than `thresholdSeconds`. */
+    readonly name: "availability" | "latency";
+    /** The target share of good requests, in percent, e.g. 99.9. */
+    readonly objective: number;
+    /** The rolling window of the objective and its error budget, e.g. "30d". */
+    readonly window: SloWindow;
+    /** The latency SLO's threshold: a bucket boundary (`le`) of the request-duration histogram, in seconds. */
+    readonly thresholdSeconds?: number;
+}
+
+/** A service's alerts: the catalog's, and the recording rules and burn-rate alerts of its SLOs. */
+export interface ServiceAlerts extends SubjectAlerts<ServiceTarget> {
+    /** Its SLOs; none without services.<name>.slo. */
+    readonly slos: readonly SloSpec[];
+}
+
 
 export interface DashboardsArgs {
     /** The namespace of the ConfigMaps (the Grafana sidecar must search it, e.g. searchNamespace: ALL). */
@@ -36,6 +55,8 @@ export interface DashboardsArgs {
     readonly partOf: string;
     /** One dashboard each. */
     readonly services: readonly ServiceTarget[];
+    /** Each service's SLOs by service name: its dashboard gets a row with each one's error budget left. @default none */
+    readonly slos?: Readonly<Record<string, readonly SloSpec[]>>;
     /** The data tier's dashboard, with a row per store given. @default none */
     readonly postgresql?: DataStoreTarget;
     readonly redis?: DataStoreTarget;

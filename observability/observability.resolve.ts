@@ -10,7 +10,8 @@ import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
-import type { AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, SubjectAlerts } from "./observability.args";
+import { alertsEnabled } from "./slo.rules";
+import type { AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
 
 /** What the alerts and dashboards of a stack read: the monitoring section, the services and the data stores. */
 export interface ObservedConfig {
@@ -23,7 +24,7 @@ export interface ObservedConfig {
 
 /** The alerts of a stack, per subject. */
 export interface StackAlerts {
-    readonly services: Readonly<Record<string, SubjectAlerts<ServiceTarget> | undefined>>;
+    readonly services: Readonly<Record<string, ServiceAlerts | undefined>>;
     /** In-cluster stores with their exporter only. */
     readonly postgresql?: SubjectAlerts<DataStoreTarget>;
     readonly redis?: SubjectAlerts<DataStoreTarget>;
@@ -62,6 +63,15 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
     return { services, postgresql: store("postgresql"), redis: store("redis") };
 }
 
+/** A service's SLOs: availability, and latency when it has one; none without services.<name>.slo. */
+export function serviceSlos(service: Pick<ServiceConfig, "slo">): SloSpec[] {
+    const { slo } = service;
+    if (!slo) return [];
+    const availability: SloSpec = { name: "availability", objective: slo.availability, window: slo.window };
+    if (!slo.latency) return [availability];
+    return [availability, { name: "latency", objective: slo.latency.target, window: slo.window, thresholdSeconds: slo.latency.thresholdMs / 1000 }];
+}
+
 /** Each alert's settings: the catalog's defaults for the environment, then the stack's overrides. */
 export function alertSettings(config: Pick<ObservedConfig, "environment" | "monitoring">): Record<string, AlertSettings> {
     return Object.fromEntries(
@@ -84,16 +94,21 @@ export function alertSettings(config: Pick<ObservedConfig, "environment" | "moni
 /** The alerts: on with monitoring, unless monitoring.alerts.enabled says otherwise; by default off in development. */
 export function resolveAlerts(config: ObservedConfig, instance: string, namespace: string): StackAlerts {
     const { monitoring } = config;
-    const enabled = monitoring.enabled && (monitoring.alerts.enabled ?? config.environment !== "development");
-    if (!enabled) return { services: {} };
+    if (!alertsEnabled(monitoring, config.environment)) return { services: {} };
     const common: AlertRuleSettings = { ruleLabels: monitoring.labels, alertLabels: monitoring.alerts.labels, runbookBaseUrl: monitoring.alerts.runbookBaseUrl, settings: alertSettings(config) };
     const targets = observedTargets(config, instance, namespace);
     const forTarget = <T>(target: T | undefined) => target && { ...common, target };
     return {
-        services: Object.fromEntries(Object.entries(targets.services).map(([name, target]) => [name, forTarget(target)])),
+        services: Object.fromEntries(Object.entries(targets.services).map(([name, target]) => [name, { ...common, target, slos: serviceSlos(config.services[name]) }])),
         postgresql: forTarget(targets.postgresql),
         redis: forTarget(targets.redis),
     };
+}
+
+/** The SLOs of the services that have some, for their dashboards' error-budget rows; nothing when none has. */
+function sloDashboards(services: ObservedConfig["services"]): Pick<DashboardsArgs, "slos"> {
+    const slos = Object.fromEntries(Object.entries(services).flatMap(([name, s]) => (s.slo ? [[name, serviceSlos(s)]] : [])));
+    return Object.keys(slos).length === 0 ? {} : { slos };
 }
 
 /** Dashboards' args: on with monitoring, unless monitoring.dashboards.enabled says otherwise. The folder defaults to the project's name. */
@@ -107,6 +122,7 @@ export function resolveDashboards(config: ObservedConfig, identity: StackIdentit
         labels: { [dashboards.sidecarLabel.name]: dashboards.sidecarLabel.value },
         annotations: { [dashboards.folderAnnotation]: dashboards.folder ?? identity.partOf },
         services: Object.values(targets.services),
+        ...sloDashboards(config.services),
         postgresql: targets.postgresql,
         redis: targets.redis,
     };
