@@ -5,7 +5,7 @@
 import { z } from "../validation/zod";
 import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuantity, dnsLabel, imageDigest, imageReference, imageRepository, imageTag, httpHeaderName, ingressHost, ingressPath, intOrPercent, kubernetesName, labels, namedRawObject, nonNegativeInt, objectName, nodePort, port, portNameOrNumber, positiveInt, profileName, ProfileName, rawObject, url, gatewayDuration, gatewayHostname } from "../validation/primitives";
 import { extraNetworkRulesSchema } from "../network/network.schema";
-import { sloSchema } from "../observability/slo.schema";
+import { sloSchema } from "../observability/alerting.schema";
 
 
 /** The HPA's CPU utilization target when a stack sets no target. */

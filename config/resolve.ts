@@ -15,8 +15,9 @@ import type { DataStoreDeployInputs, PostgresDatabaseArgs, RedisCacheArgs } from
 import { resolvePostgresql, resolveRedis, storeHoldsProtectedData } from "../data-tier/data-tier.resolve";
 import type { GatewayArgs, GatewayDeployInputs } from "../network/network.args";
 import { resolveGateway } from "../network/gateway.resolve";
-import type { DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
-import { resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
+import type { AlertRoutingArgs, AlertRoutingDeployInputs, DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
+import { resolveAlertRouting, resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
+import { alertmanagerEntries } from "../observability/alerting.schema";
 import type { DestroyGuardArgs, PlatformNamespaceArgs } from "../platform/platform.args";
 import { namespaceName, resolveDestroyGuard, resolveNamespace } from "../platform/platform.resolve";
 import type { AppSecretsArgs, SecretStoreArgs } from "../secrets/secrets.args";
@@ -45,6 +46,8 @@ export interface PlatformConfig {
     readonly monitoringStack?: MonitoringStackArgs;
     /** The Grafana dashboards; absent, none. */
     readonly dashboards?: Omit<DashboardsArgs, "namespace">;
+    /** Alertmanager's routing, with monitoring.alertmanager.route. */
+    readonly alertRouting?: Omit<AlertRoutingArgs, AlertRoutingDeployInputs>;
     /** In production, the guard every component depends on; absent, none. */
     readonly destroyGuard?: Omit<DestroyGuardArgs, "namespace" | "guards" | "chartObjects">;
 }
@@ -94,7 +97,7 @@ export function resolveConfig(
         identity,
         namespace: resolveNamespace(config, identity),
         secretStore,
-        appSecrets: resolveAppSecrets(config, identity, sync, secretValues),
+        appSecrets: resolveAppSecrets(config, identity, sync, secretValues, { "monitoring.alertmanager.receivers": alertmanagerEntries(config.monitoring.alertmanager, config.monitoring.enabled) }),
         postgresql: resolvePostgresql(config.postgresql, dataTier, alerts.postgresql),
         redis: resolveRedis(config.redis, dataTier, alerts.redis),
         services: config.services,
@@ -102,6 +105,7 @@ export function resolveConfig(
         applications: resolveApplications(config, identity, alerts.services),
         monitoringStack: resolveMonitoringStack(config.monitoring, identity),
         dashboards: resolveDashboards(config, identity, namespace),
+        alertRouting: resolveAlertRouting(config, identity),
         destroyGuard: resolveDestroyGuard(config.environment, identity, dataProtected),
     };
 }

@@ -9,7 +9,8 @@ import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretOb
 import { Problem, RawConfig, closeMatch, described, problemsOf, sortProblems } from "../validation/problem";
 import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
 import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
-import { sloProblems } from "../observability/slo.rules";
+import { alertmanagerProblems, sloProblems } from "../observability/alerting.rules";
+import { alertmanagerEntries } from "../observability/alerting.schema";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
 import { ServiceConfig, serviceName, serviceProfiles, serviceSchema, withDomainHost } from "../application/service.schema";
@@ -154,9 +155,11 @@ function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
         vectorDbType: vectorDb.type,
         services: config.services,
-        servicesComplete: config.servicesComplete,
+        // While the monitoring section doesn't parse, whether Alertmanager reads an entry is unknown too.
+        servicesComplete: config.servicesComplete && config.monitoring !== undefined,
         setSecretKeys: new Set(catalogKeys.filter((key) => key in raw.values)),
         otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
+        otherReceivers: config.monitoring ? { "monitoring.alertmanager.receivers": alertmanagerEntries(config.monitoring.alertmanager, config.monitoring.enabled) } : {},
         sectionKeys: Object.keys(configSchema.shape),
     });
 }
@@ -202,7 +205,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...routeConflictProblems(services),
         ...routingProblems(raw, config),
         ...checkNameProblems(services),
-        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring), ...sloProblems(services, config.monitoring, environment)] : []),
+        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring), ...sloProblems(services, config.monitoring, environment), ...(config.secrets ? alertmanagerProblems(config.monitoring, secretCatalog(config.secrets).map((e) => e.name)) : [])] : []),
         ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
         ...(config.redis?.enabled ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...disabledStoreProblems(services, { postgresql: config.postgresql?.enabled ?? true, redis: config.redis?.enabled ?? true }),

@@ -3,3 +3,5 @@ export { Dashboards } from "./dashboards";
 export { type DashboardsArgs } from "./observability.args";
 export { MonitoringStack } from "./monitoring-stack";
 export { type MonitoringStackArgs } from "./observability.args";
+export { AlertRouting } from "./alertmanager";
+export { type AlertRoutingArgs } from "./observability.args";

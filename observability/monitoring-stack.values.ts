@@ -18,6 +18,9 @@ export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Re
                 ruleNamespaceSelector: {},
             },
         },
+        ...(input.alertmanagerConfigLabels
+            ? { alertmanager: { alertmanagerSpec: { alertmanagerConfigSelector: { matchLabels: { ...input.alertmanagerConfigLabels } }, alertmanagerConfigNamespaceSelector: {} } } }
+            : {}),
         grafana: {
             sidecar: {
                 dashboards: {

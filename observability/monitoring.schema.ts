@@ -9,6 +9,9 @@ import { defaultHttpMetrics } from "../lib/metric-catalog";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
 import { chartSchema } from "../validation/primitives";
+import { alertLabelName, alertmanagerSchema } from "./alerting.schema";
+
+export { alertLabelName };
 import { dnsLabel, labelValue, labels, promDuration, qualifiedKey, url } from "../validation/primitives";
 
 /** A Prometheus metric name. */
@@ -17,11 +20,6 @@ export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error
 export const forDuration = z
     .string()
     .refine((v) => v !== "" && promDurationPattern.test(v), { error: "a duration such as \"5m\" or \"1h30m\" (units ms, s, m, h, d, w, y, largest first; \"0s\" fires at once)" });
-/** A label an alert carries: a Prometheus label name, not one of the names Prometheus reserves ("__" prefix). */
-export const alertLabelName = z
-    .string()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"team\" ([a-zA-Z_][a-zA-Z0-9_]*: no \"/\", \".\" or \"-\", unlike a Kubernetes label)" })
-    .refine((name) => !name.startsWith("__"), { error: "a label name that doesn't start with \"__\" (Prometheus reserves those)" });
 
 /** A Prometheus label name. */
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"status\" ([a-zA-Z_][a-zA-Z0-9_]*)" });
@@ -121,5 +119,7 @@ export const monitoringSchema = z.strictObject({
     httpMetrics: httpMetricsSchema,
     /** Optional: install kube-prometheus-stack, for clusters that have no Prometheus. */
     stack: monitoringStackSchema,
+    /** Alertmanager's receivers and routes, as an AlertmanagerConfig (observability/alerting.schema.ts). */
+    alertmanager: alertmanagerSchema,
 });
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;

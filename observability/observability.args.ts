@@ -2,8 +2,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertSettings, DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import type { Labels } from "../lib/labels";
-import type { SloWindow } from "./slo.schema";
+import type { SloWindow } from "./alerting.schema";
 import type { ChartSourceSpec } from "../platform/platform.args";
+import type { SecretKeyRef } from "../secrets/secrets.args";
 
 
 /** How a stack's alerts are labelled and linked, and each alert's settings. */
@@ -85,4 +86,63 @@ export interface MonitoringStackValuesInput {
     readonly selectorLabels: Labels;
     /** The Grafana dashboard sidecar's label and folder annotation. */
     readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
+    /** Alertmanager merges the AlertmanagerConfigs with these labels, from every namespace. @default the chart's selector */
+    readonly alertmanagerConfigLabels?: Labels;
 }
+
+/** The kinds of receiver Alertmanager notifies. */
+export type ReceiverKind = "slack" | "pagerduty" | "opsgenie" | "webhook";
+
+/** One receiver: its kind, the secret entry holding its URL or key, and its plain settings. */
+export interface ReceiverSpec {
+    readonly name: string;
+    readonly kind: ReceiverKind;
+    /** The secret entry (secrets.entries) of the Slack or webhook URL, the PagerDuty routing key, the Opsgenie API key. */
+    readonly credential: string;
+    readonly sendResolved: boolean;
+    /** Slack's channel. @default the webhook's */
+    readonly channel?: string;
+    /** Opsgenie's API URL. @default Alertmanager's (the US instance) */
+    readonly apiUrl?: string;
+}
+
+/** A route of the tree under the root: the labels it matches, where it goes, whether routing goes on. */
+export interface RouteSpec {
+    readonly matchers: Readonly<Record<string, string>>;
+    readonly receiver: string;
+    readonly continue: boolean;
+}
+
+/** Alertmanager's routing of a stack, as pure data: what AlertRouting deploys and the tests give amtool. */
+export interface AlertRoutingSpec {
+    readonly receivers: readonly ReceiverSpec[];
+    /** Where alerts no route takes go. */
+    readonly receiver: string;
+    /** The label routes, then severity critical and warning, in order. */
+    readonly routes: readonly RouteSpec[];
+    readonly groupBy: readonly string[];
+    readonly groupWait: string;
+    readonly groupInterval: string;
+    readonly repeatInterval: string;
+    /** A critical alert silences the warning of the alert with these labels equal (the same alert, service and SLO). */
+    readonly inhibitEqual: readonly string[];
+}
+
+export interface AlertRoutingArgs {
+    readonly routing: AlertRoutingSpec;
+    /** The stack's namespace: the AlertmanagerConfig's, and the Secrets' its receivers read. */
+    readonly namespace: pulumi.Input<string>;
+    /** The labels the Alertmanager's alertmanagerConfigSelector matches (monitoring.labels). */
+    readonly labels: Labels;
+    /** app.kubernetes.io/instance of the platform. */
+    readonly instance: string;
+    /** app.kubernetes.io/part-of of the platform. */
+    readonly partOf: string;
+    /** Where each credential's value is: the Secret key of each secret entry the receivers name (AppSecrets.keyRefs). */
+    readonly credentials: Readonly<Record<string, SecretKeyRef>>;
+    /** The release that installs the AlertmanagerConfig CRD (MonitoringStack), which the object waits for. @default none: the cluster has the CRD */
+    readonly monitoringStack?: pulumi.Resource;
+}
+
+/** AlertRouting's fields that exist only at deploy time. */
+export type AlertRoutingDeployInputs = "namespace" | "credentials" | "monitoringStack";

@@ -10,8 +10,9 @@ import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
-import { alertsEnabled } from "./slo.rules";
-import type { AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
+import { alertsEnabled } from "./alerting.rules";
+import type { AlertRoutingDeployInputs, AlertRoutingArgs, AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ReceiverSpec, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
+import { receiverCredential, receiverKinds } from "./alerting.schema";
 
 /** What the alerts and dashboards of a stack read: the monitoring section, the services and the data stores. */
 export interface ObservedConfig {
@@ -42,6 +43,7 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         release: kubePrometheusStackRelease,
         selectorLabels: monitoring.labels,
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
+        ...(monitoring.alertmanager.route ? { alertmanagerConfigLabels: monitoring.labels } : {}),
     };
 }
 
@@ -125,5 +127,43 @@ export function resolveDashboards(config: ObservedConfig, identity: StackIdentit
         ...sloDashboards(config.services),
         postgresql: targets.postgresql,
         redis: targets.redis,
+    };
+}
+
+/** Alertmanager's intervals per environment: production repeats a firing alert soonest. */
+const routingIntervals: Readonly<Record<Environment, { groupWait: string; groupInterval: string; repeatInterval: string }>> = {
+    development: { groupWait: "1m", groupInterval: "5m", repeatInterval: "24h" },
+    staging: { groupWait: "1m", groupInterval: "5m", repeatInterval: "12h" },
+    production: { groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" },
+};
+
+/** The receivers of monitoring.alertmanager, each with its one kind (the rules hold each to exactly one). */
+function receiverSpecs(receivers: MonitoringConfig["alertmanager"]["receivers"]): ReceiverSpec[] {
+    return Object.entries(receivers).map(([name, r]) => {
+        const kind = receiverKinds.find((k) => r[k] !== undefined)!;
+        return { name, kind, credential: receiverCredential(r)!, sendResolved: r[kind]!.sendResolved, ...(r.slack?.channel ? { channel: r.slack.channel } : {}), ...(r.opsgenie?.apiUrl ? { apiUrl: r.opsgenie.apiUrl } : {}) };
+    });
+}
+
+/** AlertRouting's args, when monitoring.alertmanager.route is set: label routes first, then critical to the pager and warning to the chat. */
+export function resolveAlertRouting(config: Pick<ObservedConfig, "environment" | "monitoring">, identity: StackIdentity): Omit<AlertRoutingArgs, AlertRoutingDeployInputs> | undefined {
+    const { alertmanager } = config.monitoring;
+    const route = alertmanager.route;
+    if (!config.monitoring.enabled || route === undefined) return undefined;
+    const defaults = routingIntervals[config.environment];
+    const severity = (level: "critical" | "warning") => ({ matchers: { severity: level }, receiver: route[level] ?? route.receiver, continue: false });
+    return {
+        ...identity,
+        labels: config.monitoring.labels,
+        routing: {
+            receivers: receiverSpecs(alertmanager.receivers),
+            receiver: route.receiver,
+            routes: [...route.routes, severity("critical"), severity("warning")],
+            groupBy: route.groupBy,
+            groupWait: route.groupWait ?? defaults.groupWait,
+            groupInterval: route.groupInterval ?? defaults.groupInterval,
+            repeatInterval: route.repeatInterval ?? defaults.repeatInterval,
+            inhibitEqual: ["alertname", "namespace", "service", "slo"],
+        },
     };
 }

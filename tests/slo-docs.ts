@@ -6,7 +6,7 @@
  */
 import type { SloSpec } from "../observability/observability.args";
 import { burnActionSeverity, burnFactor, burnRateWindows, sloAlertName, sloAlertRules, sloRecordingRules } from "../observability/slo.specs";
-import { sloWindows } from "../observability/slo.schema";
+import { sloWindows } from "../observability/alerting.schema";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
 import type { ServiceTarget } from "../lib/alert-catalog";
 

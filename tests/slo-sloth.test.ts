@@ -14,7 +14,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import type { SloSpec } from "../observability/observability.args";
 import { burnRateWindows, errorRatioMetric, sliQueries, sloAlertRules, sloRecordingRules } from "../observability/slo.specs";
-import { sloWindows } from "../observability/slo.schema";
+import { sloWindows } from "../observability/alerting.schema";
 import { testSubjects } from "./alert-fixtures";
 import { describeWithTool } from "./toolchain";
 
