@@ -49,5 +49,6 @@ export const appSecretNames = appSecrets.secretNames;
 export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
 export const alertmanagerConfig = alertRouting && alertRouting.configName;
+export const grafanaAdminSecret = monitoringStack && monitoringStack.grafanaAdminSecret;
 export const secretSource = { source: config.appSecrets.source, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 export const dataStores = { ...(database && { postgresql: database.connection }), ...(cache && { redis: cache.connection }) };

@@ -8,7 +8,7 @@ import { postgresqlProblems, redisProblems } from "../data-tier/data-tier.rules"
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "../platform/names.rules";
 import { Problem, RawConfig, closeMatch, described, problemsOf, sortProblems } from "../validation/problem";
 import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
-import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
+import { grafanaProblems, monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
 import { alertmanagerProblems, sloProblems } from "../observability/alerting.rules";
 import { alertmanagerEntries } from "../observability/alerting.schema";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
@@ -205,7 +205,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...routeConflictProblems(services),
         ...routingProblems(raw, config),
         ...checkNameProblems(services),
-        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring), ...sloProblems(services, config.monitoring, environment), ...(config.secrets ? alertmanagerProblems(config.monitoring, secretCatalog(config.secrets).map((e) => e.name)) : [])] : []),
+        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring), ...grafanaProblems(config.monitoring), ...sloProblems(services, config.monitoring, environment), ...(config.secrets ? alertmanagerProblems(config.monitoring, secretCatalog(config.secrets).map((e) => e.name)) : [])] : []),
         ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
         ...(config.redis?.enabled ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...disabledStoreProblems(services, { postgresql: config.postgresql?.enabled ?? true, redis: config.redis?.enabled ?? true }),

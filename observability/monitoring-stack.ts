@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import { chartWithObjects } from "../platform/chart-objects";
 import { chartLocation } from "../data-tier/chart-values";
+import { generatedPassword } from "../data-tier/data-store";
 import * as k8s from "../platform/k8s";
 import { kubePrometheusStackValues } from "./monitoring-stack.values";
 import { MonitoringStackArgs } from "./observability.args";
@@ -15,6 +16,8 @@ import { MonitoringStackArgs } from "./observability.args";
 export class MonitoringStack extends pulumi.ComponentResource {
     /** The release; what the stack's ServiceMonitors and PrometheusRules wait for. */
     public readonly chart: k8s.helm.v4.Chart;
+    /** The Secret holding Grafana's admin user and password, in the release's namespace. */
+    public readonly grafanaAdminSecret: string;
     /** The URNs of the chart's objects (platform/chart-objects.ts). */
     public readonly chartObjects: pulumi.Output<string[]>;
 
@@ -25,14 +28,27 @@ export class MonitoringStack extends pulumi.ComponentResource {
                   metadata: { name: args.namespace, labels: standardLabels({ name: "monitoring", instance: args.instance, component: "monitoring", partOf: args.partOf }) },
               }, { parent: this })
             : undefined;
+        const admin = args.grafana.admin.generated ? this.grafanaAdmin(name, args, namespace) : undefined;
         const { chart, objects } = chartWithObjects(`${name}-chart`, {
             ...chartLocation(args.chart),
             name: args.release,
             namespace: args.namespace,
             values: kubePrometheusStackValues(args),
-        }, { parent: this, dependsOn: namespace ? [namespace] : [] });
+        }, { parent: this, dependsOn: [...(namespace ? [namespace] : []), ...(admin ? [admin] : [])] });
         this.chart = chart;
         this.chartObjects = objects;
-        this.registerOutputs({});
+        this.grafanaAdminSecret = args.grafana.admin.secretName;
+        this.registerOutputs({ grafanaAdminSecret: this.grafanaAdminSecret });
+    }
+
+    /** Grafana's admin password, generated once and kept (encrypted) in state, in a Secret of the release's namespace that the chart reads. */
+    private grafanaAdmin(name: string, args: MonitoringStackArgs, namespace: k8s.core.v1.Namespace | undefined): k8s.core.v1.Secret {
+        const password = generatedPassword(`${name}-grafana-admin-password`, 0, { parent: this });
+        const { secretName, userKey, passwordKey } = args.grafana.admin;
+        return new k8s.core.v1.Secret(`${name}-grafana-admin`, {
+            metadata: { name: secretName, namespace: args.namespace, labels: standardLabels({ name: "grafana", instance: args.instance, component: "monitoring", partOf: args.partOf }) },
+            type: "Opaque",
+            stringData: { [userKey]: "admin", [passwordKey]: password.result },
+        }, { parent: this, dependsOn: namespace ? [namespace] : [] });
     }
 }

@@ -12,7 +12,7 @@ import { chartSchema } from "../validation/primitives";
 import { alertLabelName, alertmanagerSchema } from "./alerting.schema";
 
 export { alertLabelName };
-import { dnsLabel, labelValue, labels, promDuration, qualifiedKey, url } from "../validation/primitives";
+import { annotations, byteQuantity, dnsLabel, ingressHost, labelValue, labels, objectName, promDuration, qualifiedKey, secretDataKey, url } from "../validation/primitives";
 
 /** A Prometheus metric name. */
 export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
@@ -83,6 +83,36 @@ export const dashboardsSchema = z
     })
     .prefault({});
 
+/** `monitoring.grafana`: how people reach the monitoring stack's Grafana, and keep its state. */
+export const grafanaSchema = z
+    .strictObject({
+        /** The admin's user and password: unset, a password generated with @pulumi/random into a Secret the program owns; or an existing Secret's keys. */
+        admin: z
+            .strictObject({
+                existingSecret: objectName("grafana-admin"),
+                userKey: secretDataKey("admin-user").default("admin-user"),
+                passwordKey: secretDataKey("admin-password").default("admin-password"),
+            })
+            .optional(),
+        /** An Ingress to Grafana, with TLS. */
+        ingress: z
+            .strictObject({
+                enabled: z.boolean().default(false),
+                className: objectName("nginx").default("nginx"),
+                /** Its host, e.g. grafana.example.com. */
+                host: ingressHost.optional(),
+                /** TLS from this Secret (cert-manager writes it when an issuer is set); unset, "<release>-grafana-tls". */
+                tls: z.strictObject({ enabled: z.boolean().default(true), secretName: objectName("grafana-example-com-tls").optional() }).prefault({}),
+                /** cert-manager ClusterIssuer that issues the certificate. */
+                certManagerClusterIssuer: objectName("letsencrypt-prod").optional(),
+                annotations: annotations.default({}),
+            })
+            .prefault({}),
+        /** A PersistentVolumeClaim for Grafana's database (users, API keys, dashboards edited in the UI). */
+        persistence: z.strictObject({ enabled: z.boolean().default(false), size: byteQuantity.default("10Gi"), storageClass: objectName("gp3").optional() }).prefault({}),
+    })
+    .prefault({});
+
 export const monitoringStackSchema = z
     .strictObject({
         /** Install kube-prometheus-stack (for clusters without a Prometheus, e.g. dev clusters). */
@@ -98,6 +128,7 @@ export const monitoringStackSchema = z
 
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type MonitoringStackConfig = z.infer<typeof monitoringStackSchema>;
+export type GrafanaConfig = z.infer<typeof grafanaSchema>;
 export type DashboardsConfig = z.infer<typeof dashboardsSchema>;
 export type HttpMetricsConfig = z.infer<typeof httpMetricsSchema>;
 
@@ -119,6 +150,8 @@ export const monitoringSchema = z.strictObject({
     httpMetrics: httpMetricsSchema,
     /** Optional: install kube-prometheus-stack, for clusters that have no Prometheus. */
     stack: monitoringStackSchema,
+    /** The monitoring stack's Grafana: admin credentials, Ingress, persistence. */
+    grafana: grafanaSchema,
     /** Alertmanager's receivers and routes, as an AlertmanagerConfig (observability/alerting.schema.ts). */
     alertmanager: alertmanagerSchema,
 });

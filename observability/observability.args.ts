@@ -88,6 +88,18 @@ export interface MonitoringStackValuesInput {
     readonly dashboards: { readonly label: string; readonly labelValue: string; readonly folderAnnotation: string };
     /** Alertmanager merges the AlertmanagerConfigs with these labels, from every namespace. @default the chart's selector */
     readonly alertmanagerConfigLabels?: Labels;
+    /** Grafana's admin Secret, Ingress and persistence. */
+    readonly grafana: GrafanaSpec;
+}
+
+/** The monitoring stack's Grafana: who logs in as admin, how people reach it, where its state lives. */
+export interface GrafanaSpec {
+    /** The Secret holding the admin's user and password: the one MonitoringStack generates (`generated`), or an existing one. */
+    readonly admin: { readonly secretName: string; readonly userKey: string; readonly passwordKey: string; readonly generated: boolean };
+    /** An Ingress to Grafana. @default none */
+    readonly ingress?: { readonly className: string; readonly host: string; readonly tlsSecretName?: string; readonly annotations: Readonly<Record<string, string>> };
+    /** A PersistentVolumeClaim of `size` for Grafana's database. @default none: an emptyDir */
+    readonly persistence?: { readonly size: string; readonly storageClass?: string };
 }
 
 /** The kinds of receiver Alertmanager notifies. */

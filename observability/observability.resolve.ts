@@ -11,7 +11,7 @@ import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schem
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
 import { alertsEnabled } from "./alerting.rules";
-import type { AlertRoutingDeployInputs, AlertRoutingArgs, AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ReceiverSpec, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
+import type { AlertRoutingDeployInputs, AlertRoutingArgs, GrafanaSpec, AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ReceiverSpec, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
 import { receiverCredential, receiverKinds } from "./alerting.schema";
 
 /** What the alerts and dashboards of a stack read: the monitoring section, the services and the data stores. */
@@ -44,6 +44,31 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         selectorLabels: monitoring.labels,
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
         ...(monitoring.alertmanager.route ? { alertmanagerConfigLabels: monitoring.labels } : {}),
+        grafana: grafanaSpec(monitoring.grafana, kubePrometheusStackRelease),
+    };
+}
+
+/**
+ * Grafana's spec: the admin's Secret is the one MonitoringStack generates ("<release>-grafana-admin")
+ * unless the config names one; the Ingress's TLS Secret defaults to "<release>-grafana-tls".
+ */
+export function grafanaSpec(grafana: MonitoringConfig["grafana"], release: string): GrafanaSpec {
+    const { admin, ingress, persistence } = grafana;
+    return {
+        admin: admin
+            ? { secretName: admin.existingSecret, userKey: admin.userKey, passwordKey: admin.passwordKey, generated: false }
+            : { secretName: `${release}-grafana-admin`, userKey: "admin-user", passwordKey: "admin-password", generated: true },
+        ...(ingress.enabled
+            ? {
+                  ingress: {
+                      className: ingress.className,
+                      host: ingress.host!,
+                      ...(ingress.tls.enabled ? { tlsSecretName: ingress.tls.secretName ?? `${release}-grafana-tls` } : {}),
+                      annotations: { ...ingress.annotations, ...(ingress.certManagerClusterIssuer ? { "cert-manager.io/cluster-issuer": ingress.certManagerClusterIssuer } : {}) },
+                  },
+              }
+            : {}),
+        ...(persistence.enabled ? { persistence: { size: persistence.size, ...(persistence.storageClass ? { storageClass: persistence.storageClass } : {}) } } : {}),
     };
 }
 

@@ -21,6 +21,7 @@ import { schemaProblems } from "./k8s-schema";
 import { runStack } from "./mocks";
 import { describeWithTool } from "./toolchain";
 
+const generatedAdmin = { admin: { secretName: "kube-prometheus-stack-grafana-admin", userKey: "admin-user", passwordKey: "admin-password", generated: true } };
 const pagerKey = "pd-routing-key-0123456789abcdef";
 const slackUrl = "https://hooks.slack.com/services/T000/B000/xyzzy0123456789";
 const hookUrl = "https://hooks.example.com/alerts?token=s3cr3t-0123456789";
@@ -139,7 +140,7 @@ describe("Alertmanager routing: the routes and the AlertmanagerConfig", () => {
     });
 
     it("kube-prometheus-stack's Alertmanager selects the stack's AlertmanagerConfigs only when there is routing", () => {
-        const input = { selectorLabels: { release: "kube-prometheus-stack" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" } };
+        const input = { selectorLabels: { release: "kube-prometheus-stack" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin };
         assert.equal(kubePrometheusStackValues(input).alertmanager, undefined);
         assert.deepEqual(kubePrometheusStackValues({ ...input, alertmanagerConfigLabels: { release: "kube-prometheus-stack" } }).alertmanager, {
             alertmanagerSpec: { alertmanagerConfigSelector: { matchLabels: { release: "kube-prometheus-stack" } }, alertmanagerConfigNamespaceSelector: {} },
