@@ -108,18 +108,25 @@ export function recordedWindows(): string[] {
     return [...windows].sort((a, b) => parseDuration(a) - parseDuration(b));
 }
 
+/** A window as Prometheus prints a duration (whole weeks in weeks: 28d is 4w), as Sloth names its period's series. */
+export function promWindow(window: string): string {
+    const days = parseDuration(window) / 86_400_000;
+    return Number.isInteger(days) && days % 7 === 0 ? `${days / 7}w` : window;
+}
+
 /** The recording rules of one SLO: its error ratio per window, over its SLO window, its objective, its budget and the budget left. */
 export function sloRecordingRules(target: ServiceTarget, slo: SloSpec): RecordingRule[] {
     const labels = sloLabels(target, slo);
+    const sloWindow = promWindow(slo.window);
     const own = selector(errorRatioMetric("5m"), labels);
     const perWindow = recordedWindows().map((window): RecordingRule => {
         const { errors, total } = sliQueries(target, slo, window);
         return { record: errorRatioMetric(window), expr: `(${errors}) / (${total})`, labels: { ...labels, slo_window: window } };
     });
     const period: RecordingRule = {
-        record: errorRatioMetric(slo.window),
-        expr: `sum_over_time(${own}[${slo.window}]) / ignoring (slo_window) count_over_time(${own}[${slo.window}])`,
-        labels: { ...labels, slo_window: slo.window },
+        record: errorRatioMetric(sloWindow),
+        expr: `sum_over_time(${own}[${sloWindow}]) / ignoring (slo_window) count_over_time(${own}[${sloWindow}])`,
+        labels: { ...labels, slo_window: sloWindow },
     };
     const budget = errorBudget(slo.objective);
     return [
@@ -127,7 +134,7 @@ export function sloRecordingRules(target: ServiceTarget, slo: SloSpec): Recordin
         period,
         { record: objectiveMetric, expr: `vector(${literal(slo.objective / 100)})`, labels },
         { record: errorBudgetMetric, expr: `vector(${literal(budget)})`, labels },
-        { record: budgetRemainingMetric, expr: `1 - max without (slo_window) (${selector(errorRatioMetric(slo.window), labels)}) / ${literal(budget)}`, labels },
+        { record: budgetRemainingMetric, expr: `1 - max without (slo_window) (${selector(errorRatioMetric(sloWindow), labels)}) / ${literal(budget)}`, labels },
     ];
 }
 
