@@ -65,9 +65,11 @@ describe("Grafana: admin, Ingress, persistence", () => {
         const password = run.one("random:index/randomPassword:RandomPassword", "monitoring-stack-grafana-admin-password");
         assert.equal(password.inputs.special, false);
         const secret = run.one("kubernetes:core/v1:Secret", "monitoring-stack-grafana-admin");
+        const chart = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart");
         assert.deepEqual([secret.inputs.metadata.name, secret.inputs.metadata.namespace], ["kube-prometheus-stack-grafana-admin", "monitoring"]);
         assert.deepEqual(Object.keys(secret.inputs.stringData).sort(), ["admin-password", "admin-user"]);
-        const chart = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart");
+        assert.ok(secret.secretPaths.includes("stringData"), "the password travels as a secret, encrypted in state");
+        assert.ok(!JSON.stringify(chart.inputs).includes(secret.inputs.stringData["admin-password"]), "the chart's values do not hold the password");
         assert.ok(chart.options.dependsOn.includes(secret.urn), "the chart waits for the Secret");
         assert.deepEqual(chart.inputs.values.grafana.admin, { existingSecret: "kube-prometheus-stack-grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
         assert.equal(chart.inputs.values.grafana.adminPassword, undefined);
