@@ -246,7 +246,7 @@ const ingressSchema = z
     .prefault({});
 
 /** A reference from a route to the Gateway (a listener of it) it attaches to. */
-const routeParentSchema = z.strictObject({
+export const routeParentSchema = z.strictObject({
     /** The Gateway's name. */
     name: objectName("platform-gateway"),
     /** The Gateway's namespace; unset: the stack's. Another namespace must admit this one in its listeners' allowedRoutes. */

@@ -5,7 +5,16 @@ import { chartLocation } from "../data-tier/chart-values";
 import { generatedPassword } from "../data-tier/data-store";
 import * as k8s from "../platform/k8s";
 import { kubePrometheusStackValues } from "./monitoring-stack.values";
-import { MonitoringStackArgs } from "./observability.args";
+import { GrafanaSpec, MonitoringStackArgs } from "./observability.args";
+
+/** The HTTPRoute's spec: every request to the chart's Grafana Service ("<release>-grafana", port 80). */
+export function grafanaRouteSpec(release: string, route: NonNullable<GrafanaSpec["route"]>): Record<string, unknown> {
+    return {
+        parentRefs: route.parentRefs.map((p) => ({ ...p })),
+        ...(route.hostnames.length > 0 ? { hostnames: [...route.hostnames] } : {}),
+        rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: `${release}-grafana`, port: 80 }] }],
+    };
+}
 
 /**
  * kube-prometheus-stack for clusters that have no Prometheus (dev clusters): the Prometheus
@@ -35,6 +44,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
             namespace: args.namespace,
             values: kubePrometheusStackValues(args),
         }, { parent: this, dependsOn: [...(namespace ? [namespace] : []), ...(admin ? [admin] : [])] });
+        if (args.grafana.route) {
+            new k8s.apiextensions.CustomResource(`${name}-grafana-route`, {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata: { name: `${args.release}-grafana`, namespace: args.namespace, labels: standardLabels({ name: "grafana", instance: args.instance, component: "monitoring", partOf: args.partOf }) },
+                spec: grafanaRouteSpec(args.release, args.grafana.route),
+            }, { parent: this, dependsOn: namespace ? [namespace] : [] });
+        }
         this.chart = chart;
         this.chartObjects = objects;
         this.grafanaAdminSecret = args.grafana.admin.secretName;

@@ -23,15 +23,22 @@ export function observabilityProblems(monitoring: { enabled: boolean; alerts: Al
 }
 
 
-/** Grafana's settings are the monitoring stack's: they need it, and an Ingress needs its host. */
+/** Grafana's settings are the monitoring stack's: they need it; an Ingress needs its host, a route its Gateway. */
 export function grafanaProblems(monitoring: { stack: MonitoringStackConfig; grafana: GrafanaConfig }): Problem[] {
     const { grafana } = monitoring;
     const set = [
         ...(grafana.admin ? ["monitoring.grafana.admin"] : []),
         ...(grafana.ingress.enabled ? ["monitoring.grafana.ingress.enabled"] : []),
         ...(grafana.persistence.enabled ? ["monitoring.grafana.persistence.enabled"] : []),
+        ...(grafana.route.enabled ? ["monitoring.grafana.route.enabled"] : []),
     ];
     if (!monitoring.stack.enabled) return set.map((key) => ({ key, given: key.endsWith(".admin") ? described("an existing Secret") : true, expected: "unset while monitoring.stack.enabled is false: it configures the monitoring stack's Grafana" }));
-    if (grafana.ingress.enabled && grafana.ingress.host === undefined) return [{ key: "monitoring.grafana.ingress.host", given: undefined, expected: "a host name such as \"grafana.example.com\", because monitoring.grafana.ingress.enabled is true" }];
-    return [];
+    return [
+        ...(grafana.ingress.enabled && grafana.ingress.host === undefined
+            ? [{ key: "monitoring.grafana.ingress.host", given: undefined, expected: "a host name such as \"grafana.example.com\", because monitoring.grafana.ingress.enabled is true" }]
+            : []),
+        ...(grafana.route.enabled && grafana.route.parentRefs.length === 0
+            ? [{ key: "monitoring.grafana.route.parentRefs", given: [], expected: "at least one Gateway, because monitoring.grafana.route.enabled is true" }]
+            : []),
+    ];
 }

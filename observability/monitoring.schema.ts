@@ -12,7 +12,8 @@ import { chartSchema } from "../validation/primitives";
 import { alertLabelName, alertmanagerSchema } from "./alerting.schema";
 
 export { alertLabelName };
-import { annotations, byteQuantity, dnsLabel, ingressHost, labelValue, labels, objectName, promDuration, qualifiedKey, secretDataKey, url } from "../validation/primitives";
+import { routeParentSchema } from "../application/service.schema";
+import { annotations, byteQuantity, dnsLabel, gatewayHostname, ingressHost, labelValue, labels, objectName, promDuration, qualifiedKey, secretDataKey, url } from "../validation/primitives";
 
 /** A Prometheus metric name. */
 export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
@@ -106,6 +107,16 @@ export const grafanaSchema = z
                 /** cert-manager ClusterIssuer that issues the certificate. */
                 certManagerClusterIssuer: objectName("letsencrypt-prod").optional(),
                 annotations: annotations.default({}),
+            })
+            .prefault({}),
+        /** An HTTPRoute (gateway.networking.k8s.io/v1) to Grafana, in the monitoring namespace: the Gateway's listener must admit routes from it. */
+        route: z
+            .strictObject({
+                enabled: z.boolean().default(false),
+                /** The Gateways (or their listeners) it attaches to. */
+                parentRefs: z.array(routeParentSchema).default([]),
+                /** Its host names; empty: every host of the listener. */
+                hostnames: z.array(gatewayHostname).default([]),
             })
             .prefault({}),
         /** A PersistentVolumeClaim for Grafana's database (users, API keys, dashboards edited in the UI). */

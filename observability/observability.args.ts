@@ -98,6 +98,8 @@ export interface GrafanaSpec {
     readonly admin: { readonly secretName: string; readonly userKey: string; readonly passwordKey: string; readonly generated: boolean };
     /** An Ingress to Grafana. @default none */
     readonly ingress?: { readonly className: string; readonly host: string; readonly tlsSecretName?: string; readonly annotations: Readonly<Record<string, string>> };
+    /** An HTTPRoute to Grafana's Service, attached to these Gateways. @default none */
+    readonly route?: { readonly parentRefs: readonly { readonly name: string; readonly namespace?: string; readonly sectionName?: string; readonly port?: number }[]; readonly hostnames: readonly string[] };
     /** A PersistentVolumeClaim of `size` for Grafana's database. @default none: an emptyDir */
     readonly persistence?: { readonly size: string; readonly storageClass?: string };
 }

@@ -53,7 +53,7 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
  * unless the config names one; the Ingress's TLS Secret defaults to "<release>-grafana-tls".
  */
 export function grafanaSpec(grafana: MonitoringConfig["grafana"], release: string): GrafanaSpec {
-    const { admin, ingress, persistence } = grafana;
+    const { admin, ingress, persistence, route } = grafana;
     return {
         admin: admin
             ? { secretName: admin.existingSecret, userKey: admin.userKey, passwordKey: admin.passwordKey, generated: false }
@@ -68,6 +68,7 @@ export function grafanaSpec(grafana: MonitoringConfig["grafana"], release: strin
                   },
               }
             : {}),
+        ...(route.enabled ? { route: { parentRefs: route.parentRefs, hostnames: route.hostnames } } : {}),
         ...(persistence.enabled ? { persistence: { size: persistence.size, ...(persistence.storageClass ? { storageClass: persistence.storageClass } : {}) } } : {}),
     };
 }

@@ -9,6 +9,7 @@ import { grafanaSpec } from "../observability/observability.resolve";
 import { validateConfig } from "../config/validate";
 import { base } from "./alert-fixtures";
 import { raw, reportOf } from "./config-harness";
+import { schemaProblems } from "./k8s-schema";
 import { runStack } from "./mocks";
 
 const release = "kube-prometheus-stack";
@@ -46,17 +47,32 @@ describe("Grafana: admin, Ingress, persistence", () => {
         assert.deepEqual(values.persistence, { enabled: true, type: "pvc", size: "5Gi", storageClassName: "gp3" });
     });
 
+    it("an HTTPRoute to the chart's Grafana Service, attached to a Gateway, passing the Gateway API schema", async () => {
+        const run = await runStack("dev", { set: withStack({ route: { enabled: true, parentRefs: [{ name: "platform-gateway", namespace: "gateway-system", sectionName: "https" }], hostnames: ["grafana.example.com"] } }) });
+        const route = run.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "monitoring-stack-grafana-route");
+        assert.deepEqual([route.inputs.metadata.name, route.inputs.metadata.namespace], ["kube-prometheus-stack-grafana", "monitoring"]);
+        assert.deepEqual(route.inputs.spec, {
+            parentRefs: [{ name: "platform-gateway", namespace: "gateway-system", sectionName: "https" }],
+            hostnames: ["grafana.example.com"],
+            rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "kube-prometheus-stack-grafana", port: 80 }] }],
+        });
+        assert.deepEqual(await schemaProblems({ apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: route.inputs.metadata, spec: route.inputs.spec }), []);
+    });
+
     it("Grafana's settings need the monitoring stack, and an Ingress its host", () => {
         assert.equal(
-            reportOf(base, (v) => { v.monitoring = { grafana: { admin: { existingSecret: "grafana-admin" }, ingress: { enabled: true }, persistence: { enabled: true } } }; }),
-            "Stack config of \"test\" has 3 problems:\n" +
+            reportOf(base, (v) => { v.monitoring = { grafana: { admin: { existingSecret: "grafana-admin" }, ingress: { enabled: true }, persistence: { enabled: true }, route: { enabled: true } } }; }),
+            "Stack config of \"test\" has 4 problems:\n" +
             "  - monitoring.grafana.admin: given an existing Secret; expected unset while monitoring.stack.enabled is false: it configures the monitoring stack's Grafana\n" +
             "  - monitoring.grafana.ingress.enabled: given true; expected unset while monitoring.stack.enabled is false: it configures the monitoring stack's Grafana\n" +
-            "  - monitoring.grafana.persistence.enabled: given true; expected unset while monitoring.stack.enabled is false: it configures the monitoring stack's Grafana",
+            "  - monitoring.grafana.persistence.enabled: given true; expected unset while monitoring.stack.enabled is false: it configures the monitoring stack's Grafana\n" +
+            "  - monitoring.grafana.route.enabled: given true; expected unset while monitoring.stack.enabled is false: it configures the monitoring stack's Grafana",
         );
         assert.equal(
-            reportOf(base, (v) => Object.assign(v, withStack({ ingress: { enabled: true } }))),
-            "Stack config of \"test\" has 1 problem:\n  - monitoring.grafana.ingress.host: given nothing; expected a host name such as \"grafana.example.com\", because monitoring.grafana.ingress.enabled is true",
+            reportOf(base, (v) => Object.assign(v, withStack({ ingress: { enabled: true }, route: { enabled: true } }))),
+            "Stack config of \"test\" has 2 problems:\n" +
+            "  - monitoring.grafana.ingress.host: given nothing; expected a host name such as \"grafana.example.com\", because monitoring.grafana.ingress.enabled is true\n" +
+            "  - monitoring.grafana.route.parentRefs: given []; expected at least one Gateway, because monitoring.grafana.route.enabled is true",
         );
     });
 
