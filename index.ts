@@ -2,7 +2,7 @@ import { loadConfig } from "./config";
 import { Application } from "./application";
 import { PostgresDatabase, RedisCache } from "./data-tier";
 import { Gateway, serviceGraph } from "./network";
-import { Dashboards, Logs, MonitoringStack } from "./observability";
+import { AlertRouting, Dashboards, Logs, MonitoringStack } from "./observability";
 import { DestroyGuard, PlatformNamespace } from "./platform";
 import { AppSecrets, SecretStore } from "./secrets";
 
@@ -25,16 +25,15 @@ const apps = Object.entries(config.applications).map(([name, application]) => ({
     app: new Application(name, {
         ...application,
         namespace: namespace.name,
-        database: database?.endpoint,
-        redis: cache?.endpoint,
+        database: database?.endpoint, redis: cache?.endpoint,
         appSecrets: appSecrets.envFor(name),
         peers: graph.peersOf(name),
         monitoringStack: deployed.monitoringStack,
     }),
 }));
 const dashboards = config.dashboards && new Dashboards("dashboards", { ...config.dashboards, namespace: namespace.name });
-
-const guarded = [namespace, secretStore, appSecrets, monitoringStack, logs, database, cache, dashboards, gateway, ...apps.map(({ app }) => app)];
+const alertRouting = config.alertRouting && new AlertRouting("alert-routing", { ...config.alertRouting, ...deployed, credentials: appSecrets.keyRefs(config.alertRouting.routing.receivers.map((r) => r.credential)) });
+const guarded = [namespace, secretStore, appSecrets, monitoringStack, logs, database, cache, dashboards, alertRouting, gateway, ...apps.map(({ app }) => app)];
 const chartObjects = [database?.chartObjects, cache?.chartObjects, monitoringStack && monitoringStack.chartObjects, logs && logs.chartObjects];
 const guard = config.destroyGuard && new DestroyGuard("destroy-guard", { ...config.destroyGuard, namespace: namespace.name, guards: guarded, chartObjects });
 
@@ -46,6 +45,8 @@ export const appSecretName = appSecrets.secretName;
 export const appSecretNames = appSecrets.secretNames;
 export const destroyGuard = guard && guard.configMapName;
 export const grafanaDashboards = dashboards && dashboards.configMaps;
+export const alertmanagerConfig = alertRouting && alertRouting.configName;
+export const grafanaAdminSecret = monitoringStack && monitoringStack.grafanaAdminSecret;
 export const secretSource = { source: config.appSecrets.source, store: secretStore?.sync.store, refreshInterval: secretStore?.sync.refreshInterval };
 export const dataStores = { ...(database && { postgresql: database.connection }), ...(cache && { redis: cache.connection }) };
 

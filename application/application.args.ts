@@ -1,10 +1,9 @@
 /** The application's contract: what an Application takes. The resolver (application.resolve.ts) returns it, less what exists only at deploy time. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ServiceTarget } from "../lib/alert-catalog";
 import type { DataStoreEndpoint, PostgresEndpoint } from "../data-tier/data-tier.args";
 import type { ServicePeers } from "../network/network.args";
 import type { NetworkPolicyConfig } from "../network/network.schema";
-import type { AlertRuleSettings } from "../observability/observability.args";
+import type { ServiceAlerts } from "../observability/observability.args";
 import type { MonitoringConfig } from "../observability/monitoring.schema";
 import type { AppSecretEnv } from "../secrets/secrets.args";
 import type { Environment } from "../validation/primitives";
@@ -59,9 +58,10 @@ export interface ApplicationArgs {
     readonly monitoring?: MonitoringConfig;
     /**
      * A PrometheusRule with the catalog's service alerts (lib/alert-catalog.ts) that apply to
-     * `target`, labelled for Prometheus's ruleSelector; undefined creates none. @default undefined
+     * `target`, and its SLOs' recording rules and burn-rate alerts, labelled for Prometheus's
+     * ruleSelector; undefined creates none. @default undefined
      */
-    readonly alerts?: AlertRuleSettings & { readonly target: ServiceTarget };
+    readonly alerts?: ServiceAlerts;
     /**
      * The release that installs the Prometheus Operator's CRDs (MonitoringStack), which the
      * ServiceMonitor and PrometheusRule wait for. @default none: the cluster has the CRDs

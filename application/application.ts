@@ -4,7 +4,7 @@ import type { ServiceConfig } from "./service.schema";
 import { imageReference } from "../lib/image";
 import { Labels, selectorLabels, tracks, standardLabels, trackLabel, trackSelector } from "../lib/labels";
 import { checkTarget, configMapData, rolloutTimeoutSeconds, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
-import { servicePrometheusRuleSpec } from "../observability/alerts.specs";
+import { serviceRulesSpec } from "../observability/slo.specs";
 import * as k8s from "../platform/k8s";
 import { MigrationJob } from "./migration-job";
 import { gatewayApiVersion, grpcRouteSpec, httpRouteSpec } from "./route.specs";
@@ -203,7 +203,7 @@ export class Application extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
                 metadata: { name: scope.objectName, namespace, labels: { ...scope.labels, ...args.alerts.ruleLabels } },
-                spec: servicePrometheusRuleSpec(args.alerts.target, args.alerts),
+                spec: serviceRulesSpec(args.alerts.target, args.alerts),
             }, { parent: this, dependsOn: crds });
         }
     }

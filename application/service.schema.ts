@@ -7,6 +7,7 @@ import { absolutePath, annotations, byteQuantity, capabilityName, cidr, cpuQuant
 import { extraNetworkRulesSchema } from "../network/network.schema";
 import { releaseStrategyKeys } from "../delivery/release.schema";
 import type { PerEnvironment } from "../lib/environments";
+import { sloSchema } from "../observability/alerting.schema";
 
 
 /** The HPA's CPU utilization target when a stack sets no target. */
@@ -247,7 +248,7 @@ const ingressSchema = z
     .prefault({});
 
 /** A reference from a route to the Gateway (a listener of it) it attaches to. */
-const routeParentSchema = z.strictObject({
+export const routeParentSchema = z.strictObject({
     /** The Gateway's name. */
     name: objectName("platform-gateway"),
     /** The Gateway's namespace; unset: the stack's. Another namespace must admit this one in its listeners' allowedRoutes. */
@@ -443,6 +444,8 @@ const podKeys = {
     ports: z.strictObject({ http: port.default(8080), metrics: port.default(9090) }).prefault({}),
     /** Prometheus metrics served on the metrics port at `path`; off for services without metrics. */
     metrics: z.strictObject({ enabled: z.boolean().default(true), path: z.string().startsWith("/").default("/metrics") }).prefault({}),
+    /** Service level objectives (availability, optional latency, window), with recording rules and burn-rate alerts. Unset: none. */
+    slo: sloSchema.optional(),
     probes: probesSchema,
     resources: resourcesSchema,
     strategy: z.strictObject({ maxSurge: intOrPercent.default(1), maxUnavailable: intOrPercent.default(0) }).prefault({}),

@@ -15,11 +15,12 @@ import type { DataStoreDeployInputs, PostgresDatabaseArgs, RedisCacheArgs } from
 import { resolvePostgresql, resolveRedis, storeHoldsProtectedData } from "../data-tier/data-tier.resolve";
 import type { GatewayArgs, GatewayDeployInputs } from "../network/network.args";
 import { resolveGateway } from "../network/gateway.resolve";
-import type { DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
-import { resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
 import type { LogsArgs, LogsDeployInputs } from "../observability/logs/logs.args";
 import { logsEntryNames, resolveLogs, withLogs } from "../observability/logs/logs.resolve";
 import { ownsLoki } from "../observability/logs/logs.schema";
+import type { AlertRoutingArgs, AlertRoutingDeployInputs, DashboardsArgs, MonitoringStackArgs } from "../observability/observability.args";
+import { resolveAlertRouting, resolveAlerts, resolveDashboards, resolveMonitoringStack } from "../observability/observability.resolve";
+import { alertmanagerEntries } from "../observability/alerting.schema";
 import type { DestroyGuardArgs, PlatformNamespaceArgs } from "../platform/platform.args";
 import { namespaceName, resolveDestroyGuard, resolveNamespace } from "../platform/platform.resolve";
 import type { AppSecretsArgs, SecretStoreArgs } from "../secrets/secrets.args";
@@ -50,6 +51,8 @@ export interface PlatformConfig {
     readonly logs?: Omit<LogsArgs, LogsDeployInputs>;
     /** The Grafana dashboards; absent, none. */
     readonly dashboards?: Omit<DashboardsArgs, "namespace">;
+    /** Alertmanager's routing, with monitoring.alertmanager.route. */
+    readonly alertRouting?: Omit<AlertRoutingArgs, AlertRoutingDeployInputs>;
     /** In production, the guard every component depends on; absent, none. */
     readonly destroyGuard?: Omit<DestroyGuardArgs, "namespace" | "guards" | "chartObjects">;
 }
@@ -96,7 +99,7 @@ export function resolveConfig(
         monitoring: config.monitoring.enabled ? config.monitoring : undefined,
         networkPolicy: config.networkPolicy.enabled ? config.networkPolicy : undefined,
     };
-    const appSecrets = resolveAppSecrets(config, identity, sync, secretValues);
+    const appSecrets = resolveAppSecrets(config, identity, sync, secretValues, { "monitoring.alertmanager.receivers": alertmanagerEntries(config.monitoring.alertmanager, config.monitoring.enabled) });
     // The entries the logs name go to the logs' own Secret, in the monitoring namespace.
     const logsEntries = logsEntryNames(config.monitoring);
     const logsContext = { environment: config.environment, identity, namespace, clusterDomain: config.clusterDomain, storageClass: config.storageClass, networkPolicy: config.networkPolicy.enabled };
@@ -116,6 +119,7 @@ export function resolveConfig(
         monitoringStack: withLogs(resolveMonitoringStack(config.monitoring, identity), config.monitoring, config.environment, config.clusterDomain),
         logs: resolveLogs(config.monitoring, logsContext, appSecrets.entries),
         dashboards: dashboards && (ownLoki ? { ...dashboards, logs: true } : dashboards),
+        alertRouting: resolveAlertRouting(config, identity),
         destroyGuard: resolveDestroyGuard(config.environment, identity, dataProtected),
     };
 }

@@ -8,7 +8,9 @@ import { postgresqlProblems, redisProblems } from "../data-tier/data-tier.rules"
 import { checkNameProblems, namespaceNameProblems, releaseNameProblems, secretObjectNameProblems } from "../platform/names.rules";
 import { Problem, RawConfig, closeMatch, described, problemsOf, sortProblems } from "../validation/problem";
 import { disabledStoreProblems, featureProblems, ingressConflictProblems, nameOverrideProblems, serviceProblems, serviceSecurityProblems } from "../application/service.rules";
-import { monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
+import { grafanaProblems, monitoringProblems, observabilityProblems } from "../observability/monitoring.rules";
+import { alertmanagerProblems, alertsEnabled, sloProblems } from "../observability/alerting.rules";
+import { alertmanagerEntries } from "../observability/alerting.schema";
 import { namespaceSecurityProblems, podSecurityLevel } from "../platform/namespace.rules";
 import { plainSecretProblems } from "../validation/common-rules";
 import { ServiceConfig, serviceName, serviceProfiles, serviceSchema, withDomainHost } from "../application/service.schema";
@@ -23,7 +25,6 @@ import { routeConflictProblems, routeProblems } from "../application/route.rules
 import { attachmentProblems, gatewayProblems } from "../network/gateway.rules";
 import { instanceOf } from "../platform/names.rules";
 import { releaseProblems } from "../delivery/release.rules";
-import { alertsOn } from "../observability/observability.resolve";
 
 /**
  * The stack secret config keys the catalog reads (every entry's config key but a section's), or
@@ -157,9 +158,11 @@ function secretRuleProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         enabledProviders: Object.entries(llm.providers).filter(([, p]) => p.enabled).map(([name]) => name),
         vectorDbType: vectorDb.type,
         services: config.services,
-        servicesComplete: config.servicesComplete,
+        // While the monitoring section doesn't parse, whether Alertmanager reads an entry is unknown too.
+        servicesComplete: config.servicesComplete && config.monitoring !== undefined,
         setSecretKeys: new Set(catalogKeys.filter((key) => key in raw.values)),
         otherExternalSecretsUsers: synced.map((store) => `${store}.auth.passwordSource`),
+        otherReceivers: config.monitoring ? { "monitoring.alertmanager.receivers": alertmanagerEntries(config.monitoring.alertmanager, config.monitoring.enabled) } : {},
         sectionKeys: Object.keys(configSchema.shape),
         otherUses: config.monitoring ? monitoringSecretUses(config.monitoring) : {},
     });
@@ -217,7 +220,7 @@ function routingProblems(raw: RawConfig, config: ParsedConfig): Problem[] {
 function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: readonly string[]): Problem[] {
     const { environment, services } = config;
     const monitoring = config.monitoring?.enabled ?? true;
-    const releaseContext = { environment, argoRollouts: config.cluster?.argoRollouts ?? false, alerts: config.monitoring ? alertsOn(config.monitoring, environment) : false };
+    const releaseContext = { environment, argoRollouts: config.cluster?.argoRollouts ?? false, alerts: config.monitoring ? alertsEnabled(config.monitoring, environment) : false };
     const problems = [
         ...Object.entries(services).flatMap(([name, service]) => serviceProblems(`services.${name}`, service, environment, config.serviceNames)),
         ...ingressConflictProblems(services),
@@ -226,7 +229,7 @@ function crossFieldProblems(raw: RawConfig, config: ParsedConfig, catalogKeys: r
         ...routeConflictProblems(services),
         ...routingProblems(raw, config),
         ...checkNameProblems(services),
-        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring)] : []),
+        ...(config.monitoring ? [...monitoringProblems(config.monitoring), ...observabilityProblems(config.monitoring), ...grafanaProblems(config.monitoring), ...sloProblems(services, config.monitoring, environment), ...(config.secrets ? alertmanagerProblems(config.monitoring, secretCatalog(config.secrets).map((e) => e.name)) : [])] : []),
         ...(config.postgresql?.enabled ? [...postgresqlProblems(config.postgresql, environment, monitoring), ...releaseNameProblems(raw, "postgresql", config.postgresql)] : []),
         ...(config.redis?.enabled ? [...redisProblems(config.redis, environment, monitoring), ...releaseNameProblems(raw, "redis", config.redis)] : []),
         ...disabledStoreProblems(services, { postgresql: config.postgresql?.enabled ?? true, redis: config.redis?.enabled ?? true }),

@@ -1,15 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceTarget } from "../lib/alert-catalog";
 import { standardLabels } from "../lib/labels";
 import { DashboardSpec, buildDashboard, dataTierDashboard, serviceDashboard, stableJson } from "./dashboards.specs";
 import * as k8s from "../platform/k8s";
-import { DashboardsArgs } from "./observability.args";
+import { DashboardsArgs, SloSpec } from "./observability.args";
+import { sloDashboardRow } from "./slo.specs";
 
 /** The dashboards of a stack, each with the key that names its ConfigMap ("service-<name>", "data-tier"). */
-export function dashboardSpecs(args: Pick<DashboardsArgs, "instance" | "services" | "postgresql" | "redis" | "logs">): { key: string; spec: DashboardSpec }[] {
+export function dashboardSpecs(args: Pick<DashboardsArgs, "instance" | "services" | "slos" | "postgresql" | "redis" | "logs">): { key: string; spec: DashboardSpec }[] {
     const dataTier = dataTierDashboard(args, args.instance);
     const logs = args.logs ? { instance: args.instance } : undefined;
+    const withSlos = (s: ServiceTarget, spec: DashboardSpec, slos: readonly SloSpec[] = []): DashboardSpec => (slos.length === 0 ? spec : { ...spec, rows: [...spec.rows, sloDashboardRow(s, slos)] });
     return [
-        ...args.services.map((s) => ({ key: `service-${s.name}`, spec: serviceDashboard(s, args.instance, logs) })),
+        ...args.services.map((s) => ({ key: `service-${s.name}`, spec: withSlos(s, serviceDashboard(s, args.instance, logs), args.slos?.[s.name]) })),
         ...(dataTier ? [{ key: "data-tier", spec: dataTier }] : []),
     ];
 }

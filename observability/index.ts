@@ -4,3 +4,5 @@ export { type DashboardsArgs } from "./observability.args";
 export { MonitoringStack } from "./monitoring-stack";
 export { type MonitoringStackArgs } from "./observability.args";
 export { Logs, type LogsArgs } from "./logs";
+export { AlertRouting } from "./alertmanager";
+export { type AlertRoutingArgs } from "./observability.args";

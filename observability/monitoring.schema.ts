@@ -9,8 +9,12 @@ import { defaultHttpMetrics } from "../lib/metric-catalog";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
 import { chartSchema } from "../validation/primitives";
-import { dnsLabel, labelValue, labels, promDuration, qualifiedKey, url } from "../validation/primitives";
 import { logsSchema } from "./logs/logs.schema";
+import { alertLabelName, alertmanagerSchema } from "./alerting.schema";
+
+export { alertLabelName };
+import { routeParentSchema } from "../application/service.schema";
+import { annotations, byteQuantity, dnsLabel, gatewayHostname, ingressHost, labelValue, labels, objectName, promDuration, qualifiedKey, secretDataKey, url } from "../validation/primitives";
 
 /** A Prometheus metric name. */
 export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "a Prometheus metric name such as \"http_requests_total\" ([a-zA-Z_:][a-zA-Z0-9_:]*)" });
@@ -18,11 +22,6 @@ export const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error
 export const forDuration = z
     .string()
     .refine((v) => v !== "" && promDurationPattern.test(v), { error: "a duration such as \"5m\" or \"1h30m\" (units ms, s, m, h, d, w, y, largest first; \"0s\" fires at once)" });
-/** A label an alert carries: a Prometheus label name, not one of the names Prometheus reserves ("__" prefix). */
-export const alertLabelName = z
-    .string()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"team\" ([a-zA-Z_][a-zA-Z0-9_]*: no \"/\", \".\" or \"-\", unlike a Kubernetes label)" })
-    .refine((name) => !name.startsWith("__"), { error: "a label name that doesn't start with \"__\" (Prometheus reserves those)" });
 
 /** A Prometheus label name. */
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "a Prometheus label name such as \"status\" ([a-zA-Z_][a-zA-Z0-9_]*)" });
@@ -86,6 +85,46 @@ export const dashboardsSchema = z
     })
     .prefault({});
 
+/** `monitoring.grafana`: how people reach the monitoring stack's Grafana, and keep its state. */
+export const grafanaSchema = z
+    .strictObject({
+        /** The admin's user and password: unset, a password generated with @pulumi/random into a Secret the program owns; or an existing Secret's keys. */
+        admin: z
+            .strictObject({
+                existingSecret: objectName("grafana-admin"),
+                userKey: secretDataKey("admin-user").default("admin-user"),
+                passwordKey: secretDataKey("admin-password").default("admin-password"),
+            })
+            .optional(),
+        /** An Ingress to Grafana, with TLS. */
+        ingress: z
+            .strictObject({
+                enabled: z.boolean().default(false),
+                className: objectName("nginx").default("nginx"),
+                /** Its host, e.g. grafana.example.com. */
+                host: ingressHost.optional(),
+                /** TLS from this Secret (cert-manager writes it when an issuer is set); unset, "<release>-grafana-tls". */
+                tls: z.strictObject({ enabled: z.boolean().default(true), secretName: objectName("grafana-example-com-tls").optional() }).prefault({}),
+                /** cert-manager ClusterIssuer that issues the certificate. */
+                certManagerClusterIssuer: objectName("letsencrypt-prod").optional(),
+                annotations: annotations.default({}),
+            })
+            .prefault({}),
+        /** An HTTPRoute (gateway.networking.k8s.io/v1) to Grafana, in the monitoring namespace: the Gateway's listener must admit routes from it. */
+        route: z
+            .strictObject({
+                enabled: z.boolean().default(false),
+                /** The Gateways (or their listeners) it attaches to. */
+                parentRefs: z.array(routeParentSchema).default([]),
+                /** Its host names; empty: every host of the listener. */
+                hostnames: z.array(gatewayHostname).default([]),
+            })
+            .prefault({}),
+        /** A PersistentVolumeClaim for Grafana's database (users, API keys, dashboards edited in the UI). */
+        persistence: z.strictObject({ enabled: z.boolean().default(false), size: byteQuantity.default("10Gi"), storageClass: objectName("gp3").optional() }).prefault({}),
+    })
+    .prefault({});
+
 export const monitoringStackSchema = z
     .strictObject({
         /** Install kube-prometheus-stack (for clusters without a Prometheus, e.g. dev clusters). */
@@ -101,6 +140,7 @@ export const monitoringStackSchema = z
 
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type MonitoringStackConfig = z.infer<typeof monitoringStackSchema>;
+export type GrafanaConfig = z.infer<typeof grafanaSchema>;
 export type DashboardsConfig = z.infer<typeof dashboardsSchema>;
 export type HttpMetricsConfig = z.infer<typeof httpMetricsSchema>;
 
@@ -124,5 +164,9 @@ export const monitoringSchema = z.strictObject({
     stack: monitoringStackSchema,
     /** Logs: Loki and a node collector, or an existing endpoint the collector ships to. */
     logs: logsSchema,
+    /** The monitoring stack's Grafana: admin credentials, Ingress, persistence. */
+    grafana: grafanaSchema,
+    /** Alertmanager's receivers and routes, as an AlertmanagerConfig (observability/alerting.schema.ts). */
+    alertmanager: alertmanagerSchema,
 });
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;

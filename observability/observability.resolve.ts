@@ -10,7 +10,9 @@ import { ServiceConfig, disruptionBudgetOf } from "../application/service.schema
 import type { PostgresqlConfig, RedisConfig } from "../data-tier/data-tier.schema";
 import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
-import type { AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, SubjectAlerts } from "./observability.args";
+import { alertsEnabled } from "./alerting.rules";
+import type { AlertRoutingDeployInputs, AlertRoutingArgs, GrafanaSpec, AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ReceiverSpec, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
+import { receiverCredential, receiverKinds } from "./alerting.schema";
 
 /** What the alerts and dashboards of a stack read: the monitoring section, the services and the data stores. */
 export interface ObservedConfig {
@@ -23,7 +25,7 @@ export interface ObservedConfig {
 
 /** The alerts of a stack, per subject. */
 export interface StackAlerts {
-    readonly services: Readonly<Record<string, SubjectAlerts<ServiceTarget> | undefined>>;
+    readonly services: Readonly<Record<string, ServiceAlerts | undefined>>;
     /** In-cluster stores with their exporter only. */
     readonly postgresql?: SubjectAlerts<DataStoreTarget>;
     readonly redis?: SubjectAlerts<DataStoreTarget>;
@@ -41,6 +43,33 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         release: kubePrometheusStackRelease,
         selectorLabels: monitoring.labels,
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
+        ...(monitoring.alertmanager.route ? { alertmanagerConfigLabels: monitoring.labels } : {}),
+        grafana: grafanaSpec(monitoring.grafana, kubePrometheusStackRelease),
+    };
+}
+
+/**
+ * Grafana's spec: the admin's Secret is the one MonitoringStack generates ("<release>-grafana-admin")
+ * unless the config names one; the Ingress's TLS Secret defaults to "<release>-grafana-tls".
+ */
+export function grafanaSpec(grafana: MonitoringConfig["grafana"], release: string): GrafanaSpec {
+    const { admin, ingress, persistence, route } = grafana;
+    return {
+        admin: admin
+            ? { secretName: admin.existingSecret, userKey: admin.userKey, passwordKey: admin.passwordKey, generated: false }
+            : { secretName: `${release}-grafana-admin`, userKey: "admin-user", passwordKey: "admin-password", generated: true },
+        ...(ingress.enabled
+            ? {
+                  ingress: {
+                      className: ingress.className,
+                      host: ingress.host!,
+                      ...(ingress.tls.enabled ? { tlsSecretName: ingress.tls.secretName ?? `${release}-grafana-tls` } : {}),
+                      annotations: { ...ingress.annotations, ...(ingress.certManagerClusterIssuer ? { "cert-manager.io/cluster-issuer": ingress.certManagerClusterIssuer } : {}) },
+                  },
+              }
+            : {}),
+        ...(route.enabled ? { route: { parentRefs: route.parentRefs, hostnames: route.hostnames } } : {}),
+        ...(persistence.enabled ? { persistence: { size: persistence.size, ...(persistence.storageClass ? { storageClass: persistence.storageClass } : {}) } } : {}),
     };
 }
 
@@ -63,6 +92,15 @@ function observedTargets(config: ObservedConfig, instance: string, namespace: st
     return { services, postgresql: store("postgresql"), redis: store("redis") };
 }
 
+/** A service's SLOs: availability, and latency when it has one; none without services.<name>.slo. */
+export function serviceSlos(service: Pick<ServiceConfig, "slo">): SloSpec[] {
+    const { slo } = service;
+    if (!slo) return [];
+    const availability: SloSpec = { name: "availability", objective: slo.availability, window: slo.window };
+    if (!slo.latency) return [availability];
+    return [availability, { name: "latency", objective: slo.latency.target, window: slo.window, thresholdSeconds: slo.latency.thresholdMs / 1000 }];
+}
+
 /** Each alert's settings: the catalog's defaults for the environment, then the stack's overrides. */
 export function alertSettings(config: Pick<ObservedConfig, "environment" | "monitoring">): Record<string, AlertSettings> {
     return Object.fromEntries(
@@ -82,23 +120,24 @@ export function alertSettings(config: Pick<ObservedConfig, "environment" | "moni
     );
 }
 
-/** Whether a stack has alerts: with monitoring, unless monitoring.alerts.enabled says otherwise; by default not in development. */
-export function alertsOn(monitoring: Pick<MonitoringConfig, "enabled" | "alerts">, environment: Environment | undefined): boolean {
-    return monitoring.enabled && (monitoring.alerts.enabled ?? environment !== "development");
-}
-
 /** The alerts: on with monitoring, unless monitoring.alerts.enabled says otherwise; by default off in development. */
 export function resolveAlerts(config: ObservedConfig, instance: string, namespace: string): StackAlerts {
     const { monitoring } = config;
-    if (!alertsOn(monitoring, config.environment)) return { services: {} };
+    if (!alertsEnabled(monitoring, config.environment)) return { services: {} };
     const common: AlertRuleSettings = { ruleLabels: monitoring.labels, alertLabels: monitoring.alerts.labels, runbookBaseUrl: monitoring.alerts.runbookBaseUrl, settings: alertSettings(config) };
     const targets = observedTargets(config, instance, namespace);
     const forTarget = <T>(target: T | undefined) => target && { ...common, target };
     return {
-        services: Object.fromEntries(Object.entries(targets.services).map(([name, target]) => [name, forTarget(target)])),
+        services: Object.fromEntries(Object.entries(targets.services).map(([name, target]) => [name, { ...common, target, slos: serviceSlos(config.services[name]) }])),
         postgresql: forTarget(targets.postgresql),
         redis: forTarget(targets.redis),
     };
+}
+
+/** The SLOs of the services that have some, for their dashboards' error-budget rows; nothing when none has. */
+function sloDashboards(services: ObservedConfig["services"]): Pick<DashboardsArgs, "slos"> {
+    const slos = Object.fromEntries(Object.entries(services).flatMap(([name, s]) => (s.slo ? [[name, serviceSlos(s)]] : [])));
+    return Object.keys(slos).length === 0 ? {} : { slos };
 }
 
 /** Dashboards' args: on with monitoring, unless monitoring.dashboards.enabled says otherwise. The folder defaults to the project's name. */
@@ -112,7 +151,46 @@ export function resolveDashboards(config: ObservedConfig, identity: StackIdentit
         labels: { [dashboards.sidecarLabel.name]: dashboards.sidecarLabel.value },
         annotations: { [dashboards.folderAnnotation]: dashboards.folder ?? identity.partOf },
         services: Object.values(targets.services),
+        ...sloDashboards(config.services),
         postgresql: targets.postgresql,
         redis: targets.redis,
+    };
+}
+
+/** Alertmanager's intervals per environment: production repeats a firing alert soonest. */
+const routingIntervals: Readonly<Record<Environment, { groupWait: string; groupInterval: string; repeatInterval: string }>> = {
+    development: { groupWait: "1m", groupInterval: "5m", repeatInterval: "24h" },
+    staging: { groupWait: "1m", groupInterval: "5m", repeatInterval: "12h" },
+    production: { groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" },
+};
+
+/** The receivers of monitoring.alertmanager, each with its one kind (the rules hold each to exactly one). */
+function receiverSpecs(receivers: MonitoringConfig["alertmanager"]["receivers"]): ReceiverSpec[] {
+    return Object.entries(receivers).map(([name, r]) => {
+        const kind = receiverKinds.find((k) => r[k] !== undefined)!;
+        return { name, kind, credential: receiverCredential(r)!, sendResolved: r[kind]!.sendResolved, ...(r.slack?.channel ? { channel: r.slack.channel } : {}), ...(r.opsgenie?.apiUrl ? { apiUrl: r.opsgenie.apiUrl } : {}) };
+    });
+}
+
+/** AlertRouting's args, when monitoring.alertmanager.route is set: label routes first, then critical to the pager and warning to the chat. */
+export function resolveAlertRouting(config: Pick<ObservedConfig, "environment" | "monitoring">, identity: StackIdentity): Omit<AlertRoutingArgs, AlertRoutingDeployInputs> | undefined {
+    const { alertmanager } = config.monitoring;
+    const route = alertmanager.route;
+    if (!config.monitoring.enabled || route === undefined) return undefined;
+    const defaults = routingIntervals[config.environment];
+    const severity = (level: "critical" | "warning") => ({ matchers: { severity: level }, receiver: route[level] ?? route.receiver, continue: false });
+    return {
+        ...identity,
+        labels: config.monitoring.labels,
+        routing: {
+            receivers: receiverSpecs(alertmanager.receivers),
+            receiver: route.receiver,
+            routes: [...route.routes, severity("critical"), severity("warning")],
+            groupBy: route.groupBy,
+            groupWait: route.groupWait ?? defaults.groupWait,
+            groupInterval: route.groupInterval ?? defaults.groupInterval,
+            repeatInterval: route.repeatInterval ?? defaults.repeatInterval,
+            inhibitEqual: ["alertname", "namespace", "service", "slo"],
+        },
     };
 }

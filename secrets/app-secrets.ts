@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
-import { AppSecretEnv } from "./secrets.args";
+import { AppSecretEnv, SecretKeyRef } from "./secrets.args";
 import { externalSecret } from "./external-secrets";
 import * as k8s from "../platform/k8s";
 import { AppSecretEntry, AppSecretsArgs } from "./secrets.args";
@@ -63,6 +63,11 @@ export class AppSecrets extends pulumi.ComponentResource {
         this.secretName = pulumi.output(source === "pulumi" ? this.owned : source === "external-secrets" ? this.synced : args.existingSecretName);
         this.secretNames = pulumi.all(args.entries.map((e) => secretRefOf(e, this.owned, this.synced).name)).apply((names) => [...new Set(names)].sort());
         this.registerOutputs({ secretName: this.secretName, secretNames: this.secretNames });
+    }
+
+    /** The Secret key each of `entries` is read from, by entry name (Alertmanager's receivers read their URLs and keys so); entries the stack doesn't carry are left out. */
+    keyRefs(entries: readonly string[]): Record<string, SecretKeyRef> {
+        return Object.fromEntries(this.entries.filter((e) => entries.includes(e.name)).map((e) => [e.name, secretRefOf(e, this.owned, this.synced)]));
     }
 
     /** The variables the service named `service` reads: the entries `receivers` gives it. */

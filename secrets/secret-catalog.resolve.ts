@@ -99,6 +99,8 @@ export interface CatalogContext {
     readonly services: Readonly<Record<string, SecretReceiver>>;
     /** Entries something other than a service uses (the log collector's credentials), by name: the config key naming each. @default none */
     readonly otherUses?: Readonly<Record<string, string>>;
+    /** Entries read by something other than the services, by the config key that lists them, e.g. Alertmanager's receivers ("monitoring.alertmanager.receivers"). @default none */
+    readonly otherReceivers?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Whether the stack has a built-in entry's dependency (its provider enabled, a vector DB), and why. */
@@ -142,6 +144,8 @@ function needOf(entry: SecretEntry, context: CatalogContext): EntryNeed {
     // A provider's key follows its provider, whoever lists it: enabled, the platform can't work without it.
     if (available !== undefined && entry.builtin?.belongsTo?.provider !== undefined) return { required: available.available, allowed: available.available, reason: available.reason };
     if (available?.available === false) return { required: false, allowed: false, reason: available.reason };
+    const other = Object.entries(context.otherReceivers ?? {}).find(([, names]) => names.includes(entry.name));
+    if (other) return { required: true, allowed: true, reason: `${other[0]} lists it` };
     const services = Object.entries(context.services);
     const listing = services.filter(([, s]) => s.secrets?.includes(entry.name)).map(([name]) => name);
     if (listing.length > 0) return { required: true, allowed: true, reason: `services.${listing[0]}.secrets lists it` };

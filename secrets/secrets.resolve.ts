@@ -17,18 +17,22 @@ import { CatalogContext, SecretEntry, entryNeeds, receivedEntries, secretCatalog
 import type { SecretsConfig, StoreConfig } from "./secrets.schema";
 
 /** What decides the catalog's entries and receivers, from validated config. */
-export function catalogContext(config: {
-    readonly llm: LlmConfig;
-    readonly vectorDb: VectorDbConfig;
-    readonly services: Readonly<Record<string, ServiceConfig>>;
-    readonly monitoring?: MonitoringConfig;
-}): CatalogContext {
+export function catalogContext(
+    config: {
+        readonly llm: LlmConfig;
+        readonly vectorDb: VectorDbConfig;
+        readonly services: Readonly<Record<string, ServiceConfig>>;
+        readonly monitoring?: MonitoringConfig;
+    },
+    otherReceivers: CatalogContext["otherReceivers"] = {},
+): CatalogContext {
     return {
         enabledProviders: llmProviders.filter((p) => config.llm.providers[p].enabled),
         vectorDbType: config.vectorDb.type,
         services: config.services,
         // The log collector's credentials (monitoring.logs): entries no service receives.
         ...(config.monitoring ? { otherUses: monitoringSecretUses(config.monitoring) } : {}),
+        otherReceivers,
     };
 }
 
@@ -59,9 +63,10 @@ export function resolveAppSecrets(
     identity: StackIdentity,
     sync: SecretSync | undefined,
     values: Readonly<Record<string, pulumi.Output<string>>>,
+    otherReceivers: CatalogContext["otherReceivers"] = {},
 ): Omit<AppSecretsArgs, "namespace" | "secretStore"> {
     const catalog = secretCatalog(config.secrets);
-    const context = catalogContext(config);
+    const context = catalogContext(config, otherReceivers);
     const needs = entryNeeds(catalog, context);
     const entries = catalog.flatMap((entry): AppSecretEntry[] => {
         const source = needs[entry.name].allowed ? sourceOf(entry, values) : undefined;

@@ -295,7 +295,10 @@ describe("data tier under mocks: data safety", () => {
         const base = await runStack("prod", withGeneratedPasswords("prod"));
         const redis = { ...(readStackConfig("prod").values["llm-platform:redis"] as Values), auth: {}, sentinel: { enabled: true, quorum: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } } };
         const postgresql = { ...withGeneratedPasswords("prod").set.postgresql, chart: { version: "17.1.1" } };
-        const changed = await runStack("prod", { set: { monitoring: { enabled: false }, redis, postgresql } });
+        // Without monitoring there are no alerts, so the orchestrator's SLO goes too (observability/alerting.rules.ts).
+        const services = structuredClone(readStackConfig("prod").values["llm-platform:services"]) as Values;
+        delete services.orchestrator.slo;
+        const changed = await runStack("prod", { set: { monitoring: { enabled: false }, redis, postgresql, services } });
         const protectedInputs = (run: ProgramRun) => run.resources.filter((r) => r.options.protect).map((r) => ({ urn: r.urn, inputs: r.inputs }));
         assert.deepEqual(protectedInputs(changed), protectedInputs(base));
         assert.ok(changed.ofType(chartType).every((c) => !c.options.protect));

@@ -16,6 +16,7 @@ type Json = Record<string, unknown>;
 /** Where each custom resource's model lives, by apiVersion: the module and its interface prefix. */
 const customResourceModules: Record<string, string> = {
     "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+    "monitoring.coreos.com/v1alpha1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1",
     "external-secrets.io/v1": "@kubernetes-models/external-secrets/external-secrets.io/v1",
     "gateway.networking.k8s.io/v1": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1",
     "argoproj.io/v1alpha1": "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1",

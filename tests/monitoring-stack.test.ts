@@ -5,11 +5,12 @@ import { base } from "./alert-fixtures";
 import { problemsOf } from "./config-harness";
 import { runStack } from "./mocks";
 
+const generatedAdmin = { admin: { secretName: "kube-prometheus-stack-grafana-admin", userKey: "admin-user", passwordKey: "admin-password", generated: true } };
 const withStack = (stack: Record<string, unknown> = {}) => ({ monitoring: { enabled: true, stack: { enabled: true, ...stack } } });
 
 describe("monitoring stack (kube-prometheus-stack), optional", () => {
     it("its Prometheus selects the stack's ServiceMonitors and PrometheusRules by monitoring.labels in every namespace; its Grafana loads the dashboards", () => {
-        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" } }) as any;
+        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin }) as any;
         assert.deepEqual(values.prometheus.prometheusSpec, {
             serviceMonitorSelector: { matchLabels: { team: "llm" } },
             serviceMonitorNamespaceSelector: {},

@@ -1,7 +1,7 @@
 /**
  * The tools that tests of the alert rules and the NetworkPolicies run, built by
- * scripts/toolchain/build.sh: promtool (Prometheus rule checks and rule unit tests) and cyclonus
- * (an offline NetworkPolicy simulator). Each is smoke-tested on a tiny fixture in
+ * scripts/toolchain/build.sh: promtool (Prometheus rule checks and rule unit tests), cyclonus
+ * (an offline NetworkPolicy simulator), sloth and amtool (the SLO and routing cross-checks). Each is smoke-tested on a tiny fixture in
  * tests/fixtures/toolchain. In CI, which builds the toolchain before the unit tests, a missing tool
  * fails; elsewhere these tests are skipped with the command that builds it.
  */
@@ -15,6 +15,11 @@ import { combinedTable } from "./network-matrix";
 import { describeWithTool } from "./toolchain";
 
 const fixtures = path.join(projectRoot, "tests", "fixtures", "toolchain");
+
+/** A version pinned in scripts/toolchain/versions.sh, e.g. SLOTH_VERSION. */
+function versionOf(variable: string): string {
+    return spawnSync("bash", ["-c", `source scripts/toolchain/versions.sh >/dev/null 2>&1; printf '%s' "\${${variable}}"`], { cwd: projectRoot, encoding: "utf8" }).stdout;
+}
 
 function run(tool: string, args: string[]): { status: number | null; out: string } {
     const r = spawnSync(tool, args, { cwd: fixtures, encoding: "utf8", timeout: 30_000 });
@@ -106,5 +111,22 @@ describe("toolchain: the message of a missing tool", () => {
             assert.match(source, /notBuilt\("helm"\)/, `${file} says why helm is missing through notBuilt`);
             assert.doesNotMatch(source, /\.cache\/llm-platform|no helm on PATH/, `${file} writes its own helm message`);
         }
+    });
+});
+
+describeWithTool("sloth", "toolchain: sloth", (sloth) => {
+    it("reports the pinned version", () => {
+        // The version on stdout; stderr may hold its metrics library's log lines.
+        const r = spawnSync(sloth, ["version"], { cwd: fixtures, encoding: "utf8", timeout: 30_000 });
+        assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+        assert.equal(r.stdout.trim(), `v${versionOf("SLOTH_VERSION")}`);
+    });
+});
+
+describeWithTool("amtool", "toolchain: amtool", (amtool) => {
+    it("reports the pinned version", () => {
+        const { status, out } = run(amtool, ["--version"]);
+        assert.equal(status, 0, out);
+        assert.match(out, new RegExp(`^amtool, version ${versionOf("ALERTMANAGER_VERSION").replace(/\./g, "\\.")} `));
     });
 });

@@ -11,7 +11,7 @@ import * as path from "path";
 import { projectRoot } from "./suite";
 
 /** The tools the tests run: looked up together, as one bash sources env.sh once for all of them. */
-const testTools = ["promtool", "cyclonus", "helm"];
+const testTools = ["promtool", "sloth", "amtool", "cyclonus", "helm"];
 
 /**
  * Where the lookups are shared: mocha's main process loads tests/hooks.ts, which looks the tools up

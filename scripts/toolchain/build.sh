@@ -2,11 +2,11 @@
 # Builds (or reuses) the e2e and CI toolchain from the Go module proxy, Debian and npm:
 #   node 24, etcd, kube-apiserver/-controller-manager/-scheduler, kubectl, kwok, helm,
 #   the pulumi CLI, its Node.js language host, pulumi-resource-kubernetes,
-#   pulumi-resource-random, promtool, cyclonus and actionlint.
+#   pulumi-resource-random, promtool, sloth, amtool, cyclonus and actionlint.
 #
 # Usage: scripts/toolchain/build.sh [tool ...]
 #   tools: node etcd kubernetes kwok helm pulumi language-nodejs provider-random
-#          provider-kubernetes promtool cyclonus actionlint (default: all)
+#          provider-kubernetes promtool sloth amtool cyclonus actionlint (default: all)
 #
 # Binaries are cached outside the repository, keyed by version:
 #   ${LLM_PLATFORM_TOOLCHAIN:-~/.cache/llm-platform/toolchain}/<tool>-v<version>/bin
@@ -369,6 +369,30 @@ build_promtool() {
   )
 }
 
+# ---------------------------------------------------------------- sloth
+# Only the tests run it: `sloth generate` for the SLOs the program generates rules for (tests/slo-sloth.test.ts).
+SLOTH_DIR() { echo "$TOOLCHAIN_CACHE/sloth-v$SLOTH_VERSION"; }
+build_sloth() {
+  local d; d="$(SLOTH_DIR)"
+  if have "$d" sloth; then return 10; fi
+  mkdir -p "$d/bin"
+  GOBIN="$d/bin" "${NICE[@]}" go install \
+    -ldflags "-s -w -X github.com/slok/sloth/internal/info.Version=v$SLOTH_VERSION" \
+    "github.com/slok/sloth/cmd/sloth@v$SLOTH_VERSION"
+}
+
+# ---------------------------------------------------------------- amtool
+AMTOOL_DIR() { echo "$TOOLCHAIN_CACHE/amtool-v$ALERTMANAGER_VERSION"; }
+build_amtool() {
+  local d; d="$(AMTOOL_DIR)"
+  if have "$d" amtool; then return 10; fi
+  mkdir -p "$d/bin"
+  local p=github.com/prometheus/common/version
+  GOBIN="$d/bin" "${NICE[@]}" go install \
+    -ldflags "-s -w -X $p.Version=$ALERTMANAGER_VERSION -X $p.Revision=v$ALERTMANAGER_VERSION -X $p.Branch=v$ALERTMANAGER_VERSION -X $p.BuildUser=llm-platform" \
+    "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION"
+}
+
 # ---------------------------------------------------------------- cyclonus
 CYCLONUS_DIR() { echo "$TOOLCHAIN_CACHE/cyclonus-v$CYCLONUS_VERSION"; }
 build_cyclonus() {
@@ -395,12 +419,12 @@ build_actionlint() {
 # (in a function, so that bash has read all of it before running: editing a running script is safe)
 main() {
   ALL=(node etcd kubernetes kwok helm pulumi language-nodejs provider-random provider-kubernetes
-    promtool cyclonus actionlint)
+    promtool sloth amtool cyclonus actionlint)
   local -a TOOLS=("$@")
   (( ${#TOOLS[@]} )) || TOOLS=("${ALL[@]}")
 
   total_start=$(date +%s)
-  log "cache: $TOOLCHAIN_CACHE; pulumi v$PULUMI_VERSION, kubernetes provider v$PULUMI_KUBERNETES_VERSION, random provider v$PULUMI_RANDOM_VERSION, kubernetes v$KUBERNETES_VERSION, kwok v$KWOK_VERSION, promtool (prometheus) v$PROMETHEUS_VERSION, cyclonus v$CYCLONUS_VERSION, actionlint v$ACTIONLINT_VERSION"
+  log "cache: $TOOLCHAIN_CACHE; pulumi v$PULUMI_VERSION, kubernetes provider v$PULUMI_KUBERNETES_VERSION, random provider v$PULUMI_RANDOM_VERSION, kubernetes v$KUBERNETES_VERSION, kwok v$KWOK_VERSION, promtool (prometheus) v$PROMETHEUS_VERSION, sloth v$SLOTH_VERSION, amtool (alertmanager) v$ALERTMANAGER_VERSION, cyclonus v$CYCLONUS_VERSION, actionlint v$ACTIONLINT_VERSION"
   for t in "${TOOLS[@]}"; do
     case $t in
       node) timed node build_node ;;
@@ -413,6 +437,8 @@ main() {
       provider-random) timed provider-random build_provider_random ;;
       provider-kubernetes) timed provider-kubernetes build_provider_kubernetes ;;
       promtool) timed promtool build_promtool ;;
+      sloth) timed sloth build_sloth ;;
+      amtool) timed amtool build_amtool ;;
       cyclonus) timed cyclonus build_cyclonus ;;
       actionlint) timed actionlint build_actionlint ;;
       *) log "unknown tool: $t"; return 2 ;;

@@ -2,7 +2,7 @@
 # Source this to use the toolchain that scripts/toolchain/build.sh built:
 #   source scripts/toolchain/env.sh
 # Puts node 24, pulumi, its Node.js language host, the provider plugins,
-# kubectl, kube-*, kwok, promtool, cyclonus and actionlint on PATH, and makes the pulumi CLI work offline
+# kubectl, kube-*, kwok, promtool, sloth, amtool, cyclonus and actionlint on PATH, and makes the pulumi CLI work offline
 # (no update check, no plugin downloads). Sets TOOLCHAIN_MISSING to the list of
 # tools that aren't built.
 
@@ -34,6 +34,8 @@ _tc_add "$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION/bin" kwok kwok
 _tc_add "$TOOLCHAIN_CACHE/helm-v$HELM_VERSION/bin" helm helm
 _tc_add "$(etcd_bin_dir)" etcd etcd
 _tc_add "$TOOLCHAIN_CACHE/promtool-v$PROMETHEUS_VERSION/bin" promtool promtool
+_tc_add "$TOOLCHAIN_CACHE/sloth-v$SLOTH_VERSION/bin" sloth sloth
+_tc_add "$TOOLCHAIN_CACHE/amtool-v$ALERTMANAGER_VERSION/bin" amtool amtool
 _tc_add "$TOOLCHAIN_CACHE/cyclonus-v$CYCLONUS_VERSION/bin" cyclonus cyclonus
 _tc_add "$TOOLCHAIN_CACHE/actionlint-v$ACTIONLINT_VERSION/bin" actionlint actionlint
 export PATH="${_tc_path#:}:$PATH"

@@ -6,7 +6,7 @@
 #
 # The Pulumi CLI and provider versions come from the project's lockfile, so
 # they are written down once (package.json / package-lock.json). The rest
-# (Kubernetes, kwok, etcd, Node, promtool, cyclonus, actionlint) are pinned here.
+# (Kubernetes, kwok, etcd, Node, promtool, sloth, amtool, cyclonus, actionlint) are pinned here.
 
 TOOLCHAIN_DIR_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PROJECT_ROOT="$(cd "$TOOLCHAIN_DIR_SELF/../.." && pwd)"
@@ -41,6 +41,10 @@ ETCD_VERSION="${ETCD_VERSION:-3.5.21}"
 # Prometheus 3.XX.Y). The proxy refuses some of v0.316.0's dependencies
 # (github.com/google/pprof, client_golang/exp, hashicorp/nomad/api pseudo-versions).
 PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-0.313.5}"
+# Sloth (github.com/slok/sloth), only to cross-check the SLO rules the program generates.
+SLOTH_VERSION="${SLOTH_VERSION:-0.16.0}"
+# amtool (github.com/prometheus/alertmanager's cmd/amtool): checks the Alertmanager config and its routes.
+ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-0.35.0}"
 # The NetworkPolicy simulator (github.com/mattfenwick/cyclonus).
 CYCLONUS_VERSION="${CYCLONUS_VERSION:-0.5.6}"
 # The GitHub Actions workflow linter (github.com/rhysd/actionlint).
