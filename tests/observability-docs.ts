@@ -71,12 +71,17 @@ export function renderAlertDocs(): string {
     ].join("\n");
 }
 
-/** docs/observability.md with its generated block replaced by `block`. */
+/** docs/observability.md with the part from `markers.begin` to `markers.end` replaced by `block` (which holds the markers). */
+export function withBlock(doc: string, block: string, markers: { readonly begin: string; readonly end: string }): string {
+    const from = doc.indexOf(markers.begin);
+    const to = doc.indexOf(markers.end);
+    if (from < 0 || to < from) throw new Error(`${docPath} lacks the markers ${markers.begin} … ${markers.end}`);
+    return `${doc.slice(0, from)}${block}${doc.slice(to + markers.end.length)}`;
+}
+
+/** docs/observability.md with its generated alert block replaced by `block`. */
 export function withGeneratedBlock(doc: string, block: string): string {
-    const from = doc.indexOf(begin);
-    const to = doc.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`${docPath} lacks the markers ${begin} … ${end}`);
-    return `${doc.slice(0, from)}${block}${doc.slice(to + end.length)}`;
+    return withBlock(doc, block, { begin, end });
 }
 
 export function readDoc(): string {

@@ -9,6 +9,7 @@ import { burnActionSeverity, burnFactor, burnRateWindows, sloAlertName, sloAlert
 import { sloWindows } from "../observability/alerting.schema";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
 import type { ServiceTarget } from "../lib/alert-catalog";
+import { withBlock } from "./observability-docs";
 
 export const sloBegin = "<!-- BEGIN GENERATED: slos (tests/update-observability-docs.ts) -->";
 export const sloEnd = "<!-- END GENERATED: slos -->";
@@ -67,8 +68,5 @@ export function renderSloDocs(): string {
 
 /** docs/observability.md with its SLO block replaced by `block`. */
 export function withSloBlock(doc: string, block: string): string {
-    const from = doc.indexOf(sloBegin);
-    const to = doc.indexOf(sloEnd);
-    if (from < 0 || to < from) throw new Error(`docs/observability.md lacks the markers ${sloBegin} … ${sloEnd}`);
-    return `${doc.slice(0, from)}${block}${doc.slice(to + sloEnd.length)}`;
+    return withBlock(doc, block, { begin: sloBegin, end: sloEnd });
 }

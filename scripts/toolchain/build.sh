@@ -177,14 +177,18 @@ build_kubernetes() {
 }
 
 # ---------------------------------------------------------------- kwok
+# A tool `go install`ed into its cache directory: `go_install_tool <dir> <binary> <ldflags> <package@version>`;
+# returns 10 (cached) when the directory already has the binary.
+go_install_tool() {
+  local d="$1" bin="$2" ldflags="$3" pkg="$4"
+  if have "$d" "$bin"; then return 10; fi
+  mkdir -p "$d/bin"
+  GOBIN="$d/bin" "${NICE[@]}" go install -ldflags "$ldflags" "$pkg"
+}
+
 KWOK_DIR() { echo "$TOOLCHAIN_CACHE/kwok-v$KWOK_VERSION"; }
 build_kwok() {
-  local d; d="$(KWOK_DIR)"
-  if have "$d" kwok; then return 10; fi
-  mkdir -p "$d/bin"
-  GOBIN="$d/bin" "${NICE[@]}" go install \
-    -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION" \
-    "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  go_install_tool "$(KWOK_DIR)" kwok "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
 }
 
 # ---------------------------------------------------------------- helm
@@ -192,12 +196,7 @@ build_kwok() {
 # benchmark's API floor counts those objects too.
 HELM_DIR() { echo "$TOOLCHAIN_CACHE/helm-v$HELM_VERSION"; }
 build_helm() {
-  local d; d="$(HELM_DIR)"
-  if have "$d" helm; then return 10; fi
-  mkdir -p "$d/bin"
-  GOBIN="$d/bin" "${NICE[@]}" go install \
-    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
+  go_install_tool "$(HELM_DIR)" helm "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
 }
 
 # ---------------------------------------------------------------- pulumi CLI
@@ -373,24 +372,14 @@ build_promtool() {
 # Only the tests run it: `sloth generate` for the SLOs the program generates rules for (tests/slo-sloth.test.ts).
 SLOTH_DIR() { echo "$TOOLCHAIN_CACHE/sloth-v$SLOTH_VERSION"; }
 build_sloth() {
-  local d; d="$(SLOTH_DIR)"
-  if have "$d" sloth; then return 10; fi
-  mkdir -p "$d/bin"
-  GOBIN="$d/bin" "${NICE[@]}" go install \
-    -ldflags "-s -w -X github.com/slok/sloth/internal/info.Version=v$SLOTH_VERSION" \
-    "github.com/slok/sloth/cmd/sloth@v$SLOTH_VERSION"
+  go_install_tool "$(SLOTH_DIR)" sloth "-s -w -X github.com/slok/sloth/internal/info.Version=v$SLOTH_VERSION" "github.com/slok/sloth/cmd/sloth@v$SLOTH_VERSION"
 }
 
 # ---------------------------------------------------------------- amtool
 AMTOOL_DIR() { echo "$TOOLCHAIN_CACHE/amtool-v$ALERTMANAGER_VERSION"; }
 build_amtool() {
-  local d; d="$(AMTOOL_DIR)"
-  if have "$d" amtool; then return 10; fi
-  mkdir -p "$d/bin"
   local p=github.com/prometheus/common/version
-  GOBIN="$d/bin" "${NICE[@]}" go install \
-    -ldflags "-s -w -X $p.Version=$ALERTMANAGER_VERSION -X $p.Revision=v$ALERTMANAGER_VERSION -X $p.Branch=v$ALERTMANAGER_VERSION -X $p.BuildUser=llm-platform" \
-    "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION"
+  go_install_tool "$(AMTOOL_DIR)" amtool "-s -w -X $p.Version=$ALERTMANAGER_VERSION -X $p.Revision=v$ALERTMANAGER_VERSION -X $p.Branch=v$ALERTMANAGER_VERSION -X $p.BuildUser=llm-platform" "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION"
 }
 
 # ---------------------------------------------------------------- cyclonus
