@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { fetchCommitArgs, fetchEnv, stackFileName, unfetchedReason } from "./checkout";
 import { RestorePlan, stackFileConfig } from "./restore";
 
 /** A program directory and the stack the tool works on. */
@@ -67,13 +68,35 @@ export function gitState(dir: string): { root: string; head: string; dirty: bool
 }
 
 /**
- * Runs `fn` in a git worktree of `commit` (the program's directory in it), then removes the
- * worktree. The old program uses this one's node_modules when the lock files match; otherwise
- * `npm ci` installs its own.
+ * Makes sure the clone at `root` has `commit`: a shallow checkout (Pulumi Deployments', a CI
+ * runner's) may lack an earlier release's, which is then fetched from `origin`; throws the reason
+ * when it can't be, which the restore's report gives.
+ */
+function ensureCommit(root: string, commit: string): void {
+    try {
+        git(root, ["cat-file", "-e", `${commit}^{commit}`]);
+        return;
+    } catch {
+        // Not here: fetched below.
+    }
+    const shallow = git(root, ["rev-parse", "--is-shallow-repository"]) === "true";
+    process.stderr.write(`Commit ${commit} is not in the clone at ${root}: fetching it from origin\n`);
+    try {
+        execFileSync("git", fetchCommitArgs(commit, shallow), { cwd: root, env: { ...process.env, ...fetchEnv(process.env) }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+        throw new Error(unfetchedReason(commit, root, shallow, (error as { stderr?: string }).stderr ?? String(error)), { cause: error });
+    }
+}
+
+/**
+ * Runs `fn` in a git worktree of `commit` (the program's directory in it; the commit fetched
+ * first when the clone lacks it), then removes the worktree. The old program uses this one's
+ * node_modules when the lock files match; otherwise `npm ci` installs its own.
  */
 export async function inWorktree<T>(program: Target, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
     const repo = gitState(program.dir);
     if (repo === undefined) throw new Error(`${program.dir} is not in a git repository`);
+    ensureCommit(repo.root, commit);
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-release-"));
     git(repo.root, ["worktree", "add", "--detach", tree, commit]);
     try {
@@ -90,7 +113,7 @@ export async function inWorktree<T>(program: Target, commit: string, fn: (dir: s
 
 /** Writes the restored stack file into `dir`: the current file's settings and secrets, the plan's plain values. */
 export function writeStackFile(from: Target, dir: string, plan: Pick<RestorePlan, "plain">): void {
-    const name = `Pulumi.${from.stackName}.yaml`;
+    const name = stackFileName(from.stackName);
     const current = path.join(from.dir, name);
     const doc = (fs.existsSync(current) ? parseYaml(fs.readFileSync(current, "utf8")) : {}) as Record<string, unknown> | null;
     const config = stackFileConfig(((doc ?? {}).config ?? {}) as Record<string, unknown>, plan);

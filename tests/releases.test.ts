@@ -4,6 +4,12 @@
  * (never the data tier), what failed, and the report and exit code.
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { fetchCommitArgs, fetchEnv, stackFileName, unfetchedReason } from "../releases/checkout";
+import { inWorktree, writeStackFile } from "../releases/workspace";
 import { Release, StackConfig, ToolRecord, UpdateSummaryLike, lastGood, recordMessage, recordOf, releasesOf, rollbackTarget, sameRelease, unrestorableReason } from "../releases/history";
 import { exitCodeOf, failuresOf, fileValue, kindOf, reportText, restorePlan, stackFileConfig } from "../releases/restore";
 import { configValues, objectsOf, redacted, releaseTable } from "../releases/show";
@@ -219,5 +225,74 @@ describe("releases: what the list and --show print", () => {
             { urn: "urn:pulumi:prod::p::pulumi:providers:kubernetes::default", type: "pulumi:providers:kubernetes", custom: true },
             { urn: "urn:pulumi:prod::p::kubernetes:core/v1:ConfigMap::settings", type: "kubernetes:core/v1:ConfigMap", custom: true, inputs: { data: { A: "1" } } },
         ] }), [{ urn: "urn:pulumi:prod::p::kubernetes:core/v1:ConfigMap::settings", type: "kubernetes:core/v1:ConfigMap", inputs: { data: { A: "1" } } }]);
+    });
+});
+
+describe("releases: the restored commit in a shallow clone (Pulumi Deployments, CI)", () => {
+    it("a shallow clone fetches the one commit; a full clone fetches it with its history, staying unshallow", () => {
+        assert.deepEqual(fetchCommitArgs(sha("a"), true), ["fetch", "--depth=1", "--no-tags", "origin", sha("a")]);
+        assert.deepEqual(fetchCommitArgs(sha("a"), false), ["fetch", "--no-tags", "origin", sha("a")]);
+    });
+
+    it("GitHub's token reaches the fetch as a github.com header through git's environment config, after any config already there", () => {
+        assert.deepEqual(fetchEnv({}), {});
+        const header = `AUTHORIZATION: basic ${Buffer.from("x-access-token:ghs_token").toString("base64")}`;
+        assert.deepEqual(fetchEnv({ GITHUB_TOKEN: "ghs_token" }), { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.https://github.com/.extraheader", GIT_CONFIG_VALUE_0: header });
+        assert.deepEqual(fetchEnv({ GITHUB_TOKEN: "ghs_token", GIT_CONFIG_COUNT: "2" }), { GIT_CONFIG_COUNT: "3", GIT_CONFIG_KEY_2: "http.https://github.com/.extraheader", GIT_CONFIG_VALUE_2: header });
+    });
+
+    it("the report's reason when the commit can't be fetched: the clone, the command and git's last line", () => {
+        assert.equal(
+            unfetchedReason(sha("a"), "/workspace/repo", true, "fatal: git upload-pack: not our ref\nfatal: remote error: upload-pack: not our ref\n"),
+            `commit ${sha("a")} is not in the shallow clone at /workspace/repo, and \`git fetch --depth=1 --no-tags origin ${sha("a")}\` could not bring it: fatal: remote error: upload-pack: not our ref`,
+        );
+        assert.equal(unfetchedReason(sha("a"), "/r", false, ""), `commit ${sha("a")} is not in the clone at /r, and \`git fetch --no-tags origin ${sha("a")}\` could not bring it: no output`);
+    });
+
+    it("the stack file is named by the stack's own name, also when the stack is given in full", () => {
+        assert.equal(stackFileName("prod"), "Pulumi.prod.yaml");
+        assert.equal(stackFileName("acme/llm-platform/prod"), "Pulumi.prod.yaml");
+    });
+
+    it("a restore given the stack in full (as CI and Deployments name it) reads and writes Pulumi.<name>.yaml, the secrets kept", () => {
+        const base = fs.mkdtempSync(path.join(os.tmpdir(), "releases-stackfile-"));
+        try {
+            const [from, to] = ["from", "to"].map((d) => path.join(base, d));
+            [from, to].forEach((d) => fs.mkdirSync(d));
+            fs.writeFileSync(path.join(from, "Pulumi.prod.yaml"), "config:\n  llm-platform:token:\n    secure: v1:abc\n  llm-platform:environment: staging\n");
+            writeStackFile({ dir: from, stackName: "acme/llm-platform/prod" }, to, { plain: { "llm-platform:environment": "production" } });
+            assert.deepEqual(fs.readdirSync(to), ["Pulumi.prod.yaml"]);
+            assert.equal(fs.readFileSync(path.join(to, "Pulumi.prod.yaml"), "utf8"), "config:\n  llm-platform:environment: production\n  llm-platform:token:\n    secure: v1:abc\n");
+        } finally {
+            fs.rmSync(base, { recursive: true, force: true });
+        }
+    });
+
+    it("against git: a worktree of a commit a depth-1 clone lacks is fetched first; an unknown commit fails with the reason", async () => {
+        const base = fs.mkdtempSync(path.join(os.tmpdir(), "releases-shallow-"));
+        const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+        try {
+            const origin = path.join(base, "origin");
+            fs.mkdirSync(origin);
+            git(origin, "init", "-q");
+            fs.writeFileSync(path.join(origin, "release.txt"), "1\n");
+            git(origin, "add", "release.txt");
+            git(origin, "commit", "-q", "-m", "release 1");
+            const first = git(origin, "rev-parse", "HEAD");
+            fs.writeFileSync(path.join(origin, "release.txt"), "2\n");
+            git(origin, "commit", "-q", "-am", "release 2");
+            const clone = path.join(base, "clone");
+            git(base, "clone", "-q", "--depth=1", `file://${origin}`, clone);
+            assert.throws(() => git(clone, "cat-file", "-e", `${first}^{commit}`));
+            const target = { dir: clone, stackName: "acme/llm-platform/dev" };
+            assert.equal(await inWorktree(target, first, async (dir) => fs.readFileSync(path.join(dir, "release.txt"), "utf8")), "1\n");
+            assert.equal(git(clone, "rev-parse", "--is-shallow-repository"), "true");
+            await assert.rejects(inWorktree(target, sha("9"), async () => "unreachable"), (error: Error) => {
+                assert.match(error.message, new RegExp(`^commit ${sha("9")} is not in the shallow clone at ${fs.realpathSync(clone)}, and \`git fetch --depth=1 --no-tags origin ${sha("9")}\` could not bring it: \\S`));
+                return true;
+            });
+        } finally {
+            fs.rmSync(base, { recursive: true, force: true });
+        }
     });
 });
