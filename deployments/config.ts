@@ -52,9 +52,25 @@ export const oidcSchema = z
     })
     .refine((o) => o.aws !== undefined || o.gcp !== undefined || o.azure !== undefined, { error: "at least one of aws, gcp, azure" });
 
+/**
+ * How a deployment's `pulumi up` of a stack runs (docs/releases.md, "Pulumi Deployments"): as a
+ * release of the release tool, whose failure puts the last good release back and fails the
+ * deployment before its own `pulumi up`.
+ */
+export const releaseSchema = z
+    .strictObject({
+        /** Run each `pulumi up` deployment as `npm run release` (deadlines, the record, the automatic restore). */
+        atomic: z.boolean().default(true),
+        /** Refresh before the release's update (`--refresh`), as the deploy workflow does. */
+        refresh: z.boolean().default(true),
+    })
+    .prefault({});
+
 export const stackSettingsSchema = z.strictObject({
     /** Run `pulumi up` through Deployments on every push to the branch (push-to-deploy). */
     deployCommits: z.boolean().default(false),
+    /** This stack's release settings, over the shared `release` (each key unset: the shared one). */
+    release: z.strictObject({ atomic: z.boolean().optional(), refresh: z.boolean().optional() }).optional(),
     /** Extra environment variables of this stack's deployments, over the shared ones. */
     environmentVariables: z.record(envName, z.string()).default({}),
     /** Cloud credentials of this stack's deployments, instead of the shared ones. */
@@ -63,7 +79,7 @@ export const stackSettingsSchema = z.strictObject({
 
 export const deploymentsConfigSchema = z.strictObject({
     /** The Pulumi project whose stacks are configured. */
-    project: z.string().min(1).default("llm-platform"),
+    project: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "a Pulumi project name such as \"llm-platform\"" }).default("llm-platform"),
     /** The GitHub repository holding the project, "owner/name". */
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "a GitHub repository such as \"acme/llm-platform\"" }),
     /** The branch deployments check out. */
@@ -76,6 +92,8 @@ export const deploymentsConfigSchema = z.strictObject({
     environmentVariables: z.record(envName, z.string()).default({}),
     /** Cloud credentials of every stack's deployments (a stack may override them). */
     oidc: oidcSchema.optional(),
+    /** How every stack's `pulumi up` deployments run (a stack may override each key). */
+    release: releaseSchema,
     /** Deployment settings per stack of the project. */
     stacks: z.record(stackName, stackSettingsSchema.prefault({})).refine((s) => Object.keys(s).length > 0, { error: "at least one stack" }),
     /** Scheduled drift detection. */
@@ -131,6 +149,13 @@ export const deploymentsConfigSchema = z.strictObject({
 export type DeploymentsConfig = z.infer<typeof deploymentsConfigSchema>;
 export type OidcConfig = z.infer<typeof oidcSchema>;
 export type StackSettings = z.infer<typeof stackSettingsSchema>;
+export type ReleaseSettings = z.infer<typeof releaseSchema>;
+
+/** The release settings of one configured stack: its own keys over the shared ones. Pure. */
+export function releaseSettingsOf(config: Pick<DeploymentsConfig, "release" | "stacks">, stack: string): ReleaseSettings {
+    const own = config.stacks[stack]?.release;
+    return { atomic: own?.atomic ?? config.release.atomic, refresh: own?.refresh ?? config.release.refresh };
+}
 
 /** Validates raw config values (keys without the project prefix). Pure. */
 export function validateDeploymentsConfig(values: Record<string, unknown>): { config: DeploymentsConfig; problems: [] } | { config?: undefined; problems: Problem[] } {
@@ -143,6 +168,11 @@ export function validateDeploymentsConfig(values: Record<string, unknown>): { co
     for (const [i, stack] of config.driftDetection.stacks.entries()) {
         if (!(stack in config.stacks)) {
             problems.push({ key: `driftDetection.stacks.${i}`, given: stack, expected: `one of the configured stacks (${Object.keys(config.stacks).join(", ")})` });
+        }
+    }
+    for (const [stack, settings] of Object.entries(config.stacks)) {
+        if (settings.release?.refresh !== undefined && !releaseSettingsOf(config, stack).atomic) {
+            problems.push({ key: `stacks.${stack}.release.refresh`, given: settings.release.refresh, expected: "unset while the stack's release.atomic is false: only the release tool refreshes, a deployment's own pulumi up takes no --refresh" });
         }
     }
     if (config.reviewStacks.enabled && config.reviewStacks.templateStack in config.stacks) {

@@ -5,15 +5,48 @@
  */
 import type * as service from "@pulumi/pulumiservice";
 import { packName } from "../policy/policies";
-import { DeploymentsConfig, OidcConfig } from "./config";
+import { DeploymentsConfig, OidcConfig, ReleaseSettings, releaseSettingsOf } from "./config";
 
 /**
- * What every deployment runs before the Pulumi operation. `npm ci` installs exactly the
- * lockfile, so the automatic `npm install` is skipped (see `skipInstallDependencies`); its
- * `prepare` step transpiles the TypeScript into the loader's cache (scripts/register-ts.cjs), so
- * the operation starts without transpiling.
+ * What every deployment runs first. `npm ci` installs exactly the lockfile (and writes nothing
+ * git tracks), so the automatic `npm install`, which may rewrite package-lock.json, is skipped
+ * (see `skipInstallDependencies`); its `prepare` step transpiles the TypeScript into the loader's
+ * cache under node_modules (scripts/register-ts.cjs), so the operation starts without transpiling.
  */
-export const preRunCommands = ["npm ci"];
+export const installCommand = "npm ci";
+
+/** The policy pack's directory, relative to the program's (the deploy workflow's `--policy-pack`). */
+export const policyDir = "policy";
+
+/**
+ * The release tool's command line for a deployment of `stack`. The stack is named in full, since
+ * the deployment's token is scoped to that stack, not to an organization the CLI would default
+ * to. No `--cwd`: npm runs a script from the package's root, the program's directory. The
+ * deployment's backend is Pulumi Cloud and its `PULUMI_ACCESS_TOKEN` reaches the tool's `pulumi`.
+ * With `policyEnforcement` on, Pulumi Cloud runs the pack on the tool's update as on any other
+ * (a local `--policy-pack` would run it twice); off, the release passes the workflow's flags.
+ */
+export function releaseCommand(organization: string, stack: string, release: Pick<ReleaseSettings, "refresh">, config: Pick<DeploymentsConfig, "project" | "policyEnforcement">): string {
+    const policy = config.policyEnforcement.enabled ? [] : ["--policy-pack", policyDir, "--policy-pack-config", `${policyDir}/config/${stack}.json`];
+    return ["npm run release --", "--stack", `${organization}/${config.project}/${stack}`, ...(release.refresh ? ["--refresh"] : []), ...policy].join(" ");
+}
+
+/**
+ * What a deployment of `stack` runs before its Pulumi operation: `npm ci`, then, for a stack whose
+ * release is atomic, the release itself. Each line runs in a shell of its own (bash by default),
+ * before every operation of the stack, so the release runs only when the operation is an update
+ * (`PULUMI_CI_OPERATION`): a preview, refresh, destroy or drift check changes nothing. A failed
+ * release (exit 1: the last good release is back; 2: the stack needs a person) fails the
+ * pre-run step and so the deployment, before its own `pulumi up`; after a successful one, that
+ * `pulumi up` of the same commit and config has nothing left to change. A review template runs no
+ * release (docs/releases.md, "Pulumi Deployments").
+ */
+export function preRunCommands(organization: string, stack: string, role: StackRole, config: DeploymentsConfig): string[] {
+    if (role === "review-template") return [installCommand];
+    const release = releaseSettingsOf(config, stack);
+    if (!release.atomic) return [installCommand];
+    return [installCommand, `if [ "$PULUMI_CI_OPERATION" = update ]; then ${releaseCommand(organization, stack, release, config)}; fi`];
+}
 
 /** The role a stack plays in the delivery flow, which decides its VCS triggers. */
 export type StackRole = "stack" | "review-template";
@@ -72,7 +105,7 @@ export function deploymentSettingsArgs(
             pullRequestTemplate: template,
         },
         operationContext: {
-            preRunCommands,
+            preRunCommands: preRunCommands(organization, stack, role, config),
             environmentVariables: { ...config.environmentVariables, ...settings?.environmentVariables },
             oidc: oidcSettings(oidc),
             options: {

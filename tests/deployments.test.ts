@@ -4,12 +4,14 @@
  * send to Pulumi Cloud.
  */
 import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { DeploymentsConfig, described, formatProblems, validateDeploymentsConfig } from "../deployments/config";
-import { deploymentSettingsArgs, githubActionsPolicies, oidcSettings, policyGroupArgs, preRunCommands } from "../deployments/settings";
+import { deploymentSettingsArgs, githubActionsPolicies, installCommand, oidcSettings, policyGroupArgs, preRunCommands, releaseCommand } from "../deployments/settings";
 import { projectRoot, promiseOf, stacks } from "./mocks";
 
 const programDir = path.join(projectRoot, "deployments");
@@ -135,12 +137,12 @@ describe("deployments: settings", () => {
     it("every stack runs `npm ci` before the operation and skips the automatic install", () => {
         const args = deploymentSettingsArgs(organization, "prod", "stack", validConfig());
         assert.deepEqual(args.operationContext, {
-            preRunCommands: ["npm ci"],
+            preRunCommands: ["npm ci", 'if [ "$PULUMI_CI_OPERATION" = update ]; then npm run release -- --stack example/llm-platform/prod --refresh; fi'],
             environmentVariables: { PULUMI_SKIP_UPDATE_CHECK: "true" },
             oidc: { aws: { roleARN: "arn:aws:iam::123456789012:role/llm-platform-deploy-prod", sessionName: "llm-platform-prod", duration: "1h", policyARNs: undefined }, gcp: undefined, azure: undefined },
             options: { skipInstallDependencies: true, deleteAfterDestroy: false },
         });
-        assert.deepEqual(preRunCommands, ["npm ci"]);
+        assert.equal(installCommand, "npm ci");
     });
 
     it("checks out the branch and the program's directory from the GitHub repository", () => {
@@ -209,6 +211,98 @@ describe("deployments: settings", () => {
     });
 });
 
+/** A stack's release line: `command` on updates only. */
+const releaseLine = (command: string) => `if [ "$PULUMI_CI_OPERATION" = update ]; then ${command}; fi`;
+
+/** Runs a pre-run line as Deployments does (bash), with an `npm` that records its arguments and exits with `npmExit`. */
+function runPreRunLine(line: string, operation: string | undefined, npmExit: number): { status: number | null; npm: string | undefined } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-prerun-"));
+    try {
+        fs.writeFileSync(path.join(dir, "npm"), `#!/bin/sh\necho "$*" > "${dir}/args"\nexit ${npmExit}\n`, { mode: 0o755 });
+        const env: Record<string, string> = { PATH: `${dir}:${process.env.PATH}` };
+        if (operation !== undefined) env.PULUMI_CI_OPERATION = operation;
+        const result = spawnSync("bash", ["-c", line], { env, encoding: "utf8" });
+        const args = path.join(dir, "args");
+        return { status: result.status, npm: fs.existsSync(args) ? fs.readFileSync(args, "utf8").trim() : undefined };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("deployments: a deployment's pulumi up is a release (#25)", () => {
+    it("every configured stack releases through the release tool after npm ci, named in full, with --refresh; the review template only installs", () => {
+        const config = validConfig();
+        for (const stack of ["dev", "staging", "prod"]) {
+            assert.deepEqual(preRunCommands(organization, stack, "stack", config), [
+                "npm ci",
+                `if [ "$PULUMI_CI_OPERATION" = update ]; then npm run release -- --stack example/llm-platform/${stack} --refresh; fi`,
+            ]);
+        }
+        assert.deepEqual(preRunCommands(organization, "pr", "review-template", config), ["npm ci"]);
+    });
+
+    it("with policy enforcement off, the release passes the policy pack as the deploy workflow does", () => {
+        const config = validConfig((v) => (v.policyEnforcement = { enabled: false }));
+        assert.deepEqual(preRunCommands(organization, "prod", "stack", config), [
+            "npm ci",
+            releaseLine("npm run release -- --stack example/llm-platform/prod --refresh --policy-pack policy --policy-pack-config policy/config/prod.json"),
+        ]);
+        const workflow = parseYaml(fs.readFileSync(path.join(projectRoot, ".github", "workflows", "deploy.yml"), "utf8"));
+        const run: string = workflow.jobs["up-staging"].steps.find((step: { run?: string }) => step.run?.startsWith("npm run release")).run;
+        assert.equal(releaseCommand(organization, "staging", { refresh: true }, config).replace("example/llm-platform/staging", '"$STACK"'), run);
+    });
+
+    it("a stack's own release keys override the shared ones, key by key", () => {
+        const config = validConfig((v) => {
+            v.release = { atomic: false };
+            v.stacks.prod.release = { atomic: true, refresh: false };
+            v.stacks.staging.release = { atomic: true };
+        });
+        assert.deepEqual(preRunCommands(organization, "dev", "stack", config), ["npm ci"]);
+        assert.deepEqual(preRunCommands(organization, "staging", "stack", config), ["npm ci", releaseLine("npm run release -- --stack example/llm-platform/staging --refresh")]);
+        assert.deepEqual(preRunCommands(organization, "prod", "stack", config), ["npm ci", releaseLine("npm run release -- --stack example/llm-platform/prod")]);
+    });
+
+    it("the release runs on an update only; its exit 1 or 2 fails the pre-run step, and every other operation runs nothing", () => {
+        const [, line] = preRunCommands(organization, "prod", "stack", validConfig());
+        assert.deepEqual(runPreRunLine(line, "update", 0), { status: 0, npm: "run release -- --stack example/llm-platform/prod --refresh" });
+        assert.deepEqual(runPreRunLine(line, "update", 1), { status: 1, npm: "run release -- --stack example/llm-platform/prod --refresh" });
+        assert.deepEqual(runPreRunLine(line, "update", 2), { status: 2, npm: "run release -- --stack example/llm-platform/prod --refresh" });
+        for (const operation of ["preview", "refresh", "destroy", "detect-drift", "remediate-drift", undefined]) {
+            assert.deepEqual(runPreRunLine(line, operation, 2), { status: 0, npm: undefined }, `operation ${operation}`);
+        }
+    });
+
+    it("rejects a stack's release.refresh where its release isn't atomic, and a misspelt release key", () => {
+        assert.deepEqual(problemsOf((v) => {
+            v.release = { atomic: false };
+            v.stacks.dev.release = { refresh: false };
+        }), [
+            { key: "stacks.dev.release.refresh", given: false, expected: "unset while the stack's release.atomic is false: only the release tool refreshes, a deployment's own pulumi up takes no --refresh" },
+        ]);
+        assert.deepEqual(problemsOf((v) => (v.stacks.prod.release = { automatic: true })), [
+            { key: "stacks.prod.release.automatic", given: described("a boolean"), expected: "no such key; known keys here: atomic, refresh" },
+        ]);
+        assert.deepEqual(problemsOf((v) => (v.release = { atomic: "yes" })), [{ key: "release.atomic", given: "yes", expected: "a boolean" }]);
+        assert.deepEqual(problemsOf((v) => (v.reviewStacks.release = { atomic: true })), [
+            { key: "reviewStacks.release", given: described("an object with 1 key (atomic)"), expected: "no such key; known keys here: enabled, templateStack, expiresAt, oidc" },
+        ]);
+    });
+
+    it("rejects a project name the stack reference and the shell line can't carry", () => {
+        assert.deepEqual(problemsOf((v) => (v.project = "llm platform")), [{ key: "project", given: "llm platform", expected: 'a Pulumi project name such as "llm-platform"' }]);
+    });
+
+    it("a deployment's checkout stays clean for the release tool: npm ci's prepare step writes its caches under node_modules, which git ignores", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { cacheRoot } = require("../scripts/register-ts.cjs") as { cacheRoot?: string };
+        if (!process.env.LLM_PLATFORM_TS_CACHE) assert.equal(cacheRoot, path.join(projectRoot, "node_modules", ".cache", "llm-platform"));
+        assert.equal(execFileSync("git", ["check-ignore", "node_modules"], { cwd: projectRoot, encoding: "utf8" }).trim(), "node_modules");
+        const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+        assert.equal(pkg.scripts.prepare, "node scripts/register-ts.cjs --warm");
+    });
+});
+
 describe("deployments: the program under mocks", () => {
     it("declares deployment settings for dev, staging, prod and the pr template, a prod drift schedule, a TTL, the policy pack and groups, and the OIDC issuer", async () => {
         const { resources, outputs } = await runDeploymentsProgram();
@@ -244,7 +338,8 @@ describe("deployments: the program under mocks", () => {
         const { resources } = await runDeploymentsProgram();
         const prod = resources.find((r) => r.name === "prod-settings")!;
         assert.equal(prod.inputs.stack, "prod");
-        assert.deepEqual(prod.inputs.operationContext.preRunCommands, ["npm ci"]);
+        assert.deepEqual(prod.inputs.operationContext.preRunCommands, preRunCommands(organization, "prod", "stack", validConfig()));
+        assert.deepEqual(resources.find((r) => r.name === "pr-settings")!.inputs.operationContext.preRunCommands, ["npm ci"]);
         assert.equal(prod.inputs.vcs.pullRequestTemplate, false);
         assert.equal(prod.inputs.cacheOptions.enable, true);
     });
