@@ -10,6 +10,10 @@
 #     over the same objects: an empty program's no-op preview, and `kubectl apply --server-side
 #     --dry-run=server` of the objects the program and its charts produce (needs the provider plugins);
 #   - a blue-green switch at most 2 s once the check has passed (bench/blue-green-switch.mjs, #25);
+#   - a release of prod that changes one image at most 1.5 x its floor (`kubectl apply --server-side`
+#     of the same change and `kubectl rollout status`), and an automatic rollback serving again
+#     within one release's time after the failed attempt's deadline (bench/release.mjs, #25; needs
+#     the provider plugins);
 #   - `pulumi up` of prod against its floor: the same objects applied with `kubectl apply
 #     --server-side`, then `kubectl rollout status` and the waits pulumi does (needs the plugins
 #     for the `up` itself; the floor is measured regardless).
@@ -18,6 +22,7 @@
 #   BENCH_RUNS=5 bench/run.sh         # runs of each quick figure (default 5)
 #   BENCH_SUITE_RUNS=3                # runs of `npm test` (default 3); BENCH_SKIP_UNIT=1 skips them
 #   BENCH_UP_RUNS=1                   # runs of the apply-and-wait floor (default 1: each deletes its namespace)
+#   BENCH_RELEASE_RUNS=3              # releases of prod, and their floors, in turn (default 3)
 #   E2E_KUBECONFIG=... bench/run.sh   # against your own cluster
 set -euo pipefail
 # All of it in one block: bash reads it whole before running, so editing the file mid-run is safe.
@@ -292,6 +297,30 @@ for stack in dev prod; do
   reset_stack "$stack"
 done
 
+# ---------------------------------------------------------------- releases (#25), on the same cluster
+# The blue-green switch: at most 2 s once the check has passed (bench/blue-green-switch.mjs).
+: >"$WORK/releases.goals"
+if node bench/blue-green-switch.mjs >"$WORK/switch.log" 2>&1; then
+  echo "Goal: $(tail -n 1 "$WORK/switch.log")" >>"$WORK/releases.goals"
+else
+  echo "bench: FAILED: node bench/blue-green-switch.mjs" >&2
+  tail -n 30 "$WORK/switch.log" >&2
+  echo "blue-green switch: node bench/blue-green-switch.mjs" >>"$WORK/failed"
+fi
+# A release of prod changing one image against its kubectl floor, and the automatic rollback after
+# a deadline against one release (bench/release.mjs; needs the plugins).
+if (( have_providers )); then
+  if node bench/release.mjs >"$WORK/release.log" 2>"$WORK/release.err"; then
+    cat "$WORK/release.log" >>"$WORK/releases.goals"
+  else
+    echo "bench: FAILED: node bench/release.mjs" >&2
+    tail -n 30 "$WORK/release.err" >&2
+    echo "releases of prod: node bench/release.mjs" >>"$WORK/failed"
+  fi
+else
+  echo "Goals: a release of prod changing one image <= 1.5 x its kubectl floor, and an automatic rollback serving again within one release after the deadline: not measurable here: $why_no_preview" >>"$WORK/releases.goals"
+fi
+
 # ---------------------------------------------------------------- start-up and the unit suite
 # Measured on the machine alone: the local control plane (etcd, the API server, kwok) is stopped
 # first, as a developer's or CI's machine has none running beside `npm test`.
@@ -390,14 +419,7 @@ if [[ -s "$WORK/up-prod.path.md" ]]; then
   echo
   cat "$WORK/up-prod.path.md"
 fi
-# The blue-green switch (#25: at most 2 s once the check has passed), on the same cluster (bench/blue-green-switch.mjs).
-if node bench/blue-green-switch.mjs >"$WORK/switch.log" 2>&1; then
-  echo "Goal: $(tail -n 1 "$WORK/switch.log")"
-else
-  echo "bench: FAILED: node bench/blue-green-switch.mjs" >&2
-  tail -n 30 "$WORK/switch.log" >&2
-  echo "blue-green switch: node bench/blue-green-switch.mjs" >>"$WORK/failed"
-fi
+cat "$WORK/releases.goals"
 if [[ -s "$WORK/failed" ]]; then
   echo
   echo "bench: FAILED: these measurements failed (their output is above, on stderr):"

@@ -28,6 +28,27 @@ export function run(cmd, args, { cwd, env, input, allowFail = false, timeoutMs =
     return out;
 }
 
+/** Runs git in `dir` as the e2e's author and committer. */
+export function git(dir, ...args) {
+    const who = { GIT_AUTHOR_NAME: "e2e", GIT_AUTHOR_EMAIL: "e2e@example.com", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@example.com" };
+    return run("git", args, { cwd: dir, env: who }).stdout.trim();
+}
+
+/**
+ * Runs the release tool (releases/cli.ts, #25) on a workspace's stack, as CI would:
+ * non-interactive (CI=true), judged by its exit code, which the caller asserts.
+ */
+export function releaseTool(ws, stack, args, { timeoutMs = 10 * 60_000 } = {}) {
+    const { command, argv, env } = releaseToolCommand(ws, stack, args);
+    return run(command, argv, { cwd: projectRoot, env, allowFail: true, timeoutMs });
+}
+
+/** The release tool's command line and environment for a workspace's stack (for a caller that spawns it itself). */
+export function releaseToolCommand(ws, stack, args) {
+    const argv = ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, "releases", "cli.ts"), ...args, "--stack", stack, "--cwd", ws.project];
+    return { command: "node", argv, env: { ...ws.env, CI: "true" } };
+}
+
 export function kubectl(args, opts = {}) {
     return run("kubectl", args, opts);
 }
@@ -153,7 +174,8 @@ export class Workspace {
                 ...loader,
                 'const pulumi = require("@pulumi/pulumi");',
                 `const customTimeouts = ${JSON.stringify({ create, update, delete: del })};`,
-                "pulumi.runtime.registerResourceTransform((args) => ({ props: args.props, opts: pulumi.mergeOptions(args.opts, { customTimeouts }) }));",
+                "// A resource's own timeouts (a Deployment's, from its progress deadline) are the program's: kept.",
+                "pulumi.runtime.registerResourceTransform((args) => ({ props: args.props, opts: args.opts.customTimeouts ? args.opts : pulumi.mergeOptions(args.opts, { customTimeouts }) }));",
                 `module.exports = require(${JSON.stringify("./" + main)});`,
                 "",
             ].join("\n"),

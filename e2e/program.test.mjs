@@ -22,7 +22,7 @@ import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 
 import { missingForCharts, renderCharts } from "./charts.mjs";
-import { Steps, Workspace, deleteNamespace, exists, kubectl, kubectlJson, missingForProgram, projectRoot, rolloutStatus, run } from "./lib.mjs";
+import { Steps, Workspace, deleteNamespace, exists, git as gitIn, kubectl, kubectlJson, missingForProgram, projectRoot, releaseTool, rolloutStatus, run } from "./lib.mjs";
 import { PROJECT, blueGreenServices, deepMerge, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
 
 const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(Boolean);
@@ -312,6 +312,31 @@ describe("the cluster's stand-ins for what real clusters have", { concurrency: f
         kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(ing) });
         await ingressesAddressed(ns);
         assert.deepEqual(kubectlJson(["get", "ingress", "web", "-n", ns]).status.loadBalancer.ingress, [{ ip: "127.0.0.1" }]);
+    });
+
+    it("a broken release's pods (image tag …-e2e-never-ready) run and never become Ready, and the Deployment fails at its progress deadline", async () => {
+        // The precondition of part 2's automatic rollback: kwok's pod-never-ready stage, and the
+        // controller-manager marking a stalled rollout ProgressDeadlineExceeded.
+        const labels = { app: "never-ready" };
+        const deploy = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "never-ready", namespace: ns },
+            spec: {
+                replicas: 1,
+                progressDeadlineSeconds: 10,
+                selector: { matchLabels: labels },
+                template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.invalid/app:1.0.1-e2e-never-ready" }] } },
+            },
+        };
+        kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(deploy) });
+        const progressing = () => kubectlJson(["get", "deployment", "never-ready", "-n", ns]).status?.conditions?.find((c) => c.type === "Progressing");
+        await eventually("the Deployment's Progressing condition is ProgressDeadlineExceeded", 90, () => progressing()?.reason === "ProgressDeadlineExceeded");
+        assert.equal(progressing().status, "False");
+        const [pod] = kubectlJson(["get", "pods", "-n", ns, "-l", "app=never-ready"]).items;
+        assert.equal(pod.status.phase, "Running");
+        assert.deepEqual(pod.status.conditions.filter((c) => c.type === "Ready").map((c) => c.status), ["False"]);
+        assert.equal(kubectlJson(["get", "deployment", "never-ready", "-n", ns]).status.readyReplicas ?? 0, 0);
     });
 
     it("the PriorityClass prod references exists, as a platform team creates it (a documented prerequisite)", () => {
@@ -660,6 +685,61 @@ describe("pulumi up of the program with the Kubernetes and random providers", { 
                 }
                 ws.up();
                 ws.pulumi(["preview", "--expect-no-changes", "-s", stack]);
+            }));
+
+            it("a release whose image never becomes ready comes back to the previous image by itself (npm run release), and the next preview is a no-op", steps.needs(["up"], "automatic rollback", () => {
+                const svc = service();
+                const git = (...args) => gitIn(ws.project, ...args);
+                const commits = {};
+                /** A release is a commit of the workspace's program and stack file, as the release tool requires. */
+                const commit = (label) => {
+                    if (!fs.existsSync(path.join(ws.project, ".git"))) git("init", "-q", "-b", "main");
+                    git("add", "-A");
+                    git("commit", "-q", "--allow-empty", "-m", label);
+                    commits[label] = git("rev-parse", "HEAD");
+                };
+                const release = () => releaseTool(ws, stack, ["release"], { timeoutMs: 30 * 60_000 });
+                const image = () => kubectlJson(["get", "deployment", svc, "-n", namespace]).spec.template.spec.containers[0].image;
+                const servicesBefore = current("services");
+
+                commit("good");
+                const good = release();
+                assert.equal(good.status, 0, `${good.stdout}\n${good.stderr}`);
+                const [, goodVersion] = /^Released (\d+) of stack /.exec(good.stdout) ?? [];
+                assert.ok(goodVersion, `no release number in: ${good.stdout}`);
+                const goodImage = image();
+
+                // The broken release: a tag whose pods never become Ready (kwok's pod-never-ready stage),
+                // with a deadline a test can wait for (the startup probe's budget cut below it, as the rules require).
+                change("services", { [svc]: { image: { tag: "1.4.3-e2e-never-ready" }, probes: { startup: { failureThreshold: 4 } }, release: { progressDeadlineSeconds: 30 } } });
+                commit("broken");
+                const started = Date.now();
+                const res = release();
+                const seconds = ((Date.now() - started) / 1000).toFixed(0);
+                assert.equal(res.status, 1, `${res.stdout}\n${res.stderr}`);
+                assert.equal(res.stdout.split("\n")[0].replace(/^Release \d+ /, "Release N "), `Release N of stack ${stack} (commit ${commits.broken}) failed:`);
+                assert.match(res.stdout, new RegExp(`\\n  - rollout kubernetes:apps/v1:Deployment \\(${svc}[^)]*\\): .*ProgressDeadlineExceeded`));
+                assert.match(res.stdout, new RegExp(`\\nRestored release ${goodVersion} \\(commit ${commits.good}\\)\\.\\n  - ${svc}: ${goodImage.replaceAll(".", "\\.")}`));
+                console.log(`# ${stack}: the broken release failed at its deadline and the good one was back in ${seconds} s (deadline 30 s)`);
+
+                // The cluster serves the good release: its image, every replica Ready, no broken pod left.
+                assert.equal(image(), goodImage);
+                rolloutStatus("deployment", svc, namespace, "180s");
+                const live = kubectlJson(["get", "deployment", svc, "-n", namespace]).status;
+                assert.equal(live.readyReplicas, live.replicas);
+                const broken = () => kubectlJson(["get", "pods", "-n", namespace]).items.filter((p) => !p.metadata.deletionTimestamp && p.spec.containers.some((c) => c.image.endsWith("-e2e-never-ready")));
+                assert.deepEqual(broken().map((p) => p.metadata.name), []);
+
+                // The good release's program and config, checked out: a preview is a no-op.
+                git("checkout", "-q", commits.good);
+                try {
+                    ws.pulumi(["preview", "--expect-no-changes", "-s", stack]);
+                } finally {
+                    git("checkout", "-q", "main");
+                }
+                // The next steps go on from the good release.
+                git("revert", "--no-edit", "HEAD");
+                overrides.set.services = servicesBefore;
             }));
 
             it("neither the stack export nor the stack file holds a secret in plaintext", steps.needs(["up"], "plaintext", () => {

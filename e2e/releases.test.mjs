@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { Workspace, projectRoot, run } from "./lib.mjs";
+import { Workspace, git as gitIn, projectRoot, releaseTool } from "./lib.mjs";
 
 const missing = (process.env.TOOLCHAIN_MISSING ?? "").split(/\s+/).filter((m) => m === "pulumi" || m === "language-nodejs");
 const skip = missing.length ? `toolchain pieces missing: ${missing.join(", ")}` : false;
@@ -20,9 +20,9 @@ describe("release tool e2e: release, automatic rollback, rollback --to (real eng
     let ws;
     let cluster;
     const commits = {};
-    const git = (...args) => run("git", args, { cwd: ws.project, env: { GIT_AUTHOR_NAME: "e2e", GIT_AUTHOR_EMAIL: "e2e@example.com", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@example.com" } }).stdout.trim();
-    /** Runs the release tool on the fixture's repository, as CI would: non-interactive, judged by its exit code. */
-    const tool = (...args) => run("node", ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, "releases", "cli.ts"), ...args, "--stack", "dev", "--cwd", ws.project], { cwd: projectRoot, env: { ...ws.env, CI: "true" }, allowFail: true, timeoutMs: 10 * 60_000 });
+    const git = (...args) => gitIn(ws.project, ...args);
+    /** The release tool on the fixture's repository. */
+    const tool = (...args) => releaseTool(ws, "dev", args);
     /**
      * The stack's resources, without what an update records of itself: its timestamps, and the
      * registration's stack trace and a source position in the SDK, whose node_modules paths are

@@ -9,7 +9,7 @@ import { parseArgs } from "util";
 import { stringify as stringifyYaml } from "yaml";
 import { ranByOf, releaseEnv } from "../config/release";
 import { Release, StackConfig, lastGood, recordMessage, releasesOf, rollbackTarget, unrestorableReason } from "./history";
-import { FailureReport, exitCodeOf, failuresOf, reportText, restorePlan, restoredText } from "./restore";
+import { Failure, FailureReport, exitCodeOf, failuresOfUpdate, reportText, restorePlan, restoredText } from "./restore";
 import { configValues, objectsOf, releaseTable } from "./show";
 import { toolRecord } from "./record";
 import { Target, UpFlags, gitState, inWorktree, openStack, up, writeStackFile } from "./workspace";
@@ -21,7 +21,7 @@ const usage = `usage:
 up flags: --refresh, --policy-pack <dir>, --policy-pack-config <file> (each repeatable)`;
 
 /** Puts `release` back: its commit in a worktree, its config (the data tier's and the secrets as they are now). */
-async function restore(target: Target, project: string, release: Release, current: StackConfig, what: { ranBy: string; failed?: number; flags: UpFlags }): Promise<Pick<FailureReport, "restored" | "notRestored" | "dataTierKept" | "missingSecrets">> {
+async function restore(target: Target, project: string, release: Release, current: StackConfig, what: { ranBy: string; failed?: number; flags: UpFlags; stalled?: readonly Failure[] }): Promise<Pick<FailureReport, "restored" | "notRestored" | "dataTierKept" | "missingSecrets">> {
     const reason = unrestorableReason(release);
     if (reason !== undefined) return { notRestored: reason, dataTierKept: [] };
     const plan = restorePlan(project, release.config, current);
@@ -31,13 +31,13 @@ async function restore(target: Target, project: string, release: Release, curren
         const { stack } = await openStack(dir, target.stackName, { [releaseEnv.commit]: release.commit, [releaseEnv.ranBy]: what.ranBy });
         const record = toolRecord(project, target.stackName, await stack.getAllConfig(), { kind: "rollback", commit: release.commit, ranBy: what.ranBy, restores: release.version, ...(what.failed === undefined ? {} : { failed: what.failed }) });
         process.stderr.write(`Restoring release ${release.version} (commit ${release.commit}) from a worktree at ${dir}\n`);
-        return { result: await up(stack, dir, recordMessage(record), what.flags), record };
+        return { result: await up(stack, dir, recordMessage(record), what.flags, what.stalled), record };
     }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
     if (outcome instanceof Error) {
         // No worktree (a shallow clone without the commit), no stack there: the report still says what failed.
         return { restored: { version: release.version, commit: release.commit, ok: false, failures: [{ what: "restore", message: outcome.message.split("\n")[0] }] }, ...kept };
     }
-    const failures = outcome.result.ok ? undefined : failuresOf(outcome.result.output);
+    const failures = outcome.result.ok ? undefined : failuresOfUpdate(outcome.result.output, outcome.result.stalled);
     return {
         restored: { version: release.version, commit: release.commit, images: outcome.record.images, ok: outcome.result.ok, ...(failures ? { failures } : {}) },
         ...kept,
@@ -64,13 +64,19 @@ async function release(target: Target, allowDirty: boolean, flags: UpFlags): Pro
         console.log([`Released ${version ?? "?"} of stack ${target.stackName} (commit ${commit}).`, ...Object.entries(record.images).map(([s, i]) => `  - ${s}: ${i}`)].join("\n"));
         return 0;
     }
-    const failures = failuresOf(result.output);
+    const failures = failuresOfUpdate(result.output, result.stalled);
     const failed = { version: version !== undefined && version !== before.at(-1)?.version ? version : undefined, commit, failures };
     const good = lastGood(before);
     let report: FailureReport;
     if (failures.every((f) => f.what === "config")) report = { stack: target.stackName, failed, notRestored: "nothing had changed, the program stopped at its config check", dataTierKept: [] };
     else if (good === undefined) report = { stack: target.stackName, failed, notRestored: "the stack has no release that succeeded before this one", dataTierKept: [] };
-    else report = { stack: target.stackName, failed, ...(await restore(target, project, good, current, { ranBy: `${ranBy}, automatic rollback`, failed: failed.version, flags })) };
+    else {
+        // A cancelled update left its in-flight objects as they were in the cluster but not in the
+        // state: the restore refreshes first, so that it puts them back too. The stalled rollouts'
+        // conditions stay until the controller sees the restored template: not a new stall.
+        const restoreFlags = result.stalled.length > 0 ? { ...flags, refresh: true } : flags;
+        report = { stack: target.stackName, failed, ...(await restore(target, project, good, current, { ranBy: `${ranBy}, automatic rollback`, failed: failed.version, flags: restoreFlags, stalled: result.stalled })) };
+    }
     console.log(reportText(report));
     return exitCodeOf(report);
 }

@@ -64,12 +64,50 @@ export function failuresOf(output: string): Failure[] {
         if (!found || found[1] === "pulumi:pulumi:Stack") continue;
         const body: string[] = [];
         for (let j = i + 1; j < lines.length && lines[j].trim() !== "" && !head.test(lines[j]); j++) body.push(lines[j].trim());
-        const errors = body.filter((l) => l.startsWith("error:"));
-        const failure = { what: kindOf(found[1], found[2]), resource: `${found[1]} (${found[2]})`, message: errors.map((e) => e.slice("error:".length).trim()).join("; ") };
+        const errors = errorsOf(body);
+        const failure = { what: kindOf(found[1], found[2]), resource: `${found[1]} (${found[2]})`, message: errors.join("; ") };
         // The Automation API's error repeats the output the tool already has: each failure once.
         if (errors.length > 0 && !failures.some((f) => f.resource === failure.resource && f.message === failure.message)) failures.push(failure);
     }
     return failures.length > 0 ? failures : [{ what: "update", message: lines.filter((l) => /error:/.test(l)).map((l) => l.trim()).join("; ") || "the update failed" }];
+}
+
+/**
+ * A resource's errors from its diagnostic lines: each `error:` line, and where the provider
+ * aggregates ("error: 3 errors occurred:"), the `* …` lines under it instead of the count.
+ */
+export function errorsOf(body: readonly string[]): string[] {
+    const errors: string[] = [];
+    for (let i = 0; i < body.length; i++) {
+        if (!body[i].startsWith("error:")) continue;
+        const text = body[i].slice("error:".length).trim();
+        const items: string[] = [];
+        for (let j = i + 1; j < body.length && body[j].startsWith("* "); j++) items.push(body[j].slice(2).trim());
+        if (/^\d+ errors? occurred:$/.test(text) && items.length > 0) errors.push(...items);
+        else errors.push(text);
+    }
+    return errors;
+}
+
+/**
+ * A rollout the Kubernetes provider reports stalled past its progress deadline. The provider
+ * only warns of `[ProgressDeadlineExceeded]` and keeps waiting until its own timeout (the
+ * Deployment's customTimeouts), so the release tool stops the update when it sees this.
+ */
+export function stalledRollout(event: { readonly urn?: string; readonly message: string }): Failure | undefined {
+    const found = /\[ProgressDeadlineExceeded\][^\n]*/.exec(event.message);
+    if (event.urn === undefined || !found) return undefined;
+    const [type, name] = [event.urn.split("::")[2]?.split("$").pop() ?? "", event.urn.split("::").pop() ?? ""];
+    return { what: kindOf(type, name), resource: `${type} (${name})`, message: found[0].trim() };
+}
+
+/**
+ * What failed in an update the tool may have cancelled: the rollouts it stopped past their
+ * deadline (their own message, not the cancellation's), then what else the output names.
+ */
+export function failuresOfUpdate(output: string, stalled: readonly Failure[]): Failure[] {
+    const others = failuresOf(output).filter((f) => !stalled.some((s) => s.resource === f.resource));
+    return stalled.length > 0 ? [...stalled, ...others.filter((f) => f.resource !== undefined)] : others;
 }
 
 /** What a failed resource was, for the report: the Deployment's rollout, a migration or check Job, or the resource itself. */

@@ -6,10 +6,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { fetchCommitArgs, fetchEnv, stackFileName, unfetchedReason } from "./checkout";
-import { RestorePlan, stackFileConfig } from "./restore";
+import { Failure, RestorePlan, stackFileConfig, stalledRollout } from "./restore";
 
 /** A program directory and the stack the tool works on. */
 export interface Target {
@@ -25,7 +25,8 @@ export async function openStack(dir: string, stackName: string, env: Record<stri
 }
 
 /** An update's outcome: its output when it failed. */
-export type UpResult = { readonly ok: true } | { readonly ok: false; readonly output: string };
+/** How an update went; a failed one has the engine's output, and the rollouts the tool stopped past their deadline. */
+export type UpResult = { readonly ok: true } | { readonly ok: false; readonly output: string; readonly stalled: readonly Failure[] };
 
 /** What `pulumi up` runs with beyond the record: a refresh first, policy packs and their config (paths relative to the program's directory). */
 export interface UpFlags {
@@ -36,11 +37,25 @@ export interface UpFlags {
 
 /**
  * Runs `pulumi up` of the program in `dir` with `message`, the engine's output streamed to stderr
- * (the report goes to stdout). A restore's policy packs are the restored commit's own.
+ * (the report goes to stdout). A restore's policy packs are the restored commit's own. A rollout
+ * the provider reports past its progress deadline cancels the update, unless `seen` has that
+ * report already (a restore after the stalled attempt).
  */
-export async function up(stack: Stack, dir: string, message: string, flags: UpFlags): Promise<UpResult> {
+export async function up(stack: Stack, dir: string, message: string, flags: UpFlags, seen: readonly Failure[] = []): Promise<UpResult> {
     let output = "";
     const at = (paths: readonly string[]) => paths.map((p) => path.resolve(dir, p));
+    // A rollout past its progress deadline: the provider would wait out its timeout, so the tool
+    // cancels the update (SIGINT, the engine's graceful cancel) and the release fails now.
+    const stalled: Failure[] = [];
+    const cancel = new AbortController();
+    const onEvent = (event: EngineEvent) => {
+        const failure = event.diagnosticEvent && stalledRollout(event.diagnosticEvent);
+        // `seen`: the stalls of the attempt a restore follows, reported again until the controller catches up.
+        if (!failure || seen.some((f) => f.resource === failure.resource && f.message === failure.message) || stalled.some((f) => f.resource === failure.resource)) return;
+        stalled.push(failure);
+        process.stderr.write(`\nThe rollout of ${failure.resource} is past its progress deadline (${failure.message}): cancelling the update.\n`);
+        cancel.abort();
+    };
     try {
         await stack.up({
             message,
@@ -48,10 +63,12 @@ export async function up(stack: Stack, dir: string, message: string, flags: UpFl
             refresh: flags.refresh,
             ...(flags.policyPacks.length > 0 ? { policyPacks: at(flags.policyPacks), policyPackConfigs: at(flags.policyPackConfigs) } : {}),
             onOutput: (text) => { output += text; process.stderr.write(text); },
+            onEvent,
+            signal: cancel.signal,
         });
         return { ok: true };
     } catch (error) {
-        return { ok: false, output: `${output}\n${error instanceof Error ? error.message : String(error)}` };
+        return { ok: false, output: `${output}\n${error instanceof Error ? error.message : String(error)}`, stalled };
     }
 }
 

@@ -11,7 +11,7 @@ import * as path from "path";
 import { fetchCommitArgs, fetchEnv, stackFileName, unfetchedReason } from "../releases/checkout";
 import { inWorktree, writeStackFile } from "../releases/workspace";
 import { Release, StackConfig, ToolRecord, UpdateSummaryLike, lastGood, recordMessage, recordOf, releasesOf, rollbackTarget, sameRelease, unrestorableReason } from "../releases/history";
-import { exitCodeOf, failuresOf, fileValue, kindOf, reportText, restorePlan, stackFileConfig } from "../releases/restore";
+import { errorsOf, exitCodeOf, failuresOf, failuresOfUpdate, fileValue, kindOf, reportText, restorePlan, stackFileConfig, stalledRollout } from "../releases/restore";
 import { configValues, objectsOf, redacted, releaseTable } from "../releases/show";
 
 const sha = (c: string) => c.repeat(40);
@@ -169,6 +169,25 @@ describe("releases: what failed", () => {
     it("the program's config error: nothing changed", () => {
         const output = `  pulumi:pulumi:Stack (llm-platform-prod):\n    error: Stack config of "prod" has 1 problem:\n      - services.orchestrator.replicas: given -1; expected a number >= 0\n`;
         assert.deepEqual(failuresOf(output), [{ what: "config", message: "nothing was changed, the config has problems: - services.orchestrator.replicas: given -1; expected a number >= 0" }]);
+    });
+
+    it("the provider's aggregated error: its items, not the count", () => {
+        const body = ["error: 2 errors occurred:", "* [MinimumReplicasUnavailable] Deployment does not have minimum availability.", "* Minimum number of live Pods was not attained", "error: another"];
+        assert.deepEqual(errorsOf(body), ["[MinimumReplicasUnavailable] Deployment does not have minimum availability.", "Minimum number of live Pods was not attained", "another"]);
+        assert.deepEqual(errorsOf(["error: 1 error occurred:"]), ["1 error occurred:"]);
+    });
+
+    it("a rollout past its progress deadline, from the provider's warning: the Deployment's own message", () => {
+        const urn = "urn:pulumi:prod::llm-platform::llm-platform:application:Application$kubernetes:apps/v1:Deployment::orchestrator-deployment";
+        const message = '[ProgressDeadlineExceeded] ReplicaSet "orchestrator-7d4b9c" has timed out progressing.\n';
+        const stalled = { what: "rollout", resource: "kubernetes:apps/v1:Deployment (orchestrator-deployment)", message: '[ProgressDeadlineExceeded] ReplicaSet "orchestrator-7d4b9c" has timed out progressing.' };
+        assert.deepEqual(stalledRollout({ urn, message }), stalled);
+        assert.equal(stalledRollout({ urn, message: "[MinimumReplicasUnavailable] Deployment does not have minimum availability." }), undefined);
+        assert.equal(stalledRollout({ message }), undefined);
+        // The cancelled update's own error for the same Deployment gives way to the deadline's; other failures stay.
+        const cancelled = `Diagnostics:\n  kubernetes:apps/v1:Deployment (orchestrator-deployment):\n    error: resource operation was cancelled\n\n  kubernetes:core/v1:Service (orchestrator-service):\n    error: timed out waiting for endpoints\n`;
+        assert.deepEqual(failuresOfUpdate(cancelled, [stalled]), [stalled, { what: "update", resource: "kubernetes:core/v1:Service (orchestrator-service)", message: "timed out waiting for endpoints" }]);
+        assert.deepEqual(failuresOfUpdate(cancelled, []), failuresOf(cancelled));
     });
 
     it("output without diagnostics still fails, with its error lines", () => {

@@ -1,0 +1,167 @@
+// Release and rollback times of prod (#25, item 7's first two goals), printed as ratios beside
+// their goals, not asserted. Needs the provider plugins and the cluster of KUBECONFIG (with kwok's
+// stages of e2e/fixtures/kwok-stages.yaml); bench/run.sh runs it.
+//
+// 1. Prod, with e2e part 2's overrides (e2e/stack-overrides.mjs), in a workspace that is a git
+//    repository (a release is a commit): `pulumi up`, then one release, neither measured.
+// 2. BENCH_RELEASE_RUNS times (default 3), in turn:
+//    - a release that changes one image, the first service's tag: `npm run release`, spawn to exit;
+//    - its floor: the same change to the live objects, `kubectl apply --server-side` of exactly the
+//      objects the change alters (the program rendered under mocks with the old and the new tag,
+//      compared), under the field manager the provider applied each with, then `kubectl rollout
+//      status` of the changed workloads.
+// 3. A broken release (a tag whose pods never become Ready, kwok's pod-never-ready stage, with a
+//    30 s progress deadline): from the moment the deadline passed (the Deployment's Progressing
+//    condition turned ProgressDeadlineExceeded, as the controller stamps it) until the release tool
+//    exits with the last good release back and rolled out.
+//
+//   scripts/toolchain/cluster.sh start && KUBECONFIG=$(scripts/toolchain/cluster.sh kubeconfig) node bench/release.mjs
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parse as parseYaml } from "yaml";
+
+import { Workspace, deleteNamespace, git, kubectl, kubectlJson, projectRoot, releaseTool, releaseToolCommand, rolloutStatus, run } from "../e2e/lib.mjs";
+import { PROJECT, deepMerge, stackOverrides } from "../e2e/stack-overrides.mjs";
+
+const RUNS = Number(process.env.BENCH_RELEASE_RUNS ?? 3);
+const STACK = "prod";
+const DEADLINE_S = 30;
+const FIXTURES = path.join(projectRoot, "e2e", "fixtures");
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const key = (o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+/** The program's objects for prod with `overrides` (no chart objects: an image change alters none). */
+function render(overrides) {
+    const args = ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, "e2e", "render.ts"), STACK];
+    for (const [k, v] of Object.entries(overrides.set)) args.push(`${k}=${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(overrides.secrets)) args.push(`secret:${k}=${v}`);
+    return JSON.parse(run("node", args, { cwd: projectRoot }).stdout).items;
+}
+
+/** The objects of `after` that differ from `before`'s (the change), by kind, namespace and name. */
+function changedObjects(before, after) {
+    const old = new Map(before.map((o) => [key(o), o]));
+    return after.filter((o) => !isDeepStrictEqual(old.get(key(o)), o));
+}
+
+/** The field manager the provider applied a live object with (`pulumi-kubernetes-…`). */
+function managerOf(o) {
+    const live = kubectlJson(["get", o.kind, o.metadata.name, "-n", o.metadata.namespace]);
+    const apply = (live.metadata.managedFields ?? []).find((m) => m.operation === "Apply" && m.manager.startsWith("pulumi-kubernetes"));
+    if (!apply) throw new Error(`${key(o)}: no field manager of the provider on the live object`);
+    return apply.manager;
+}
+
+/** The floor of a change: server-side apply of exactly the changed objects, as the provider applied them, then their rollouts. */
+function floor(changed) {
+    const managers = changed.map(managerOf);
+    const started = Date.now();
+    changed.forEach((o, i) => kubectl(["apply", "--server-side", `--field-manager=${managers[i]}`, "-f", "-"], { input: JSON.stringify(o) }));
+    for (const o of changed.filter((c) => c.kind === "Deployment" || c.kind === "StatefulSet")) rolloutStatus(o.kind.toLowerCase(), o.metadata.name, o.metadata.namespace, "300s");
+    return Date.now() - started;
+}
+
+/** Runs the release tool while polling the Deployment: when its deadline passed (ProgressDeadlineExceeded), and when the tool exited. */
+function brokenRelease(ws, namespace, deployment) {
+    const { command, argv, env } = releaseToolCommand(ws, STACK, ["release"]);
+    return new Promise((resolve) => {
+        let deadlineAt;
+        const poll = setInterval(() => {
+            const res = run("kubectl", ["get", "deployment", deployment, "-n", namespace, "-o", "json"], { allowFail: true });
+            const cond = res.status === 0 ? JSON.parse(res.stdout).status?.conditions?.find((c) => c.type === "Progressing") : undefined;
+            if (deadlineAt === undefined && cond?.reason === "ProgressDeadlineExceeded") deadlineAt = Date.parse(cond.lastTransitionTime);
+        }, 1000);
+        let stdout = "";
+        const child = spawn(command, argv, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+        child.stdout.on("data", (d) => (stdout += d));
+        child.on("exit", (status) => {
+            clearInterval(poll);
+            resolve({ status, stdout, deadlineAt, exitedAt: Date.now() });
+        });
+    });
+}
+
+const overrides = stackOverrides(STACK);
+const stackConfig = parseYaml(fs.readFileSync(path.join(projectRoot, `Pulumi.${STACK}.yaml`), "utf8")).config ?? {};
+const current = (k) => overrides.set[k] ?? stackConfig[`${PROJECT}:${k}`];
+const namespace = current("namespace")?.name ?? `${PROJECT}-${STACK}`;
+const service = Object.keys(current("services"))[0];
+const withService = (patch) => ({ ...overrides, set: { ...overrides.set, services: deepMerge(current("services"), { [service]: patch }) } });
+
+kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "crds.yaml")]);
+kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
+deleteNamespace(namespace);
+const ws = new Workspace(projectRoot);
+const setAll = (o) => {
+    for (const [k, v] of Object.entries(o.set)) ws.setConfig(k, typeof v === "string" ? v : JSON.stringify(v));
+};
+const commit = (label) => {
+    git(ws.project, "add", "-A");
+    git(ws.project, "commit", "-q", "--allow-empty", "-m", label);
+};
+try {
+    ws.initStack(STACK);
+    setAll(overrides);
+    for (const [k, v] of Object.entries(overrides.secrets)) ws.setConfig(k, v, { secret: true });
+    git(ws.project, "init", "-q", "-b", "main");
+    ws.up();
+    commit("first");
+    const first = releaseTool(ws, STACK, ["release"], { timeoutMs: 30 * 60_000 });
+    if (first.status !== 0) throw new Error(`the first release failed:\n${first.stdout}`);
+
+    const releases = [];
+    const floors = [];
+    let released;
+    let releasedImage;
+    for (let i = 0; i < RUNS; i++) {
+        // The release: the next tag, committed, released.
+        released = withService({ image: { tag: `1.4.${10 + 2 * i}` } });
+        ws.setConfig("services", JSON.stringify(released.set.services));
+        commit(`release ${i}`);
+        const started = Date.now();
+        const res = releaseTool(ws, STACK, ["release"], { timeoutMs: 30 * 60_000 });
+        releases.push(Date.now() - started);
+        if (res.status !== 0) throw new Error(`release ${i} failed:\n${res.stdout}`);
+        releasedImage = new RegExp(`\\n  - ${service}: (\\S+)`).exec(res.stdout)?.[1];
+        // The floor: the tag after it, the changed objects applied straight to the cluster.
+        const next = render(withService({ image: { tag: `1.4.${11 + 2 * i}` } }));
+        const changed = changedObjects(render(released), next);
+        if (changed.length === 0) throw new Error("the floor's change alters no object");
+        floors.push(floor(changed));
+        console.error(`# run ${i}: release ${sec(releases.at(-1))}, floor ${sec(floors.at(-1))} (${changed.map(key).join(", ")})`);
+    }
+    // The broken release. The floor's last change is the live state now; the last good release is
+    // the last the tool made, and that is what the rollback puts back.
+    const good = releasedImage;
+    const broken = withService({ image: { tag: "1.4.99-e2e-never-ready" }, probes: { startup: { failureThreshold: 4 } }, release: { progressDeadlineSeconds: DEADLINE_S } });
+    ws.setConfig("services", JSON.stringify(broken.set.services));
+    commit("broken");
+    const res = await brokenRelease(ws, namespace, service);
+    if (res.status !== 1) throw new Error(`the broken release exited ${res.status}, not 1:\n${res.stdout}`);
+    if (res.deadlineAt === undefined) throw new Error("the Deployment never reported ProgressDeadlineExceeded");
+    rolloutStatus("deployment", service, namespace, "10s");
+    const image = kubectlJson(["get", "deployment", service, "-n", namespace]).spec.template.spec.containers[0].image;
+    if (image !== good) throw new Error(`after the rollback the Deployment runs ${image}, not ${good}`);
+
+    const release = median(releases);
+    const floorMs = median(floors);
+    const afterDeadline = res.exitedAt - res.deadlineAt;
+    console.log(`A release of ${STACK} changing one image: ${releases.map(sec).join(", ")} (median ${sec(release)}); the floor: ${floors.map(sec).join(", ")} (median ${sec(floorMs)})`);
+    console.log(`Goal: a release of ${STACK} that changes one image ${sec(release)} <= 1.5 x its floor (kubectl apply --server-side + rollout status) ${sec(floorMs)} = ${sec(1.5 * floorMs)}: ${release <= 1.5 * floorMs ? "PASS" : "FAIL"} (ratio ${(release / floorMs).toFixed(2)} of the floor)`);
+    console.log(`Goal: an automatic rollback serving again ${sec(afterDeadline)} after the failed attempt's deadline (${DEADLINE_S} s) <= one release ${sec(release)}: ${afterDeadline <= release ? "PASS" : "FAIL"} (ratio ${(afterDeadline / release).toFixed(2)})`);
+} finally {
+    // Prod's data safety is on: the deliberate path (docs/data-tier.md) to a clean cluster.
+    try {
+        for (const store of ["postgresql", "redis"]) ws.setConfig(store, JSON.stringify({ ...(current(store) ?? {}), protect: false }));
+        ws.pulumi(["up", "--yes", "--skip-preview", "-s", STACK], { allowFail: true });
+        ws.pulumi(["destroy", "--yes", "--skip-preview", "-s", STACK], { allowFail: true });
+    } finally {
+        ws.cleanup();
+        deleteNamespace(namespace);
+    }
+}
