@@ -15,7 +15,12 @@
 //    condition turned ProgressDeadlineExceeded, as the controller stamps it) until the release tool
 //    exits with the last good release back and rolled out.
 //
-//   scripts/toolchain/cluster.sh start && KUBECONFIG=$(scripts/toolchain/cluster.sh kubeconfig) node bench/release.mjs
+// prod's pods are one a node (required anti-affinity) and spread over zones (DoNotSchedule, counted
+// per revision): a release of its 5 replicas with maxSurge 1 needs a free node in the zone the
+// spread asks for, which 6 nodes in 3 zones don't always have (the rollout then stalls until its
+// deadline). bench/run.sh starts 9 nodes.
+//
+//   CLUSTER_NODES=9 scripts/toolchain/cluster.sh start && KUBECONFIG=$(scripts/toolchain/cluster.sh kubeconfig) node bench/release.mjs
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
