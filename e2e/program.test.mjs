@@ -61,8 +61,10 @@ const variantChecks = {
         },
     },
     "dev-logs": {
-        title: "logs: the monitoring namespace enforces privileged; Loki, the collector and Grafana run there; the collector pushes to Loki's Service and Grafana reads it; each dashboard has a logs panel",
+        title: "logs: the monitoring namespace enforces privileged; Loki, the collector and Grafana run there; the collector pushes to Loki's Service and Grafana reads it; each dashboard has a logs panel; Alertmanager selects the stack's routing, which pages the pager on critical and posts warnings to the chat; Grafana's admin is the generated Secret's",
         check: (items) => {
+            checkAlertRouting(items);
+            checkGrafanaAdmin(items);
             const monitoring = kubectlJson(["get", "namespace", "monitoring"]);
             assert.equal(monitoring.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
             const collector = kubectlJson(["get", "daemonset", "alloy", "-n", "monitoring"]);
@@ -186,6 +188,69 @@ async function switchedTo(namespace, track) {
     }
 }
 
+const decoded = (secret, key) => Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8");
+
+/**
+ * The stack's AlertmanagerConfig as the API server holds it (the operator's CRD validated it): the
+ * chart's Alertmanager selects it (labels, every namespace), critical goes to the pager and
+ * warning to the chat, and each receiver's credential is a key of a Secret in the stack's
+ * namespace holding the value its secret entry was given.
+ */
+function checkAlertRouting(items) {
+    const [config, ...others] = items.filter((o) => o.kind === "AlertmanagerConfig");
+    assert.ok(config, "the stack has an AlertmanagerConfig");
+    assert.equal(others.length, 0, "one AlertmanagerConfig");
+    const live = kubectlJson(["get", "alertmanagerconfigs.monitoring.coreos.com", config.metadata.name, "-n", config.metadata.namespace]);
+    const alertmanager = kubectlJson(["get", "alertmanagers.monitoring.coreos.com", "kube-prometheus-stack-alertmanager", "-n", "monitoring"]);
+    const selector = alertmanager.spec.alertmanagerConfigSelector?.matchLabels ?? {};
+    assert.ok(Object.keys(selector).length > 0, `the Alertmanager selects by labels: ${JSON.stringify(alertmanager.spec)}`);
+    for (const [k, v] of Object.entries(selector)) assert.equal(live.metadata.labels?.[k], v, `the AlertmanagerConfig's label ${k}`);
+    assert.deepEqual(alertmanager.spec.alertmanagerConfigNamespaceSelector, {}, "the Alertmanager reads AlertmanagerConfigs of every namespace");
+    const severityRoute = (level) => live.spec.route.routes.find((r) => r.matchers?.some((m) => m.name === "severity" && m.value === level))?.receiver;
+    assert.deepEqual([severityRoute("critical"), severityRoute("warning"), live.spec.route.receiver], ["pager", "chat", "chat"]);
+    const refs = {
+        pager: live.spec.receivers.find((r) => r.name === "pager").pagerdutyConfigs[0].routingKey,
+        chat: live.spec.receivers.find((r) => r.name === "chat").slackConfigs[0].apiURL,
+    };
+    const { secrets } = variantOverrides("dev-logs");
+    for (const [receiver, entry] of [["pager", "pagerdutyRoutingKey"], ["chat", "slackWebhookUrl"]]) {
+        const secret = kubectlJson(["get", "secret", refs[receiver].name, "-n", config.metadata.namespace]);
+        assert.equal(decoded(secret, refs[receiver].key), secrets[entry], `${receiver}'s ${refs[receiver].name}/${refs[receiver].key} holds ${entry}'s value`);
+    }
+    assert.doesNotMatch(JSON.stringify(live.spec), /plaintext-canary/, "no credential in the AlertmanagerConfig");
+    assert.deepEqual(live.spec.inhibitRules.map((r) => [r.sourceMatch[0].value, r.targetMatch[0].value]), [["critical", "warning"]]);
+}
+
+/** Grafana logs in with the generated Secret the program owns: the chart's own Secret and its default password are not there. */
+function checkGrafanaAdmin(items) {
+    const admin = items.find((o) => o.kind === "Secret" && o.metadata.name === "kube-prometheus-stack-grafana-admin");
+    assert.ok(admin, "the program's Grafana admin Secret");
+    const grafana = kubectlJson(["get", "deployment", "kube-prometheus-stack-grafana", "-n", "monitoring"]);
+    const env = Object.fromEntries(grafana.spec.template.spec.containers[0].env.map((e) => [e.name, e.valueFrom?.secretKeyRef]));
+    assert.deepEqual(env.GF_SECURITY_ADMIN_PASSWORD, { name: admin.metadata.name, key: "admin-password" });
+    assert.deepEqual(env.GF_SECURITY_ADMIN_USER, { name: admin.metadata.name, key: "admin-user" });
+    const live = kubectlJson(["get", "secret", admin.metadata.name, "-n", "monitoring"]);
+    const password = decoded(live, "admin-password");
+    assert.ok(password.length >= 16 && password !== "prom-operator", `a generated password (${password.length} characters)`);
+    assert.equal(decoded(live, "admin-user"), "admin");
+    assert.equal(exists("secret", "kube-prometheus-stack-grafana", "monitoring"), false, "the chart's own admin Secret");
+}
+
+/**
+ * Waits until each CRD is Established. (`kubectl wait --for=condition=Established` fails at once
+ * on a CRD just created whose status has no conditions yet.)
+ */
+function crdsEstablished(names, seconds = 60) {
+    const deadline = Date.now() + seconds * 1000;
+    for (const name of names) {
+        const status = () => kubectl(["get", "crd", name, "-o", 'jsonpath={.status.conditions[?(@.type=="Established")].status}']).stdout.trim();
+        while (status() !== "True") {
+            if (Date.now() > deadline) assert.fail(`the CRD ${name} is not Established after ${seconds} s`);
+            run("sleep", ["0.2"]);
+        }
+    }
+}
+
 /** The Argo Rollouts release whose CRDs a canary variant is validated against (its module on the Go module proxy holds them under manifests/crds). */
 const ARGO_ROLLOUTS_VERSION = process.env.ARGO_ROLLOUTS_VERSION ?? "v1.8.3";
 
@@ -193,7 +258,22 @@ const ARGO_ROLLOUTS_VERSION = process.env.ARGO_ROLLOUTS_VERSION ?? "v1.8.3";
 function installArgoRolloutsCrds() {
     const dir = JSON.parse(run("go", ["mod", "download", "-json", `github.com/argoproj/argo-rollouts@${ARGO_ROLLOUTS_VERSION}`], { cwd: fs.mkdtempSync("/tmp/llm-platform-argo-") }).stdout).Dir;
     for (const crd of ["rollout-crd.yaml", "analysis-template-crd.yaml"]) kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", path.join(dir, "manifests", "crds", crd)]);
-    kubectl(["wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "crd/analysistemplates.argoproj.io", "--timeout=60s"]);
+    crdsEstablished(["rollouts.argoproj.io", "analysistemplates.argoproj.io"]);
+}
+
+/**
+ * The Prometheus Operator release whose Alertmanager and AlertmanagerConfig CRDs the variants with
+ * the monitoring stack are validated against: kube-prometheus-stack 67.8.0's operator (its module on
+ * the Go module proxy holds them under example/prometheus-operator-crd).
+ */
+const PROMETHEUS_OPERATOR_VERSION = process.env.PROMETHEUS_OPERATOR_VERSION ?? "v0.79.2";
+const variantsWithMonitoringStack = ["dev-logs", "staging-logs"];
+
+/** The operator's CRDs of Alertmanager (the chart's object) and AlertmanagerConfig (the program's routing), as the real chart installs them; no operator. */
+function installAlertmanagerCrds() {
+    const dir = JSON.parse(run("go", ["mod", "download", "-json", `github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}`], { cwd: fs.mkdtempSync("/tmp/llm-platform-prometheus-operator-") }).stdout).Dir;
+    for (const crd of ["alertmanagers", "alertmanagerconfigs"]) kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", path.join(dir, "example", "prometheus-operator-crd", `monitoring.coreos.com_${crd}.yaml`)]);
+    crdsEstablished(["alertmanagers.monitoring.coreos.com", "alertmanagerconfigs.monitoring.coreos.com"]);
 }
 
 /** What a platform team installs before the program (README "Prerequisites"), as the e2e's cluster gets it. */
@@ -202,6 +282,7 @@ function installPrerequisites() {
     kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
     kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
     if (VARIANTS.includes("staging-canary")) installArgoRolloutsCrds();
+    if ([...VARIANTS, ...UP_VARIANTS].some((v) => variantsWithMonitoringStack.includes(v))) installAlertmanagerCrds();
 }
 
 /** The program's objects for a stack (or a stack file, e.g. an example), and its charts' inputs. */

@@ -69,7 +69,7 @@ export function stackOverrides(stack, file = path.join(projectRoot, `Pulumi.${st
  * Variations of a stack that part 1 applies too (E2E_VARIANTS), each on top of its stack's
  * overrides: the branches a stack file alone doesn't reach (#27). `edit(set, get)` returns the
  * top-level keys that replace the stack's; `set` holds the overrides so far, `get` reads the
- * stack file's value of a key.
+ * stack file's value of a key; `secrets` are the values of secret config keys the variant adds.
  */
 export const stackVariants = {
     /** No Redis: redis.enabled false, the service connecting to PostgreSQL only. */
@@ -123,16 +123,29 @@ export const stackVariants = {
             return { services };
         },
     },
-    /** Logs (#26): dev with the monitoring stack, its own Loki (SingleBinary) and the collector, each chart from a local directory. */
+    /**
+     * Observability (#26): dev with the monitoring stack (Prometheus, Alertmanager, Grafana with its
+     * generated admin password), its own Loki (SingleBinary) and the collector, each chart from a
+     * local directory, and Alertmanager routing to a pager and a chat (the receivers' default
+     * route), their URL and key secret entries of the stack's config.
+     */
     "dev-logs": {
         stack: "dev",
-        edit: () => {
+        secrets: { pagerdutyRoutingKey: "e2e-pagerdutyRoutingKey-plaintext-canary", slackWebhookUrl: "https://hooks.slack.invalid/services/e2e-plaintext-canary" },
+        edit: (set, get) => {
             const charts = logChartPaths();
             return {
+                secrets: deepMerge(get("secrets") ?? {}, { entries: { pagerdutyRoutingKey: {}, slackWebhookUrl: {} } }),
                 monitoring: {
                     enabled: true,
                     stack: { enabled: true, chart: { path: charts.kubePrometheusStack } },
                     logs: { enabled: true, loki: { chart: { path: charts.loki } }, collector: { chart: { path: charts.alloy } } },
+                    alertmanager: {
+                        receivers: {
+                            pager: { pagerduty: { routingKey: "pagerdutyRoutingKey" } },
+                            chat: { slack: { apiUrl: "slackWebhookUrl", channel: "#llm-platform-dev" } },
+                        },
+                    },
                 },
             };
         },
@@ -187,6 +200,8 @@ export function variantOverrides(name) {
     const overrides = stackOverrides(variant.stack, file);
     // Each key the edit returns replaces the stack's: a key the variant deletes (a service's own resources) must stay deleted.
     for (const [key, value] of Object.entries(variant.edit(overrides.set, get))) overrides.set[key] = value;
+    // The values of the secret entries the variant adds (stack config secrets).
+    Object.assign(overrides.secrets, variant.secrets ?? {});
     return overrides;
 }
 

@@ -1,6 +1,6 @@
 /** The rules of alerting: the services' SLOs (`services.<name>.slo`) and Alertmanager's routing (`monitoring.alertmanager`). */
 import { Problem, closeMatch, described } from "../validation/problem";
-import { AlertmanagerConfigSection, receiverKinds } from "./alerting.schema";
+import { AlertmanagerConfigSection, effectiveRoute, receiverKinds } from "./alerting.schema";
 import type { Environment } from "../validation/primitives";
 import type { ServiceConfig } from "../application/service.schema";
 import type { MonitoringConfig } from "./monitoring.schema";
@@ -51,9 +51,16 @@ function receiverProblems(section: AlertmanagerConfigSection, entryNames: readon
  */
 export function alertmanagerProblems(monitoring: Pick<MonitoringConfig, "enabled" | "alertmanager">, entryNames: readonly string[]): Problem[] {
     const { alertmanager } = monitoring;
-    const { route } = alertmanager;
-    if (route === undefined) return receiverProblems(alertmanager, entryNames);
-    if (!monitoring.enabled) return [{ key: "monitoring.alertmanager.route", given: described("a route"), expected: "unset while monitoring.enabled is false: there are no alerts to route" }];
+    if (alertmanager.route !== undefined && !monitoring.enabled) return [{ key: "monitoring.alertmanager.route", given: described("a route"), expected: "unset while monitoring.enabled is false: there are no alerts to route" }];
+    const route = effectiveRoute(alertmanager);
+    if (route === undefined) {
+        const count = Object.keys(alertmanager.receivers).length;
+        if (count === 0 || !monitoring.enabled) return receiverProblems(alertmanager, entryNames);
+        return [
+            { key: "monitoring.alertmanager.route", given: described(`unset, with ${count} receivers`), expected: "a route naming which receiver takes what (route.receiver, and route.critical and route.warning where they differ): only a lone receiver, or one pager (PagerDuty or Opsgenie) with one chat (Slack or a webhook), routes by default" },
+            ...receiverProblems(alertmanager, entryNames),
+        ];
+    }
     const names = Object.keys(alertmanager.receivers);
     const what = "a receiver of monitoring.alertmanager.receivers";
     const named: [string, string | undefined][] = [

@@ -61,34 +61,36 @@ const labelRouteSchema = z.strictObject({
     continue: z.boolean().default(false),
 });
 
+/** The routing: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) in the stack's namespace. */
+export const alertRouteSchema = z.strictObject({
+    /** Where alerts no other route takes go. */
+    receiver: receiverName,
+    /** Where critical alerts go (the pager). Unset: `receiver`. */
+    critical: receiverName.optional(),
+    /** Where warnings go (the chat; the SLO tickets). Unset: `receiver`. */
+    warning: receiverName.optional(),
+    /** Routes by label, before the severity routes. */
+    routes: z.array(labelRouteSchema).default([]),
+    /** The labels that make one notification of many alerts. */
+    groupBy: z.array(alertLabelName).default(["alertname", "namespace", "service"]),
+    /** How long a new group waits for more alerts. Unset: 30s in production, 1m otherwise. */
+    groupWait: promDuration.optional(),
+    /** How long before a group's new alerts are sent. Unset: 5m. */
+    groupInterval: promDuration.optional(),
+    /** How long before a firing alert is sent again. Unset: 4h in production, 12h in staging, 24h in development. */
+    repeatInterval: promDuration.optional(),
+});
+
 export const alertmanagerSchema = z
     .strictObject({
         /** The receivers by name. */
         receivers: z.record(receiverName, receiverSchema).default({}),
-        /** The routing: an AlertmanagerConfig (monitoring.coreos.com/v1alpha1) in the stack's namespace. Unset: none. */
-        route: z
-            .strictObject({
-                /** Where alerts no other route takes go. */
-                receiver: receiverName,
-                /** Where critical alerts go (the pager). Unset: `receiver`. */
-                critical: receiverName.optional(),
-                /** Where warnings go (the chat; the SLO tickets). Unset: `receiver`. */
-                warning: receiverName.optional(),
-                /** Routes by label, before the severity routes. */
-                routes: z.array(labelRouteSchema).default([]),
-                /** The labels that make one notification of many alerts. */
-                groupBy: z.array(alertLabelName).default(["alertname", "namespace", "service"]),
-                /** How long a new group waits for more alerts. Unset: 30s in production, 1m otherwise. */
-                groupWait: promDuration.optional(),
-                /** How long before a group's new alerts are sent. Unset: 5m. */
-                groupInterval: promDuration.optional(),
-                /** How long before a firing alert is sent again. Unset: 4h in production, 12h in staging, 24h in development. */
-                repeatInterval: promDuration.optional(),
-            })
-            .optional(),
+        /** The routing. Unset: the default of the receivers (defaultRoute), none without receivers. */
+        route: alertRouteSchema.optional(),
     })
     .prefault({});
 
+export type AlertRoute = z.infer<typeof alertRouteSchema>;
 export type AlertmanagerConfigSection = z.infer<typeof alertmanagerSchema>;
 export type ReceiverConfig = z.infer<typeof receiverSchema>;
 
@@ -100,8 +102,37 @@ export function receiverCredential(receiver: ReceiverConfig): string | undefined
     return receiver.slack?.apiUrl ?? receiver.pagerduty?.routingKey ?? receiver.opsgenie?.apiKey ?? receiver.webhook?.url;
 }
 
-/** The secret entries Alertmanager's receivers read, for the secret catalog: none without a route. */
+/** The receivers that page (a pager) and those that post (a chat). */
+const pagerKinds: readonly (typeof receiverKinds)[number][] = ["pagerduty", "opsgenie"];
+
+/**
+ * The route when monitoring.alertmanager.route is unset, from the receivers alone: a lone receiver
+ * takes every alert; one pager (PagerDuty, Opsgenie) and one chat (Slack, webhook) take the
+ * critical alerts and the rest. Any other set of receivers has no default (the rules ask for a
+ * route), and no receivers no routing.
+ */
+export function defaultRoute(receivers: AlertmanagerConfigSection["receivers"]): AlertRoute | undefined {
+    const names = Object.keys(receivers);
+    if (names.length === 1) return alertRouteSchema.parse({ receiver: names[0] });
+    if (names.length !== 2) return undefined;
+    const isPager = (name: string) => pagerKinds.some((k) => receivers[name][k] !== undefined);
+    const pager = names.filter(isPager);
+    const chat = names.filter((n) => !isPager(n));
+    if (pager.length !== 1 || chat.length !== 1) return undefined;
+    return alertRouteSchema.parse({ receiver: chat[0], critical: pager[0], warning: chat[0] });
+}
+
+/** The route the stack's alerts take: monitoring.alertmanager.route, else the receivers' default. */
+export function effectiveRoute(section: AlertmanagerConfigSection): AlertRoute | undefined {
+    return section.route ?? defaultRoute(section.receivers);
+}
+
+/**
+ * The secret entries Alertmanager's receivers read, for the secret catalog: none without
+ * monitoring. (Receivers that neither a route nor the default takes are refused by the rules, not
+ * reported again as unused entries.)
+ */
 export function alertmanagerEntries(section: AlertmanagerConfigSection, monitoringEnabled: boolean): string[] {
-    if (!monitoringEnabled || section.route === undefined) return [];
+    if (!monitoringEnabled) return [];
     return [...new Set(Object.values(section.receivers).flatMap((r) => receiverCredential(r) ?? []))];
 }

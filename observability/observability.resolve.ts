@@ -12,7 +12,7 @@ import type { Environment } from "../validation/primitives";
 import type { MonitoringConfig } from "./monitoring.schema";
 import { alertsEnabled } from "./alerting.rules";
 import type { AlertRoutingDeployInputs, AlertRoutingArgs, GrafanaSpec, AlertRuleSettings, DashboardsArgs, MonitoringStackArgs, ReceiverSpec, ServiceAlerts, SloSpec, SubjectAlerts } from "./observability.args";
-import { receiverCredential, receiverKinds } from "./alerting.schema";
+import { effectiveRoute, receiverCredential, receiverKinds } from "./alerting.schema";
 
 /** What the alerts and dashboards of a stack read: the monitoring section, the services and the data stores. */
 export interface ObservedConfig {
@@ -43,7 +43,7 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         release: kubePrometheusStackRelease,
         selectorLabels: monitoring.labels,
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
-        ...(monitoring.alertmanager.route ? { alertmanagerConfigLabels: monitoring.labels } : {}),
+        ...(effectiveRoute(monitoring.alertmanager) ? { alertmanagerConfigLabels: monitoring.labels } : {}),
         grafana: grafanaSpec(monitoring.grafana, kubePrometheusStackRelease),
     };
 }
@@ -172,10 +172,10 @@ function receiverSpecs(receivers: MonitoringConfig["alertmanager"]["receivers"])
     });
 }
 
-/** AlertRouting's args, when monitoring.alertmanager.route is set: label routes first, then critical to the pager and warning to the chat. */
+/** AlertRouting's args, when the stack has a route (monitoring.alertmanager.route, else the receivers' default, alerting.schema.ts): label routes first, then critical to the pager and warning to the chat. */
 export function resolveAlertRouting(config: Pick<ObservedConfig, "environment" | "monitoring">, identity: StackIdentity): Omit<AlertRoutingArgs, AlertRoutingDeployInputs> | undefined {
     const { alertmanager } = config.monitoring;
-    const route = alertmanager.route;
+    const route = effectiveRoute(alertmanager);
     if (!config.monitoring.enabled || route === undefined) return undefined;
     const defaults = routingIntervals[config.environment];
     const severity = (level: "critical" | "warning") => ({ matchers: { severity: level }, receiver: route[level] ?? route.receiver, continue: false });

@@ -12,6 +12,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { alertmanagerConfigFile, alertmanagerConfigSpec } from "../observability/alertmanager";
 import { resolveAlertRouting } from "../observability/observability.resolve";
+import { defaultRoute } from "../observability/alerting.schema";
 import { validateConfig } from "../config/validate";
 import type { AlertRoutingSpec } from "../observability/observability.args";
 import { kubePrometheusStackValues } from "../observability/monitoring-stack.values";
@@ -96,6 +97,42 @@ describe("Alertmanager routing: config", () => {
         const report = reportOf((v) => { v.monitoring.enabled = false; });
         assert.ok(report.includes("\n  - monitoring.alertmanager.route: given a route; expected unset while monitoring.enabled is false: there are no alerts to route\n"), report);
         assert.ok(report.includes("\n  - secrets.entries.slackWebhookUrl: given an object with 0 keys; expected nothing, because no service lists it in services.<name>.secrets: nothing would use it\n"), report);
+    });
+});
+
+describe("Alertmanager routing: the default route of the receivers (route unset)", () => {
+    const pager = { pagerduty: { routingKey: "pagerdutyRoutingKey", sendResolved: true } };
+    const chat = { slack: { apiUrl: "slackWebhookUrl", sendResolved: true } };
+    const hook = { webhook: { url: "dataTeamWebhookUrl", sendResolved: true } };
+
+    it("a lone receiver takes every alert; one pager with one chat take the critical alerts and the rest; nothing else has one", () => {
+        const groupBy = ["alertname", "namespace", "service"];
+        assert.deepEqual(defaultRoute({ chat }), { receiver: "chat", routes: [], groupBy });
+        assert.deepEqual(defaultRoute({ pager, chat }), { receiver: "chat", critical: "pager", warning: "chat", routes: [], groupBy });
+        assert.deepEqual(defaultRoute({ "data-team": hook, oncall: { opsgenie: { apiKey: "opsgenieApiKey", sendResolved: true } } }), { receiver: "data-team", critical: "oncall", warning: "data-team", routes: [], groupBy });
+        assert.equal(defaultRoute({}), undefined);
+        assert.equal(defaultRoute({ chat, hook }), undefined, "two chats");
+        assert.equal(defaultRoute({ pager, chat, hook }), undefined, "three receivers");
+    });
+
+    it("the pager and the chat without a route: the AlertmanagerConfig sends critical to the pager and warning to the chat", () => {
+        const values = { ...stagingBase(), secrets: { entries: { pagerdutyRoutingKey: {}, slackWebhookUrl: {} } }, monitoring: { alertmanager: { receivers: { pager, chat } } }, pagerdutyRoutingKey: "[secret]", slackWebhookUrl: "[secret]" };
+        const { config, problems } = validateConfig(raw(values, ["pagerdutyRoutingKey", "slackWebhookUrl"]));
+        assert.deepEqual(problems, []);
+        const routing = resolveAlertRouting(config!, { instance: "llm-platform-test", partOf: "llm-platform" })!.routing;
+        assert.equal(routing.receiver, "chat");
+        assert.deepEqual(routing.routes, [
+            { matchers: { severity: "critical" }, receiver: "pager", continue: false },
+            { matchers: { severity: "warning" }, receiver: "chat", continue: false },
+        ]);
+    });
+
+    it("receivers with no default and no route are refused: they would page no one", () => {
+        assert.equal(
+            reportOf((v) => { delete v.monitoring.alertmanager.route; }),
+            "Stack config of \"test\" has 1 problem:\n" +
+            "  - monitoring.alertmanager.route: given unset, with 3 receivers; expected a route naming which receiver takes what (route.receiver, and route.critical and route.warning where they differ): only a lone receiver, or one pager (PagerDuty or Opsgenie) with one chat (Slack or a webhook), routes by default",
+        );
     });
 });
 
