@@ -212,7 +212,7 @@ function checkAlertRouting(items) {
         pager: live.spec.receivers.find((r) => r.name === "pager").pagerdutyConfigs[0].routingKey,
         chat: live.spec.receivers.find((r) => r.name === "chat").slackConfigs[0].apiURL,
     };
-    const { secrets } = variantOverrides("dev-logs");
+    const { secrets } = stackVariants["dev-logs"];
     for (const [receiver, entry] of [["pager", "pagerdutyRoutingKey"], ["chat", "slackWebhookUrl"]]) {
         const secret = kubectlJson(["get", "secret", refs[receiver].name, "-n", config.metadata.namespace]);
         assert.equal(decoded(secret, refs[receiver].key), secrets[entry], `${receiver}'s ${refs[receiver].name}/${refs[receiver].key} holds ${entry}'s value`);
@@ -251,12 +251,17 @@ function crdsEstablished(names, seconds = 60) {
     }
 }
 
+/** Where the Go module proxy's copy of `module@version` is unpacked (`go mod download`). */
+function goModuleDir(module, version) {
+    return JSON.parse(run("go", ["mod", "download", "-json", `${module}@${version}`], { cwd: fs.mkdtempSync("/tmp/llm-platform-go-module-") }).stdout).Dir;
+}
+
 /** The Argo Rollouts release whose CRDs a canary variant is validated against (its module on the Go module proxy holds them under manifests/crds). */
 const ARGO_ROLLOUTS_VERSION = process.env.ARGO_ROLLOUTS_VERSION ?? "v1.8.3";
 
 /** Argo Rollouts' CRDs (Rollout, AnalysisTemplate, …), as a cluster that runs Argo Rollouts has them; no controller. */
 function installArgoRolloutsCrds() {
-    const dir = JSON.parse(run("go", ["mod", "download", "-json", `github.com/argoproj/argo-rollouts@${ARGO_ROLLOUTS_VERSION}`], { cwd: fs.mkdtempSync("/tmp/llm-platform-argo-") }).stdout).Dir;
+    const dir = goModuleDir("github.com/argoproj/argo-rollouts", ARGO_ROLLOUTS_VERSION);
     for (const crd of ["rollout-crd.yaml", "analysis-template-crd.yaml"]) kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", path.join(dir, "manifests", "crds", crd)]);
     crdsEstablished(["rollouts.argoproj.io", "analysistemplates.argoproj.io"]);
 }
@@ -267,11 +272,12 @@ function installArgoRolloutsCrds() {
  * the Go module proxy holds them under example/prometheus-operator-crd).
  */
 const PROMETHEUS_OPERATOR_VERSION = process.env.PROMETHEUS_OPERATOR_VERSION ?? "v0.79.2";
-const variantsWithMonitoringStack = ["dev-logs", "staging-logs"];
+/** A variant that runs kube-prometheus-stack (whose chart renders an Alertmanager object). */
+const withMonitoringStack = (name) => variantOverrides(name).set.monitoring?.stack?.enabled === true;
 
 /** The operator's CRDs of Alertmanager (the chart's object) and AlertmanagerConfig (the program's routing), as the real chart installs them; no operator. */
 function installAlertmanagerCrds() {
-    const dir = JSON.parse(run("go", ["mod", "download", "-json", `github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}`], { cwd: fs.mkdtempSync("/tmp/llm-platform-prometheus-operator-") }).stdout).Dir;
+    const dir = goModuleDir("github.com/prometheus-operator/prometheus-operator", PROMETHEUS_OPERATOR_VERSION);
     for (const crd of ["alertmanagers", "alertmanagerconfigs"]) kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", path.join(dir, "example", "prometheus-operator-crd", `monitoring.coreos.com_${crd}.yaml`)]);
     crdsEstablished(["alertmanagers.monitoring.coreos.com", "alertmanagerconfigs.monitoring.coreos.com"]);
 }
@@ -282,7 +288,7 @@ function installPrerequisites() {
     kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
     kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
     if (VARIANTS.includes("staging-canary")) installArgoRolloutsCrds();
-    if ([...VARIANTS, ...UP_VARIANTS].some((v) => variantsWithMonitoringStack.includes(v))) installAlertmanagerCrds();
+    if ([...VARIANTS, ...UP_VARIANTS].some(withMonitoringStack)) installAlertmanagerCrds();
 }
 
 /** The program's objects for a stack (or a stack file, e.g. an example), and its charts' inputs. */
