@@ -151,11 +151,10 @@ fi
 
 # ---------------------------------------------------------------- the objects, and the API floors
 render_args() { node e2e/stack-overrides.mjs "$1"; } # render.ts's config arguments, one a line
-render() { # $1 = stack -> $WORK/$1.json: the program's objects and what its charts render (helm template)
+render() { # $1 = stack -> $WORK/$1.json: the program's objects and what its charts render (helm template, through the program's chart transforms)
   local -a extra
   mapfile -t extra < <(render_args "$1")
-  RENDER_CHARTS="$WORK/$1.charts.json" node -r ./scripts/register-ts.cjs e2e/render.ts "$1" "${extra[@]}" >"$WORK/$1.program.json" 2>"$WORK/$1.render.log" &&
-    node e2e/charts.mjs "$WORK/$1.charts.json" >"$WORK/$1.charts-objects.json" 2>>"$WORK/$1.render.log" &&
+  RENDER_CHARTS="$WORK/$1.charts.json" RENDER_CHART_OBJECTS="$WORK/$1.charts-objects.json" node -r ./scripts/register-ts.cjs e2e/render.ts "$1" "${extra[@]}" >"$WORK/$1.program.json" 2>"$WORK/$1.render.log" &&
     jq -s '{apiVersion: "v1", kind: "List", items: (.[0].items + .[1].items)}' "$WORK/$1.program.json" "$WORK/$1.charts-objects.json" >"$WORK/$1.json"
 }
 namespaces_of() { jq -r '.items[] | select(.kind == "Namespace") | .metadata.name' "$WORK/$1.json"; }

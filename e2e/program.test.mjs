@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 
-import { missingForCharts, renderCharts } from "./charts.mjs";
+import { missingForCharts } from "./charts.mjs";
 import { Steps, Workspace, deleteNamespace, exists, git as gitIn, kubectl, kubectlJson, missingForProgram, projectRoot, releaseTool, rolloutStatus, run } from "./lib.mjs";
 import { PROJECT, blueGreenServices, deepMerge, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
 
@@ -61,10 +61,11 @@ const variantChecks = {
         },
     },
     "dev-logs": {
-        title: "logs: the monitoring namespace enforces privileged; Loki, the collector and Grafana run there; the collector pushes to Loki's Service and Grafana reads it; each dashboard has a logs panel; Alertmanager selects the stack's routing, which pages the pager on critical and posts warnings to the chat; Grafana's admin is the generated Secret's",
+        title: "logs: the monitoring namespace enforces privileged; Loki, the collector and Grafana run there; the collector pushes to Loki's Service and Grafana reads it; each dashboard has a logs panel; Alertmanager selects the stack's routing, which pages the pager on critical and posts warnings to the chat; Grafana's admin is the generated Secret's; every Secret the monitoring stack's pods mount or read exists",
         check: (items) => {
             checkAlertRouting(items);
             checkGrafanaAdmin(items);
+            checkMountedSecrets(items, "monitoring");
             const monitoring = kubectlJson(["get", "namespace", "monitoring"]);
             assert.equal(monitoring.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
             const collector = kubectlJson(["get", "daemonset", "alloy", "-n", "monitoring"]);
@@ -114,7 +115,7 @@ const variantChecks = {
             for (const active of ["green", "blue"]) {
                 const overrides = variantOverrides("staging-blue-green");
                 overrides.set.services = blueGreenServices(overrides.set.services, active);
-                const next = render("staging", overrides).list.items;
+                const next = render("staging", overrides, { chartObjects: false }).list.items;
                 // What the switch changes: the live Service's selector and the route's backend, nothing else.
                 assert.deepEqual(changedObjects(current, next), ["HTTPRoute/orchestrator", "Service/orchestrator"]);
                 const file = path.join(fs.mkdtempSync("/tmp/llm-platform-switch-"), "switch.json");
@@ -237,6 +238,28 @@ function checkGrafanaAdmin(items) {
 }
 
 /**
+ * Every Secret the pods of `namespace`'s workloads mount or read (not marked optional) exists once
+ * the objects are applied: kwok starts a pod whatever its volumes, a kubelet doesn't. (The Prometheus
+ * Operator's pod mounts "<release>-admission", which only the chart's hook Jobs would create.)
+ */
+function checkMountedSecrets(items, namespace) {
+    const missing = [];
+    for (const o of items.filter((x) => ["Deployment", "StatefulSet", "DaemonSet"].includes(x.kind) && x.metadata.namespace === namespace)) {
+        const pod = o.spec.template.spec;
+        const refs = [
+            ...(pod.volumes ?? []).filter((v) => v.secret && !v.secret.optional).map((v) => v.secret.secretName),
+            ...(pod.volumes ?? []).flatMap((v) => v.projected?.sources ?? []).filter((p) => p.secret && !p.secret.optional).map((p) => p.secret.name),
+            ...[...(pod.containers ?? []), ...(pod.initContainers ?? [])].flatMap((c) => [
+                ...(c.env ?? []).map((e) => e.valueFrom?.secretKeyRef).filter((r) => r && !r.optional).map((r) => r.name),
+                ...(c.envFrom ?? []).map((e) => e.secretRef).filter((r) => r && !r.optional).map((r) => r.name),
+            ]),
+        ];
+        for (const name of new Set(refs)) if (!exists("secret", name, namespace)) missing.push(`${o.kind}/${o.metadata.name} reads the Secret ${name}`);
+    }
+    assert.deepEqual(missing, [], "Secrets the monitoring stack's pods need and nothing creates");
+}
+
+/**
  * Waits until each CRD is Established. (`kubectl wait --for=condition=Established` fails at once
  * on a CRD just created whose status has no conditions yet.)
  */
@@ -291,14 +314,21 @@ function installPrerequisites() {
     if ([...VARIANTS, ...UP_VARIANTS].some(withMonitoringStack)) installAlertmanagerCrds();
 }
 
-/** The program's objects for a stack (or a stack file, e.g. an example), and its charts' inputs. */
-function render(stack, overrides = stackOverrides(stack)) {
+/**
+ * The program's objects for a stack (or a stack file, e.g. an example), its charts' inputs, and,
+ * where helm is at hand, what the charts render through the program's chart transforms (render.ts).
+ */
+function render(stack, overrides = stackOverrides(stack), { chartObjects = true } = {}) {
     const args = ["-r", path.join(projectRoot, "scripts", "register-ts.cjs"), path.join(projectRoot, "e2e", "render.ts"), stack];
     for (const [k, v] of Object.entries(overrides.set)) args.push(`${k}=${JSON.stringify(v)}`);
     for (const [k, v] of Object.entries(overrides.secrets)) args.push(`secret:${k}=${v}`);
-    const chartsFile = path.join(fs.mkdtempSync("/tmp/llm-platform-render-"), "charts.json");
-    const out = run("node", args, { cwd: projectRoot, env: { RENDER_CHARTS: chartsFile } });
-    return { list: JSON.parse(out.stdout), charts: JSON.parse(fs.readFileSync(chartsFile, "utf8")) };
+    const dir = fs.mkdtempSync("/tmp/llm-platform-render-");
+    const chartsFile = path.join(dir, "charts.json");
+    const objectsFile = path.join(dir, "chart-objects.json");
+    const env = { RENDER_CHARTS: chartsFile, ...(chartObjects && !missingForCharts() ? { RENDER_CHART_OBJECTS: objectsFile } : {}) };
+    const out = run("node", args, { cwd: projectRoot, env });
+    const chartItems = env.RENDER_CHART_OBJECTS ? JSON.parse(fs.readFileSync(objectsFile, "utf8")).items : [];
+    return { list: JSON.parse(out.stdout), charts: JSON.parse(fs.readFileSync(chartsFile, "utf8")), chartItems };
 }
 
 /** The namespace a stack deploys to: its namespace.name, else <project>-<stack>. */
@@ -457,10 +487,9 @@ describe("the program's objects on the real API server", { concurrency: false },
             let namespaces = [];
 
             before(() => {
-                const { list, charts } = target.render();
+                const { list, charts, chartItems } = target.render();
                 const why = missingForCharts();
                 if (charts.length > 0 && why) console.log(`# ${stack}: the charts' objects are not applied: ${why}`);
-                const chartItems = charts.length > 0 && !why ? renderCharts(charts) : [];
                 items = [...list.items, ...chartItems];
                 file = path.join(fs.mkdtempSync("/tmp/llm-platform-render-"), `${stack}.json`);
                 fs.writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items }));
@@ -479,9 +508,11 @@ describe("the program's objects on the real API server", { concurrency: false },
             }));
 
             it("the API server validates every object (server-side apply, --dry-run=server)", steps.needs(["render"], "dry run", () => {
-                // Namespaces must exist before a dry run of namespaced objects can pass.
-                const nsList = { apiVersion: "v1", kind: "List", items: items.filter((o) => o.kind === "Namespace") };
-                kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(nsList) });
+                // Namespaces must exist before a dry run of namespaced objects can pass, and a
+                // chart's CRDs (kube-prometheus-stack's, with MONITORING_CHARTS_DIR) before its custom objects.
+                const first = { apiVersion: "v1", kind: "List", items: items.filter((o) => o.kind === "Namespace" || o.kind === "CustomResourceDefinition") };
+                kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(first) });
+                crdsEstablished(first.items.filter((o) => o.kind === "CustomResourceDefinition").map((o) => o.metadata.name));
                 kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", file]);
             }));
 
@@ -636,7 +667,7 @@ describe("generated valid configs on the real API server (server-side dry run)",
         it(`generated config ${i}: every object passes the API server's validation`, () => {
             const config = generated.configs[i];
             // The generated config is the whole stack config: dev's file is only the project's base, every key is set.
-            const { list } = render("dev", { set: config, secrets: generated.secrets[i] });
+            const { list } = render("dev", { set: config, secrets: generated.secrets[i] }, { chartObjects: false });
             assert.ok(list.items.some((o) => o.kind === "Deployment"), "no Deployment");
             const file = path.join(fs.mkdtempSync("/tmp/llm-platform-generated-"), `generated-${i}.json`);
             fs.writeFileSync(file, JSON.stringify(list));

@@ -15,6 +15,8 @@
 #                                    # prod and the examples install them instead of e2e/fixtures/charts
 #   LOG_CHARTS_DIR=<dir>             # Loki's and Alloy's pinned charts unpacked (loki/, alloy/): the
 #                                    # dev-logs and staging-logs variants install them instead of the stand-ins
+#   MONITORING_CHARTS_DIR=<dir>      # kube-prometheus-stack 67.8.0 unpacked with its subcharts (kube-prometheus-stack/):
+#                                    # the same variants install it instead of the stand-in
 #   E2E_CONFIG='{"key": value}'      # extra stack config for the program (e.g. the data tier's
 #                                    # external mode); E2E_CONFIG_DEV etc. per stack
 set -euo pipefail

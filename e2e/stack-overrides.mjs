@@ -168,18 +168,21 @@ export const stackVariants = {
 };
 
 /**
- * The charts of the logs (#26): Loki's and Alloy's from LOG_CHARTS_DIR (the pinned charts
- * unpacked: helm pull grafana/loki --version 6.55.0 --untar, and grafana/alloy 1.11.1), else the
- * stand-ins of e2e/fixtures/charts; kube-prometheus-stack's always the stand-in (Grafana and its
- * datasources only).
+ * The charts of the monitoring stack and the logs (#26): Loki's and Alloy's from LOG_CHARTS_DIR
+ * (the pinned charts unpacked: helm pull grafana/loki --version 6.55.0 --untar, and grafana/alloy
+ * 1.11.1), kube-prometheus-stack's from MONITORING_CHARTS_DIR (helm pull
+ * prometheus-community/kube-prometheus-stack --version 67.8.0 --untar), else the stand-ins of
+ * e2e/fixtures/charts (kube-prometheus-stack's: Grafana, its datasources and the Alertmanager
+ * object only). A directory given without the chart in it is an error, not a quiet stand-in.
  */
 export function logChartPaths() {
-    const logCharts = process.env.LOG_CHARTS_DIR || path.join(projectRoot, "e2e", "fixtures", "charts");
-    return {
-        loki: path.resolve(logCharts, "loki"),
-        alloy: path.resolve(logCharts, "alloy"),
-        kubePrometheusStack: path.join(projectRoot, "e2e", "fixtures", "charts", "kube-prometheus-stack"),
+    const standIns = path.join(projectRoot, "e2e", "fixtures", "charts");
+    const from = (variable, chart) => {
+        const dir = path.resolve(process.env[variable] || standIns, chart);
+        if (!fs.existsSync(path.join(dir, "Chart.yaml"))) throw new Error(`${variable}=${process.env[variable]}: no chart ${chart} there (${dir}/Chart.yaml)`);
+        return dir;
     };
+    return { loki: from("LOG_CHARTS_DIR", "loki"), alloy: from("LOG_CHARTS_DIR", "alloy"), kubePrometheusStack: from("MONITORING_CHARTS_DIR", "kube-prometheus-stack") };
 }
 
 /** A stack's services with its orchestrator blue-green: 1.4.2 on blue, 1.5.0 with FEATURE_NEW_PLANNER on green, `active` live. */

@@ -94,3 +94,7 @@ export const lokiDatasourceUid = "loki";
 
 /** The Pod Security level the monitoring namespace needs with logs: the collector's hostPath of /var/log is refused by "baseline" and "restricted" (node-exporter's host namespaces too). */
 export const collectorPodSecurityLevel = "privileged";
+
+/** How the Prometheus Operator's admission webhooks get their certificate, if they are on at all (monitoring.stack.admissionWebhooks). */
+export const admissionWebhookModes = ["off", "certManager"] as const;
+export type AdmissionWebhookMode = (typeof admissionWebhookModes)[number];

@@ -4,6 +4,7 @@
  * namespace, and its Grafana's sidecar loads the dashboard ConfigMaps from every namespace, into
  * the folder their annotation names.
  */
+import type { AdmissionWebhookMode } from "../lib/monitoring-chart";
 import { GrafanaSpec, MonitoringStackValuesInput } from "./observability.args";
 
 export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Record<string, unknown> {
@@ -21,6 +22,7 @@ export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Re
         ...(input.alertmanagerConfigLabels
             ? { alertmanager: { alertmanagerSpec: { alertmanagerConfigSelector: { matchLabels: { ...input.alertmanagerConfigLabels } }, alertmanagerConfigNamespaceSelector: {} } } }
             : {}),
+        prometheusOperator: prometheusOperatorValues(input.admissionWebhooks),
         grafana: {
             ...grafanaValues(input.grafana),
             sidecar: {
@@ -36,6 +38,21 @@ export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Re
             ...(input.lokiDatasource === undefined ? {} : { additionalDataSources: [lokiDatasourceValues(input.lokiDatasource)] }),
         },
     };
+}
+
+/**
+ * The operator's admission webhooks. The chart's own way to their certificate is a pair of Helm
+ * hook Jobs (create the Secret "<release>-admission", patch the webhooks' caBundle); a helm.v4.Chart
+ * never runs hooks, so the operator's pod would wait forever for that Secret, and the webhooks
+ * would be called without a CA. Off: no webhooks, and the operator serves its metrics over HTTP.
+ * cert-manager: the chart's Certificate objects make the Secret, cert-manager's CA injector fills
+ * the caBundle, and a rule the operator refuses fails the apply (failurePolicy Fail).
+ */
+export function prometheusOperatorValues(mode: AdmissionWebhookMode): Record<string, unknown> {
+    if (mode === "certManager") {
+        return { admissionWebhooks: { enabled: true, failurePolicy: "Fail", patch: { enabled: false }, certManager: { enabled: true } }, tls: { enabled: true } };
+    }
+    return { admissionWebhooks: { enabled: false, patch: { enabled: false } }, tls: { enabled: false } };
 }
 
 /** Grafana's Loki datasource (its provisioning format), at the uid the dashboards' log panels name. */

@@ -6,7 +6,7 @@
 import { z } from "../validation/zod";
 import { AlertDefinition, ThresholdUnit, alertCatalog, severities } from "../lib/alert-catalog";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
-import { kubePrometheusStackChart } from "../lib/monitoring-chart";
+import { admissionWebhookModes, kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
 import { chartSchema } from "../validation/primitives";
 import { logsSchema } from "./logs/logs.schema";
@@ -135,6 +135,13 @@ export const monitoringStackSchema = z
         createNamespace: z.boolean().default(true),
         /** Where the chart comes from: the pinned version, a mirror, or a local directory. */
         chart: chartSchema(kubePrometheusStackChart),
+        /**
+         * The Prometheus Operator's admission webhooks (they check PrometheusRules as they are
+         * applied). The chart makes their certificate with Helm hook Jobs, which a helm.v4.Chart
+         * never runs: "off" (the default) leaves the webhooks and the operator's TLS out;
+         * "certManager" has cert-manager issue the certificate (its CRDs must be in the cluster).
+         */
+        admissionWebhooks: z.enum(admissionWebhookModes).default("off"),
     })
     .prefault({});
 

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertSettings, DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import type { Labels } from "../lib/labels";
+import type { AdmissionWebhookMode } from "../lib/monitoring-chart";
 import type { PodSecurityLevel } from "../lib/pod-security";
 import type { SloWindow } from "./alerting.schema";
 import type { ChartSourceSpec } from "../platform/platform.args";
@@ -97,6 +98,8 @@ export interface MonitoringStackValuesInput {
     readonly alertmanagerConfigLabels?: Labels;
     /** Grafana's admin Secret, Ingress and persistence. */
     readonly grafana: GrafanaSpec;
+    /** The operator's admission webhooks: left out, or with cert-manager's certificate (the chart's hook Jobs never run under Pulumi). */
+    readonly admissionWebhooks: AdmissionWebhookMode;
 }
 
 /** The monitoring stack's Grafana: who logs in as admin, how people reach it, where its state lives. */

@@ -45,6 +45,7 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },
         ...(effectiveRoute(monitoring.alertmanager) ? { alertmanagerConfigLabels: monitoring.labels } : {}),
         grafana: grafanaSpec(monitoring.grafana, kubePrometheusStackRelease),
+        admissionWebhooks: stack.admissionWebhooks,
     };
 }
 

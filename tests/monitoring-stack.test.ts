@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { kubePrometheusStackValues } from "../observability/monitoring-stack.values";
+import { kubePrometheusStackValues, prometheusOperatorValues } from "../observability/monitoring-stack.values";
 import { kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { base } from "./alert-fixtures";
 import { problemsOf } from "./config-harness";
@@ -10,7 +10,7 @@ const withStack = (stack: Record<string, unknown> = {}) => ({ monitoring: { enab
 
 describe("monitoring stack (kube-prometheus-stack), optional", () => {
     it("its Prometheus selects the stack's ServiceMonitors and PrometheusRules by monitoring.labels in every namespace; its Grafana loads the dashboards", () => {
-        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin }) as any;
+        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin, admissionWebhooks: "off" }) as any;
         assert.deepEqual(values.prometheus.prometheusSpec, {
             serviceMonitorSelector: { matchLabels: { team: "llm" } },
             serviceMonitorNamespaceSelector: {},
@@ -58,6 +58,25 @@ describe("monitoring stack (kube-prometheus-stack), optional", () => {
         assert.equal(chart.inputs.version, undefined);
         assert.equal(chart.inputs.namespace, "observability");
         assert.equal(run.ofType("kubernetes:core/v1:Namespace").filter((n) => n.name.startsWith("monitoring-stack")).length, 0);
+    });
+
+    it("the operator's admission webhooks: off by default, since their certificate comes from Helm hook Jobs a helm.v4.Chart never runs", async () => {
+        // Off: no webhooks, no patch Jobs, and no TLS, so the operator's pod mounts no "<release>-admission" Secret.
+        assert.deepEqual(prometheusOperatorValues("off"), { admissionWebhooks: { enabled: false, patch: { enabled: false } }, tls: { enabled: false } });
+        // cert-manager: the chart's Certificate makes the Secret, the CA injector the caBundle, and a refused rule fails the apply.
+        assert.deepEqual(prometheusOperatorValues("certManager"), {
+            admissionWebhooks: { enabled: true, failurePolicy: "Fail", patch: { enabled: false }, certManager: { enabled: true } },
+            tls: { enabled: true },
+        });
+        const chartValues = async (stack: Record<string, unknown>) => (await runStack("dev", { set: withStack(stack) })).one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart").inputs.values;
+        assert.deepEqual((await chartValues({})).prometheusOperator, prometheusOperatorValues("off"));
+        assert.deepEqual((await chartValues({ admissionWebhooks: "certManager" })).prometheusOperator, prometheusOperatorValues("certManager"));
+    });
+
+    it("an admission webhook mode that isn't one is an error", () => {
+        assert.deepEqual(problemsOf(base, (v) => (v.monitoring = { enabled: true, stack: { enabled: true, admissionWebhooks: "patch" } })), [
+            { key: "monitoring.stack.admissionWebhooks", given: "patch", expected: 'one of "off", "certManager"' },
+        ]);
     });
 
     it("asked for with monitoring off is an error", () => {
