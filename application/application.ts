@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyConfig } from "../network/network.schema";
 import type { ServiceConfig } from "./service.schema";
 import { imageReference } from "../lib/image";
-import { Labels, selectorLabels, tracks, standardLabels, trackLabel, trackSelector } from "../lib/labels";
+import { Labels, objectLabels, selectorLabels, tracks, standardLabels, trackLabel, trackSelector } from "../lib/labels";
 import { checkTarget, configMapData, rolloutTimeoutSeconds, dependencyWaitScript, hpaSpec, ingressAnnotations, ingressSpec, PlatformContext, PodInputs, passwordRotations, pdbSpec, podSpec, reloaderAnnotations, secretEnv, serviceMonitorSpec, serviceSpec, serviceUrl } from "./application.specs";
 import { serviceRulesSpec } from "../observability/slo.specs";
 import * as k8s from "../platform/k8s";
@@ -52,7 +52,7 @@ export class Application extends pulumi.ComponentResource {
         const identity = serviceIdentity(name, service, stack);
         this.selector = selectorLabels(identity);
         const objectName = service.fullnameOverride ?? name;
-        const scope: Scope = { name, container: name, objectName, namespace, labels: standardLabels(identity), selector: this.selector, service };
+        const scope: Scope = { name, container: name, objectName, namespace, labels: objectLabels(identity), workloadLabels: standardLabels(identity), selector: this.selector, service };
         const context: PlatformContext = {
             environment: args.environment,
             llmProviders: args.llmProviders ?? [],
@@ -123,7 +123,8 @@ export class Application extends pulumi.ComponentResource {
             ...scope,
             name: `${scope.name}-${plan.track}`,
             objectName: trackObjectName(scope.objectName, plan.track),
-            labels: { ...standardLabels(identity), [trackLabel]: plan.track },
+            labels: { ...objectLabels(identity), [trackLabel]: plan.track },
+            workloadLabels: { ...standardLabels(identity), [trackLabel]: plan.track },
             selector: trackSelector(scope.selector, plan.track),
             service: plan.service,
         };
@@ -156,7 +157,7 @@ export class Application extends pulumi.ComponentResource {
         new k8s.apiextensions.CustomResource(`${name}-rollout`, {
             apiVersion: argoRolloutsApiVersion,
             kind: "Rollout",
-            metadata: { name: scope.objectName, namespace, labels: scope.labels },
+            metadata: { name: scope.objectName, namespace, labels: scope.workloadLabels },
             spec: rolloutSpec(service, canary, scope.objectName, scope.selector),
         }, { parent: this, dependsOn: [deployment] });
     }
@@ -240,7 +241,7 @@ export class Application extends pulumi.ComponentResource {
         const migration = service.migration.enabled ? this.migration(scope, context, args, pod, rotations.after) : undefined;
         const rolloutTimeout = `${rolloutTimeoutSeconds(service, args.progressDeadlineSeconds)}s`;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-            metadata: this.metadata(scope, annotations),
+            metadata: { ...this.metadata(scope, annotations), labels: scope.workloadLabels },
             spec: {
                 // With an HPA the autoscaler owns the replica count; setting it here would make every
                 // preview fight the autoscaler.
@@ -250,7 +251,7 @@ export class Application extends pulumi.ComponentResource {
                 selector: { matchLabels: scope.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: service.strategy },
                 template: {
-                    metadata: { labels: scope.labels, ...(Object.keys(rotations.annotations).length > 0 ? { annotations: rotations.annotations } : {}) },
+                    metadata: { labels: scope.workloadLabels, ...(Object.keys(rotations.annotations).length > 0 ? { annotations: rotations.annotations } : {}) },
                     spec: podSpec(service, pod),
                 },
             },
@@ -358,7 +359,10 @@ interface Scope {
     /** The Kubernetes objects' name: fullnameOverride, else the service's name. */
     readonly objectName: string;
     readonly namespace: pulumi.Input<string>;
+    /** The labels of the objects that don't run the image (objectLabels): no version. */
     readonly labels: Labels;
+    /** The labels of what runs the image, the Deployment (or Rollout) and its pods: with the version (standardLabels). */
+    readonly workloadLabels: Labels;
     readonly selector: Labels;
     readonly service: ServiceConfig;
 }

@@ -55,19 +55,54 @@ function changedObjects(before, after) {
 
 /** The field manager the provider applied a live object with (`pulumi-kubernetes-…`). */
 function managerOf(o) {
-    const live = kubectlJson(["get", o.kind, o.metadata.name, "-n", o.metadata.namespace]);
+    // kubectl hides managedFields unless asked.
+    const live = kubectlJson(["get", o.kind, o.metadata.name, "-n", o.metadata.namespace, "--show-managed-fields"]);
     const apply = (live.metadata.managedFields ?? []).find((m) => m.operation === "Apply" && m.manager.startsWith("pulumi-kubernetes"));
-    if (!apply) throw new Error(`${key(o)}: no field manager of the provider on the live object`);
+    if (!apply) throw new Error(`${key(o)}: no field manager of the provider on the live object (${(live.metadata.managedFields ?? []).map((m) => `${m.manager} ${m.operation}`).join(", ")})`);
     return apply.manager;
 }
 
-/** The floor of a change: server-side apply of exactly the changed objects, as the provider applied them, then their rollouts. */
+/**
+ * The changed objects with the names Pulumi gives auto-named ones: the mocks name an object Pulumi
+ * names "<name>-<8 hex>" as "<name>-mock1234" (tests/mocks.ts), in the object and wherever another
+ * refers to it (a Deployment's ConfigMap). A ConfigMap or Secret is updated in place under its live
+ * name (the provider replaces it, which costs more: this is a floor); a Job, whose pod template is
+ * immutable, is a new one under a fresh name, as the provider creates it.
+ */
+function withLiveNames(changed, namespace) {
+    let text = JSON.stringify(changed);
+    const mocks = [...new Set(text.match(/[a-z0-9.-]+-mock1234/g) ?? [])];
+    for (const mock of mocks) {
+        const prefix = mock.slice(0, -"mock1234".length);
+        const kind = changed.find((o) => o.metadata.name === mock)?.kind;
+        let name;
+        if (kind === "Job") {
+            name = `${prefix}${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0")}`;
+        } else {
+            const live = kubectlJson(["get", kind ?? "configmaps,secrets", "-n", namespace]).items.map((o) => o.metadata.name);
+            const matches = live.filter((n) => n.startsWith(prefix) && /^[0-9a-f]{8}$/.test(n.slice(prefix.length)));
+            if (matches.length !== 1) throw new Error(`${mock}: ${matches.length} live objects named ${prefix}<8 hex> (${matches.join(", ")})`);
+            name = matches[0];
+        }
+        text = text.replaceAll(`"${mock}"`, JSON.stringify(name));
+    }
+    return JSON.parse(text);
+}
+
+/**
+ * The floor of a change: server-side apply of exactly the changed objects, as the provider applied
+ * them (a new Job under a field manager of its own), then their rollouts and the Jobs' completion.
+ */
 function floor(changed) {
-    const managers = changed.map(managerOf);
+    const managers = changed.map((o) => (o.kind === "Job" ? "bench-floor" : managerOf(o)));
     const started = Date.now();
     changed.forEach((o, i) => kubectl(["apply", "--server-side", `--field-manager=${managers[i]}`, "-f", "-"], { input: JSON.stringify(o) }));
     for (const o of changed.filter((c) => c.kind === "Deployment" || c.kind === "StatefulSet")) rolloutStatus(o.kind.toLowerCase(), o.metadata.name, o.metadata.namespace, "300s");
-    return Date.now() - started;
+    for (const o of changed.filter((c) => c.kind === "Job")) kubectl(["wait", "--for=condition=Complete", `job/${o.metadata.name}`, "-n", o.metadata.namespace, "--timeout=300s"]);
+    const ms = Date.now() - started;
+    // The provider deletes the Job it replaced; the floor's own goes too, unmeasured.
+    for (const o of changed.filter((c) => c.kind === "Job")) kubectl(["delete", "job", o.metadata.name, "-n", o.metadata.namespace, "--wait=false"]);
+    return ms;
 }
 
 /** Runs the release tool while polling the Deployment: when its deadline passed (ProgressDeadlineExceeded), and when the tool exited. */
@@ -135,7 +170,7 @@ try {
         releasedImage = new RegExp(`\\n  - ${service}: (\\S+)`).exec(res.stdout)?.[1];
         // The floor: the tag after it, the changed objects applied straight to the cluster.
         const next = render(withService({ image: { tag: `1.4.${11 + 2 * i}` } }));
-        const changed = changedObjects(render(released), next);
+        const changed = withLiveNames(changedObjects(render(released), next), namespace);
         if (changed.length === 0) throw new Error("the floor's change alters no object");
         floors.push(floor(changed));
         console.error(`# run ${i}: release ${sec(releases.at(-1))}, floor ${sec(floors.at(-1))} (${changed.map(key).join(", ")})`);

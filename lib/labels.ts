@@ -43,6 +43,17 @@ export function standardLabels(id: WorkloadIdentity): Labels {
 }
 
 /**
+ * The labels of a service's objects that don't run its image (its Service, ServiceAccount,
+ * ConfigMap, PDB, HPA, NetworkPolicy, ServiceMonitor, rules, Ingress and routes): the recommended
+ * labels without app.kubernetes.io/version. A release that changes an image then changes only
+ * what runs it (the Deployment, its pods and its Jobs, which keep `standardLabels`): one update in
+ * `pulumi preview --diff` instead of one per object, and no Service awaited again for its endpoints.
+ */
+export function objectLabels(id: WorkloadIdentity): Labels {
+    return standardLabels({ ...id, version: undefined });
+}
+
+/**
  * Makes a string a valid label value: at most 63 characters of [A-Za-z0-9._-], starting and
  * ending with an alphanumeric (an image digest "sha256:abc…" becomes "sha256_abc…", cut to 63).
  */

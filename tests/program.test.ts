@@ -58,6 +58,18 @@ describe("program: what every stack produces", () => {
                 assert.equal(deployment.metadata.labels["app.kubernetes.io/version"], "1.4.2");
             });
 
+            it("a release that changes the image changes only what runs it: the Deployment and its Jobs, not the Service, ConfigMap, PDB, HPA, policies or routes", async () => {
+                const services = readStackConfig(stack).values["llm-platform:services"] as Record<string, any>;
+                const tagged = (tag: string) => ({ ...services, orchestrator: { ...services.orchestrator, image: { ...services.orchestrator.image, tag } } });
+                const inputs = async (tag: string) => new Map((await runStack(stack, { set: { services: tagged(tag) } })).resources.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
+                const [before, after] = [await inputs("1.4.2"), await inputs("1.4.3")];
+                assert.deepEqual([...before.keys()].sort(), [...after.keys()].sort(), "the same resources");
+                const changed = [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k.split("::")[0]);
+                const jobs = changed.filter((t) => t === "kubernetes:batch/v1:Job");
+                assert.deepEqual(changed.filter((t) => t !== "kubernetes:batch/v1:Job"), ["kubernetes:apps/v1:Deployment"]);
+                assert.ok(jobs.length <= 2, `at most the migration and the check: ${jobs.length}`);
+            });
+
             it("every selector is the Deployment's, and selects its pod labels", async () => {
                 const r = await run(stack);
                 const deployment = r.one(T.deployment).inputs;
