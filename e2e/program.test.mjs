@@ -23,7 +23,7 @@ import { parse as parseYaml } from "yaml";
 
 import { missingForCharts } from "./charts.mjs";
 import { Steps, Workspace, deleteNamespace, exists, git as gitIn, kubectl, kubectlJson, missingForProgram, projectRoot, releaseTool, rolloutStatus, run } from "./lib.mjs";
-import { PROJECT, blueGreenServices, deepMerge, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
+import { PROJECT, blueGreenServices, deepMerge, logChartPaths, stackOverrides, stackVariants, variantOverrides } from "./stack-overrides.mjs";
 
 const STACKS = (process.env.E2E_STACKS ?? "dev,staging,prod").split(",").filter(Boolean);
 // Example stack files (examples/<name>.yaml) whose objects part 1 applies too, as the stack their name says.
@@ -227,7 +227,8 @@ function checkGrafanaAdmin(items) {
     const admin = items.find((o) => o.kind === "Secret" && o.metadata.name === "kube-prometheus-stack-grafana-admin");
     assert.ok(admin, "the program's Grafana admin Secret");
     const grafana = kubectlJson(["get", "deployment", "kube-prometheus-stack-grafana", "-n", "monitoring"]);
-    const env = Object.fromEntries(grafana.spec.template.spec.containers[0].env.map((e) => [e.name, e.valueFrom?.secretKeyRef]));
+    // By name: the real chart's pod has the dashboard sidecar first.
+    const env = Object.fromEntries(grafana.spec.template.spec.containers.find((c) => c.name === "grafana").env.map((e) => [e.name, e.valueFrom?.secretKeyRef]));
     assert.deepEqual(env.GF_SECURITY_ADMIN_PASSWORD, { name: admin.metadata.name, key: "admin-password" });
     assert.deepEqual(env.GF_SECURITY_ADMIN_USER, { name: admin.metadata.name, key: "admin-user" });
     const live = kubectlJson(["get", "secret", admin.metadata.name, "-n", "monitoring"]);
@@ -297,6 +298,8 @@ function installArgoRolloutsCrds() {
 const PROMETHEUS_OPERATOR_VERSION = process.env.PROMETHEUS_OPERATOR_VERSION ?? "v0.79.2";
 /** A variant that runs kube-prometheus-stack (whose chart renders an Alertmanager object). */
 const withMonitoringStack = (name) => variantOverrides(name).set.monitoring?.stack?.enabled === true;
+/** A variant whose kube-prometheus-stack is the real chart (MONITORING_CHARTS_DIR), which ships the operator's CRDs. */
+const withChartCrds = (name) => withMonitoringStack(name) && fs.existsSync(path.join(logChartPaths().kubePrometheusStack, "charts", "crds", "crds"));
 
 /** The operator's CRDs of Alertmanager (the chart's object) and AlertmanagerConfig (the program's routing), as the real chart installs them; no operator. */
 function installAlertmanagerCrds() {
@@ -307,7 +310,8 @@ function installAlertmanagerCrds() {
 
 /** What a platform team installs before the program (README "Prerequisites"), as the e2e's cluster gets it. */
 function installPrerequisites() {
-    kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "crds.yaml")]);
+    // Forced: a real chart's CRDs applied by part 1 (MONITORING_CHARTS_DIR) give way to the stand-ins again.
+    kubectl(["apply", "--server-side", "--force-conflicts", "-f", path.join(FIXTURES, "crds.yaml")]);
     kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
     kubectl(["apply", "--server-side", "-f", path.join(FIXTURES, "prerequisites.yaml")]);
     if (VARIANTS.includes("staging-canary")) installArgoRolloutsCrds();
@@ -511,7 +515,8 @@ describe("the program's objects on the real API server", { concurrency: false },
                 // Namespaces must exist before a dry run of namespaced objects can pass, and a
                 // chart's CRDs (kube-prometheus-stack's, with MONITORING_CHARTS_DIR) before its custom objects.
                 const first = { apiVersion: "v1", kind: "List", items: items.filter((o) => o.kind === "Namespace" || o.kind === "CustomResourceDefinition") };
-                kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], { input: JSON.stringify(first) });
+                // The real chart's CRDs take over from the stand-ins of e2e/fixtures/crds.yaml.
+                kubectl(["apply", "--server-side", "--field-manager=e2e", "--force-conflicts", "-f", "-"], { input: JSON.stringify(first) });
                 crdsEstablished(first.items.filter((o) => o.kind === "CustomResourceDefinition").map((o) => o.metadata.name));
                 kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", file]);
             }));
@@ -684,9 +689,9 @@ describe("pulumi up of the program with the Kubernetes and random providers", { 
     const why = missingForProgram();
     const targets = [
         ...STACKS.map((stack) => ({ title: stack, stack, overrides: () => stackOverrides(stack) })),
-        ...UP_VARIANTS.map((name) => ({ title: `${stackVariants[name]?.stack} variant ${name}`, stack: stackVariants[name]?.stack, overrides: () => variantOverrides(name) })),
+        ...UP_VARIANTS.map((name) => ({ title: `${stackVariants[name]?.stack} variant ${name}`, stack: stackVariants[name]?.stack, overrides: () => variantOverrides(name), chartCrds: withChartCrds(name) })),
     ];
-    for (const { title, stack, overrides: overridesOf } of targets) {
+    for (const { title, stack, overrides: overridesOf, chartCrds } of targets) {
         describe(title, { concurrency: false, skip: why ? `not run: ${why}` : false }, () => {
             const steps = new Steps();
             /** @type {Workspace} */
@@ -706,6 +711,13 @@ describe("pulumi up of the program with the Kubernetes and random providers", { 
 
             before(() => {
                 installPrerequisites();
+                // A real kube-prometheus-stack installs the operator's CRDs itself, as on a cluster
+                // without them: the stand-ins and the Alertmanager CRDs go first (the next target's
+                // prerequisites bring them back).
+                if (chartCrds) {
+                    const crds = kubectlJson(["get", "crd"]).items.filter((c) => c.spec.group === "monitoring.coreos.com").map((c) => c.metadata.name);
+                    if (crds.length > 0) kubectl(["delete", "crd", ...crds, "--wait=true"]);
+                }
                 deleteNamespace(namespace);
                 ws = new Workspace(projectRoot); // the whole project but node_modules and .git
                 ws.useResourceTimeouts();

@@ -50,6 +50,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
             name: args.release,
             namespace: args.namespace,
             values: kubePrometheusStackValues(args),
+            // The chart's crds/ (the Prometheus Operator's CRDs), unless the cluster has them already.
+            ...(args.installCrds ? {} : { skipCrds: true }),
         }, { parent: this, dependsOn: [...(namespace ? [namespace] : []), ...(admin ? [admin] : [])] });
         if (args.grafana.route) {
             new k8s.apiextensions.CustomResource(`${name}-grafana-route`, {

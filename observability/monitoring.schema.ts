@@ -142,6 +142,12 @@ export const monitoringStackSchema = z
          * "certManager" has cert-manager issue the certificate (its CRDs must be in the cluster).
          */
         admissionWebhooks: z.enum(admissionWebhookModes).default("off"),
+        /**
+         * Install the Prometheus Operator's CRDs with the chart. False where the cluster has them
+         * already (another install, or a platform team that manages CRDs on their own): the
+         * provider refuses to create a CRD that exists.
+         */
+        installCrds: z.boolean().default(true),
     })
     .prefault({});
 

@@ -75,6 +75,8 @@ export interface MonitoringStackArgs extends MonitoringStackValuesInput {
     readonly createNamespace: boolean;
     /** Where kube-prometheus-stack comes from: the pinned repository, a mirror or a local directory. */
     readonly chart: ChartSourceSpec;
+    /** Install the Prometheus Operator's CRDs with the chart (false: the cluster has them, and creating one that exists fails). */
+    readonly installCrds: boolean;
     /** The Helm release name. */
     readonly release: string;
     /** app.kubernetes.io/instance of the platform, e.g. "llm-platform-dev". */

@@ -40,6 +40,7 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         namespace: stack.namespace,
         createNamespace: stack.createNamespace,
         chart: stack.chart,
+        installCrds: stack.installCrds,
         release: kubePrometheusStackRelease,
         selectorLabels: monitoring.labels,
         dashboards: { label: dashboards.sidecarLabel.name, labelValue: dashboards.sidecarLabel.value, folderAnnotation: dashboards.folderAnnotation },

@@ -73,6 +73,12 @@ describe("monitoring stack (kube-prometheus-stack), optional", () => {
         assert.deepEqual((await chartValues({ admissionWebhooks: "certManager" })).prometheusOperator, prometheusOperatorValues("certManager"));
     });
 
+    it("installs the operator's CRDs with the chart, unless the cluster has them (installCrds: false)", async () => {
+        const chart = async (stack: Record<string, unknown>) => (await runStack("dev", { set: withStack(stack) })).one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart").inputs;
+        assert.equal((await chart({})).skipCrds, undefined);
+        assert.equal((await chart({ installCrds: false })).skipCrds, true);
+    });
+
     it("an admission webhook mode that isn't one is an error", () => {
         assert.deepEqual(problemsOf(base, (v) => (v.monitoring = { enabled: true, stack: { enabled: true, admissionWebhooks: "patch" } })), [
             { key: "monitoring.stack.admissionWebhooks", given: "patch", expected: 'one of "off", "certManager"' },
