@@ -503,6 +503,11 @@ describe("the program's objects on the real API server", { concurrency: false },
 
             after(() => {
                 for (const ns of namespaces) deleteNamespace(ns);
+                // What lives outside those namespaces (a chart's ClusterRoles, kube-prometheus-stack's
+                // Services in kube-system), or part 2's create of the same objects finds them there.
+                // CRDs stay: the prerequisites' stand-ins are applied over them again.
+                const outside = (items ?? []).filter((o) => o.kind !== "Namespace" && o.kind !== "CustomResourceDefinition" && !namespaces.includes(o.metadata.namespace));
+                if (outside.length > 0) kubectl(["delete", "--ignore-not-found", "--wait=false", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: outside }) });
             });
 
             it("renders Kubernetes objects, the charts' included", steps.step("render", () => {

@@ -95,6 +95,16 @@ export const lokiDatasourceUid = "loki";
 /** The Pod Security level the monitoring namespace needs with logs: the collector's hostPath of /var/log is refused by "baseline" and "restricted" (node-exporter's host namespaces too). */
 export const collectorPodSecurityLevel = "privileged";
 
+/**
+ * kube-prometheus-stack's scrape targets that come with a Service of their own in kube-system,
+ * selecting the control plane's pods (monitoring.stack.controlPlane). The Kubernetes provider waits
+ * for a Service's endpoints, and a managed cluster (EKS, GKE, AKS) shows no etcd, scheduler or
+ * controller-manager pods, nor kube-proxy's under a kube-proxy replacement: such a Service never
+ * gets one, and `pulumi up` fails at its timeout. Only the ones listed are on.
+ */
+export const controlPlaneTargets = ["coreDns", "kubeControllerManager", "kubeEtcd", "kubeProxy", "kubeScheduler"] as const;
+export type ControlPlaneTarget = (typeof controlPlaneTargets)[number];
+
 /** How the Prometheus Operator's admission webhooks get their certificate, if they are on at all (monitoring.stack.admissionWebhooks). */
 export const admissionWebhookModes = ["off", "certManager"] as const;
 export type AdmissionWebhookMode = (typeof admissionWebhookModes)[number];

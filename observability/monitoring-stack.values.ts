@@ -4,7 +4,7 @@
  * namespace, and its Grafana's sidecar loads the dashboard ConfigMaps from every namespace, into
  * the folder their annotation names.
  */
-import type { AdmissionWebhookMode } from "../lib/monitoring-chart";
+import { AdmissionWebhookMode, controlPlaneTargets } from "../lib/monitoring-chart";
 import { GrafanaSpec, MonitoringStackValuesInput } from "./observability.args";
 
 export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Record<string, unknown> {
@@ -23,6 +23,8 @@ export function kubePrometheusStackValues(input: MonitoringStackValuesInput): Re
             ? { alertmanager: { alertmanagerSpec: { alertmanagerConfigSelector: { matchLabels: { ...input.alertmanagerConfigLabels } }, alertmanagerConfigNamespaceSelector: {} } } }
             : {}),
         prometheusOperator: prometheusOperatorValues(input.admissionWebhooks),
+        // Each control-plane target's Service selects pods a managed cluster doesn't show: only the listed ones.
+        ...Object.fromEntries(controlPlaneTargets.map((target) => [target, { enabled: input.controlPlane.includes(target) }])),
         grafana: {
             ...grafanaValues(input.grafana),
             sidecar: {

@@ -6,7 +6,7 @@
 import { z } from "../validation/zod";
 import { AlertDefinition, ThresholdUnit, alertCatalog, severities } from "../lib/alert-catalog";
 import { defaultHttpMetrics } from "../lib/metric-catalog";
-import { admissionWebhookModes, kubePrometheusStackChart } from "../lib/monitoring-chart";
+import { admissionWebhookModes, controlPlaneTargets, kubePrometheusStackChart } from "../lib/monitoring-chart";
 import { promDurationPattern } from "../lib/quantity";
 import { chartSchema } from "../validation/primitives";
 import { logsSchema } from "./logs/logs.schema";
@@ -148,6 +148,13 @@ export const monitoringStackSchema = z
          * provider refuses to create a CRD that exists.
          */
         installCrds: z.boolean().default(true),
+        /**
+         * The control plane's components to scrape through a Service of their own in kube-system
+         * (coreDns, kubeControllerManager, kubeEtcd, kubeProxy, kubeScheduler): only where their
+         * pods are visible (a self-managed cluster), since the provider waits for each Service's
+         * endpoints. None by default.
+         */
+        controlPlane: z.array(z.enum(controlPlaneTargets)).default([]).transform((list) => [...new Set(list)].sort()),
     })
     .prefault({});
 

@@ -2,7 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertSettings, DataStoreTarget, ServiceTarget } from "../lib/alert-catalog";
 import type { Labels } from "../lib/labels";
-import type { AdmissionWebhookMode } from "../lib/monitoring-chart";
+import type { AdmissionWebhookMode, ControlPlaneTarget } from "../lib/monitoring-chart";
 import type { PodSecurityLevel } from "../lib/pod-security";
 import type { SloWindow } from "./alerting.schema";
 import type { ChartSourceSpec } from "../platform/platform.args";
@@ -102,6 +102,8 @@ export interface MonitoringStackValuesInput {
     readonly grafana: GrafanaSpec;
     /** The operator's admission webhooks: left out, or with cert-manager's certificate (the chart's hook Jobs never run under Pulumi). */
     readonly admissionWebhooks: AdmissionWebhookMode;
+    /** The control plane's components scraped through a Service of their own (each must have visible pods, or its Service never gets an endpoint). */
+    readonly controlPlane: readonly ControlPlaneTarget[];
 }
 
 /** The monitoring stack's Grafana: who logs in as admin, how people reach it, where its state lives. */

@@ -47,6 +47,7 @@ export function resolveMonitoringStack(monitoring: MonitoringConfig, identity: S
         ...(effectiveRoute(monitoring.alertmanager) ? { alertmanagerConfigLabels: monitoring.labels } : {}),
         grafana: grafanaSpec(monitoring.grafana, kubePrometheusStackRelease),
         admissionWebhooks: stack.admissionWebhooks,
+        controlPlane: stack.controlPlane,
     };
 }
 

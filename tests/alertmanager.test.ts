@@ -177,7 +177,7 @@ describe("Alertmanager routing: the routes and the AlertmanagerConfig", () => {
     });
 
     it("kube-prometheus-stack's Alertmanager selects the stack's AlertmanagerConfigs only when there is routing", () => {
-        const input = { selectorLabels: { release: "kube-prometheus-stack" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin, admissionWebhooks: "off" as const };
+        const input = { selectorLabels: { release: "kube-prometheus-stack" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin, admissionWebhooks: "off" as const, controlPlane: [] };
         assert.equal(kubePrometheusStackValues(input).alertmanager, undefined);
         assert.deepEqual(kubePrometheusStackValues({ ...input, alertmanagerConfigLabels: { release: "kube-prometheus-stack" } }).alertmanager, {
             alertmanagerSpec: { alertmanagerConfigSelector: { matchLabels: { release: "kube-prometheus-stack" } }, alertmanagerConfigNamespaceSelector: {} },

@@ -10,7 +10,7 @@ const withStack = (stack: Record<string, unknown> = {}) => ({ monitoring: { enab
 
 describe("monitoring stack (kube-prometheus-stack), optional", () => {
     it("its Prometheus selects the stack's ServiceMonitors and PrometheusRules by monitoring.labels in every namespace; its Grafana loads the dashboards", () => {
-        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin, admissionWebhooks: "off" }) as any;
+        const values = kubePrometheusStackValues({ selectorLabels: { team: "llm" }, dashboards: { label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder" }, grafana: generatedAdmin, admissionWebhooks: "off", controlPlane: [] }) as any;
         assert.deepEqual(values.prometheus.prometheusSpec, {
             serviceMonitorSelector: { matchLabels: { team: "llm" } },
             serviceMonitorNamespaceSelector: {},
@@ -71,6 +71,19 @@ describe("monitoring stack (kube-prometheus-stack), optional", () => {
         const chartValues = async (stack: Record<string, unknown>) => (await runStack("dev", { set: withStack(stack) })).one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart").inputs.values;
         assert.deepEqual((await chartValues({})).prometheusOperator, prometheusOperatorValues("off"));
         assert.deepEqual((await chartValues({ admissionWebhooks: "certManager" })).prometheusOperator, prometheusOperatorValues("certManager"));
+    });
+
+    it("scrapes no control-plane component through a Service of its own unless listed: on a managed cluster such a Service never gets an endpoint, and the provider waits for one", async () => {
+        const values = async (stack: Record<string, unknown>) => (await runStack("dev", { set: withStack(stack) })).one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart").inputs.values;
+        const targets = (v: any) => Object.fromEntries(["coreDns", "kubeControllerManager", "kubeEtcd", "kubeProxy", "kubeScheduler"].map((k) => [k, v[k]]));
+        assert.deepEqual(targets(await values({})), { coreDns: { enabled: false }, kubeControllerManager: { enabled: false }, kubeEtcd: { enabled: false }, kubeProxy: { enabled: false }, kubeScheduler: { enabled: false } });
+        assert.deepEqual(targets(await values({ controlPlane: ["kubeProxy", "coreDns", "coreDns"] })), { coreDns: { enabled: true }, kubeControllerManager: { enabled: false }, kubeEtcd: { enabled: false }, kubeProxy: { enabled: true }, kubeScheduler: { enabled: false } });
+    });
+
+    it("a control-plane target that isn't one is an error", () => {
+        assert.deepEqual(problemsOf(base, (v) => (v.monitoring = { enabled: true, stack: { enabled: true, controlPlane: ["etcd"] } })), [
+            { key: "monitoring.stack.controlPlane.0", given: "etcd", expected: 'one of "coreDns", "kubeControllerManager", "kubeEtcd", "kubeProxy", "kubeScheduler"' },
+        ]);
     });
 
     it("installs the operator's CRDs with the chart, unless the cluster has them (installCrds: false)", async () => {
