@@ -67,12 +67,30 @@ export function composeTransforms(transforms: readonly pulumi.ResourceTransform[
 }
 
 /**
- * Creates a helm.v4.Chart whose one transform applies its own (`opts.transforms`), then records
- * its objects (ChartObjects).
+ * A chart's Role or ClusterRole with `rules: []` left out: the API server drops an empty list there
+ * and stores no `rules`, so the object the provider sends would differ from the one it reads back
+ * on every preview (a perpetual diff; grafana's Role and Loki's ClusterRole render it so when their
+ * RBAC has nothing to grant). Other objects are unchanged (undefined).
+ */
+export function withoutEmptyRules(type: string, props: Record<string, any>): Record<string, any> | undefined {
+    if (type !== "kubernetes:rbac.authorization.k8s.io/v1:Role" && type !== "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole") return undefined;
+    if (!Array.isArray(props?.rules) || props.rules.length > 0) return undefined;
+    return Object.fromEntries(Object.entries(props).filter(([key]) => key !== "rules"));
+}
+
+/** withoutEmptyRules as a chart transform. */
+const emptyRulesTransform: pulumi.ResourceTransform = (args) => {
+    const props = withoutEmptyRules(args.type, args.props);
+    return props ? { props, opts: args.opts } : undefined;
+};
+
+/**
+ * Creates a helm.v4.Chart whose one transform applies its own (`opts.transforms`) and
+ * withoutEmptyRules, then records its objects (ChartObjects).
  */
 export function chartWithObjects(name: string, args: k8s.helm.v4.ChartArgs, opts: pulumi.ComponentResourceOptions): ChartWithObjects {
     const objects = new ChartObjects();
-    const transform = composeTransforms([...(opts.transforms ?? []), objects.transform]);
+    const transform = composeTransforms([...(opts.transforms ?? []), emptyRulesTransform, objects.transform]);
     const chart = new k8s.helm.v4.Chart(name, args, { ...opts, transforms: [transform] });
     return { chart, objects: objects.urnsOf(chart) };
 }

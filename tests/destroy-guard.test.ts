@@ -5,10 +5,10 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ChartObjects, childUrn, composeTransforms } from "../platform/chart-objects";
+import { ChartObjects, childUrn, composeTransforms, withoutEmptyRules } from "../platform/chart-objects";
 import { destroyGuardNote } from "../platform/destroy-guard";
 import { chartObjectUrns } from "./fixtures/programs/guard-with-chart-objects";
-import { RecordedResource, promiseOf, readStackConfig, runProgram, runStack } from "./mocks";
+import { RecordedResource, applyTransforms, promiseOf, readStackConfig, runProgram, runStack } from "./mocks";
 
 const configMapType = "kubernetes:core/v1:ConfigMap";
 const guardOf = (resources: RecordedResource[]) => resources.filter((r) => r.type === configMapType && r.name === "destroy-guard");
@@ -78,6 +78,19 @@ describe("destroy guard", () => {
 });
 
 describe("chart objects (platform/chart-objects.ts)", () => {
+    it("a Role or ClusterRole with rules: [] loses the empty list, which the API server would drop (a perpetual diff otherwise); other objects are untouched", async () => {
+        const role = { metadata: { name: "kube-prometheus-stack-grafana" }, rules: [] };
+        assert.deepEqual(withoutEmptyRules("kubernetes:rbac.authorization.k8s.io/v1:Role", role), { metadata: { name: "kube-prometheus-stack-grafana" } });
+        assert.deepEqual(withoutEmptyRules("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", { metadata: { name: "loki-clusterrole" }, rules: [] }), { metadata: { name: "loki-clusterrole" } });
+        assert.equal(withoutEmptyRules("kubernetes:rbac.authorization.k8s.io/v1:Role", { rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] }), undefined);
+        assert.equal(withoutEmptyRules("kubernetes:core/v1:ConfigMap", { rules: [] }), undefined);
+        // Every chart of the program applies it (the monitoring stack's, as one).
+        const run = await runStack("dev", { set: { monitoring: { enabled: true, stack: { enabled: true } } } });
+        const chart = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack-chart");
+        const { props } = await applyTransforms(chart, { type: "kubernetes:rbac.authorization.k8s.io/v1:Role", name: "monitoring-stack-chart:monitoring/kube-prometheus-stack-grafana", custom: true, props: role });
+        assert.deepEqual(props, { metadata: { name: "kube-prometheus-stack-grafana" } });
+    });
+
     const chartUrn = "urn:pulumi:prod::llm-platform::llm-platform:data:PostgresDatabase$kubernetes:helm.sh/v4:Chart::postgresql-chart";
 
     it("a chart object's URN: the chart's type chain, then its own type and name", () => {
